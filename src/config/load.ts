@@ -1,0 +1,119 @@
+// Load toolgate.yaml: parse with line numbers, interpolate ${ENV} in string values, validate
+// against the strict schema, and resolve relative paths against the config file's folder.
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import type { z } from 'zod';
+import { ToolgateError } from '../core/errors.js';
+import { formatKeyPath, parseYamlSource, YamlSyntaxError } from '../core/yaml-source.js';
+import { ConfigSchema, isStdioUpstream, type Config } from './schema.js';
+
+export class ConfigError extends ToolgateError<'config_invalid' | 'config_unreadable'> {}
+
+export interface LoadedConfig {
+  file: string;
+  dir: string;
+  config: Config;
+}
+
+export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+  const path = resolve(file);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError('config_unreadable', `cannot read config ${path}: ${(err as Error).message}`, { cause: err });
+  }
+  return parseConfig(path, text, env);
+}
+
+export function parseConfig(path: string, text: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+  let source;
+  try {
+    source = parseYamlSource(path, text);
+  } catch (err) {
+    if (err instanceof YamlSyntaxError) throw new ConfigError('config_invalid', err.message, { cause: err });
+    throw err;
+  }
+  const missing: string[] = [];
+  const raw = interpolate(source.value ?? {}, env, [], missing);
+  if (missing.length) {
+    const [first] = missing;
+    throw new ConfigError('config_invalid', `${path}: ${first}`);
+  }
+  const parsed = ConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => describeIssue(path, issue, source.lineOf(issue.path as PropertyKey[])));
+    throw new ConfigError('config_invalid', `invalid config:\n${lines.join('\n')}`);
+  }
+  const dir = dirname(path);
+  const config = resolvePaths(parsed.data, dir);
+  checkConsistency(path, config);
+  return { file: path, dir, config };
+}
+
+function describeIssue(file: string, issue: z.core.$ZodIssue, line: number | undefined): string {
+  const where = `${file}${line ? `:${line}` : ''}`;
+  const key = formatKeyPath(issue.path as PropertyKey[]);
+  if (issue.code === 'unrecognized_keys') return `  ${where}: ${key}: unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  return `  ${where}: ${key}: ${issue.message}`;
+}
+
+const ENV_REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
+
+/** Replace ${NAME} and ${NAME:-default} in every string value; record unset names without defaults. */
+function interpolate(value: unknown, env: NodeJS.ProcessEnv, path: PropertyKey[], missing: string[]): unknown {
+  if (typeof value === 'string') {
+    return value.replace(ENV_REF, (_all, name: string, fallback: string | undefined) => {
+      const v = env[name];
+      if (v !== undefined) return v;
+      if (fallback !== undefined) return fallback;
+      missing.push(`${formatKeyPath(path)}: environment variable ${name} is not set`);
+      return '';
+    });
+  }
+  if (Array.isArray(value)) return value.map((v, i) => interpolate(v, env, [...path, i], missing));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolate(v, env, [...path, k], missing)]));
+  }
+  return value;
+}
+
+function resolvePaths(config: Config, dir: string): Config {
+  const abs = (p: string) => (isAbsolute(p) ? p : resolve(dir, p));
+  const upstreams = Object.fromEntries(
+    Object.entries(config.upstreams).map(([name, u]) => [name, isStdioUpstream(u) ? { ...u, cwd: abs(u.cwd ?? '.') } : u]),
+  );
+  return {
+    ...config,
+    upstreams,
+    policies: config.policies.map(abs),
+    policy: { ...config.policy, archive_dir: abs(config.policy.archive_dir) },
+    store: config.store.kind === 'lowdb' ? { ...config.store, path: abs(config.store.path) } : config.store,
+    ledger: { ...config.ledger, dir: abs(config.ledger.dir) },
+    keys: { dir: abs(config.keys.dir) },
+    pins: config.pins.file ? { ...config.pins, file: abs(config.pins.file) } : config.pins,
+  };
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/** Rules that span several keys and so cannot live in one field's schema. */
+function checkConsistency(file: string, config: Config): void {
+  const http = config.listen.http;
+  if (!config.listen.stdio && !http) throw new ConfigError('config_invalid', `${file}: listen: enable stdio or http`);
+  if (http && !LOOPBACK.has(http.host) && config.principals.length === 0) {
+    throw new ConfigError(
+      'config_invalid',
+      `${file}: listen.http.host is ${http.host} (not loopback) but no principals are configured: every client would be anonymous. Add principals with token_sha256, or bind 127.0.0.1.`,
+    );
+  }
+  const admin = config.admin;
+  if (admin && !LOOPBACK.has(admin.host) && config.reviewers.length === 0) {
+    throw new ConfigError('config_invalid', `${file}: admin.host is ${admin.host} (not loopback) but no reviewers are configured.`);
+  }
+  const seen = new Set<string>();
+  for (const p of [...config.principals, ...config.reviewers]) {
+    if (seen.has(p.token_sha256)) throw new ConfigError('config_invalid', `${file}: two principals/reviewers share one token (id ${p.id})`);
+    seen.add(p.token_sha256);
+  }
+}

@@ -1,0 +1,158 @@
+// The toolgate.yaml contract as zod schemas: the single source of the config's types and of its
+// JSON Schema (see `toolgate schema`). Every object is strict: an unknown key is an error, not a
+// silently ignored typo in a security product.
+import { z } from 'zod';
+
+const duration = z
+  .string()
+  .regex(/^\d+(ms|s|m|h|d)$/, 'a duration such as 500ms, 50s, 15m, 2h or 7d');
+
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'a lowercase hex sha256 (64 digits)');
+
+const upstreamName = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'letters, digits, "-" and "_", at most 64, not starting with "-" or "_"');
+
+const upstreamCommon = {
+  /** Exposed tool names are `<prefix><tool>`; default `<name>__`. The empty string exposes names unchanged. */
+  prefix: z.string().max(64).optional(),
+  /** How long a request to this upstream may take before it is abandoned with an error. */
+  timeout: duration.default('60s'),
+  /** Whether the upstream may be left out of the catalog when it fails to start (it is retried). */
+  disabled: z.boolean().default(false),
+};
+
+export const StdioUpstreamSchema = z.strictObject({
+  command: z.string().min(1),
+  args: z.array(z.string()).default([]),
+  env: z.record(z.string(), z.string()).default({}),
+  cwd: z.string().optional(),
+  ...upstreamCommon,
+});
+
+export const HttpUpstreamSchema = z.strictObject({
+  url: z.url(),
+  headers: z.record(z.string(), z.string()).default({}),
+  ...upstreamCommon,
+});
+
+export const UpstreamSchema = z.union([StdioUpstreamSchema, HttpUpstreamSchema]);
+
+export const HttpListenSchema = z.strictObject({
+  host: z.string().default('127.0.0.1'),
+  port: z.number().int().min(0).max(65535).default(8080),
+  path: z.string().startsWith('/').default('/mcp'),
+  /** Extra Host header values accepted besides the bind address and localhost (DNS-rebinding guard). */
+  allowed_hosts: z.array(z.string()).default([]),
+  /** Origins accepted on browser requests; requests without an Origin header are accepted. */
+  allowed_origins: z.array(z.string()).default([]),
+  /** Largest accepted request body. */
+  max_body_bytes: z.number().int().positive().default(4 * 1024 * 1024),
+});
+
+export const ListenSchema = z.strictObject({
+  stdio: z.boolean().default(false),
+  /** The principal a stdio client acts as (stdio has no tokens: whoever starts the process is the client). */
+  stdio_principal: z.string().optional(),
+  http: HttpListenSchema.optional(),
+});
+
+export const AdminSchema = z.strictObject({
+  host: z.string().default('127.0.0.1'),
+  port: z.number().int().min(0).max(65535).default(8081),
+  allowed_hosts: z.array(z.string()).default([]),
+  /** A token (by sha256) that may read /metrics and nothing else. */
+  metrics_token_sha256: sha256Hex.optional(),
+});
+
+export const PrincipalSchema = z.strictObject({
+  id: z.string().min(1),
+  token_sha256: sha256Hex,
+  groups: z.array(z.string()).default([]),
+});
+
+export const ReviewerSchema = z.strictObject({
+  id: z.string().min(1),
+  token_sha256: sha256Hex,
+  groups: z.array(z.string()).default([]),
+  /** Extra rights beyond deciding held calls, e.g. "break-glass". */
+  rights: z.array(z.string()).default([]),
+});
+
+export const StoreSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('lowdb'), path: z.string().default('.toolgate/state.json') }),
+  z.strictObject({ kind: z.literal('postgres'), url: z.string() }),
+]);
+
+export const LedgerSchema = z.strictObject({
+  dir: z.string().default('.toolgate/ledger'),
+  /** Sign a checkpoint after this many receipts ... */
+  checkpoint_every: z.number().int().positive().default(1000),
+  /** ... or after this long, whichever comes first (and always at shutdown). */
+  checkpoint_interval: duration.default('60s'),
+  /** Start a new segment file after this many receipts. */
+  segment_receipts: z.number().int().positive().default(100_000),
+});
+
+export const KeysSchema = z.strictObject({ dir: z.string().default('.toolgate/keys') });
+
+export const PinsSchema = z.strictObject({
+  mode: z.enum(['trust-on-first-use', 'strict']).default('trust-on-first-use'),
+  on_drift: z.enum(['hide', 'hold', 'deny']).default('hide'),
+  file: z.string().optional(),
+});
+
+export const PolicyOptionsSchema = z.strictObject({
+  /** Hide tools from tools/list that policy denies unconditionally for the listing principal. */
+  hide_denied_tools: z.boolean().default(true),
+  /** Root against which relative paths are resolved by path.* helpers. */
+  path_root: z.string().default('/'),
+  /** Watch policy files and hot-reload them. */
+  watch: z.boolean().default(true),
+  /** Where compiled bundles are archived by their sha256, for replay. */
+  archive_dir: z.string().default('.toolgate/bundles'),
+});
+
+export const LogSchema = z.strictObject({
+  level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  arguments: z.enum(['hashed', 'redacted', 'full']).default('hashed'),
+  redact: z.array(z.string()).default([]),
+});
+
+export const NotifySchema = z.strictObject({ webhook: z.url().optional() });
+
+export const ConfigSchema = z.strictObject({
+  /** The issuer id in receipts. */
+  name: z.string().min(1).default('toolgate'),
+  listen: ListenSchema.default({ stdio: false, http: HttpListenSchema.parse({}) }),
+  admin: AdminSchema.optional(),
+  upstreams: z.record(upstreamName, UpstreamSchema).default({}),
+  policies: z.array(z.string()).default([]),
+  policy: PolicyOptionsSchema.default(PolicyOptionsSchema.parse({})),
+  principals: z.array(PrincipalSchema).default([]),
+  reviewers: z.array(ReviewerSchema).default([]),
+  store: StoreSchema.default({ kind: 'lowdb', path: '.toolgate/state.json' }),
+  ledger: LedgerSchema.default(LedgerSchema.parse({})),
+  keys: KeysSchema.default({ dir: '.toolgate/keys' }),
+  pins: PinsSchema.default(PinsSchema.parse({})),
+  notify: NotifySchema.optional(),
+  log: LogSchema.default(LogSchema.parse({})),
+  /** Largest accepted `tools/call` arguments, in bytes of JSON. */
+  max_argument_bytes: z.number().int().positive().default(1024 * 1024),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+export type UpstreamConfig = z.infer<typeof UpstreamSchema>;
+export type StdioUpstreamConfig = z.infer<typeof StdioUpstreamSchema>;
+export type HttpUpstreamConfig = z.infer<typeof HttpUpstreamSchema>;
+export type PrincipalConfig = z.infer<typeof PrincipalSchema>;
+export type ReviewerConfig = z.infer<typeof ReviewerSchema>;
+
+export function isStdioUpstream(u: UpstreamConfig): u is StdioUpstreamConfig {
+  return 'command' in u;
+}
+
+/** The JSON Schema of toolgate.yaml, for editors (generated from the same zod schemas). */
+export function configJsonSchema(): unknown {
+  return z.toJSONSchema(ConfigSchema, { io: 'input', unrepresentable: 'any' });
+}

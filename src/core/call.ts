@@ -1,0 +1,83 @@
+// The shared vocabulary of one tools/call as it passes the gate. Every area above `core` speaks in
+// these types: the gateway builds a CallRequest, the policy returns a Decision, receipts record both.
+
+export interface Principal {
+  id: string;
+  groups: string[];
+}
+
+/** One tools/call as the gate sees it, after the exposed name was resolved to (server, tool). */
+export interface CallRequest {
+  /** Unique per call; every receipt of the call carries it. */
+  callId: string;
+  /** The client session (MCP session id, or "stdio"). */
+  session: string;
+  /** The JSON-RPC id of the client's request. */
+  rpcId: string | number;
+  principal: Principal;
+  /** Upstream name as configured. */
+  server: string;
+  /** The upstream's own tool name (never the exposed, prefixed one). */
+  tool: string;
+  /** Untrusted: exactly as the client sent them. */
+  args: Record<string, unknown>;
+  /** sha256 hex of the RFC 8785 canonical JSON of `args`. */
+  argsSha256: string;
+  /** Pin of the tool definition the client was shown, when known. */
+  toolSha256: string | null;
+  /** The tool's annotations as the upstream declared them (untrusted hints). */
+  annotations: Record<string, unknown>;
+  /** The time of the decision (policy code never reads a clock itself). */
+  now: Date;
+}
+
+/** What the gate does with a call. */
+export type Outcome = 'permit' | 'deny' | 'silence' | 'hold';
+
+export interface ApprovalSpec {
+  ruleId: string;
+  approvers: string[];
+  quorum: number;
+  /** How long reviewers have to decide. */
+  timeoutMs: number;
+  /** How long the client's request is kept open. */
+  waitMs: number;
+  webhook?: string;
+}
+
+/** A limit the gate must charge against the store before the call may run. */
+export interface LimitCharge {
+  ruleId: string;
+  /** Counter key, e.g. "rate:github-readonly:principal:agent:ci". */
+  key: string;
+  kind: 'rate' | 'budget';
+  /** Maximum within the window (calls for rate, sum of the argument for budget). */
+  max: number;
+  windowMs: number;
+  /** 1 for a rate; the argument's value for a budget. */
+  amount: number;
+}
+
+export interface Decision {
+  outcome: Outcome;
+  /** The rules that decided (empty for SILENCE and defaults). */
+  rules: string[];
+  /** Human-readable, safe to show to the client. */
+  reason: string;
+  bundleSha256: string;
+  /** Arguments to forward when `set` constraints rewrote them (otherwise undefined: forward as sent). */
+  effectiveArgs?: Record<string, unknown>;
+  approval?: ApprovalSpec;
+  limits?: LimitCharge[];
+}
+
+/** The seam between the gate and the policy engine. It must never throw for a call: errors are DENY. */
+export type Decider = (request: CallRequest) => Decision;
+
+/** The safe default until a policy is loaded: refuse everything. */
+export const refuseAll: Decider = () => ({
+  outcome: 'silence',
+  rules: [],
+  reason: 'no policy is loaded: every call is refused',
+  bundleSha256: '0'.repeat(64),
+});
