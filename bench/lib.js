@@ -1,0 +1,43 @@
+// Shared measuring tools for the benchmarks: timers, medians and percentiles, interleaved rounds,
+// and the machine line printed with every table. Benchmarks import from dist/ (built code).
+import os from 'node:os';
+
+export function now() {
+  return Number(process.hrtime.bigint()) / 1e6; // milliseconds, sub-microsecond resolution
+}
+
+export function quantile(values, q) {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+}
+
+export const median = (values) => quantile(values, 0.5);
+
+/** Run each named scenario `rounds` times, interleaved (A B C A B C ...), so drift hits all alike. */
+export async function interleave(scenarios, rounds) {
+  const results = Object.fromEntries(Object.keys(scenarios).map((k) => [k, []]));
+  for (let r = 0; r < rounds; r++) {
+    for (const [name, run] of Object.entries(scenarios)) results[name].push(await run(r));
+  }
+  return results;
+}
+
+export function machine() {
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  return `Node ${process.version}, ${cpu} x${os.cpus().length}, ${new Date().toISOString().slice(0, 10)}`;
+}
+
+export function fmt(n, digits = 3) {
+  if (!Number.isFinite(n)) return 'n/a';
+  return n >= 100 ? n.toFixed(0) : n.toPrecision(digits);
+}
+
+/** A markdown table from a header row and rows of cells. */
+export function table(header, rows) {
+  const line = (cells) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}

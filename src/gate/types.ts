@@ -1,0 +1,18 @@
+// The seam between the gateway (which speaks MCP) and the gate (which decides and records).
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallRequest } from '../core/index.js';
+
+/** One tools/call handed to the gate by the gateway. */
+export interface ToolCall {
+  request: CallRequest;
+  /** Forward the call upstream with these arguments (the gateway carries progress and cancellation). */
+  dispatch(args: Record<string, unknown>): Promise<CallToolResult>;
+  /** Aborted when the client cancels the request (notifications/cancelled). */
+  signal: AbortSignal;
+  /** Present when the client sent a progress token: report progress on the client's token. */
+  progress?: (progress: number, message: string) => Promise<void>;
+}
+
+export interface CallHandler {
+  handle(call: ToolCall): Promise<CallToolResult>;
+}
