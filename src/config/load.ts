@@ -87,7 +87,7 @@ function resolvePaths(config: Config, dir: string): Config {
     ...config,
     upstreams,
     policies: config.policies.map(abs),
-    policy: { ...config.policy, archive_dir: abs(config.policy.archive_dir) },
+    policy: { ...config.policy, archive_dir: abs(config.policy.archive_dir), path_root: abs(config.policy.path_root) },
     store: config.store.kind === 'lowdb' ? { ...config.store, path: abs(config.store.path) } : config.store,
     ledger: { ...config.ledger, dir: abs(config.ledger.dir) },
     keys: { dir: abs(config.keys.dir) },

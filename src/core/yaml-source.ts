@@ -20,7 +20,7 @@ export function parseYamlSource(file: string, text: string): YamlSource {
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const first = doc.errors[0];
   if (first) {
-    const line = first.linePos?.[0]?.line;
+    const line = first.linePos?.[0]?.line ?? lineCounter.linePos(first.pos[0]).line;
     throw new YamlSyntaxError(file, line, first.message.split('\n')[0] ?? 'invalid YAML');
   }
   const lineAt = (node: Node | null | undefined) =>

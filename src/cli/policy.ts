@@ -1,0 +1,178 @@
+// `toolgate policy check|test|explain`: validate policy files, run the fixture cases kept beside
+// them, and show why one call gets the decision it gets.
+import { readFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import type { Command } from 'commander';
+import { glob } from 'tinyglobby';
+import { loadConfig } from '../config/index.js';
+import { z } from 'zod';
+import {
+  CallInputSchema,
+  callRequest,
+  compileBundle,
+  explain,
+  loadPolicyBundle,
+  parseFixtureFile,
+  PolicyError,
+  policyJsonSchema,
+  readPolicySources,
+  runCase,
+  type CompileOptions,
+  type PolicyBundle,
+  type PolicySource,
+} from '../policy/index.js';
+
+interface BundleOptions {
+  config?: string;
+  pathRoot?: string;
+}
+
+/** Files given on the command line, or the `policies` (and upstream names, path_root) of a config. */
+async function bundleFor(files: string[], opts: BundleOptions): Promise<PolicyBundle> {
+  if (files.length && !opts.config) return loadPolicyBundle(files, { pathRoot: opts.pathRoot ?? '/' });
+  const { config } = loadConfig(opts.config ?? 'toolgate.yaml');
+  const options: CompileOptions = { knownUpstreams: Object.keys(config.upstreams), pathRoot: opts.pathRoot ?? config.policy.path_root };
+  return loadPolicyBundle(files.length ? files : config.policies, options);
+}
+
+/** Prints a PolicyError's problems and sets a failing exit code; rethrows anything else. */
+function reportFailure(err: unknown): void {
+  if (!(err instanceof PolicyError)) throw err;
+  process.stderr.write(`${err.problems.join('\n')}\n`);
+  process.exitCode = 1;
+}
+
+async function check(files: string[], opts: BundleOptions): Promise<void> {
+  try {
+    const bundle = await bundleFor(files, opts);
+    process.stdout.write(`ok: ${bundle.rules.length} rules in ${bundle.document.files.length} files, bundle_sha256 ${bundle.sha256}\n`);
+  } catch (err) {
+    reportFailure(err);
+  }
+}
+
+async function test(dirs: string[], opts: { pathRoot?: string; verbose?: boolean }): Promise<void> {
+  const fixtures = (await glob(dirs.map((d) => join(d, '**/*.test.{yaml,yml}')), { absolute: true })).sort();
+  if (fixtures.length === 0) throw new Error(`no fixture files (*.test.yaml) under ${dirs.join(', ')}`);
+  const byDir = new Map<string, string[]>();
+  for (const f of fixtures) byDir.set(dirname(f), [...(byDir.get(dirname(f)) ?? []), f]);
+  let pass = 0;
+  let fail = 0;
+  for (const [dir, files] of byDir) {
+    let sources: PolicySource[];
+    try {
+      sources = await readPolicySources([join(dir, '*.{yaml,yml}')]);
+    } catch (err) {
+      reportFailure(err);
+      fail++;
+      continue;
+    }
+    for (const file of files) {
+      process.stdout.write(`${relative('.', file)}:\n`);
+      const fixture = parseFixtureFile(file, await readFile(file, 'utf8'));
+      let bundle: PolicyBundle;
+      try {
+        bundle = compileBundle(sources, { pathRoot: fixture.path_root ?? opts.pathRoot ?? '/' });
+      } catch (err) {
+        reportFailure(err);
+        fail += fixture.cases.length;
+        continue;
+      }
+      fixture.cases.forEach((c, i) => {
+        const r = runCase(bundle, c, i);
+        if (r.pass) pass++;
+        else fail++;
+        if (!r.pass) process.stdout.write(`  FAIL: ${r.name}\n        ${r.failure}\n`);
+        else if (opts.verbose) process.stdout.write(`  PASS: ${r.name}\n`);
+      });
+    }
+  }
+  process.stdout.write(`${'-'.repeat(80)}\nPASS: ${pass}/${pass + fail}\n${fail ? `FAIL: ${fail}/${pass + fail}\n` : ''}`);
+  if (fail) process.exitCode = 1;
+}
+
+interface ExplainOptions extends BundleOptions {
+  server: string;
+  tool: string;
+  args: string;
+  principal: string;
+  groups?: string;
+  now?: string;
+  json?: boolean;
+}
+
+async function explainCall(files: string[], opts: ExplainOptions): Promise<void> {
+  let args: unknown;
+  try {
+    args = JSON.parse(opts.args);
+  } catch (err) {
+    throw new Error(`--args is not JSON: ${(err as Error).message}`);
+  }
+  if (typeof args !== 'object' || args === null || Array.isArray(args)) throw new Error('--args must be a JSON object');
+  let bundle: PolicyBundle;
+  try {
+    bundle = await bundleFor(files, opts);
+  } catch (err) {
+    return reportFailure(err);
+  }
+  const groups = opts.groups ? opts.groups.split(',').map((g) => g.trim()).filter(Boolean) : [];
+  const input = {
+    server: opts.server,
+    tool: opts.tool,
+    args: args as Record<string, unknown>,
+    principal: { id: opts.principal, groups },
+    now: opts.now ?? new Date().toISOString(),
+  };
+  const checked = CallInputSchema.safeParse(input);
+  if (!checked.success) throw new Error(`invalid call: ${z.prettifyError(checked.error).replaceAll('\n', ' ')}`);
+  const request = callRequest(input);
+  const result = explain(bundle, request);
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    return;
+  }
+  for (const r of result.rules) {
+    process.stdout.write(`${r.status === 'matched' ? 'MATCH' : '  -  '} ${r.id} (${r.effect}, ${r.at}): ${r.why}\n`);
+  }
+  const d = result.decision;
+  process.stdout.write(`\ndecision: ${d.outcome.toUpperCase()}${d.rules.length ? ` by [${d.rules.join(', ')}]` : ''}\nreason: ${d.reason}\n`);
+  if (d.effectiveArgs) process.stdout.write(`forwarded args: ${JSON.stringify(d.effectiveArgs)}\n`);
+  if (d.approval) process.stdout.write(`approval: ${JSON.stringify(d.approval)}\n`);
+  for (const l of d.limits ?? []) process.stdout.write(`limit: ${l.key} ${l.kind} ${l.amount} of ${l.max} per ${l.windowMs}ms\n`);
+  process.stdout.write(`bundle_sha256: ${d.bundleSha256}\n`);
+}
+
+export function registerPolicy(program: Command): void {
+  const policy = program.command('policy').description('check, test and explain policy files');
+  policy
+    .command('check [files...]')
+    .description('validate policy files (or those of a config, checking upstream names too)')
+    .option('-c, --config <file>', 'toolgate.yaml whose policies, upstreams and path_root to use')
+    .option('--path-root <dir>', 'root for relative paths in path.* helpers')
+    .action((files: string[], opts: BundleOptions) => check(files, opts));
+  policy
+    .command('test [dirs...]')
+    .description('run the fixture cases (*.test.yaml) beside the policies; each folder is one bundle')
+    .option('--path-root <dir>', 'root for relative paths in path.* helpers', '/')
+    .option('-v, --verbose', 'list passing cases too')
+    .action((dirs: string[], opts: { pathRoot?: string; verbose?: boolean }) => test(dirs.length ? dirs : ['policies'], opts));
+  policy
+    .command('explain [files...]')
+    .description('show for one call which rules match, which do not and why, and the decision')
+    .requiredOption('--server <name>', 'upstream name')
+    .requiredOption('--tool <name>', "the upstream's own tool name")
+    .option('--args <json>', 'arguments as a JSON object', '{}')
+    .requiredOption('--principal <id>', 'principal id')
+    .option('--groups <list>', 'principal groups, comma-separated')
+    .option('--now <time>', 'RFC 3339 time of the call (default: now)')
+    .option('-c, --config <file>', 'toolgate.yaml whose policies to use')
+    .option('--path-root <dir>', 'root for relative paths in path.* helpers')
+    .option('--json', 'print the explanation as JSON')
+    .action((files: string[], opts: ExplainOptions) => explainCall(files, opts));
+  policy
+    .command('schema')
+    .description('print the JSON Schema of policy files (for editor completion and validation)')
+    .action(() => {
+      process.stdout.write(`${JSON.stringify(policyJsonSchema(), null, 2)}\n`);
+    });
+}

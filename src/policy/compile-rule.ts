@@ -1,0 +1,139 @@
+// Turns one validated rule from a policy file into its compiled form: name matchers, principal
+// sets, CEL programs, approval and limit templates. Reports problems instead of throwing, so that
+// `policy check` can list every one of them.
+import type { ApprovalSpec } from '../core/call.js';
+import { parseDuration } from '../core/duration.js';
+import { compileExpression, type CompiledExpression } from './cel.js';
+import { NameMatcher, type Indexable } from './rule-index.js';
+import type { ApprovalConfig, Effect, LimitConfig, RuleConfig } from './schema.js';
+
+export interface LimitTemplate {
+  per: LimitConfig['per'];
+  kind: 'rate' | 'budget';
+  max: number;
+  windowMs: number;
+  /** For a budget: the argument whose value is charged. */
+  arg?: string;
+}
+
+export interface CompiledRule extends Indexable {
+  id: string;
+  file: string;
+  line: number | undefined;
+  effect: Effect;
+  reason: string | undefined;
+  principalIds: Set<string> | undefined;
+  principalGroups: Set<string> | undefined;
+  when: CompiledExpression | undefined;
+  whenSource: string | undefined;
+  require: CompiledExpression | undefined;
+  requireSource: string | undefined;
+  set: Array<[string, CompiledExpression]>;
+  approval: ApprovalSpec | undefined;
+  limits: LimitTemplate[];
+}
+
+export const TIER: Record<Effect, number> = { deny: 0, require_approval: 1, allow_with_constraints: 2, allow: 3 };
+
+const list = (v: string | string[] | undefined) => (v === undefined ? undefined : Array.isArray(v) ? v : [v]);
+
+export function approvalSpec(ruleId: string, a: ApprovalConfig): ApprovalSpec {
+  return {
+    ruleId,
+    approvers: a.approvers,
+    quorum: a.quorum,
+    timeoutMs: parseDuration(a.timeout),
+    waitMs: parseDuration(a.wait),
+    ...(a.notify ? { webhook: a.notify.webhook } : {}),
+  };
+}
+
+function limitTemplate(l: LimitConfig): LimitTemplate {
+  if (l.rate) {
+    const [count, window] = l.rate.split('/') as [string, string];
+    return { per: l.per, kind: 'rate', max: Number(count), windowMs: parseDuration(window) };
+  }
+  const b = l.budget!;
+  return { per: l.per, kind: 'budget', max: b.max, windowMs: parseDuration(b.window), arg: b.arg };
+}
+
+/** A problem at a key path inside the rule; the caller adds file, line and rule id. */
+export interface RuleProblem {
+  path: PropertyKey[];
+  message: string;
+}
+
+function effectProblems(rule: RuleConfig): RuleProblem[] {
+  const out: RuleProblem[] = [];
+  const add = (path: PropertyKey[], message: string) => out.push({ path, message });
+  if (rule.effect === 'require_approval' && !rule.approval) add(['effect'], 'require_approval needs an "approval" block');
+  if (rule.effect !== 'require_approval' && rule.approval) add(['approval'], `"approval" only applies to require_approval (effect is ${rule.effect})`);
+  const c = rule.constraints;
+  if (rule.effect === 'allow_with_constraints' && !c?.require && !c?.set) {
+    add(['effect'], 'allow_with_constraints needs "constraints" with "require" and/or "set"');
+  }
+  if (rule.effect !== 'allow_with_constraints' && c) add(['constraints'], `"constraints" only apply to allow_with_constraints (effect is ${rule.effect})`);
+  if (rule.effect === 'deny' && rule.limits?.length) add(['limits'], 'a deny rule has nothing to limit');
+  return out;
+}
+
+function upstreamProblems(servers: NameMatcher, known: readonly string[] | undefined): RuleProblem[] {
+  if (!known) return [];
+  const out: RuleProblem[] = [];
+  for (const name of servers.literals) {
+    if (!known.includes(name)) out.push({ path: ['match', 'server'], message: `unknown upstream "${name}" (configured: ${known.join(', ') || 'none'})` });
+  }
+  for (const g of servers.globs) {
+    if (!known.some((k) => g.test(k))) out.push({ path: ['match', 'server'], message: `"${g.pattern}" matches no configured upstream` });
+  }
+  return out;
+}
+
+function expression(source: string | undefined, kind: 'boolean' | 'value', path: PropertyKey[], problems: RuleProblem[]) {
+  if (source === undefined) return undefined;
+  try {
+    return compileExpression(source, kind);
+  } catch (err) {
+    problems.push({ path, message: (err as Error).message });
+    return undefined;
+  }
+}
+
+export function compileRule(
+  rule: RuleConfig,
+  where: { file: string; line: number | undefined },
+  knownUpstreams: readonly string[] | undefined,
+): { rule: CompiledRule; problems: RuleProblem[] } {
+  const servers = new NameMatcher(list(rule.match.server)!);
+  const tools = new NameMatcher(list(rule.match.tool)!);
+  const problems = [...effectProblems(rule), ...upstreamProblems(servers, knownUpstreams)];
+  const ids = list(rule.principal?.id);
+  const groups = list(rule.principal?.groups);
+  const set: Array<[string, CompiledExpression]> = [];
+  for (const [key, source] of Object.entries(rule.constraints?.set ?? {})) {
+    const program = expression(source, 'value', ['constraints', 'set', key], problems);
+    if (program) set.push([key, program]);
+  }
+  return {
+    problems,
+    rule: {
+      id: rule.id,
+      file: where.file,
+      line: where.line,
+      effect: rule.effect,
+      tier: TIER[rule.effect],
+      reason: rule.reason,
+      servers,
+      tools,
+      principalIds: ids && new Set(ids),
+      principalGroups: groups && new Set(groups),
+      when: expression(rule.when, 'boolean', ['when'], problems),
+      whenSource: rule.when,
+      require: expression(rule.constraints?.require, 'boolean', ['constraints', 'require'], problems),
+      requireSource: rule.constraints?.require,
+      set,
+      approval: rule.approval && approvalSpec(rule.id, rule.approval),
+      limits: (rule.limits ?? []).map(limitTemplate),
+    },
+  };
+}

@@ -1,0 +1,137 @@
+// Policy evaluation: a compiled bundle and one call in, a Decision out. Pure (no I/O, no clock:
+// `now` comes with the request) and total: whatever goes wrong becomes a DENY naming the cause.
+// Combining never depends on rule order: deny > require_approval > allow_with_constraints > allow
+// > defaults, and nothing matching is SILENCE.
+import type { CallRequest, Decision, Decider, LimitCharge } from '../core/call.js';
+import type { PolicyBundle } from './bundle.js';
+import { toJsonValue, type CelContext } from './cel.js';
+import type { CompiledRule } from './compile-rule.js';
+import { celContext, errorText, judgeCandidate, runCondition, type Verdict } from './judge.js';
+
+const deny = (bundle: PolicyBundle, rules: string[], reason: string): Decision => ({
+  outcome: 'deny',
+  rules,
+  reason,
+  bundleSha256: bundle.sha256,
+});
+
+const whenError = (bundle: PolicyBundle, v: Verdict) =>
+  deny(bundle, [v.rule.id], `rule "${v.rule.id}": its condition could not be evaluated (${v.detail}); on_error denies`);
+
+/** Judges candidates tier by tier, stopping after the deny tier when something there decided. */
+export function matchedRules(bundle: PolicyBundle, request: CallRequest, ctx: CelContext): Verdict[] {
+  const decided: Verdict[] = [];
+  for (const rule of bundle.index.candidates(request.server, request.tool)) {
+    if (rule.tier > 0 && decided.some((v) => v.rule.tier === 0)) break;
+    const v = judgeCandidate(rule, request, ctx);
+    if (v.status === 'matched' || v.status === 'when_error') decided.push(v);
+  }
+  return decided;
+}
+
+export function evaluate(bundle: PolicyBundle, request: CallRequest): Decision {
+  try {
+    return decide(bundle, request);
+  } catch (err) {
+    return deny(bundle, [], `policy evaluation failed (${errorText(err)}); the call is refused`);
+  }
+}
+
+/** A Decider bound to one bundle, for the gate. */
+export function decider(bundle: PolicyBundle): Decider {
+  return (request) => evaluate(bundle, request);
+}
+
+function decide(bundle: PolicyBundle, request: CallRequest): Decision {
+  const ctx = celContext(bundle, request);
+  const verdicts = matchedRules(bundle, request, ctx);
+  const failed = verdicts.find((v) => v.status === 'when_error');
+  if (failed) return whenError(bundle, failed);
+  const denies = verdicts.filter((v) => v.rule.effect === 'deny').map((v) => v.rule);
+  if (denies.length) {
+    const first = denies[0]!;
+    return deny(bundle, denies.map((r) => r.id), first.reason ?? `denied by policy rule "${first.id}"`);
+  }
+  if (verdicts.length === 0) return byDefaults(bundle, request);
+  return permitOrHold(bundle, request, ctx, verdicts.map((v) => v.rule));
+}
+
+/**
+ * No rule matched. An explicit default of allow or require_approval applies; otherwise (default deny,
+ * or none) the call is SILENCE: refused because no rule speaks for it, which reports can tell apart
+ * from a rule's DENY.
+ */
+function byDefaults(bundle: PolicyBundle, request: CallRequest): Decision {
+  const { effect, approval } = bundle.defaults;
+  const surface = `${request.server}/${request.tool}`;
+  const base = { rules: [], bundleSha256: bundle.sha256 };
+  if (effect === 'allow') return { ...base, outcome: 'permit', reason: `no policy rule matches ${surface}; the default is allow` };
+  if (effect === 'require_approval' && approval) {
+    return { ...base, outcome: 'hold', approval, reason: `no policy rule matches ${surface}; the default requires approval` };
+  }
+  return { ...base, outcome: 'silence', reason: `no policy rule permits ${surface} for ${request.principal.id}` };
+}
+
+function permitOrHold(bundle: PolicyBundle, request: CallRequest, ctx: CelContext, matched: CompiledRule[]): Decision {
+  const constrained = matched.filter((r) => r.effect === 'allow_with_constraints');
+  for (const rule of constrained) {
+    if (!rule.require) continue;
+    const ok = runCondition(rule.require, ctx);
+    if (typeof ok === 'string') return deny(bundle, [rule.id], `rule "${rule.id}": its constraint could not be evaluated (${ok}); on_error denies`);
+    if (!ok) return deny(bundle, [rule.id], rule.reason ?? `rule "${rule.id}": constraint not met: ${rule.requireSource}`);
+  }
+  let effectiveArgs: Record<string, unknown> | undefined;
+  for (const rule of constrained) {
+    for (const [key, program] of rule.set) {
+      try {
+        effectiveArgs ??= { ...request.args };
+        effectiveArgs[key] = toJsonValue(program(ctx));
+      } catch (err) {
+        return deny(bundle, [rule.id], `rule "${rule.id}": set ${key} could not be evaluated (${errorText(err)}); on_error denies`);
+      }
+    }
+  }
+  const limits = limitCharges(request, matched, effectiveArgs ?? request.args);
+  if (typeof limits === 'string') return deny(bundle, [], limits);
+  const extra = { ...(effectiveArgs ? { effectiveArgs } : {}), ...(limits.length ? { limits } : {}) };
+  const holds = matched.filter((r) => r.effect === 'require_approval');
+  if (holds.length) {
+    const decisive = [...holds].sort((a, b) => b.approval!.quorum - a.approval!.quorum || (a.id < b.id ? -1 : 1))[0]!;
+    return {
+      outcome: 'hold',
+      rules: holds.map((r) => r.id),
+      reason: decisive.reason ?? `rule "${decisive.id}" requires approval`,
+      bundleSha256: bundle.sha256,
+      approval: decisive.approval!,
+      ...extra,
+    };
+  }
+  const first = constrained[0] ?? matched[0]!;
+  return {
+    outcome: 'permit',
+    rules: matched.map((r) => r.id),
+    reason: first.reason ?? `allowed by policy rule "${first.id}"`,
+    bundleSha256: bundle.sha256,
+    ...extra,
+  };
+}
+
+/** The counters the gate must charge; a string when a budget argument is unusable (deny). */
+function limitCharges(request: CallRequest, rules: CompiledRule[], args: Record<string, unknown>): LimitCharge[] | string {
+  const charges: LimitCharge[] = [];
+  for (const rule of rules) {
+    for (const l of rule.limits) {
+      const subject = l.per === 'principal' ? request.principal.id : l.per === 'upstream' ? request.server : `${request.server}/${request.tool}`;
+      let amount = 1;
+      if (l.kind === 'budget') {
+        const value = args[l.arg!];
+        if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+          return `rule "${rule.id}": the budget argument "${l.arg}" must be a non-negative number`;
+        }
+        amount = value;
+      }
+      charges.push({ ruleId: rule.id, key: `${l.kind}:${rule.id}:${l.per}:${subject}`, kind: l.kind, max: l.max, windowMs: l.windowMs, amount });
+    }
+  }
+  return charges;
+}

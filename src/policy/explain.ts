@@ -1,0 +1,57 @@
+// `explain`: for one call, every rule with whether it matched and why not, plus the decision.
+// It runs the same judgement and evaluation as the gate; it is for people, so it looks at all rules.
+import type { CallRequest, Decision, Principal } from '../core/call.js';
+import type { PolicyBundle } from './bundle.js';
+import type { Effect } from './schema.js';
+import { evaluate } from './evaluate.js';
+import { celContext, judgeRule, principalMatches, type RuleStatus } from './judge.js';
+
+export interface RuleExplanation {
+  id: string;
+  effect: Effect;
+  at: string;
+  status: RuleStatus;
+  /** A sentence saying why the rule did or did not apply. */
+  why: string;
+}
+
+export interface Explanation {
+  decision: Decision;
+  rules: RuleExplanation[];
+}
+
+const WHY: Record<RuleStatus, string> = {
+  server: 'match.server does not match the upstream',
+  tool: 'match.tool does not match the tool',
+  principal: 'the principal is not among principal.id / principal.groups',
+  when_false: 'its condition (when) is false',
+  when_error: 'its condition (when) failed to evaluate, which denies',
+  matched: 'matched',
+};
+
+export function explain(bundle: PolicyBundle, request: CallRequest): Explanation {
+  const ctx = celContext(bundle, request);
+  const rules = bundle.rules.map((rule) => {
+    const v = judgeRule(rule, request, ctx);
+    return {
+      id: rule.id,
+      effect: rule.effect,
+      at: `${rule.file}:${rule.line ?? '?'}`,
+      status: v.status,
+      why: v.detail ? `${WHY[v.status]}: ${v.detail}` : WHY[v.status],
+    };
+  });
+  return { decision: evaluate(bundle, request), rules };
+}
+
+/**
+ * True when no call of this principal to this tool can be permitted, whatever its arguments: a
+ * deny rule without a condition applies, or no permitting rule applies and no default permits.
+ * The gateway hides such tools from the principal's tools/list.
+ */
+export function isDeniedUnconditionally(bundle: PolicyBundle, principal: Principal, server: string, tool: string): boolean {
+  const applicable = bundle.index.candidates(server, tool).filter((r) => principalMatches(r, principal));
+  if (applicable.some((r) => r.effect === 'deny' && !r.when)) return true;
+  if (applicable.some((r) => r.effect !== 'deny')) return false;
+  return bundle.defaults.effect !== 'allow' && bundle.defaults.effect !== 'require_approval';
+}

@@ -1,0 +1,42 @@
+// Reading policy files from disk: paths and globs (as listed in toolgate.yaml) to sources.
+// Fixture files (*.test.yaml) beside the policies are never loaded as policies.
+import { readFile } from 'node:fs/promises';
+import { glob, isDynamicPattern } from 'tinyglobby';
+import { compileBundle, type CompileOptions, type PolicyBundle, type PolicySource } from './bundle.js';
+import { PolicyError } from './errors.js';
+
+export const FIXTURE_GLOBS = ['**/*.test.yaml', '**/*.test.yml'];
+const isFixture = (file: string) => /\.test\.ya?ml$/.test(file);
+
+/** Expands the patterns; a pattern that names nothing is an error (a policy silently missing fails open). */
+export async function resolvePolicyFiles(patterns: readonly string[], cwd = process.cwd()): Promise<string[]> {
+  if (patterns.length === 0) throw new PolicyError('policy_unreadable', ['no policy files are configured (policies: [...])']);
+  const files = new Set<string>();
+  const problems: string[] = [];
+  for (const pattern of patterns) {
+    // Filtered here as well: tinyglobby applies `ignore` relative to cwd only.
+    const found = (await glob(pattern, { cwd, absolute: true, ignore: FIXTURE_GLOBS, expandDirectories: false })).filter((f) => !isFixture(f));
+    if (found.length === 0) problems.push(`${pattern}: ${isDynamicPattern(pattern) ? 'matches no policy files' : 'no such policy file'}`);
+    for (const f of found.sort()) files.add(f);
+  }
+  if (problems.length) throw new PolicyError('policy_unreadable', problems);
+  return [...files];
+}
+
+export async function readPolicySources(patterns: readonly string[], cwd = process.cwd()): Promise<PolicySource[]> {
+  const files = await resolvePolicyFiles(patterns, cwd);
+  return Promise.all(
+    files.map(async (file) => {
+      try {
+        return { file, text: await readFile(file, 'utf8') };
+      } catch (err) {
+        throw new PolicyError('policy_unreadable', [`${file}: cannot read: ${(err as Error).message}`], { cause: err });
+      }
+    }),
+  );
+}
+
+/** Reads and compiles in one step (startup, `policy check`). */
+export async function loadPolicyBundle(patterns: readonly string[], options: CompileOptions & { cwd?: string } = {}): Promise<PolicyBundle> {
+  return compileBundle(await readPolicySources(patterns, options.cwd), options);
+}

@@ -1,0 +1,93 @@
+// The policy file contract (toolgate.policy/v1) as zod schemas: the source of the types and of
+// the JSON Schema. Every object is strict, so a misspelt key is an error rather than a rule that
+// silently matches more than its author meant.
+import { z } from 'zod';
+
+export const POLICY_VERSION = 'toolgate.policy/v1';
+
+const duration = z.string().regex(/^\d+(ms|s|m|h|d)$/, 'a duration such as 500ms, 50s, 15m, 2h or 7d');
+const oneOrMany = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)], {
+  error: 'a name or glob, or a non-empty list of them',
+});
+const celSource = z.string().min(1).max(4096);
+
+export const EffectSchema = z.enum(['allow', 'deny', 'require_approval', 'allow_with_constraints']);
+
+export const ApprovalSchema = z.strictObject({
+  /** Reviewer ids ("user:alice") or groups ("group:dba"). */
+  approvers: z.array(z.string().min(1)).min(1),
+  quorum: z.number().int().min(1).default(1),
+  /** How long reviewers have to decide. */
+  timeout: duration.default('15m'),
+  /** How long the client's request is kept open while waiting. */
+  wait: duration.default('50s'),
+  /** An unanswered hold is refused; the key exists so that files can say so explicitly. */
+  on_timeout: z.literal('deny').default('deny'),
+  notify: z.strictObject({ webhook: z.url() }).optional(),
+});
+
+export const LimitSchema = z
+  .strictObject({
+    per: z.enum(['principal', 'upstream', 'tool']),
+    /** Calls per window, e.g. "60/1m". */
+    rate: z.string().regex(/^\d+\/\d+(ms|s|m|h|d)$/, 'a rate such as 60/1m (calls per window)').optional(),
+    /** A cap on the sum of one numeric argument per window. */
+    budget: z
+      .strictObject({
+        arg: z.string().min(1),
+        max: z.number().positive(),
+        window: duration,
+      })
+      .optional(),
+  })
+  .refine((l) => (l.rate === undefined) !== (l.budget === undefined), 'a limit has exactly one of "rate" or "budget"');
+
+export const RuleSchema = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/, 'letters, digits, "_", ".", ":" and "-" (at most 128)'),
+  description: z.string().optional(),
+  /** Shown to the client when this rule decides; defaults to a sentence naming the rule. */
+  reason: z.string().max(1000).optional(),
+  effect: EffectSchema,
+  match: z.strictObject({
+    /** Upstream name(s) as configured; globs allowed. */
+    server: oneOrMany,
+    /** The upstream's own tool name(s); globs allowed. */
+    tool: oneOrMany.default('*'),
+  }),
+  principal: z.strictObject({ id: oneOrMany.optional(), groups: oneOrMany.optional() }).optional(),
+  when: celSource.optional(),
+  approval: ApprovalSchema.optional(),
+  constraints: z
+    .strictObject({
+      require: celSource.optional(),
+      set: z.record(z.string().min(1), celSource).optional(),
+    })
+    .optional(),
+  limits: z.array(LimitSchema).optional(),
+});
+
+export const DefaultsSchema = z.strictObject({
+  /** What happens when no rule matches; without it the outcome is SILENCE (refused). */
+  effect: z.enum(['allow', 'deny', 'require_approval']).optional(),
+  /** A condition that fails to evaluate denies; the key exists so that files can say so. */
+  on_error: z.literal('deny').default('deny'),
+  approval: ApprovalSchema.optional(),
+});
+
+export const PolicyFileSchema = z.strictObject({
+  version: z.literal(POLICY_VERSION),
+  defaults: DefaultsSchema.optional(),
+  rules: z.array(RuleSchema).default([]),
+});
+
+export type Effect = z.infer<typeof EffectSchema>;
+export type ApprovalConfig = z.infer<typeof ApprovalSchema>;
+export type LimitConfig = z.infer<typeof LimitSchema>;
+export type RuleConfig = z.infer<typeof RuleSchema>;
+export type DefaultsConfig = z.infer<typeof DefaultsSchema>;
+export type PolicyFile = z.infer<typeof PolicyFileSchema>;
+
+/** The JSON Schema of policy files, for editors. */
+export function policyJsonSchema(): unknown {
+  return z.toJSONSchema(PolicyFileSchema, { io: 'input', unrepresentable: 'any' });
+}
