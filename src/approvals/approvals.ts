@@ -1,0 +1,202 @@
+// The approvals service: opens held calls (or re-attaches identical retries), lets held requests
+// wait, records reviewers' decisions, expires and cancels, and grants exactly one execution.
+//
+// Ordering of a change and its receipt: receipt first. Every change goes through `record` (the
+// gate wiring appends the signed receipt and waits until it is durable) before the store is
+// written; if recording throws, nothing changes. So no stored state ever lacks its receipt, and
+// nothing executes on a decision that has no receipt. A crash between the two leaves a receipt
+// whose change did not happen: the approval is still as it was and the reviewer decides again.
+import { randomBytes } from 'node:crypto';
+import type { CallRequest, Decision } from '../core/call.js';
+import type { Logger } from '../log.js';
+import type { Store } from '../store/index.js';
+import { KeyedLock } from './keyed-lock.js';
+import type { Reviewer } from './reviewers.js';
+import { cancelIfPending, castVote, executeIfApproved, expireIfDue, isPastDeadline } from './rules.js';
+import { ApprovalError, parseHeldCall, type ApprovalChange, type ApprovalStatus, type HeldCall } from './schema.js';
+import { Waiters, type WaitOptions } from './waiters.js';
+
+const COLLECTION = 'approvals';
+
+/** Writes the receipt of a change durably; for `hold` it returns the receipt's leaf hash. */
+export type Recorder = (change: ApprovalChange) => Promise<string | void>;
+export type ApprovalListener = (change: ApprovalChange) => void;
+
+export interface ApprovalsOptions {
+  store: Store;
+  log: Logger;
+  record?: Recorder;
+  clock?: () => Date;
+  /** How often a waiting request beats (default 5 s). */
+  heartbeatMs?: number;
+  /** How often `start()` sweeps for expired approvals (default 1 s). */
+  sweepMs?: number;
+}
+
+export class Approvals {
+  private readonly locks = new KeyedLock();
+  private readonly listeners = new Set<ApprovalListener>();
+  private readonly waiters: Waiters;
+  private readonly clock: () => Date;
+  private sweeper: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: ApprovalsOptions) {
+    this.clock = options.clock ?? (() => new Date());
+    this.waiters = new Waiters(options.heartbeatMs ?? 5_000, (err) => options.log.warn({ err }, 'approval heartbeat failed'));
+  }
+
+  /** Holds the call: re-attaches to the open approval of an identical call, or opens a new one. */
+  async openOrAttach(request: CallRequest, decision: Decision, extra: { toolDefinition?: Record<string, unknown> } = {}): Promise<{ approval: HeldCall; attached: boolean }> {
+    const spec = decision.approval;
+    if (decision.outcome !== 'hold' || !spec) throw new ApprovalError('invalid_record', 'only a hold decision with an approval spec opens an approval');
+    const retryKey = JSON.stringify([request.principal.id, request.server, request.tool, request.argsSha256]);
+    return this.locks.run(`retry:${retryKey}`, async () => {
+      const now = this.clock();
+      const open = (await this.options.store.find(COLLECTION, { retry_key: retryKey }))
+        .map(parseHeldCall)
+        .filter((a) => (a.status === 'pending' || a.status === 'approved') && !isPastDeadline(a, now))
+        .sort((a, b) => b.created_at.localeCompare(a.created_at));
+      if (open[0]) return { approval: open[0], attached: true };
+      const fresh: HeldCall = {
+        id: `apr_${randomBytes(12).toString('hex')}`,
+        status: 'pending',
+        rev: 0,
+        call: {
+          id: request.callId,
+          session: request.session,
+          rpc_id: request.rpcId,
+          principal: { id: request.principal.id, groups: [...request.principal.groups] },
+          server: request.server,
+          tool: request.tool,
+          args: request.args,
+          args_sha256: request.argsSha256,
+          tool_sha256: request.toolSha256,
+          tool_definition: extra.toolDefinition ?? null,
+          annotations: request.annotations,
+        },
+        rule_id: spec.ruleId,
+        reason: decision.reason,
+        approvers: [...spec.approvers],
+        quorum: spec.quorum,
+        timeout_ms: spec.timeoutMs,
+        decisions: [],
+        bundle_sha256: decision.bundleSha256,
+        webhook: spec.webhook ?? null,
+        created_at: now.toISOString(),
+        expires_at: new Date(now.getTime() + spec.timeoutMs).toISOString(),
+        valid_until: null,
+        decided_at: null,
+        executed_at: null,
+        hold_leaf: null,
+        retry_key: retryKey,
+      };
+      const leaf = await this.record({ kind: 'hold', approval: fresh });
+      const approval = parseHeldCall({ ...fresh, hold_leaf: leaf ?? null });
+      await this.options.store.update(COLLECTION, approval.id, (current) => current ?? approval);
+      this.publish({ kind: 'hold', approval });
+      return { approval, attached: false };
+    });
+  }
+
+  async get(id: string): Promise<HeldCall> {
+    const doc = await this.options.store.get(COLLECTION, id);
+    if (doc === undefined) throw new ApprovalError('not_found', `no approval ${id}`);
+    return parseHeldCall(doc);
+  }
+
+  /** Oldest first. */
+  async list(status?: ApprovalStatus): Promise<HeldCall[]> {
+    const docs = await this.options.store.find(COLLECTION, status ? { status } : {});
+    return docs.map(parseHeldCall).sort((a, b) => a.created_at.localeCompare(b.created_at));
+  }
+
+  /** Resolves when the approval leaves `pending`, or with the pending approval when the wait ends or the signal aborts. */
+  wait(id: string, options: WaitOptions): Promise<HeldCall> {
+    return this.waiters.wait(id, () => this.get(id), options);
+  }
+
+  decide(id: string, reviewer: Reviewer, verdict: 'approve' | 'reject', note: string | null = null): Promise<HeldCall> {
+    return this.transition(id, (a, now) => castVote(a, reviewer, verdict, note, now)).then((r) => r.approval);
+  }
+
+  /** True exactly once for an approved approval within its validity; the caller then dispatches the call. */
+  async claimExecution(id: string): Promise<boolean> {
+    return (await this.transition(id, executeIfApproved)).changed;
+  }
+
+  /** The client cancelled its held request. Returns the approval as it is now (unchanged if already granted). */
+  async cancel(id: string): Promise<HeldCall> {
+    return (await this.transition(id, cancelIfPending)).approval;
+  }
+
+  /** Expires pending approvals past `expires_at` and approved ones not executed before `valid_until`. */
+  async expireDue(now: Date = this.clock()): Promise<HeldCall[]> {
+    // A cheap pre-filter on the stored documents: parsing every open approval each second would stall
+    // the event loop with thousands held. The transition parses and checks each due one properly.
+    const due: string[] = [];
+    for (const status of ['pending', 'approved'] as const) {
+      for (const doc of (await this.options.store.find(COLLECTION, { status })) as HeldCall[]) if (isPastDeadline(doc, now)) due.push(doc.id);
+    }
+    const expired: HeldCall[] = [];
+    for (const id of due) {
+      const result = await this.transition(id, (current) => expireIfDue(current, now));
+      if (result.changed) expired.push(result.approval);
+    }
+    return expired;
+  }
+
+  /** Every change after it is stored: for server-sent events and webhooks. Returns the unsubscribe function. */
+  subscribe(listener: ApprovalListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Starts the expiry sweep (not keeping the process alive). */
+  start(): void {
+    this.sweeper ??= setInterval(() => {
+      this.expireDue().catch((err: unknown) => this.options.log.error({ err }, 'approval expiry sweep failed'));
+    }, this.options.sweepMs ?? 1_000).unref();
+  }
+
+  stop(): void {
+    clearInterval(this.sweeper);
+    this.sweeper = undefined;
+  }
+
+  /** One change of one approval: compute, record the receipt, store over the same revision, publish. */
+  private transition(id: string, step: (a: HeldCall, now: Date) => ApprovalChange | undefined): Promise<{ approval: HeldCall; changed: boolean }> {
+    return this.locks.run(id, async () => {
+      const current = await this.get(id);
+      const change = step(current, this.clock());
+      if (!change) return { approval: current, changed: false };
+      const next: HeldCall = { ...change.approval, rev: current.rev + 1 };
+      if (change.kind !== 'execute') await this.record({ ...change, approval: next });
+      const stored = await this.options.store.update(COLLECTION, id, (doc) => ((doc as HeldCall | undefined)?.rev === current.rev ? next : doc));
+      if ((stored as HeldCall | undefined)?.rev !== next.rev) {
+        throw new ApprovalError('record_failed', `approval ${id} was changed by another writer: try again`);
+      }
+      this.publish({ ...change, approval: next });
+      return { approval: next, changed: true };
+    });
+  }
+
+  private async record(change: ApprovalChange): Promise<string | void> {
+    if (!this.options.record) return undefined;
+    try {
+      return await this.options.record(change);
+    } catch (err) {
+      throw new ApprovalError('record_failed', `the ${change.kind} receipt for ${change.approval.id} could not be recorded, so nothing changed: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  private publish(change: ApprovalChange): void {
+    this.waiters.notify(change.approval);
+    for (const listener of this.listeners) {
+      try {
+        listener(change);
+      } catch (err) {
+        this.options.log.warn({ err, kind: change.kind }, 'approval listener failed');
+      }
+    }
+  }
+}

@@ -1,0 +1,55 @@
+// The rules of deciding, as pure functions from (approval, actor, now) to the next approval: who
+// may vote, separation of duties, one vote per reviewer, quorum, any reject rejects, expiry.
+import { isApprover, type Reviewer } from './reviewers.js';
+import { ApprovalError, type ApprovalChange, type HeldCall } from './schema.js';
+
+/** "user:alice" and "alice" name the same person: separation of duties must not hinge on a prefix. */
+const person = (id: string) => (id.startsWith('user:') ? id.slice('user:'.length) : id);
+
+export function isPastDeadline(approval: HeldCall, now: Date): boolean {
+  const deadline = approval.status === 'approved' ? approval.valid_until : approval.expires_at;
+  return deadline !== null && now.getTime() >= Date.parse(deadline);
+}
+
+export function castVote(approval: HeldCall, reviewer: Reviewer, verdict: 'approve' | 'reject', note: string | null, now: Date): ApprovalChange {
+  const id = approval.id;
+  if (approval.status === 'expired' || (approval.status === 'pending' && isPastDeadline(approval, now))) {
+    throw new ApprovalError('expired', `approval ${id} expired at ${approval.expires_at}: decisions after expiry are refused (the agent must make the call again)`);
+  }
+  if (approval.status !== 'pending') throw new ApprovalError('not_pending', `approval ${id} is already ${approval.status}: it takes no more decisions`);
+  if (person(reviewer.id) === person(approval.call.principal.id)) {
+    throw new ApprovalError('self_approval', `${reviewer.id} made this call and so cannot decide it (separation of duties)`);
+  }
+  if (!isApprover(reviewer, approval.approvers)) {
+    throw new ApprovalError('not_an_approver', `${reviewer.id} is not among the approvers of rule ${approval.rule_id} (${approval.approvers.join(', ')})`);
+  }
+  if (approval.decisions.some((d) => d.reviewer === reviewer.id)) {
+    throw new ApprovalError('already_voted', `${reviewer.id} has already decided approval ${id}: one vote per reviewer`);
+  }
+  const at = now.toISOString();
+  const vote = { reviewer: reviewer.id, verdict, note, at };
+  const decisions = [...approval.decisions, vote];
+  if (verdict === 'reject') return { kind: 'reject', vote, approval: { ...approval, decisions, status: 'rejected', decided_at: at } };
+  const approvals = decisions.filter((d) => d.verdict === 'approve').length;
+  if (approvals < approval.quorum) return { kind: 'vote', vote, approval: { ...approval, decisions } };
+  const validUntil = new Date(now.getTime() + approval.timeout_ms).toISOString();
+  return { kind: 'approve', vote, approval: { ...approval, decisions, status: 'approved', decided_at: at, valid_until: validUntil } };
+}
+
+/** The sweep: a pending approval past its expiry, or an approved one not executed in time, expires. */
+export function expireIfDue(approval: HeldCall, now: Date): ApprovalChange | undefined {
+  if ((approval.status !== 'pending' && approval.status !== 'approved') || !isPastDeadline(approval, now)) return undefined;
+  return { kind: 'expire', approval: { ...approval, status: 'expired', decided_at: approval.decided_at ?? now.toISOString() } };
+}
+
+/** The client cancelled its held request: only an approval not yet granted is cancelled. */
+export function cancelIfPending(approval: HeldCall, now: Date): ApprovalChange | undefined {
+  if (approval.status !== 'pending') return undefined;
+  return { kind: 'cancel', approval: { ...approval, status: 'cancelled', decided_at: now.toISOString() } };
+}
+
+/** The one execution an approval allows: approved, not yet executed, within its validity. */
+export function executeIfApproved(approval: HeldCall, now: Date): ApprovalChange | undefined {
+  if (approval.status !== 'approved' || isPastDeadline(approval, now)) return undefined;
+  return { kind: 'execute', approval: { ...approval, status: 'executed', executed_at: now.toISOString() } };
+}

@@ -1,0 +1,90 @@
+// The held call as stored: one record per approval, from hold to execution. The zod schema is the
+// source of the type, and records read back from the store are parsed with it (the file is data).
+import { z } from 'zod';
+import { ToolgateError } from '../core/errors.js';
+
+export class ApprovalError extends ToolgateError<
+  'not_found' | 'not_an_approver' | 'self_approval' | 'already_voted' | 'expired' | 'not_pending' | 'invalid_record' | 'record_failed'
+> {}
+
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
+const isoTime = z.iso.datetime();
+
+export const ApprovalStatusSchema = z.enum(['pending', 'approved', 'rejected', 'expired', 'cancelled', 'executed']);
+
+export const VoteSchema = z.strictObject({
+  reviewer: z.string(),
+  verdict: z.enum(['approve', 'reject']),
+  note: z.string().nullable(),
+  at: isoTime,
+});
+
+export const HeldCallSchema = z.strictObject({
+  id: z.string().regex(/^apr_[A-Za-z0-9]{20,}$/),
+  status: ApprovalStatusSchema,
+  /** Bumped by every change: a write applies only over the revision it was computed from. */
+  rev: z.number().int().nonnegative(),
+  call: z.strictObject({
+    id: z.string(),
+    session: z.string(),
+    rpc_id: z.union([z.string(), z.number()]),
+    principal: z.strictObject({ id: z.string(), groups: z.array(z.string()) }),
+    server: z.string(),
+    tool: z.string(),
+    /** Exactly as the client sent them: the reviewer decides on these. */
+    args: z.record(z.string(), z.unknown()),
+    args_sha256: sha256Hex,
+    tool_sha256: sha256Hex.nullable(),
+    tool_definition: z.record(z.string(), z.unknown()).nullable(),
+    annotations: z.record(z.string(), z.unknown()),
+  }),
+  rule_id: z.string(),
+  reason: z.string(),
+  approvers: z.array(z.string()),
+  quorum: z.number().int().positive(),
+  timeout_ms: z.number().int().positive(),
+  decisions: z.array(VoteSchema),
+  bundle_sha256: sha256Hex,
+  webhook: z.string().nullable(),
+  created_at: isoTime,
+  /** Reviewers must decide before this. */
+  expires_at: isoTime,
+  /** Set on approval: the approved call must be executed (by the held request or a retry) before this. */
+  valid_until: isoTime.nullable(),
+  decided_at: isoTime.nullable(),
+  executed_at: isoTime.nullable(),
+  /** Leaf hash of the `hold` receipt, returned by the recorder; `approve` references it. */
+  hold_leaf: sha256Hex.nullable(),
+  /** principal, server, tool and args_sha256: an identical retry finds its approval by this. */
+  retry_key: z.string(),
+});
+
+export type ApprovalStatus = z.infer<typeof ApprovalStatusSchema>;
+export type Vote = z.infer<typeof VoteSchema>;
+export type HeldCall = z.infer<typeof HeldCallSchema>;
+
+/** What happened to an approval: the recorder writes a receipt for it, subscribers see it. */
+export type ChangeKind = 'hold' | 'vote' | 'approve' | 'reject' | 'expire' | 'cancel' | 'execute';
+
+export interface ApprovalChange {
+  kind: ChangeKind;
+  /** The approval as it is (or will be, for the recorder) after the change. */
+  approval: HeldCall;
+  /** The vote that caused it, for vote / approve / reject. */
+  vote?: Vote;
+}
+
+// The store hands out frozen documents and replaces them on every change, so a document parsed once
+// needs no second parse: listing thousands of held calls stays cheap.
+const parsedDocs = new WeakMap<object, HeldCall>();
+
+export function parseHeldCall(doc: unknown): HeldCall {
+  const cacheable = typeof doc === 'object' && doc !== null && Object.isFrozen(doc);
+  const hit = cacheable ? parsedDocs.get(doc) : undefined;
+  if (hit) return hit;
+  const parsed = HeldCallSchema.safeParse(doc);
+  if (!parsed.success) throw new ApprovalError('invalid_record', `stored approval is invalid: ${parsed.error.issues[0]?.message}`);
+  const approval = Object.freeze(parsed.data);
+  if (cacheable) parsedDocs.set(doc, approval);
+  return approval;
+}

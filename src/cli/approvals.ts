@@ -1,0 +1,96 @@
+// `toolgate approvals list|show|approve|reject`: drive the admin REST API as a reviewer. The URL
+// and token come from --url/--token or TOOLGATE_ADMIN_URL/TOOLGATE_TOKEN.
+import type { Command } from 'commander';
+import { ToolgateError } from '../core/errors.js';
+
+class AdminClientError extends ToolgateError<'no_token' | 'unreachable' | 'refused'> {}
+
+interface Connection {
+  url: string;
+  token: string;
+}
+
+interface ApprovalRow {
+  id: string;
+  status: string;
+  upstream: string;
+  tool: string;
+  principal: { id: string };
+  rule: string;
+  age_ms: number;
+  expires_at: string;
+  decisions: Array<{ reviewer: string; verdict: string }>;
+}
+
+export function connection(command: Command): Connection {
+  const opts = command.optsWithGlobals<{ url?: string; token?: string }>();
+  const url = opts.url ?? process.env.TOOLGATE_ADMIN_URL ?? 'http://127.0.0.1:8081';
+  const token = opts.token ?? process.env.TOOLGATE_TOKEN;
+  if (!token) throw new AdminClientError('no_token', 'a reviewer token is required: --token or TOOLGATE_TOKEN');
+  return { url: url.replace(/\/+$/, ''), token };
+}
+
+export async function call(conn: Connection, method: string, path: string, body?: unknown): Promise<unknown> {
+  let res: Response;
+  try {
+    res = await fetch(`${conn.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${conn.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (err) {
+    throw new AdminClientError('unreachable', `cannot reach the admin API at ${conn.url}: ${(err as Error).message}`, { cause: err });
+  }
+  const payload = (await res.json().catch(() => undefined)) as { error?: { code: string; message: string } } | undefined;
+  if (!res.ok) {
+    const detail = payload?.error ? `${payload.error.message} (${payload.error.code})` : `HTTP ${res.status}`;
+    throw new AdminClientError('refused', detail);
+  }
+  return payload;
+}
+
+const print = (value: unknown) => process.stdout.write(`${typeof value === 'string' ? value : JSON.stringify(value, null, 2)}\n`);
+
+function describe(a: ApprovalRow): string {
+  const age = `${Math.round(a.age_ms / 1000)}s`;
+  const votes = a.decisions.map((d) => `${d.reviewer}:${d.verdict}`).join(',') || '-';
+  return [a.id, a.status, `${a.upstream}/${a.tool}`, a.principal.id, a.rule, age, a.expires_at, votes].join('\t');
+}
+
+export function registerApprovals(program: Command): void {
+  const group = program
+    .command('approvals')
+    .description('list, show, approve and reject held calls through the admin API')
+    .option('--url <url>', 'admin API base URL (env TOOLGATE_ADMIN_URL, default http://127.0.0.1:8081)')
+    .option('--token <token>', 'reviewer token (env TOOLGATE_TOKEN)');
+
+  group
+    .command('list')
+    .description('list approvals (pending by default)')
+    .option('--status <status>', 'pending, approved, rejected, expired, cancelled, executed or all', 'pending')
+    .option('--json', 'print JSON')
+    .action(async (opts: { status: string; json?: boolean }, command: Command) => {
+      const query = opts.status === 'all' ? '' : `?status=${encodeURIComponent(opts.status)}`;
+      const { approvals } = (await call(connection(command), 'GET', `/api/approvals${query}`)) as { approvals: ApprovalRow[] };
+      if (opts.json) print(approvals);
+      else print(approvals.length ? ['ID\tSTATUS\tCALL\tPRINCIPAL\tRULE\tAGE\tEXPIRES\tVOTES', ...approvals.map(describe)].join('\n') : 'no approvals');
+    });
+
+  group
+    .command('show <id>')
+    .description('show one approval: the call, its arguments as sent, the rule, the decisions')
+    .action(async (id: string, _opts: unknown, command: Command) => {
+      print(await call(connection(command), 'GET', `/api/approvals/${encodeURIComponent(id)}`));
+    });
+
+  for (const verdict of ['approve', 'reject'] as const) {
+    group
+      .command(`${verdict} <id>`)
+      .description(`${verdict} a held call`)
+      .option('--note <note>', 'a note for the record (it goes into the receipt)')
+      .action(async (id: string, opts: { note?: string }, command: Command) => {
+        const approval = (await call(connection(command), 'POST', `/api/approvals/${encodeURIComponent(id)}/${verdict}`, opts.note ? { note: opts.note } : {})) as ApprovalRow;
+        print(`${approval.id}: ${approval.status}`);
+      });
+  }
+}
