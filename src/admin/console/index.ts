@@ -1,0 +1,25 @@
+// The reviewer web console: the page and its assets (public shell, strict CSP) and the API routes
+// the page needs beyond the approvals API (receipts search and detail, keyring, overview). The
+// admin server takes these routes alongside approvalRoutes and eventsRoute.
+import type { Route } from '../router.js';
+import { assetRoutes } from './assets.js';
+import { overviewRoute } from './overview.js';
+import { receiptRoutes } from './receipt-routes.js';
+
+export interface ConsoleOptions {
+  ledgerDir: string;
+  /** The keys directory (its keyring.json is what /api/keyring publishes). */
+  keysDir: string;
+  /** Where the built page is (default: dist/console). */
+  assetsDir?: string;
+  clock?: () => Date;
+}
+
+export function consoleRoutes(options: ConsoleOptions): Route[] {
+  const clock = options.clock ?? (() => new Date());
+  return [...assetRoutes(options.assetsDir), ...receiptRoutes(options), overviewRoute(options.ledgerDir, clock)];
+}
+
+export { CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from './assets.js';
+export { summarize, OUTCOME_EVENTS } from './overview.js';
+export { searchReceipts, receiptWithNeighbours } from './receipt-routes.js';

@@ -1,0 +1,121 @@
+// A real admin listener for the console's browser tests and screenshots, built from the compiled
+// code in dist/: a lowdb store, the approvals service, a signed ledger and keys in a temporary
+// folder, and a recorder that writes each approval change as a receipt (a stand-in for the gate's
+// until it is wired). Nothing here is mocked: the page talks to the same routes a gateway serves.
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { approvalRoutes, createAdminServer, eventsRoute } from '../dist/admin/index.js';
+import { consoleRoutes } from '../dist/admin/console/index.js';
+import { Approvals, ReviewerDirectory } from '../dist/approvals/index.js';
+import { Ledger } from '../dist/ledger/index.js';
+import { createLogger } from '../dist/log.js';
+import { canonicalSha256, generateKey } from '../dist/receipts/index.js';
+import { openLowdbStore } from '../dist/store/index.js';
+
+export const sha256 = (text) => createHash('sha256').update(text).digest('hex');
+
+export const TOKENS = { alice: 'alice-reviewer-token', bob: 'bob-reviewer-token' };
+
+const RECEIPT_EVENT = { hold: 'hold', approve: 'approve', reject: 'reject', expire: 'expire', cancel: 'cancel' };
+
+function callOf(c) {
+  return { id: c.id, session: c.session, rpc_id: c.rpc_id, server: c.server, tool: c.tool, tool_sha256: c.tool_sha256, args_sha256: c.args_sha256 };
+}
+
+/** The receipt draft of one approval change (votes short of quorum and executions write none here). */
+function draftOf({ kind, approval: a, vote }) {
+  const event = RECEIPT_EVENT[kind];
+  if (!event) return undefined;
+  const decided = a.decisions.map((d) => d.reviewer);
+  return {
+    event,
+    call: callOf(a.call),
+    principal: { id: a.call.principal.id },
+    policy: { bundle_sha256: a.bundle_sha256, rules: [a.rule_id], effect: event === 'approve' ? 'permit' : event === 'hold' ? 'hold' : 'deny', reason: a.reason },
+    approval: { id: a.id, approvers: a.approvers, expires_at: a.expires_at, ...(decided.length ? { decided_by: decided } : {}), ...(vote?.note ? { note: vote.note } : {}) },
+    ...(event === 'approve' && a.hold_leaf ? { ref: a.hold_leaf } : {}),
+  };
+}
+
+/** A decision receipt for a call that did not go through approvals (permit, deny, silence). */
+export function decisionDraft(event, { server, tool, principal = 'agent:ci', args = {}, reason, rules = [] }) {
+  return {
+    event,
+    call: { id: `call_${Math.random().toString(36).slice(2, 12)}`, session: 'demo', rpc_id: 1, server, tool, tool_sha256: null, args_sha256: canonicalSha256(args) },
+    principal: { id: principal },
+    policy: { bundle_sha256: 'b'.repeat(64), rules, effect: event, reason: reason ?? `${event} by policy` },
+  };
+}
+
+/** A held call as the gate would open it. */
+export function heldCall({ server = 'postgres-prod', tool = 'execute_sql', args = { sql: 'DELETE FROM users WHERE id = 7' }, principal = 'agent:ci', description = 'Run one SQL statement against the production database.', timeoutMs = 15 * 60_000 } = {}) {
+  const request = {
+    callId: `call_${Math.random().toString(36).slice(2, 12)}`,
+    session: 'demo',
+    rpcId: 7,
+    principal: { id: principal, groups: ['engineering'] },
+    server,
+    tool,
+    args,
+    argsSha256: canonicalSha256(args),
+    toolSha256: sha256(`${server}/${tool}`),
+    annotations: { destructiveHint: true, readOnlyHint: false },
+    now: new Date(),
+  };
+  const decision = {
+    outcome: 'hold',
+    rules: ['prod-sql-writes'],
+    reason: 'writes to production need a DBA',
+    bundleSha256: 'b'.repeat(64),
+    approval: { ruleId: 'prod-sql-writes', approvers: ['group:dba'], quorum: 1, timeoutMs, waitMs: 50_000 },
+  };
+  const toolDefinition = { name: tool, description, inputSchema: { type: 'object', properties: { sql: { type: 'string' } } }, annotations: request.annotations };
+  return { request, decision, toolDefinition };
+}
+
+export async function startDemo({ keysNotBefore } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'toolgate-console-'));
+  const log = createLogger({ level: 'silent' });
+  const keysDir = join(dir, 'keys');
+  const ledgerDir = join(dir, 'ledger');
+  const { signer } = generateKey(keysDir, keysNotBefore);
+  const ledger = await Ledger.open({ dir: ledgerDir, signer, issuerId: 'demo-gate', log });
+  const store = await openLowdbStore(join(dir, 'state.json'));
+  const record = async (change) => {
+    const draft = draftOf(change);
+    if (draft) return (await ledger.append(draft)).leafHash;
+  };
+  const approvals = new Approvals({ store, log, record, heartbeatMs: 1000 });
+  const reviewers = new ReviewerDirectory([
+    { id: 'user:alice', token_sha256: sha256(TOKENS.alice), groups: ['dba'], rights: [] },
+    { id: 'user:bob', token_sha256: sha256(TOKENS.bob), groups: ['dba'], rights: [] },
+  ]);
+  const admin = createAdminServer({
+    admin: { host: '127.0.0.1', port: 0, allowed_hosts: [] },
+    reviewers,
+    log,
+    routes: [...approvalRoutes(approvals), eventsRoute(approvals, { heartbeatMs: 2000 }), ...consoleRoutes({ ledgerDir, keysDir })],
+  });
+  const url = await admin.listen();
+  return {
+    url,
+    dir,
+    keysDir,
+    ledgerDir,
+    approvals,
+    ledger,
+    /** Opens a held call; resolves with the approval once its hold receipt is durable. */
+    async hold(options) {
+      const { request, decision, toolDefinition } = heldCall(options);
+      return (await approvals.openOrAttach(request, decision, { toolDefinition })).approval;
+    },
+    async close() {
+      await admin.close();
+      await ledger.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

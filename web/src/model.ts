@@ -1,0 +1,80 @@
+// The shapes the console reads from the admin API. Untrusted JSON: views show fields as text and
+// tolerate missing ones rather than trusting the server's types blindly.
+export interface Vote {
+  reviewer: string;
+  verdict: 'approve' | 'reject';
+  note: string | null;
+  at: string;
+}
+
+/** A held call as the admin API shows it (its `approvalView`). */
+export interface Approval {
+  id: string;
+  status: string;
+  upstream: string;
+  tool: string;
+  /** Exactly as the agent sent them: untrusted text. */
+  arguments: Record<string, unknown>;
+  args_sha256: string;
+  principal: { id: string; groups: string[] };
+  rule: string;
+  reason: string;
+  tool_definition: Record<string, unknown> | null;
+  tool_sha256: string | null;
+  annotations: Record<string, unknown>;
+  bundle_sha256: string;
+  approvers: string[];
+  quorum: number;
+  decisions: Vote[];
+  created_at: string;
+  /** The server's idea of the age when it answered: corrects for a skewed browser clock. */
+  age_ms: number;
+  expires_at: string;
+  decided_at: string | null;
+  call_id: string;
+}
+
+/** One line of a receipts search: the body's fields the tables show. */
+export interface ReceiptRow {
+  id: string;
+  event: string;
+  ts: string;
+  seq: number;
+  call_id: string | null;
+  server: string | null;
+  tool: string | null;
+  principal: string | null;
+  reason: string | null;
+  approval_id: string | null;
+}
+
+export interface ReceiptEntry {
+  envelope: unknown;
+  body: Record<string, unknown>;
+  leaf_hash: string;
+}
+
+export interface ReceiptDetail {
+  receipt: ReceiptEntry;
+  prev: ReceiptEntry | null;
+  next: ReceiptEntry | null;
+}
+
+export interface Overview {
+  from: string;
+  to: string;
+  bucket_ms: number;
+  outcomes: string[];
+  /** Start time of each bucket. */
+  buckets: string[];
+  surfaces: Array<{ server: string; tool: string; totals: Record<string, number>; series: Array<Record<string, number>> }>;
+}
+
+/** Lists may come bare or wrapped as { approvals: [...] }. */
+export function listOf<T>(body: unknown, key: string): T[] {
+  if (Array.isArray(body)) return body as T[];
+  const inner = (body as Record<string, unknown> | null)?.[key];
+  return Array.isArray(inner) ? (inner as T[]) : [];
+}
+
+export const EVENTS = ['permit', 'deny', 'silence', 'hold', 'approve', 'reject', 'expire', 'cancel', 'complete', 'fail', 'rotate'] as const;

@@ -1,0 +1,125 @@
+// One held call with everything a reviewer needs to decide it: the surface, the tool as pinned, the
+// arguments as sent, the principal, the rule and its reason, earlier decisions; approve or reject
+// with a note. Changes by other reviewers arrive over the live stream and update the page.
+import { api } from '../api.js';
+import { fields, h, show, statusBadge } from '../dom.js';
+import { jsonView } from '../json-view.js';
+import { setShortcuts } from '../keys.js';
+import { onLive } from '../live.js';
+import type { Approval } from '../model.js';
+import { age, learnServerClock, left, when } from '../time.js';
+import { postDecision, type Verdict } from './decide.js';
+import { surfaceHistory } from './surface-history.js';
+import type { View } from './view.js';
+
+function toolSection(approval: Approval): HTMLElement {
+  const def = approval.tool_definition ?? {};
+  const description = typeof def.description === 'string' ? def.description : null;
+  return h(
+    'section',
+    { 'aria-labelledby': 'tool-title' },
+    h('h2', { id: 'tool-title' }, 'Tool as pinned'),
+    fields([
+      ['Description', description ? h('span', { class: 'pre-wrap' }, description) : 'none recorded'],
+      ['Tool sha256', h('code', {}, approval.tool_sha256 ?? 'not pinned')],
+    ]),
+    h('h2', {}, 'Annotations (hints from the upstream, untrusted)'),
+    jsonView(approval.annotations, 'Tool annotations'),
+    def.inputSchema ? h('details', {}, h('summary', {}, 'Input schema'), jsonView(def.inputSchema, 'Tool input schema')) : null,
+  );
+}
+
+function summary(approval: Approval, clock: HTMLElement): HTMLElement {
+  const votes = approval.decisions.map((d) => `${d.verdict} by ${d.reviewer}${d.note ? ` (“${d.note}”)` : ''}`).join('; ');
+  return fields([
+    ['Status', statusBadge(approval.status)],
+    ['Upstream', approval.upstream],
+    ['Tool', approval.tool],
+    ['Principal', `${approval.principal.id}${approval.principal.groups.length ? ` (${approval.principal.groups.join(', ')})` : ''}`],
+    ['Rule', approval.rule],
+    ['Reason', approval.reason],
+    ['Approvers', `${approval.approvers.join(', ')} · quorum ${approval.quorum}`],
+    ['Decisions', votes || 'none yet'],
+    ['Held since', when(approval.created_at)],
+    ['Age / time left', clock],
+    ['Approval id', h('code', {}, approval.id)],
+    ['Call id', h('a', { href: `#/receipts?call_id=${encodeURIComponent(approval.call_id)}` }, approval.call_id)],
+    ['Arguments sha256', h('code', {}, approval.args_sha256)],
+    ['Policy bundle', h('code', {}, approval.bundle_sha256)],
+  ]);
+}
+
+export const heldCallView: View = (root, _query, id) => {
+  let approval: Approval | null = null;
+  const note = h('textarea', { id: 'note', rows: 3, maxlength: 4000, 'aria-describedby': 'note-help' });
+  const message = h('p', { role: 'status', class: 'note' });
+  const approve = h('button', { type: 'button', class: 'approve', 'aria-keyshortcuts': 'a' }, 'Approve');
+  const reject = h('button', { type: 'button', class: 'reject', 'aria-keyshortcuts': 'r' }, 'Reject');
+  const clock = h('span');
+  const head = h('div');
+  const panel = h(
+    'section',
+    { class: 'decide', 'aria-labelledby': 'decide-title' },
+    h('h2', { id: 'decide-title' }, 'Decision'),
+    h('label', { for: 'note' }, 'Note (optional, recorded in the receipt)', note),
+    h('p', { id: 'note-help', class: 'shortcuts' }, h('kbd', {}, 'a'), ' approve · ', h('kbd', {}, 'r'), ' reject · ', h('kbd', {}, 'Esc'), ' back to the queue'),
+    h('div', { class: 'buttons' }, approve, reject),
+    message,
+  );
+  const args = h('div');
+  const details = h('div');
+  show(root, h('p', {}, h('a', { href: '#/queue' }, '← Queue')), head, args, panel, details);
+
+  const tick = () => {
+    if (!approval) return;
+    clock.textContent = `${age(approval.created_at)} held · ${approval.status === 'pending' ? `${left(approval.expires_at)} left` : approval.status}`;
+  };
+
+  const render = (next: Approval, full: boolean) => {
+    approval = next;
+    show(head, h('h1', {}, `${next.upstream} / ${next.tool} `, statusBadge(next.status)), summary(next, clock));
+    const open = next.status === 'pending';
+    approve.disabled = reject.disabled = note.disabled = !open;
+    if (!open && !message.textContent) message.textContent = `This call is ${next.status}; it takes no more decisions.`;
+    if (full) {
+      show(args, h('h2', {}, 'Arguments as sent'), jsonView(next.arguments, 'Arguments as sent'));
+      show(details, toolSection(next), surfaceHistory(next.upstream, next.tool, next.call_id));
+    }
+    tick();
+  };
+
+  const load = (full: boolean) =>
+    api<Approval>(`/api/approvals/${encodeURIComponent(id)}`)
+      .then((res) => {
+        learnServerClock(res.created_at, res.age_ms);
+        render(res, full);
+      })
+      .catch((err: unknown) => show(head, h('h1', {}, 'Held call'), h('p', { class: 'error', role: 'alert' }, (err as Error).message)));
+
+  const decide = (verdict: Verdict) => {
+    if (!approval || approval.status !== 'pending') return;
+    approve.disabled = reject.disabled = true;
+    message.textContent = verdict === 'approve' ? 'Approving…' : 'Rejecting…';
+    postDecision(approval.id, verdict, note.value).then(
+      () => {
+        message.textContent = verdict === 'approve' ? 'Approved. The agent’s call goes ahead.' : 'Rejected. The agent is told why.';
+        void load(false);
+      },
+      (err: unknown) => {
+        message.textContent = `Not recorded: ${(err as Error).message}`;
+        approve.disabled = reject.disabled = false;
+      },
+    );
+  };
+  approve.addEventListener('click', () => decide('approve'));
+  reject.addEventListener('click', () => decide('reject'));
+
+  const stopLive = onLive(() => void load(false));
+  const timer = setInterval(tick, 1000);
+  setShortcuts({ a: () => decide('approve'), r: () => decide('reject'), Escape: () => (location.hash = '#/queue') });
+  void load(true);
+  return () => {
+    stopLive();
+    clearInterval(timer);
+  };
+};
