@@ -1,5 +1,5 @@
 // Takes the console screenshots in docs/images/ (laptop and phone width) from a demo admin server
-// with a week of receipts and a few held calls. Run after `npm run build`: node web/screenshots.mjs
+// with a week of receipts, a few held calls and one drifted tool. Run after `npm run build`: node web/screenshots.mjs
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { decisionDraft, startDemo, TOKENS } from './demo-gateway.mjs';
@@ -95,6 +95,11 @@ try {
     await page.goto(`${demo.url}/#/overview?period=7d`);
     await page.locator('svg.chart').waitFor();
     await shoot(page, `console-overview-${device}`);
+    if (device === 'laptop') {
+      await page.goto(`${demo.url}/#/drifts`);
+      await page.locator('pre.diff').waitFor();
+      await shoot(page, `console-drifts-${device}`);
+    }
   }
 } finally {
   await browser.close();

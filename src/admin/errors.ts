@@ -12,7 +12,8 @@ export type AdminErrorCode =
   | 'method_not_allowed'
   | 'bad_request'
   | 'payload_too_large'
-  | 'unsupported_media_type';
+  | 'unsupported_media_type'
+  | 'conflict';
 
 const STATUS: Record<AdminErrorCode, number> = {
   unauthorized: 401,
@@ -23,6 +24,7 @@ const STATUS: Record<AdminErrorCode, number> = {
   bad_request: 400,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  conflict: 409,
 };
 
 export class AdminError extends ToolgateError<AdminErrorCode> {}

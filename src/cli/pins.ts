@@ -1,6 +1,8 @@
 // `toolgate pins export|diff|approve|list`: the approved tool definitions of each upstream, what
-// changed since, and the reviewer's approval. Listing tools connects to the configured upstreams
-// once; pins and drifts are read from and recorded in the store exactly as the gateway does.
+// changed since, and the reviewer's approval. With an admin URL or token (--url/--token or
+// TOOLGATE_ADMIN_URL/TOOLGATE_TOKEN) `diff` and `approve` go through a running gateway's admin API;
+// otherwise listing tools connects to the configured upstreams once, and pins and drifts are read
+// from and recorded in the store directly, exactly as the gateway does (so never while one runs).
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { loadConfig, type Config } from '../config/index.js';
@@ -17,6 +19,7 @@ import {
   type ToolPinStatus,
 } from '../pins/index.js';
 import { openLowdbStore, type Store } from '../store/index.js';
+import { call, connection } from './approvals.js';
 
 export interface PinsContext {
   config: Config;
@@ -75,29 +78,78 @@ async function exportPins(ctx: PinsContext): Promise<void> {
   process.stdout.write(renderPinsFile(upstreams));
 }
 
-async function diff(ctx: PinsContext, upstream: string | undefined, tool: string | undefined, exitCode: boolean): Promise<void> {
-  await assessAll(ctx, upstream);
-  let pending = 0;
-  for (const [name, config] of Object.entries(selectUpstreams(ctx.config, upstream))) {
-    const record = await ctx.registry.record(identityOf(config));
-    for (const [toolName, drift] of Object.entries(record?.drifts ?? {})) {
-      if (tool !== undefined && toolName !== tool) continue;
-      pending++;
-      process.stdout.write(`== ${name}/${toolName}: ${drift.from ? `${drift.from.slice(0, 12)} -> ` : 'new tool '}${drift.to.slice(0, 12)} (seen ${drift.seen_at})\n`);
-      process.stdout.write(`${diffDefinitions(drift.previous, drift.definition)}\n`);
-      process.stdout.write(`approve with: toolgate pins approve ${name} ${toolName} --pin ${drift.to}\n\n`);
-    }
+/** A pending change as both paths print it (the admin API's `GET /api/pins/drifts` rows). */
+interface DriftRow {
+  upstream: string;
+  tool: string;
+  from: string | null;
+  to: string;
+  seen_at: string;
+  diff: string;
+}
+
+function printDrifts(rows: readonly DriftRow[], exitCode: boolean): void {
+  for (const d of rows) {
+    process.stdout.write(`== ${d.upstream}/${d.tool}: ${d.from ? `${d.from.slice(0, 12)} -> ` : 'new tool '}${d.to.slice(0, 12)} (seen ${d.seen_at})\n`);
+    process.stdout.write(`${d.diff}\n`);
+    process.stdout.write(`approve with: toolgate pins approve ${d.upstream} ${d.tool} --pin ${d.to}\n\n`);
   }
-  if (pending === 0) process.stdout.write('no pending changes\n');
+  if (rows.length === 0) process.stdout.write('no pending changes\n');
   else if (exitCode) process.exitCode = process.exitCode || 1;
 }
 
-async function approve(ctx: PinsContext, upstream: string, tool: string, opts: { reviewer?: string; pin?: string }): Promise<void> {
+async function diff(ctx: PinsContext, upstream: string | undefined, tool: string | undefined, exitCode: boolean): Promise<void> {
+  await assessAll(ctx, upstream);
+  const rows: DriftRow[] = [];
+  for (const [name, config] of Object.entries(selectUpstreams(ctx.config, upstream))) {
+    const record = await ctx.registry.record(identityOf(config));
+    for (const [toolName, d] of Object.entries(record?.drifts ?? {})) {
+      if (tool !== undefined && toolName !== tool) continue;
+      rows.push({ upstream: name, tool: toolName, from: d.from, to: d.to, seen_at: d.seen_at, diff: diffDefinitions(d.previous, d.definition) });
+    }
+  }
+  printDrifts(rows, exitCode);
+}
+
+/** The drifts a running gateway holds, as its admin API lists them (untrusted JSON, printed as text). */
+async function diffViaGateway(command: Command, upstream: string | undefined, tool: string | undefined, exitCode: boolean): Promise<void> {
+  const { drifts } = (await call(connection(command), 'GET', '/api/pins/drifts')) as { drifts: DriftRow[] };
+  printDrifts(drifts.filter((d) => (upstream === undefined || d.upstream === upstream) && (tool === undefined || d.tool === tool)), exitCode);
+}
+
+interface ApproveOptions {
+  reviewer?: string;
+  pin?: string;
+}
+
+function checkPin(pin: string | undefined): void {
+  if (pin !== undefined && !/^[0-9a-f]{64}$/.test(pin)) throw new PinError('nothing_to_approve', `--pin ${pin}: not a sha256 (64 lowercase hex digits, as printed by toolgate pins diff)`);
+}
+
+const approved = (upstream: string, tool: string, pin: string, reviewer: string) => process.stdout.write(`approved ${upstream}/${tool}: pin ${pin} (by ${reviewer})\n`);
+
+async function approve(ctx: PinsContext, upstream: string, tool: string, opts: ApproveOptions): Promise<void> {
   const config = selectUpstreams(ctx.config, upstream)[upstream]!;
   const reviewer = opts.reviewer ?? `user:${userInfo().username}`;
-  if (opts.pin !== undefined && !/^[0-9a-f]{64}$/.test(opts.pin)) throw new PinError('nothing_to_approve', `--pin ${opts.pin}: not a sha256 (64 lowercase hex digits, as printed by toolgate pins diff)`);
+  checkPin(opts.pin);
   const event = await ctx.registry.approve(upstream, identityOf(config), tool, reviewer, opts.pin);
-  process.stdout.write(`approved ${upstream}/${tool}: pin ${event.to} (by ${reviewer})\n`);
+  approved(upstream, tool, event.to, reviewer);
+}
+
+/** Approval through a running gateway: the reviewer is the token's, and the pin seen is required. */
+async function approveViaGateway(command: Command, upstream: string, tool: string, opts: ApproveOptions): Promise<void> {
+  if (opts.reviewer !== undefined) throw new PinError('nothing_to_approve', '--reviewer applies to the direct store only: through the admin API the reviewer is the token\'s');
+  if (opts.pin === undefined) throw new PinError('nothing_to_approve', '--pin is required through the admin API: the pending pin you reviewed, as printed by toolgate pins diff');
+  checkPin(opts.pin);
+  const path = `/api/pins/${encodeURIComponent(upstream)}/${encodeURIComponent(tool)}/approve`;
+  const res = (await call(connection(command), 'POST', path, { expected_pin: opts.pin })) as { to: string; reviewer: string };
+  approved(upstream, tool, res.to, res.reviewer);
+}
+
+/** True when a gateway's admin API is named (options or environment): its registry decides then. */
+function viaGateway(command: Command): boolean {
+  const opts = command.optsWithGlobals<{ url?: string; token?: string }>();
+  return Boolean(opts.url ?? opts.token ?? process.env.TOOLGATE_ADMIN_URL ?? process.env.TOOLGATE_TOKEN);
 }
 
 async function list(ctx: PinsContext, upstream: string | undefined): Promise<void> {
@@ -113,25 +165,38 @@ export function registerPins(program: Command): void {
   const pins = program
     .command('pins')
     .description('tool definition pins: export, diff, approve and list')
-    .option('-c, --config <file>', 'toolgate.yaml', 'toolgate.yaml');
+    .option('-c, --config <file>', 'toolgate.yaml', 'toolgate.yaml')
+    .option('--url <url>', 'diff/approve through a running gateway\'s admin API at this URL (env TOOLGATE_ADMIN_URL, default http://127.0.0.1:8081)')
+    .option('--token <token>', 'reviewer token for the admin API (env TOOLGATE_TOKEN); with it, diff and approve go through the gateway');
   pins
     .command('export')
     .description('print the approved pins of every upstream as a pins file (YAML) to commit')
     .action((_opts, command: Command) => withPins(command, exportPins));
   pins
     .command('diff [upstream] [tool]')
-    .description('list the upstreams\' tools, then show every pending change as a text diff')
+    .summary('show every pending change as a text diff')
+    .description(
+      'show every pending change as a text diff: through the admin API of a running gateway with --url/--token, ' +
+        'otherwise by listing the upstreams\' tools and reading the store directly (never while a gateway holds the store)',
+    )
     .option('--exit-code', 'exit with 1 when changes are pending')
     .action((upstream: string | undefined, tool: string | undefined, opts: { exitCode?: boolean }, command: Command) =>
-      withPins(command, (ctx) => diff(ctx, upstream, tool, opts.exitCode ?? false)),
+      viaGateway(command)
+        ? diffViaGateway(command, upstream, tool, opts.exitCode ?? false)
+        : withPins(command, (ctx) => diff(ctx, upstream, tool, opts.exitCode ?? false)),
     );
   pins
     .command('approve <upstream> <tool>')
-    .description('accept the pending definition of a drifted (or new, in strict mode) tool')
-    .option('--reviewer <id>', 'the reviewer id recorded with the approval (default user:<login name>)')
-    .option('--pin <sha256>', 'approve only if the pending definition still has this pin')
-    .action((upstream: string, tool: string, opts: { reviewer?: string; pin?: string }, command: Command) =>
-      withPins(command, (ctx) => approve(ctx, upstream, tool, opts)),
+    .summary('accept the pending definition of a drifted (or new, in strict mode) tool')
+    .description(
+      'accept the pending definition of a drifted (or new, in strict mode) tool: through the admin API of a running gateway ' +
+        'with --url/--token (needs the "pins" right and --pin; recorded with a signed receipt), otherwise in the store directly ' +
+        '(never while a gateway holds the store: the gateway would not see the change, and no receipt is written)',
+    )
+    .option('--reviewer <id>', 'direct store only: the reviewer id recorded with the approval (default user:<login name>)')
+    .option('--pin <sha256>', 'approve only if the pending definition still has this pin (required through the admin API)')
+    .action((upstream: string, tool: string, opts: ApproveOptions, command: Command) =>
+      viaGateway(command) ? approveViaGateway(command, upstream, tool, opts) : withPins(command, (ctx) => approve(ctx, upstream, tool, opts)),
     );
   pins
     .command('list [upstream]')

@@ -18,7 +18,7 @@ const upstreamCommon = {
   prefix: z.string().max(64).optional(),
   /** How long a request to this upstream may take before it is abandoned with an error. */
   timeout: duration.default('60s'),
-  /** Whether the upstream may be left out of the catalog when it fails to start (it is retried). */
+  /** Keep the upstream in the config but do not start it. (One that fails to start is always retried.) */
   disabled: z.boolean().default(false),
 };
 
@@ -48,6 +48,8 @@ export const HttpListenSchema = z.strictObject({
   allowed_origins: z.array(z.string()).default([]),
   /** Largest accepted request body. */
   max_body_bytes: z.number().int().positive().default(4 * 1024 * 1024),
+  /** A session with no request and no open GET stream for this long is closed (clients rarely send DELETE). */
+  session_idle: duration.default('30m'),
 });
 
 export const ListenSchema = z.strictObject({
@@ -75,7 +77,7 @@ export const ReviewerSchema = z.strictObject({
   id: z.string().min(1),
   token_sha256: sha256Hex,
   groups: z.array(z.string()).default([]),
-  /** Extra rights beyond deciding held calls, e.g. "break-glass". */
+  /** Extra rights beyond deciding held calls: "break-glass" (open windows), "pins" (approve drifted tool definitions). */
   rights: z.array(z.string()).default([]),
 });
 
@@ -119,6 +121,22 @@ export const LogSchema = z.strictObject({
   redact: z.array(z.string()).default([]),
 });
 
+export const EvidenceSchema = z.strictObject({
+  /** Keep each call's arguments (encrypted) so that `toolgate replay` can re-evaluate it. Off by default. */
+  store_arguments: z.boolean().default(false),
+  /** The AES-256 key file (mode 0600, created on first use); default <keys.dir>/evidence.key. */
+  key_file: z.string().optional(),
+  /** Records older than this are purged. */
+  retention: duration.default('90d'),
+  /** Where encrypted records are kept; relative paths are resolved against the config file's folder. */
+  dir: z.string().default('.toolgate/evidence'),
+});
+
+export const BreakGlassSchema = z.strictObject({
+  /** The longest a break-glass window may be opened for. */
+  max_duration: duration.default('4h'),
+});
+
 export const NotifySchema = z.strictObject({ webhook: z.url().optional() });
 
 export const ConfigSchema = z.strictObject({
@@ -137,6 +155,8 @@ export const ConfigSchema = z.strictObject({
   pins: PinsSchema.default(PinsSchema.parse({})),
   notify: NotifySchema.optional(),
   log: LogSchema.default(LogSchema.parse({})),
+  evidence: EvidenceSchema.default(EvidenceSchema.parse({})),
+  break_glass: BreakGlassSchema.default(BreakGlassSchema.parse({})),
   /** Largest accepted `tools/call` arguments, in bytes of JSON. */
   max_argument_bytes: z.number().int().positive().default(1024 * 1024),
 });
@@ -147,6 +167,7 @@ export type StdioUpstreamConfig = z.infer<typeof StdioUpstreamSchema>;
 export type HttpUpstreamConfig = z.infer<typeof HttpUpstreamSchema>;
 export type PrincipalConfig = z.infer<typeof PrincipalSchema>;
 export type ReviewerConfig = z.infer<typeof ReviewerSchema>;
+export type LogConfig = z.infer<typeof LogSchema>;
 
 export function isStdioUpstream(u: UpstreamConfig): u is StdioUpstreamConfig {
   return 'command' in u;

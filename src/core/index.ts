@@ -5,3 +5,4 @@ export { ToolgateError } from './errors.js';
 export { parseDuration } from './duration.js';
 export { parseYamlSource, formatKeyPath, YamlSyntaxError } from './yaml-source.js';
 export type { YamlSource } from './yaml-source.js';
+export { syncDirectory } from './durable.js';

@@ -2,6 +2,13 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { CallRequest } from '../core/index.js';
 
+/** Why a surface cannot be called as listed, decided by the gateway before any policy runs. */
+export interface Quarantine {
+  /** silence: no such tool; hold / deny: the tool's definition drifted from its pin (`pins.on_drift`). */
+  action: 'silence' | 'hold' | 'deny';
+  reason: string;
+}
+
 /** One tools/call handed to the gate by the gateway. */
 export interface ToolCall {
   request: CallRequest;
@@ -11,6 +18,9 @@ export interface ToolCall {
   signal: AbortSignal;
   /** Present when the client sent a progress token: report progress on the client's token. */
   progress?: (progress: number, message: string) => Promise<void>;
+  quarantine?: Quarantine;
+  /** The tool's definition as the client was shown it (for reviewers of a held call). */
+  definition?: Record<string, unknown>;
 }
 
 export interface CallHandler {

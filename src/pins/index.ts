@@ -1,6 +1,7 @@
 // Tool pinning and the surface registry: what each upstream's tools look like as approved, what
 // happens when they change (quarantine until a reviewer approves), the pins file, and the report
-// of every governed surface with the policy rules that cover it.
+// of every governed surface with the policy rules that cover it; the admin routes where reviewers
+// see and approve drifts, and the receipt draft of an approval.
 export { pinOf, PINNED_FIELDS, ToolDefinitionSchema } from './definition.js';
 export type { ToolDefinition } from './definition.js';
 export { identityOf } from './identity.js';
@@ -23,5 +24,9 @@ export { surfaceReport, renderSurfaceReport } from './surfaces.js';
 export type { Surface, SurfaceReport } from './surfaces.js';
 export { openToolLister, snapshotCatalog } from './catalog-snapshot.js';
 export type { ToolLister } from './catalog-snapshot.js';
+export { pinRoutes, PINS_RIGHT } from './routes.js';
+export type { PinRoutesOptions } from './routes.js';
+export { pinApprovalDraft } from './receipt.js';
+export type { PinApproval } from './receipt.js';
 export { PinError } from './errors.js';
 export type { PinErrorCode } from './errors.js';

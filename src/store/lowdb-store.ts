@@ -3,6 +3,8 @@
 // persisted with group commit: every mutation made before a journal append starts rides on that
 // append, and its promise resolves when the append is fsynced. When the journal outgrows the
 // snapshot, the whole state is written through lowdb (atomically) and the journal emptied.
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { Low } from 'lowdb';
 import { z } from 'zod';
 import type { LimitCharge } from '../core/call.js';
@@ -21,6 +23,11 @@ const StateFileSchema = z.strictObject({
 type StateFile = z.infer<typeof StateFileSchema>;
 
 export async function openLowdbStore(path: string): Promise<Store> {
+  try {
+    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  } catch (err) {
+    throw new StoreError('store_failed', `cannot create the store's folder ${dirname(path)}: ${(err as Error).message}`, { cause: err });
+  }
   const db = new Low<StateFile>(new DurableJsonFile<StateFile>(path), { version: 1, collections: {}, counters: {} });
   await db.read();
   const parsed = StateFileSchema.safeParse(db.data);

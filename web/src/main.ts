@@ -5,6 +5,7 @@ import { h, show } from './dom.js';
 import { installShortcuts, setShortcuts } from './keys.js';
 import { startLive, stopLive } from './live.js';
 import { signOut, token } from './session.js';
+import { driftsView } from './views/drifts.js';
 import { heldCallView } from './views/held-call.js';
 import { overviewView } from './views/overview.js';
 import { queueView } from './views/queue.js';
@@ -21,6 +22,7 @@ const SECTIONS: Array<[string, string]> = [
   ['#/queue', 'Queue'],
   ['#/receipts', 'Receipts'],
   ['#/overview', 'Overview'],
+  ['#/drifts', 'Drifts'],
 ];
 
 const ROUTES: Array<[RegExp, View]> = [
@@ -28,6 +30,7 @@ const ROUTES: Array<[RegExp, View]> = [
   [/^\/receipts\/([^/]+)$/, receiptView],
   [/^\/receipts$/, receiptsView],
   [/^\/overview$/, overviewView],
+  [/^\/drifts$/, driftsView],
   [/^\/(queue)?$/, queueView],
 ];
 
@@ -70,6 +73,7 @@ installShortcuts({
   },
   g: () => (location.hash = '#/queue'),
   o: () => (location.hash = '#/overview'),
+  d: () => (location.hash = '#/drifts'),
 });
 window.addEventListener('hashchange', route);
 window.addEventListener(SESSION_CHANGED, route);

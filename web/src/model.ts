@@ -70,6 +70,20 @@ export interface Overview {
   surfaces: Array<{ server: string; tool: string; totals: Record<string, number>; series: Array<Record<string, number>> }>;
 }
 
+/** A pending tool definition change (GET /api/pins/drifts): both definitions are upstream text, untrusted. */
+export interface Drift {
+  upstream: string;
+  tool: string;
+  /** The approved pin; null for a new tool. */
+  from: string | null;
+  to: string;
+  seen_at: string;
+  previous: Record<string, unknown> | null;
+  definition: Record<string, unknown>;
+  /** Unified-style text diff from the approved definition to the presented one. */
+  diff: string;
+}
+
 /** Lists may come bare or wrapped as { approvals: [...] }. */
 export function listOf<T>(body: unknown, key: string): T[] {
   if (Array.isArray(body)) return body as T[];
@@ -77,4 +91,4 @@ export function listOf<T>(body: unknown, key: string): T[] {
   return Array.isArray(inner) ? (inner as T[]) : [];
 }
 
-export const EVENTS = ['permit', 'deny', 'silence', 'hold', 'approve', 'reject', 'expire', 'cancel', 'complete', 'fail', 'rotate'] as const;
+export const EVENTS = ['permit', 'deny', 'silence', 'hold', 'approve', 'reject', 'expire', 'cancel', 'complete', 'fail', 'break_glass_open', 'break_glass_close', 'pin_approve', 'rotate'] as const;

@@ -1,0 +1,196 @@
+// The gateway's cost on the path of a tools/call to a trivial echo tool, against the direct call,
+// the peer proxy (mcp-proxy) and a bare SDK HTTP server answering echo itself.
+// (a) client -> echo upstream over stdio, directly
+// (b) client -> toolgate (stdio) -> stdio upstream
+// (c) client -> toolgate (Streamable HTTP) -> stdio upstream
+// (d) client -> mcp-proxy (Streamable HTTP) -> stdio upstream
+// (e) client -> bare SDK Streamable HTTP server answering echo (e-json: enableJsonResponse; e-sse: SDK default)
+// The toolgate gateway here permits every call (test/fixtures/permit-all-gateway.mjs): the policy,
+// approvals and receipts are measured by their own benches.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { fmt, interleave, machine, median, now, quantile, table } from './lib.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const node = process.execPath;
+const echo = join(root, 'test/fixtures/echo-server.mjs');
+const gatewayEntry = join(root, 'test/fixtures/permit-all-gateway.mjs');
+const SEQUENTIAL_CALLS = 300;
+const ROUNDS = 5;
+const LOAD_PROCESSES = 4;
+const LOAD_CONCURRENCY = 8;
+const LOAD_MS = 2000;
+const THROUGHPUT_ROUNDS = 5;
+const children = [];
+
+function freePort() {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function start(args, readyPattern) {
+  const child = spawn(node, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TOOLGATE_LOG_LEVEL: 'info' } });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const check = (d) => {
+      seen += d.toString();
+      if (readyPattern.test(seen)) resolve(child);
+    };
+    child.stdout.on('data', check);
+    child.stderr.on('data', check);
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}: ${seen}`)));
+  });
+}
+
+function gatewayConfig(listen) {
+  const dir = mkdtempSync(join(tmpdir(), 'toolgate-bench-'));
+  const file = join(dir, 'toolgate.yaml');
+  writeFileSync(file, `listen: ${listen}\nlog: { level: warn }\nupstreams:\n  echo: { command: ${JSON.stringify(node)}, args: [${JSON.stringify(echo)}], prefix: "" }\n`);
+  return file;
+}
+
+async function connect(transport) {
+  const client = new Client({ name: 'bench', version: '1' });
+  await client.connect(transport);
+  return client;
+}
+
+const stdio = (args) => new StdioClientTransport({ command: node, args, stderr: 'ignore' });
+const http = (url) => new StreamableHTTPClientTransport(new URL(url));
+
+async function main() {
+  const [portC, portD, portE1, portE2] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  await Promise.all([
+    start([gatewayEntry, gatewayConfig(`{ http: { port: ${portC} } }`)], /listening/),
+    start([join(root, 'node_modules/mcp-proxy/dist/bin/mcp-proxy.mjs'), '--host', '127.0.0.1', '--port', String(portD), '--server', 'stream', '--', node, echo], /listening|started|Starting/i),
+    start([join(root, 'bench/gateway-echo-http.js'), String(portE1), 'json'], /ready/),
+    start([join(root, 'bench/gateway-echo-http.js'), String(portE2), 'sse'], /ready/),
+  ]);
+  const urls = {
+    c: `http://127.0.0.1:${portC}/mcp`,
+    d: `http://127.0.0.1:${portD}/mcp`,
+    'e-json': `http://127.0.0.1:${portE1}/mcp`,
+    'e-sse': `http://127.0.0.1:${portE2}/mcp`,
+  };
+  const clients = {
+    a: await connect(stdio([echo])),
+    b: await connect(stdio([gatewayEntry, gatewayConfig('{ stdio: true }')])),
+    c: await connect(http(urls.c)),
+    d: await connect(http(urls.d)),
+    'e-json': await connect(http(urls['e-json'])),
+    'e-sse': await connect(http(urls['e-sse'])),
+  };
+  const call = (client) => client.callTool({ name: 'echo', arguments: { text: 'hello' } });
+  for (const client of Object.values(clients)) for (let i = 0; i < 200; i++) await call(client); // warm-up
+
+  const latency = await interleave(
+    Object.fromEntries(
+      Object.entries(clients).map(([name, client]) => [
+        name,
+        async () => {
+          const samples = [];
+          for (let i = 0; i < SEQUENTIAL_CALLS; i++) {
+            const t0 = now();
+            await call(client);
+            samples.push(now() - t0);
+          }
+          return { p50: median(samples), p90: quantile(samples, 0.9) };
+        },
+      ]),
+    ),
+    ROUNDS,
+  );
+  const p50 = (name) => median(latency[name].map((r) => r.p50));
+  const p90 = (name) => median(latency[name].map((r) => r.p90));
+
+  const inProcess = (client) => async () => {
+    const end = now() + LOAD_MS;
+    let calls = 0;
+    await Promise.all(Array.from({ length: LOAD_PROCESSES * LOAD_CONCURRENCY }, async () => {
+      while (now() < end) {
+        await call(client);
+        calls++;
+      }
+    }));
+    return calls / (LOAD_MS / 1000);
+  };
+  const throughput = await interleave(
+    {
+      a: inProcess(clients.a),
+      b: inProcess(clients.b),
+      c: () => load(urls.c),
+      d: () => load(urls.d),
+      'e-json': () => load(urls['e-json']),
+      'e-sse': () => load(urls['e-sse']),
+    },
+    THROUGHPUT_ROUNDS,
+  );
+  const rps = (name) => median(throughput[name]);
+
+  for (const client of Object.values(clients)) await client.close();
+  report(p50, p90, rps);
+}
+
+/** Calls per second from LOAD_PROCESSES client processes, each with LOAD_CONCURRENCY calls in flight. */
+async function load(url) {
+  const procs = Array.from({ length: LOAD_PROCESSES }, () =>
+    spawn(node, [join(root, 'bench/gateway-load.js'), url, String(LOAD_CONCURRENCY), String(LOAD_MS)], { stdio: ['pipe', 'pipe', 'inherit'] }),
+  );
+  const lines = procs.map((p) => {
+    const out = [];
+    p.stdout.on('data', (d) => out.push(...d.toString().trim().split('\n')));
+    return out;
+  });
+  const waitLines = (n) => Promise.all(lines.map(async (l) => { while (l.length < n) await new Promise((r) => setTimeout(r, 5)); }));
+  await waitLines(1);
+  for (const p of procs) p.stdin.write('go\n');
+  await waitLines(2);
+  return lines.reduce((sum, l) => sum + Number(l[1]), 0) / (LOAD_MS / 1000);
+}
+
+function report(p50, p90, rps) {
+  const label = {
+    a: '(a) direct, stdio',
+    b: '(b) toolgate stdio -> stdio',
+    c: '(c) toolgate HTTP -> stdio',
+    d: '(d) mcp-proxy HTTP -> stdio',
+    'e-json': '(e) bare SDK HTTP server, JSON responses',
+    'e-sse': '(e) bare SDK HTTP server, SSE responses (SDK default)',
+  };
+  const rows = Object.keys(label).map((k) => [label[k], fmt(p50(k)), fmt(p90(k)), fmt(p50(k) / p50('d')), fmt(rps(k)), fmt(rps(k) / rps('d')), fmt(rps(k) / rps('e-json'))]);
+  const out = [
+    '## gateway: tools/call of an echo tool',
+    '',
+    '`npm run bench -- gateway` (bench/gateway.bench.js)',
+    '',
+    `Latency: ${SEQUENTIAL_CALLS} sequential calls per round, ${ROUNDS} interleaved rounds, median of the per-round p50/p90 (ms).`,
+    `Throughput (calls/s): HTTP scenarios from ${LOAD_PROCESSES} client processes x ${LOAD_CONCURRENCY} calls in flight; stdio scenarios (one client by nature) with ${LOAD_PROCESSES * LOAD_CONCURRENCY} in flight; ${LOAD_MS} ms per round, median of ${THROUGHPUT_ROUNDS} interleaved rounds.`,
+    '',
+    table(['scenario', 'p50 ms', 'p90 ms', 'p50 / mcp-proxy', 'calls/s', 'calls/s / mcp-proxy', 'calls/s / bare SDK (JSON)'], rows),
+    '',
+    `Targets: (b) adds ${fmt(p50('b') - p50('a'))} ms to the direct p50 (target <= 0.3); (c) p50 is ${fmt(p50('c') / p50('d'))}x mcp-proxy's (target <= 0.6);`,
+    `(c) throughput is ${fmt(rps('c') / rps('d'))}x mcp-proxy's (target >= 1.2) and ${fmt(rps('c') / rps('e-json'))}x / ${fmt(rps('c') / rps('e-sse'))}x the bare SDK server's with JSON / SSE responses (target >= 0.9).`,
+    '',
+    machine(),
+  ];
+  process.stdout.write(out.join('\n') + '\n');
+}
+
+try {
+  await main();
+} finally {
+  for (const child of children) child.kill();
+}
+process.exit(0);

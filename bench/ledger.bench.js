@@ -1,0 +1,141 @@
+// Ledger benchmarks: durable appends per second with concurrent callers, the added latency of one
+// sequential append (incl. fdatasync) against a bare write+fdatasync of the same bytes, per-append cost
+// on a small vs a large ledger, and `verifyLedger` speed and peak memory (in a fresh process).
+// TOOLGATE_BENCH_LARGE sets the large ledger's size (default 100000; 1000000 takes several minutes),
+// TOOLGATE_BENCH_VERIFY_RUNS the number of verification runs over it (default 3).
+import { spawnSync } from 'node:child_process';
+import { closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ledger } from '../dist/ledger/index.js';
+import { generateKey, loadCurrentSigner } from '../dist/receipts/index.js';
+import { createLogger } from '../dist/log.js';
+import { fmt, interleave, machine, median, now, table } from './lib.js';
+
+const LARGE = Number(process.env.TOOLGATE_BENCH_LARGE ?? 100_000);
+const VERIFY_RUNS = Number(process.env.TOOLGATE_BENCH_VERIFY_RUNS ?? 3);
+// Benchmarks write where the ledger would live (the project disk), not to a tmpfs.
+const base = mkdtempSync(join(process.env.TOOLGATE_BENCH_DIR ?? tmpdir(), 'toolgate-bench-'));
+const log = createLogger({ level: 'silent' });
+const keys = join(base, 'keys');
+generateKey(keys);
+const signer = loadCurrentSigner(keys);
+
+const draft = (n) => ({
+  event: 'permit',
+  call: { id: `call_${n}`, session: 'bench', rpc_id: n, server: 'fs', tool: 'read_file', tool_sha256: 'e'.repeat(64), args_sha256: 'a'.repeat(64) },
+  principal: { id: 'agent:bench' },
+  policy: { bundle_sha256: 'b'.repeat(64), rules: ['fs-read'], effect: 'allow', reason: 'allowed by rule fs-read' },
+});
+
+const open = (name) => Ledger.open({ dir: join(base, name), signer, issuerId: 'bench', log });
+
+async function fill(ledger, count, callers = 64) {
+  let n = ledger.size;
+  const target = n + count;
+  await Promise.all(Array.from({ length: callers }, async () => {
+    while (n < target) await ledger.append(draft(n++));
+  }));
+}
+
+async function concurrentRate(ledger, count, callers) {
+  const t = now();
+  await fill(ledger, count, callers);
+  return count / ((now() - t) / 1000);
+}
+
+async function sequentialLatency(ledger, count) {
+  const samples = [];
+  for (let i = 0; i < count; i++) {
+    const t = now();
+    await ledger.append(draft(i));
+    samples.push(now() - t);
+  }
+  return median(samples);
+}
+
+// The floor: one write + fdatasync of a receipt-sized line, no signing.
+const rawFd = openSync(join(base, 'raw.jsonl'), 'a');
+const line = Buffer.from(`${'x'.repeat(1100)}\n`);
+function rawLatency(count) {
+  const samples = [];
+  for (let i = 0; i < count; i++) {
+    const t = now();
+    writeSync(rawFd, line);
+    fdatasyncSync(rawFd);
+    samples.push(now() - t);
+  }
+  return median(samples);
+}
+
+const rounds = 5;
+const sections = [];
+
+// 1. Throughput and latency, interleaved.
+const main = await open('main');
+await fill(main, 2000);
+const r1 = await interleave({
+  c64: () => concurrentRate(main, 4000, 64),
+  c256: () => concurrentRate(main, 4000, 256),
+  seq: () => sequentialLatency(main, 300),
+  raw: () => rawLatency(300),
+}, rounds);
+closeSync(rawFd);
+await main.close();
+sections.push(table(['scenario', 'median', 'target'], [
+  ['durable appends/s, 64 concurrent callers', fmt(median(r1.c64)), '>= 20,000/s'],
+  ['durable appends/s, 256 concurrent callers', fmt(median(r1.c256)), '>= 20,000/s'],
+  ['one sequential append incl. fdatasync (ms)', fmt(median(r1.seq)), '< 0.4 ms'],
+  ['baseline: bare write + fdatasync of 1.1 kB (ms)', fmt(median(r1.raw)), ''],
+  ['append / baseline', `${fmt(median(r1.seq) / median(r1.raw))}x`, ''],
+]));
+
+// 2. Per-append cost on a small and a large ledger, interleaved.
+const small = await open('small');
+await fill(small, 10_000);
+const large = await open('large');
+let t = now();
+await fill(large, LARGE);
+const fillRate = LARGE / ((now() - t) / 1000);
+const r2 = await interleave({ small: () => sequentialLatency(small, 300), large: () => sequentialLatency(large, 300) }, rounds);
+await small.close();
+await large.close();
+sections.push(table(['ledger size', 'median sequential append (ms)', 'ratio'], [
+  ['10,000', fmt(median(r2.small)), '1.00'],
+  [LARGE.toLocaleString('en-US'), fmt(median(r2.large)), fmt(median(r2.large) / median(r2.small))],
+]) + `\n\n(filling ${LARGE.toLocaleString('en-US')} receipts ran at ${fmt(fillRate)} appends/s)`);
+
+// 3. verifyLedger over the large ledger in a fresh process: receipts/s with every signature checked, and peak RSS.
+const verifyDir = join(base, 'large');
+const keyring = join(keys, 'keyring.json');
+const script = join(base, 'verify.mjs');
+writeFileSync(script, `
+import { verifyLedger } from ${JSON.stringify(fileURLToPath(new URL('../dist/ledger/index.js', import.meta.url)))};
+import { Keyring } from ${JSON.stringify(fileURLToPath(new URL('../dist/receipts/index.js', import.meta.url)))};
+const t = performance.now();
+const r = await verifyLedger(process.argv[2], Keyring.load(process.argv[3]));
+const s = (performance.now() - t) / 1000;
+if (!r.ok) throw new Error(JSON.stringify(r.problem));
+console.log(JSON.stringify({ rate: r.receipts / s, rssMB: process.resourceUsage().maxRSS / 1024 }));
+`);
+const runs = [];
+for (let i = 0; i < VERIFY_RUNS; i++) {
+  const run = spawnSync(process.execPath, [script, verifyDir, keyring], { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(run.stderr);
+  runs.push(JSON.parse(run.stdout));
+}
+sections.push(table(['ledger verify', 'median', 'target'], [
+  [`receipts/s over ${large.size.toLocaleString('en-US')} receipts, every signature`, fmt(median(runs.map((r) => r.rate))), '>= 8,000/s'],
+  ['peak RSS of the verifying process (MB)', fmt(median(runs.map((r) => r.rssMB))), '< 200 MB at 1M'],
+]));
+
+rmSync(base, { recursive: true, force: true });
+process.stdout.write(`## Ledger: durable appends, latency, growth, verification
+
+\`npm run bench -- ledger\` (TOOLGATE_BENCH_LARGE=${LARGE}; medians of ${rounds} interleaved rounds, verification: median of ${VERIFY_RUNS} runs in fresh processes)
+
+${sections.join('\n\n')}
+
+${machine()}
+`);

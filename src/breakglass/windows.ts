@@ -1,0 +1,130 @@
+// Break-glass windows: a reviewer with the right opens one for a bounded time, and calls it covers
+// go through even where policy refuses or holds them. The receipt comes first (as for approvals):
+// if recording fails, nothing changes. Expired windows are closed by the sweep, with a receipt.
+import { randomBytes } from 'node:crypto';
+import picomatch from 'picomatch';
+import type { Reviewer } from '../approvals/index.js';
+import { parseDuration } from '../core/duration.js';
+import type { Logger } from '../log.js';
+import type { Store } from '../store/index.js';
+import { BREAK_GLASS_RIGHT, BreakGlassError, OpenRequestSchema, parseWindow, type BreakGlassWindow } from './schema.js';
+
+const COLLECTION = 'break_glass';
+export const EXPIRY_ACTOR = 'system:expiry';
+
+export type BreakGlassEvent = 'break_glass_open' | 'break_glass_close';
+/** Writes the window's receipt durably (the lead connects it to the ledger). */
+export type BreakGlassRecorder = (event: BreakGlassEvent, window: BreakGlassWindow) => Promise<unknown>;
+
+export interface BreakGlassOptions {
+  store: Store;
+  record: BreakGlassRecorder;
+  /** The longest window (config break_glass.max_duration). */
+  maxDurationMs: number;
+  log: Logger;
+  clock?: () => Date;
+}
+
+export class BreakGlass {
+  private readonly clock: () => Date;
+  private sweeper: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: BreakGlassOptions) {
+    this.clock = options.clock ?? (() => new Date());
+  }
+
+  /** Opens a window; `request` is untrusted (the API body). */
+  async open(reviewer: Reviewer, request: unknown): Promise<BreakGlassWindow> {
+    requireRight(reviewer);
+    const parsed = OpenRequestSchema.safeParse(request);
+    if (!parsed.success) throw new BreakGlassError('bad_request', `${parsed.error.issues[0]?.path.join('.') || 'body'}: ${parsed.error.issues[0]?.message}`);
+    const { reason, principal, surface } = parsed.data;
+    const durationMs = parseDuration(parsed.data.for);
+    if (durationMs <= 0 || durationMs > this.options.maxDurationMs) {
+      throw new BreakGlassError('bad_request', `--for ${parsed.data.for} is outside 1ms..${this.options.maxDurationMs / 60_000}m (break_glass.max_duration)`);
+    }
+    const [server, tool] = surface ? surface.split('/') : [];
+    const now = this.clock();
+    const window: BreakGlassWindow = {
+      id: `bg_${randomBytes(12).toString('hex')}`,
+      opened_by: reviewer.id,
+      reason,
+      principal: principal ?? null,
+      server: server ?? null,
+      tool: tool ?? null,
+      opened_at: now.toISOString(),
+      expires_at: new Date(now.getTime() + durationMs).toISOString(),
+      closed_at: null,
+      closed_by: null,
+    };
+    await this.options.record('break_glass_open', window);
+    await this.options.store.update(COLLECTION, window.id, () => window);
+    this.options.log.warn({ break_glass: window.id, opened_by: reviewer.id, expires_at: window.expires_at }, 'break-glass window opened');
+    return window;
+  }
+
+  /** Closes an open window early. */
+  async close(reviewer: Reviewer, id: string): Promise<BreakGlassWindow> {
+    requireRight(reviewer);
+    return this.closeWindow(id, reviewer.id);
+  }
+
+  async list(): Promise<BreakGlassWindow[]> {
+    const all = (await this.options.store.find(COLLECTION, {})).map(parseWindow);
+    return all.sort((a, b) => b.opened_at.localeCompare(a.opened_at));
+  }
+
+  /** The open window that covers this call at `now`, if any: the gate lets a refused or held call through with it. */
+  async activeWindowFor(principal: string, server: string, tool: string, now: Date): Promise<BreakGlassWindow | undefined> {
+    const open = (await this.options.store.find(COLLECTION, { closed_at: null })).map(parseWindow);
+    return open.find((w) => isActive(w, now) && covers(w, principal, server, tool));
+  }
+
+  /** Closes every window whose time is up, each with its receipt; returns how many. */
+  async sweep(now: Date = this.clock()): Promise<number> {
+    const due = (await this.options.store.find(COLLECTION, { closed_at: null })).map(parseWindow).filter((w) => !isActive(w, now));
+    for (const w of due) await this.closeWindow(w.id, EXPIRY_ACTOR).catch((err: unknown) => this.options.log.error({ err, break_glass: w.id }, 'closing an expired break-glass window failed'));
+    return due.length;
+  }
+
+  start(intervalMs = 1_000): void {
+    this.sweeper ??= setInterval(() => void this.sweep(), intervalMs).unref();
+  }
+
+  stop(): void {
+    clearInterval(this.sweeper);
+    this.sweeper = undefined;
+  }
+
+  private async closeWindow(id: string, actor: string): Promise<BreakGlassWindow> {
+    const stored = await this.options.store.get(COLLECTION, id);
+    if (stored === undefined) throw new BreakGlassError('not_found', `no break-glass window ${id}`);
+    const window = parseWindow(stored);
+    if (window.closed_at !== null) throw new BreakGlassError('not_open', `break-glass window ${id} was closed at ${window.closed_at} by ${window.closed_by}`);
+    const now = this.clock();
+    // A window closed after its time is recorded as ending when it expired: it never extends itself.
+    const end = now.getTime() < Date.parse(window.expires_at) ? now.toISOString() : window.expires_at;
+    const closed: BreakGlassWindow = { ...window, closed_at: end, closed_by: actor };
+    await this.options.record('break_glass_close', closed);
+    await this.options.store.update(COLLECTION, id, () => closed);
+    this.options.log.warn({ break_glass: id, closed_by: actor }, 'break-glass window closed');
+    return closed;
+  }
+}
+
+function requireRight(reviewer: Reviewer): void {
+  if (!reviewer.rights.includes(BREAK_GLASS_RIGHT)) {
+    throw new BreakGlassError('forbidden', `${reviewer.id} lacks the "${BREAK_GLASS_RIGHT}" right (config reviewers[].rights)`);
+  }
+}
+
+export function isActive(w: BreakGlassWindow, now: Date): boolean {
+  const t = now.getTime();
+  return w.closed_at === null && Date.parse(w.opened_at) <= t && t < Date.parse(w.expires_at);
+}
+
+function covers(w: BreakGlassWindow, principal: string, server: string, tool: string): boolean {
+  if (w.principal !== null && w.principal !== principal) return false;
+  if (w.server !== null && w.server !== server) return false;
+  return w.tool === null || picomatch.isMatch(tool, w.tool);
+}

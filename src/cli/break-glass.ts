@@ -1,0 +1,63 @@
+// `toolgate break-glass open|close|list`: open a bounded window that lets refused or held calls
+// through, close it early, list windows. Drives the admin API as a reviewer with the right.
+import type { Command } from 'commander';
+import { call, connection } from './approvals.js';
+
+interface WindowRow {
+  id: string;
+  opened_by: string;
+  reason: string;
+  principal: string | null;
+  server: string | null;
+  tool: string | null;
+  opened_at: string;
+  expires_at: string;
+  closed_at: string | null;
+  closed_by: string | null;
+  active: boolean;
+}
+
+const scope = (w: WindowRow) => `${w.principal ?? '*'} on ${w.server ?? '*'}/${w.tool ?? '*'}`;
+const row = (w: WindowRow) =>
+  [w.id, w.active ? 'active' : 'closed', scope(w), w.opened_by, w.opened_at, w.closed_at ? `closed ${w.closed_at} by ${w.closed_by}` : `until ${w.expires_at}`, JSON.stringify(w.reason)].join('\t');
+const print = (text: string) => process.stdout.write(`${text}\n`);
+
+export function registerBreakGlass(program: Command): void {
+  const group = program
+    .command('break-glass')
+    .description('open, close and list break-glass windows through the admin API (needs the "break-glass" right)')
+    .option('--url <url>', 'admin API base URL (env TOOLGATE_ADMIN_URL, default http://127.0.0.1:8081)')
+    .option('--token <token>', 'reviewer token (env TOOLGATE_TOKEN)');
+
+  group
+    .command('open')
+    .description('let calls through that policy would refuse or hold, for a bounded time')
+    .requiredOption('--reason <text>', 'why (recorded in the receipts and the weekly report)')
+    .requiredOption('--for <duration>', 'how long, e.g. 30m (at most break_glass.max_duration)')
+    .option('--principal <id>', 'only this principal\'s calls')
+    .option('--surface <server[/tool]>', 'only this upstream, or this upstream\'s tools matching a glob')
+    .option('--json', 'print JSON')
+    .action(async (opts: { reason: string; for: string; principal?: string; surface?: string; json?: boolean }, command: Command) => {
+      const body = { reason: opts.reason, for: opts.for, principal: opts.principal, surface: opts.surface };
+      const w = (await call(connection(command), 'POST', '/api/break-glass', body)) as WindowRow;
+      print(opts.json ? JSON.stringify(w, null, 2) : `${w.id}: open for ${scope(w)} until ${w.expires_at}`);
+    });
+
+  group
+    .command('close <id>')
+    .description('close a window early')
+    .action(async (id: string, _opts: unknown, command: Command) => {
+      const w = (await call(connection(command), 'POST', `/api/break-glass/${encodeURIComponent(id)}/close`)) as WindowRow;
+      print(`${w.id}: closed at ${w.closed_at}`);
+    });
+
+  group
+    .command('list')
+    .description('list windows, newest first')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }, command: Command) => {
+      const { windows } = (await call(connection(command), 'GET', '/api/break-glass')) as { windows: WindowRow[] };
+      if (opts.json) print(JSON.stringify(windows, null, 2));
+      else print(windows.length ? ['ID\tSTATE\tSCOPE\tOPENED BY\tOPENED\tENDS\tREASON', ...windows.map(row)].join('\n') : 'no break-glass windows');
+    });
+}

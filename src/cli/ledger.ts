@@ -1,0 +1,89 @@
+// `toolgate ledger verify|prove|stats|tail`: audit and inspect a ledger directory, located either
+// through the config (`-c toolgate.yaml`: ledger.dir and keys.dir/keyring.json) or given directly.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { loadConfig } from '../config/index.js';
+import { formatProblem, ledgerStats, prove, tailReceipts, verifyLedger, type StoredReceipt } from '../ledger/index.js';
+import { Keyring, KEYRING_FILE } from '../receipts/index.js';
+
+export interface LedgerLocation {
+  ledgerDir?: string;
+  keysDir?: string;
+  keyring?: string;
+}
+
+/** Paths from `-c` (config) or from explicit flags; explicit flags win. */
+export function locate(opts: { config?: string; dir?: string; keyring?: string }): LedgerLocation {
+  const config = opts.config ? loadConfig(opts.config).config : undefined;
+  const keysDir = config?.keys.dir;
+  return {
+    ledgerDir: opts.dir ?? config?.ledger.dir,
+    keysDir,
+    keyring: opts.keyring ?? (keysDir ? join(keysDir, KEYRING_FILE) : undefined),
+  };
+}
+
+function need<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`${what} is not known: pass -c toolgate.yaml or ${what === 'the ledger directory' ? '--dir DIR' : '--keyring FILE'}`);
+  return value;
+}
+
+function summary(r: StoredReceipt): string {
+  const b = r.body;
+  const what = b.event === 'rotate' ? `${b.rotation.from_key_id} -> ${b.rotation.to_key_id}` : `${b.call.server}/${b.call.tool} ${b.principal.id} call ${b.call.id}`;
+  return `${b.chain.seq}\t${b.ts}\t${b.event}\t${what}\t${b.id}`;
+}
+
+const withLocation = (cmd: Command) =>
+  cmd
+    .option('-c, --config <file>', 'toolgate.yaml (uses ledger.dir and keys.dir/keyring.json)')
+    .option('--dir <dir>', 'ledger directory')
+    .option('--keyring <file>', 'keyring file');
+
+export function registerLedger(program: Command): void {
+  const ledger = program.command('ledger').description('verify, prove, summarise and follow the receipt ledger');
+
+  withLocation(ledger.command('verify').description('check every receipt, link and checkpoint; report the first bad entry')).action(async (opts) => {
+    const where = locate(opts);
+    const report = await verifyLedger(need(where.ledgerDir, 'the ledger directory'), Keyring.load(need(where.keyring, 'the keyring')));
+    if (report.ok) {
+      process.stdout.write(`ok: ${report.receipts} receipts, ${report.checkpoints} checkpoints, chain ${report.chainId ?? '(empty)'}\n`);
+    } else {
+      process.stdout.write(`FAIL after ${report.receipts} good receipts: ${formatProblem(report.problem!)}\n`);
+      process.exitCode = 1;
+    }
+  });
+
+  withLocation(ledger.command('prove <id>').description('write an inclusion proof for receipt <id> (check it with "toolgate verify --proof")'))
+    .option('-o, --output <file>', 'write the proof here instead of stdout')
+    .action(async (id: string, opts) => {
+      const proof = await prove(need(locate(opts).ledgerDir, 'the ledger directory'), id);
+      const text = `${JSON.stringify(proof, null, 2)}\n`;
+      if (opts.output) writeFileSync(opts.output, text);
+      else process.stdout.write(text);
+    });
+
+  withLocation(ledger.command('stats').description('count receipts by event and by surface (server/tool)'))
+    .option('--json', 'print JSON')
+    .action(async (opts) => {
+      const stats = await ledgerStats(need(locate(opts).ledgerDir, 'the ledger directory'));
+      if (opts.json) return void process.stdout.write(`${JSON.stringify(stats, null, 2)}\n`);
+      const events = (counts: Record<string, number>) => Object.entries(counts).map(([e, n]) => `${e}=${n}`).join(' ');
+      const lines = [`receipts: ${stats.receipts}${stats.first ? ` (${stats.first} .. ${stats.last})` : ''}`, `events: ${events(stats.byEvent)}`];
+      for (const [surface, counts] of Object.entries(stats.bySurface).sort()) lines.push(`  ${surface}: ${events(counts)}`);
+      process.stdout.write(`${lines.join('\n')}\n`);
+    });
+
+  withLocation(ledger.command('tail').description('follow new receipts as they are written (Ctrl-C to stop)'))
+    .option('--from <seq>', 'start at this seq instead of the end', (v) => Number(v))
+    .option('--json', 'print each envelope as a JSON line')
+    .action(async (opts) => {
+      const abort = new AbortController();
+      process.once('SIGINT', () => abort.abort());
+      process.once('SIGTERM', () => abort.abort());
+      for await (const r of tailReceipts(need(locate(opts).ledgerDir, 'the ledger directory'), { signal: abort.signal, fromSeq: opts.from })) {
+        process.stdout.write(`${opts.json ? JSON.stringify(r.envelope) : summary(r)}\n`);
+      }
+    });
+}

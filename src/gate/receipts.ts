@@ -1,0 +1,117 @@
+// Turns the events of one call (and of its approval) into receipt drafts, appends them to the
+// ledger, and remembers each approval's latest receipt so a held request can answer with it.
+import type { HeldCall, ApprovalChange } from '../approvals/index.js';
+import type { CallRequest, Decision } from '../core/index.js';
+import type { AppendedReceipt } from '../ledger/index.js';
+import type { CallReceiptBody, ReceiptDraft } from '../receipts/index.js';
+
+/** Where receipts go: the ledger (append resolves once the receipt is durable). */
+export interface ReceiptSink {
+  append(draft: ReceiptDraft): Promise<AppendedReceipt>;
+}
+
+type CallEvent = 'permit' | 'deny' | 'silence' | 'hold' | 'approve' | 'reject' | 'expire' | 'cancel' | 'complete' | 'fail';
+
+export interface BreakGlassStamp {
+  id: string;
+  opened_by: string;
+  reason: string;
+}
+
+/** Everything a call receipt may add beyond the call and its decision. */
+export interface ReceiptExtras {
+  result?: { sha256: string; is_error: boolean };
+  ref?: string;
+  approval?: CallReceiptBody['approval'];
+  effectiveArgsSha256?: string;
+  breakGlass?: BreakGlassStamp;
+}
+
+export function callDraft(event: CallEvent, request: CallRequest, decision: Decision, extras: ReceiptExtras = {}): ReceiptDraft {
+  return {
+    event,
+    call: {
+      id: request.callId,
+      session: request.session,
+      rpc_id: request.rpcId,
+      server: request.server,
+      tool: request.tool,
+      tool_sha256: request.toolSha256,
+      args_sha256: request.argsSha256,
+      ...(extras.effectiveArgsSha256 ? { effective_args_sha256: extras.effectiveArgsSha256 } : {}),
+    },
+    principal: { id: request.principal.id },
+    policy: { bundle_sha256: decision.bundleSha256, rules: decision.rules, effect: decision.outcome, reason: decision.reason },
+    ...(extras.approval ? { approval: extras.approval } : {}),
+    ...(extras.result ? { result: extras.result } : {}),
+    ...(extras.ref ? { ref: extras.ref } : {}),
+    ...(extras.breakGlass ? { break_glass: extras.breakGlass } : {}),
+  };
+}
+
+const CHANGE_EVENTS: Partial<Record<ApprovalChange['kind'], CallEvent>> = {
+  hold: 'hold',
+  approve: 'approve',
+  reject: 'reject',
+  expire: 'expire',
+  cancel: 'cancel',
+};
+
+/** Receipts of approval changes; keeps the latest one per approval while a request may still want it. */
+export class ApprovalReceipts {
+  private readonly latest = new Map<string, AppendedReceipt>();
+
+  constructor(private readonly sink: ReceiptSink, private readonly maxRemembered = 50_000) {}
+
+  /** The approvals service's recorder: durable receipt first, then the service stores the change. */
+  readonly record = async (change: ApprovalChange): Promise<string | void> => {
+    const event = CHANGE_EVENTS[change.kind];
+    if (!event) return undefined; // votes short of quorum and the execution claim have no receipt of their own
+    const a = change.approval;
+    const receipt = await this.sink.append({
+      event,
+      call: {
+        id: a.call.id,
+        session: a.call.session,
+        rpc_id: a.call.rpc_id,
+        server: a.call.server,
+        tool: a.call.tool,
+        tool_sha256: a.call.tool_sha256,
+        args_sha256: a.call.args_sha256,
+      },
+      principal: { id: a.call.principal.id },
+      policy: { bundle_sha256: a.bundle_sha256, rules: [a.rule_id], effect: 'hold', reason: a.reason },
+      approval: approvalStamp(a),
+      ...(event !== 'hold' && a.hold_leaf ? { ref: a.hold_leaf } : {}),
+    });
+    this.remember(a.id, receipt);
+    return receipt.leafHash;
+  };
+
+  /** The latest receipt of an approval recorded by this process, if still remembered. */
+  latestOf(approvalId: string): AppendedReceipt | undefined {
+    return this.latest.get(approvalId);
+  }
+
+  forget(approvalId: string): void {
+    this.latest.delete(approvalId);
+  }
+
+  private remember(id: string, receipt: AppendedReceipt): void {
+    this.latest.delete(id);
+    this.latest.set(id, receipt);
+    if (this.latest.size > this.maxRemembered) this.latest.delete(this.latest.keys().next().value as string);
+  }
+}
+
+export function approvalStamp(a: HeldCall): NonNullable<ReceiptExtras['approval']> {
+  const decidedBy = a.decisions.map((d) => d.reviewer);
+  const note = a.decisions.map((d) => d.note).filter((n): n is string => Boolean(n)).join('\n');
+  return {
+    id: a.id,
+    approvers: a.approvers,
+    ...(decidedBy.length ? { decided_by: decidedBy } : {}),
+    ...(note ? { note: note.slice(0, 4096) } : {}),
+    expires_at: a.expires_at,
+  };
+}

@@ -1,0 +1,128 @@
+// startGateway: connect the upstreams, assess their tools against their pins, build the tool
+// catalog, and open the client listeners. The gate is passed in (the CallHandler seam): the
+// gateway never decides anything itself. drain() and health() serve a graceful shutdown and /readyz.
+import { userInfo } from 'node:os';
+import type { ServerCapabilities } from '@modelcontextprotocol/sdk/types.js';
+import type { Config } from '../config/index.js';
+import type { Principal } from '../core/index.js';
+import type { CallHandler } from '../gate/index.js';
+import type { Logger } from '../log.js';
+import { identityOf, type PinRegistry } from '../pins/index.js';
+import { JsonLinesTransport, ToolCatalog, Upstream, type UpstreamState } from '../upstream/index.js';
+import type { GatewayContext, MethodHandler, Visibility } from './context.js';
+import { listenHttp, type HttpListener } from './http-listener.js';
+import { CallsInFlight, type DrainOutcome } from './in-flight.js';
+import { passthroughMethods } from './passthrough.js';
+import { Routes } from './routes.js';
+import { ClientSession } from './session.js';
+import { toolMethods } from './tool-calls.js';
+import { ToolSurface } from './tool-surface.js';
+import { relistTools, upstreamEvents } from './upstream-messages.js';
+
+export interface GatewayOptions {
+  config: Config;
+  handler: CallHandler;
+  log: Logger;
+  /** Assess every listing of an upstream's tools against their pins (hide, or quarantine drifts). */
+  pins?: PinRegistry;
+  /** Which tools tools/list shows a principal; every tool when absent. Calls still go to the gate. */
+  visibleTo?: Visibility;
+}
+
+export interface UpstreamHealth {
+  name: string;
+  state: UpstreamState;
+  /** Why it is not ready ('' when it is). */
+  lastError: string;
+}
+
+export interface Gateway {
+  /** The HTTP listener, when `listen.http` is configured. */
+  http?: HttpListener;
+  upstreams: readonly Upstream[];
+  /** Settles when the stdio client goes away (stdin closed); never settles without stdio. */
+  stdioClosed: Promise<void>;
+  /** Refuse new tools/call requests from now on; settles when those in flight finished or at the deadline. */
+  drain(deadlineMs: number): Promise<DrainOutcome>;
+  health(): { upstreams: UpstreamHealth[] };
+  /** Re-assess every upstream's tools against the pins now (e.g. after an approval in another process). */
+  refreshPins(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startGateway({ config, handler, log, pins, visibleTo }: GatewayOptions): Promise<Gateway> {
+  const upstreams: Upstream[] = [];
+  const surface = new ToolSurface(config, pins, log);
+  const catalog = new ToolCatalog(upstreams, log, (u) => surface.toolsOf(u));
+  const ctx: GatewayContext = { config, handler, log, upstreams, catalog, surface, visibleTo, inFlight: new CallsInFlight(), routes: new Routes(), sessions: new Set() };
+  const events = upstreamEvents(ctx);
+  for (const [name, upstream] of Object.entries(config.upstreams)) {
+    if (!upstream.disabled) upstreams.push(new Upstream(name, upstream, events, log));
+  }
+  // An approved drift shows the tool again (and clients hear that the list changed).
+  const unsubscribe = pins?.subscribe((event) => {
+    const upstream = upstreams.find((u) => u.name === event.upstream);
+    if (event.kind === 'approved' && upstream && identityOf(upstream.config).sha256 === event.identity) void relistTools(ctx, upstream);
+  });
+  await Promise.all(upstreams.map((u) => u.start()));
+  const stopUpstreams = async () => {
+    unsubscribe?.();
+    await Promise.all(upstreams.map((u) => u.stop()));
+  };
+  try {
+    await surface.settled();
+    ctx.catalog.build();
+  } catch (err) {
+    await stopUpstreams();
+    throw err;
+  }
+
+  const methods = new Map<string, MethodHandler>([...toolMethods(ctx), ...passthroughMethods(ctx)]);
+  const createSession = (id: string, principal: Principal) => new ClientSession(id, principal, ctx, capabilities(upstreams), methods);
+
+  let http: HttpListener | undefined;
+  let stdioClosed = new Promise<void>(() => undefined);
+  try {
+    if (config.listen.http) http = await listenHttp(config, log, createSession);
+    if (config.listen.stdio) {
+      const session = createSession('stdio', stdioPrincipal(config));
+      stdioClosed = new Promise((resolve) => process.stdin.once('end', resolve).once('close', resolve));
+      await session.connect(new JsonLinesTransport(process.stdin, process.stdout));
+    }
+  } catch (err) {
+    await stopUpstreams();
+    throw err;
+  }
+
+  return {
+    http,
+    upstreams,
+    stdioClosed,
+    drain: (deadlineMs) => ctx.inFlight.drain(deadlineMs),
+    health: () => ({ upstreams: upstreams.map(({ name, state, lastError }) => ({ name, state, lastError })) }),
+    refreshPins: async () => void (await Promise.all(upstreams.map((u) => relistTools(ctx, u)))),
+    async close() {
+      await http?.close();
+      await Promise.all(Array.from(ctx.sessions, (s) => s.close()));
+      await stopUpstreams();
+    },
+  };
+}
+
+/** What clients are offered: tools always, everything else when some upstream serves it. */
+function capabilities(upstreams: readonly Upstream[]): ServerCapabilities {
+  const any = (key: string) => upstreams.some((u) => u.capabilities[key]);
+  const subscribe = upstreams.some((u) => (u.capabilities.resources as { subscribe?: boolean } | undefined)?.subscribe);
+  const result: ServerCapabilities = { tools: { listChanged: true } };
+  if (any('resources')) result.resources = { subscribe, listChanged: true };
+  if (any('prompts')) result.prompts = { listChanged: true };
+  if (any('completions')) result.completions = {};
+  if (any('logging')) result.logging = {};
+  return result;
+}
+
+/** stdio has no tokens: the client is whoever started the process, or the principal the config names. */
+function stdioPrincipal(config: Config): Principal {
+  const id = config.listen.stdio_principal ?? `user:${userInfo().username}`;
+  return { id, groups: config.principals.find((p) => p.id === id)?.groups ?? [] };
+}

@@ -1,0 +1,105 @@
+// Which client session owns what on a shared upstream connection: forwarded requests in flight
+// (to attribute the upstream's sampling/elicitation requests and progress), and resource
+// subscriptions (to fan out updates only to subscribers). Messages never cross to another session.
+import type { RequestId } from '@modelcontextprotocol/sdk/types.js';
+import type { Upstream } from '../upstream/index.js';
+import type { ClientSession } from './session.js';
+
+type ProgressToken = string | number;
+
+/** One client request forwarded to an upstream and not yet answered. */
+export interface Flight {
+  upstream: Upstream;
+  session: ClientSession;
+  requestId: RequestId;
+  /** The client's token, and the one sent upstream (the same unless another flight already used it). */
+  clientToken?: ProgressToken;
+  upstreamToken?: ProgressToken;
+}
+
+export class Routes {
+  private readonly flights = new Map<Upstream, Set<Flight>>();
+  private readonly tokens = new Map<Upstream, Map<ProgressToken, Flight>>();
+  private readonly subscribers = new Map<string, Set<ClientSession>>();
+  private substitute = 0;
+
+  begin(upstream: Upstream, session: ClientSession, requestId: RequestId, clientToken?: ProgressToken): Flight {
+    const flight: Flight = { upstream, session, requestId };
+    let set = this.flights.get(upstream);
+    if (!set) this.flights.set(upstream, (set = new Set()));
+    set.add(flight);
+    if (clientToken !== undefined) {
+      let tokens = this.tokens.get(upstream);
+      if (!tokens) this.tokens.set(upstream, (tokens = new Map()));
+      // Tokens are chosen by clients (the SDK uses its request ids), so two sessions may pick the
+      // same one: the later gets a token of toolgate's on the upstream side, mapped back on return.
+      const upstreamToken = tokens.has(clientToken) ? `toolgate-${++this.substitute}` : clientToken;
+      flight.clientToken = clientToken;
+      flight.upstreamToken = upstreamToken;
+      tokens.set(upstreamToken, flight);
+    }
+    return flight;
+  }
+
+  end(flight: Flight): void {
+    this.flights.get(flight.upstream)?.delete(flight);
+    if (flight.upstreamToken !== undefined) this.tokens.get(flight.upstream)?.delete(flight.upstreamToken);
+  }
+
+  byToken(upstream: Upstream, token: ProgressToken): Flight | undefined {
+    return this.tokens.get(upstream)?.get(token);
+  }
+
+  /** The one flight an upstream-initiated message belongs to, or undefined when it is ambiguous. */
+  attribute(upstream: Upstream): Flight | undefined {
+    const set = this.flights.get(upstream);
+    if (!set || set.size === 0) return undefined;
+    let found: Flight | undefined;
+    for (const flight of set) {
+      if (found && found.session !== flight.session) return undefined;
+      found ??= flight;
+    }
+    return found;
+  }
+
+  /** Returns true when this is the first subscriber of `key` (so the upstream must be subscribed). */
+  subscribe(key: string, session: ClientSession): boolean {
+    let set = this.subscribers.get(key);
+    if (!set) this.subscribers.set(key, (set = new Set()));
+    const first = set.size === 0;
+    set.add(session);
+    return first;
+  }
+
+  /** Returns true when the last subscriber of `key` left (so the upstream may be unsubscribed). */
+  unsubscribe(key: string, session: ClientSession): boolean {
+    const set = this.subscribers.get(key);
+    if (!set?.delete(session)) return false;
+    if (set.size > 0) return false;
+    this.subscribers.delete(key);
+    return true;
+  }
+
+  /** The URIs some session holds a subscription to on `upstream`. */
+  subscribedUris(upstream: Upstream): string[] {
+    const prefix = subscriptionKey(upstream, '');
+    return [...this.subscribers.keys()].filter((key) => key.startsWith(prefix)).map((key) => key.slice(prefix.length));
+  }
+
+  subscribersOf(key: string): ReadonlySet<ClientSession> {
+    return this.subscribers.get(key) ?? new Set();
+  }
+
+  /** Forget a closed session; returns the subscription keys nobody holds any more. */
+  dropSession(session: ClientSession): string[] {
+    const orphaned: string[] = [];
+    for (const key of [...this.subscribers.keys()]) if (this.unsubscribe(key, session)) orphaned.push(key);
+    for (const set of this.flights.values()) for (const flight of set) if (flight.session === session) this.end(flight);
+    return orphaned;
+  }
+}
+
+/** Subscriptions are per upstream: the same URI on two upstreams is two resources. */
+export function subscriptionKey(upstream: Upstream, uri: string): string {
+  return `${upstream.name}\u0000${uri}`;
+}

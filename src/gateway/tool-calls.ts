@@ -1,0 +1,113 @@
+// tools/list and tools/call: the one path where the gateway does not simply forward. tools/list
+// shows a session the tools its principal may see. A call is resolved to (upstream, tool),
+// described as a CallRequest and handed to the gate, which decides, records and dispatches; the
+// gateway carries progress and cancellation and returns the result untouched.
+import { ErrorCode, McpError, type CallToolResult, type JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
+import type { ToolCall } from '../gate/index.js';
+import { UpstreamError, UpstreamRpcError, type CatalogEntry } from '../upstream/index.js';
+import { describeCall } from './call-request.js';
+import type { Extra, GatewayContext, MethodHandler, Result } from './context.js';
+import type { ClientSession } from './session.js';
+
+type CallParams = { name: string; arguments?: Record<string, unknown>; _meta?: { progressToken?: string | number } };
+
+export const DRAINING_MESSAGE = 'toolgate is shutting down; retry shortly';
+
+export function toolMethods(ctx: GatewayContext): [string, MethodHandler][] {
+  const listTools: MethodHandler = (session) => Promise.resolve({ tools: visibleTools(ctx, session) });
+
+  const callTool: MethodHandler = async (session, request, extra) => {
+    const params = checkParams(request);
+    if (ctx.inFlight.draining) return toolError(DRAINING_MESSAGE);
+    return ctx.inFlight.track(() => handOver(ctx, session, request, params, extra));
+  };
+
+  return [
+    ['tools/list', listTools],
+    ['tools/call', callTool],
+  ];
+}
+
+/** Hiding is a convenience, not the enforcement: a hidden tool's calls still go to the gate. */
+function visibleTools(ctx: GatewayContext, session: ClientSession): Result[] {
+  const visibleTo = ctx.visibleTo;
+  if (!visibleTo) return ctx.catalog.list();
+  return ctx.catalog.entries().flatMap((entry) => {
+    try {
+      return visibleTo(session.principal, entry.upstream.name, entry.tool.name) ? [entry.exposed] : [];
+    } catch (err) {
+      ctx.log.error({ err, upstream: entry.upstream.name, tool: entry.tool.name }, 'visibility check failed: the tool is not listed');
+      return [];
+    }
+  });
+}
+
+async function handOver(ctx: GatewayContext, session: ClientSession, request: JSONRPCRequest, params: CallParams, extra: Extra): Promise<Result> {
+  const entry = ctx.catalog.resolve(params.name);
+  const args = params.arguments ?? {};
+  const { request: callRequest, quarantine, forwardable } = describeCall(ctx, session, request.id, params.name, args, entry);
+  const token = params._meta?.progressToken;
+  const call: ToolCall = {
+    request: callRequest,
+    quarantine,
+    ...(entry ? { definition: entry.tool as Record<string, unknown> } : {}),
+    signal: extra.signal,
+    // Only a listed tool with arguments within the limit is ever forwarded, whatever the gate decides.
+    dispatch: (effective) => (forwardable && entry ? dispatch(ctx, session, entry, params, effective, request, extra) : Promise.reject(new Error(`${quarantine?.reason}: not forwarded`))),
+  };
+  if (token !== undefined) {
+    call.progress = (progress, message) => extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress, message } });
+  }
+  try {
+    return (await ctx.handler.handle(call)) as Result;
+  } catch (err) {
+    // Unavailable, timed out, crashed: the client gets a tool error it can show, not a hang.
+    if (err instanceof UpstreamError) return toolError(`toolgate: ${err.message}`);
+    throw err;
+  }
+}
+
+/** Untrusted: the client's params. Only the shape the gateway relies on is checked here. */
+function checkParams(request: JSONRPCRequest): CallParams {
+  const params = request.params as Partial<CallParams> | undefined;
+  if (!params || typeof params.name !== 'string') throw new McpError(ErrorCode.InvalidParams, 'tools/call needs params.name (a string)');
+  const args = params.arguments;
+  if (args !== undefined && (args === null || typeof args !== 'object' || Array.isArray(args))) {
+    throw new McpError(ErrorCode.InvalidParams, 'tools/call params.arguments must be an object');
+  }
+  return params as CallParams;
+}
+
+async function dispatch(
+  ctx: GatewayContext,
+  session: ClientSession,
+  entry: CatalogEntry,
+  params: CallParams,
+  args: Record<string, unknown>,
+  request: JSONRPCRequest,
+  extra: Extra,
+): Promise<CallToolResult> {
+  const clientToken = params._meta?.progressToken;
+  const flight = ctx.routes.begin(entry.upstream, session, request.id, clientToken);
+  // The client's params go upstream as sent (its _meta and progress token included), renamed.
+  const forwarded: Record<string, unknown> = { ...params, name: entry.tool.name, arguments: args };
+  if (flight.upstreamToken !== clientToken) forwarded._meta = { ...params._meta, progressToken: flight.upstreamToken };
+  try {
+    return (await entry.upstream.request('tools/call', forwarded, extra.signal)) as CallToolResult;
+  } catch (err) {
+    throw err instanceof UpstreamRpcError ? forwardedError(err) : err;
+  } finally {
+    ctx.routes.end(flight);
+  }
+}
+
+/** An upstream's JSON-RPC error passes through as it was; toolgate's own faults are internal errors. */
+export function forwardedError(err: unknown): unknown {
+  if (err instanceof UpstreamRpcError) return new McpError(err.rpcError.code, err.rpcError.message, err.rpcError.data);
+  if (err instanceof UpstreamError) return new McpError(ErrorCode.InternalError, `toolgate: ${err.message}`);
+  return err;
+}
+
+export function toolError(text: string): Result {
+  return { isError: true, content: [{ type: 'text', text }] };
+}

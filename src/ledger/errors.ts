@@ -1,0 +1,15 @@
+// The ledger area's one error class. `ledger_io` failures refuse the call (no durable receipt, no
+// execution); verification failures carry where the first bad entry is.
+import { ToolgateError } from '../core/errors.js';
+
+export type LedgerErrorCode =
+  | 'ledger_io'
+  | 'ledger_locked'
+  | 'ledger_closed'
+  | 'ledger_corrupt'
+  | 'not_found'
+  | 'no_checkpoint'
+  | 'checkpoint_invalid'
+  | 'proof_invalid';
+
+export class LedgerError extends ToolgateError<LedgerErrorCode> {}

@@ -1,0 +1,246 @@
+// The ledger writer: appends receipts to segment files with group commit, keeps the hash chain and
+// the Merkle frontier, and signs checkpoints every N receipts, every T and at close. Appends go
+// through a pipeline: a batch is sealed (seq, prev, leaf hash) as soon as it is queued, signed (in a
+// worker thread while the writer is busy), and written in order, one write per group of ready
+// batches, off the event loop; batch k+1 is sealed and signed while batch k is being made durable.
+// An append resolves only once the data sync carrying its receipt returned: no durable receipt, no
+// execution. A failed write refuses exactly the receipts it carried; batches sealed after them are
+// sealed again against the durable chain head and written next.
+import { mkdirSync } from 'node:fs';
+import type { Logger } from 'pino';
+import { ulid, type ReceiptDraft, type Signer } from '../receipts/index.js';
+import { originOf, signCheckpoint } from './checkpoint.js';
+import { LedgerError } from './errors.js';
+import { CheckpointLog } from './checkpoint-log.js';
+import { SegmentWriter } from './segment-writer.js';
+import { acquireLock } from './lock.js';
+import type { Frontier } from './merkle.js';
+import { recoverChain } from './recover.js';
+import { sealBatch, signBatch, type AppendedReceipt, type Batch, type ChainHead, type Pending } from './batch.js';
+
+export type { AppendedReceipt } from './batch.js';
+
+export interface LedgerOptions {
+  dir: string;
+  signer: Signer;
+  /** The issuer id written into every receipt (the config's `name`). */
+  issuerId: string;
+  checkpointEvery?: number;
+  checkpointIntervalMs?: number;
+  segmentReceipts?: number;
+  log: Logger;
+}
+
+export class Ledger {
+  /** Appended, not sealed yet: sealed together at the next turn of the event loop. */
+  private queue: Pending[] = [];
+  private scheduled = false;
+  /** Sealed batches not durable yet, in chain order; the writer takes ready ones from the front. */
+  private inflight: Batch[] = [];
+  /** A batch is being signed off-thread: appends meanwhile gather into one next batch. */
+  private signing = false;
+  private writing = false;
+  /** Where the next sealed receipt goes; runs ahead of the durable state by the in-flight batches. */
+  private head: ChainHead;
+  /** The last group commit's write failure, cleared by the next successful one. */
+  private lastFailure: Error | null = null;
+  private closed = false;
+  private idleWaiters: Array<() => void> = [];
+  private readonly timer: NodeJS.Timeout;
+  private readonly checkpoints: CheckpointLog;
+
+  private constructor(
+    private readonly opts: Required<LedgerOptions>,
+    private signer: Signer,
+    readonly chainId: string,
+    private size_: number,
+    private prev: Buffer | null,
+    private readonly frontier: Frontier,
+    private lastCheckpointSize: number,
+    private readonly segments: SegmentWriter,
+    private readonly release: () => void,
+  ) {
+    this.head = { size: size_, prev, signer };
+    this.checkpoints = new CheckpointLog(opts.dir, opts.log);
+    this.timer = setInterval(() => this.checkpointIfBehind(), opts.checkpointIntervalMs).unref();
+  }
+
+  static async open(options: LedgerOptions): Promise<Ledger> {
+    const opts = { checkpointEvery: 1000, checkpointIntervalMs: 60_000, segmentReceipts: 100_000, ...options };
+    try {
+      mkdirSync(opts.dir, { recursive: true, mode: 0o700 });
+    } catch (err) {
+      throw new LedgerError('ledger_io', `cannot create ledger directory ${opts.dir}: ${(err as Error).message}`, { cause: err });
+    }
+    const release = acquireLock(opts.dir);
+    try {
+      const state = await recoverChain(opts.dir, opts.log);
+      const tail = state.tail && { path: state.tail.segment.path, count: state.tail.count, bytes: state.tail.bytes };
+      const segments = new SegmentWriter(opts.dir, opts.segmentReceipts, opts.log, tail);
+      return new Ledger(opts, opts.signer, state.chainId ?? `chain_${ulid()}`, state.size, state.prev, state.frontier, state.lastCheckpointSize, segments, release);
+    } catch (err) {
+      release();
+      throw err;
+    }
+  }
+
+  /** Receipts durably in the ledger. */
+  get size(): number {
+    return this.size_;
+  }
+
+  /** For readiness probes: false while the last write failed (disk full, unwritable) or after a fatal one. */
+  writable(): { ok: boolean; detail: string } {
+    const problem = this.segments.broken ?? this.lastFailure;
+    return problem ? { ok: false, detail: `ledger write failed: ${problem.message}` } : { ok: true, detail: `${this.size_} receipts` };
+  }
+
+  get keyId(): string {
+    return this.signer.keyId;
+  }
+
+  append(draft: ReceiptDraft): Promise<AppendedReceipt> {
+    return this.enqueue(draft);
+  }
+
+  /** Record a key hand-over: `draft` is signed by the current key, every later receipt by `next`. */
+  rotateSigner(draft: ReceiptDraft, next: Signer): Promise<AppendedReceipt> {
+    return this.enqueue(draft, next);
+  }
+
+  private enqueue(draft: ReceiptDraft, switchTo?: Signer): Promise<AppendedReceipt> {
+    if (this.closed) return Promise.reject(new LedgerError('ledger_closed', 'the ledger is closed: no receipt can be written'));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ draft, switchTo, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.signing) return;
+    this.scheduled = true;
+    // setImmediate, not a microtask: appends arriving from all I/O callbacks of this loop turn join the batch.
+    setImmediate(() => {
+      this.scheduled = false;
+      this.sealQueued();
+    });
+  }
+
+  /** Seal what is queued into the next batch and get it signed; the writer picks it up when ready. */
+  private sealQueued(): void {
+    const pendings = this.queue.splice(0);
+    const broken = this.segments.broken;
+    if (broken) {
+      for (const p of pendings) p.reject(new LedgerError('ledger_io', `the ledger stopped after a failed write (${broken.message}); restart to recover`));
+    } else if (pendings.length) {
+      const { batch, head } = sealBatch(pendings, this.head, this.opts.issuerId, this.chainId);
+      this.head = head;
+      if (batch.receipts.length) {
+        this.inflight.push(batch);
+        const offThread = signBatch(batch, this.writing || this.inflight.length > 1);
+        if (offThread) {
+          this.signing = true;
+          void offThread.then(() => {
+            this.signing = false;
+            if (this.queue.length) this.schedule();
+            this.pump();
+          });
+        }
+      }
+    }
+    this.pump();
+  }
+
+  /** Start the next write if the writer is free and batches at the front are signed. */
+  private pump(): void {
+    if (this.writing) return;
+    const first = this.inflight[0];
+    if (first?.failure) {
+      this.inflight.shift();
+      for (const r of first.receipts) r.pending.reject(first.failure);
+      this.resealInflight();
+      return;
+    }
+    let ready = 0;
+    while (this.inflight[ready]?.lines) ready++;
+    if (ready) void this.write(this.inflight.splice(0, ready));
+    else if (!this.inflight.length && !this.queue.length && !this.scheduled && !this.signing) this.idleWaiters.splice(0).forEach((w) => w());
+  }
+
+  /** One durable write for ready batches; then settle each receipt in order. */
+  private async write(batches: Batch[]): Promise<void> {
+    this.writing = true;
+    const receipts = batches.flatMap((b) => b.receipts);
+    const { written, failure } = await this.segments
+      .write(batches.flatMap((b) => b.lines!), this.size_)
+      .catch((err: unknown) => ({ written: 0, failure: err as Error }));
+    this.lastFailure = failure;
+    for (const [i, r] of receipts.entries()) {
+      if (i < written) {
+        this.frontier.add(r.leaf);
+        this.prev = r.leaf;
+        this.size_++;
+        if (r.pending.switchTo) this.signer = r.pending.switchTo;
+        r.pending.resolve(r.receipt);
+      } else {
+        r.pending.reject(new LedgerError('ledger_io', `receipt not written, the call is refused: ${failure?.message}`, { cause: failure }));
+      }
+    }
+    if (failure) this.resealInflight();
+    if (this.size_ - this.lastCheckpointSize >= this.opts.checkpointEvery) this.checkpoint();
+    this.writing = false;
+    this.pump();
+  }
+
+  /**
+   * After a refused batch, the batches sealed behind it link to receipts that will never exist: they
+   * go back to the front of the queue, in order, to be sealed again against the durable chain head.
+   */
+  private resealInflight(): void {
+    const later = this.inflight.splice(0);
+    this.queue.unshift(...later.flatMap((b) => b.receipts.map((r) => r.pending)));
+    this.head = { size: this.size_, prev: this.prev, signer: this.signer };
+    if (this.queue.length) this.schedule();
+    this.pump();
+  }
+
+  private checkpointIfBehind(): void {
+    if (!this.closed && this.size_ > this.lastCheckpointSize) this.checkpoint();
+  }
+
+  /** Sign and durably store a checkpoint over every durable receipt. A failure is logged, not fatal. */
+  private checkpoint(): void {
+    // Not while a key hand-over is sealed but not durable: the old key must not sign after it; the
+    // next write's checkpoint comes after the hand-over, signed by the new key.
+    if (this.head.signer !== this.signer) return;
+    const size = this.size_;
+    const note = signCheckpoint({ origin: originOf(this.chainId), size, root: this.frontier.root(), time: new Date().toISOString() }, this.signer);
+    const stored = this.checkpoints.append({
+      note,
+      ...this.segments.position,
+      frontier: this.frontier.hashes.map((h) => h.toString('hex')),
+      last_leaf: this.prev?.toString('hex') ?? null,
+    });
+    if (stored) this.lastCheckpointSize = size;
+  }
+
+  /** Resolves once nothing is queued, sealed or being written. */
+  private whenIdle(): Promise<void> {
+    return new Promise((resolve) => {
+      this.idleWaiters.push(resolve);
+      this.pump();
+    });
+  }
+
+  /** Write what is queued, sign a final checkpoint, and release the directory. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.whenIdle();
+    clearInterval(this.timer);
+    if (!this.segments.broken && this.size_ > this.lastCheckpointSize) this.checkpoint();
+    this.segments.close();
+    this.checkpoints.close();
+    this.release();
+  }
+}

@@ -1,0 +1,102 @@
+// The append side of segment files: write a batch of lines (rolling over to a new segment every
+// `segmentReceipts` lines) and report how many lines became durable. Segments are opened O_DSYNC, so
+// each write returns only once its data is as durable as after an fdatasync, in one trip to the
+// thread pool: the event loop keeps running meanwhile. A failed write is cut back to the last durable
+// byte, so a later success continues the file cleanly.
+import { closeSync, constants, fdatasyncSync, ftruncateSync, openSync, write } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { Logger } from 'pino';
+import { syncDirectory } from '../core/durable.js';
+import { LedgerError } from './errors.js';
+import { segmentName } from './files.js';
+
+// O_DSYNC: every write carries its own fdatasync (O_SYNC, stronger, where O_DSYNC is missing).
+const SEGMENT_FLAGS = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | (constants.O_DSYNC ?? constants.O_SYNC);
+
+interface OpenSegment {
+  fd: number;
+  path: string;
+  count: number;
+  bytes: number;
+}
+
+function writeAsync(fd: number, data: Buffer, offset: number): Promise<number> {
+  return new Promise((resolve, reject) => write(fd, data, offset, data.length - offset, null, (err, n) => (err ? reject(err) : resolve(n))));
+}
+
+export class SegmentWriter {
+  private segment: OpenSegment | null = null;
+  /** Set when a failed write could not be cut back: the file state is unknown, so nothing more is written. */
+  broken: Error | null = null;
+
+  constructor(
+    private readonly dir: string,
+    private readonly segmentReceipts: number,
+    private readonly log: Logger,
+    tail: { path: string; count: number; bytes: number } | null,
+  ) {
+    if (tail) this.segment = { fd: openSync(tail.path, SEGMENT_FLAGS, 0o600), ...tail };
+  }
+
+  /** Where the next receipt goes: the resume hint stored with checkpoints. */
+  get position(): { segment: string; offset: number } {
+    return this.segment ? { segment: basename(this.segment.path), offset: this.segment.bytes } : { segment: segmentName(0), offset: 0 };
+  }
+
+  /**
+   * Write lines for receipts `firstSeq...`; how many became durable, and why not all. One call at a
+   * time: the caller awaits each before the next (the file offset and counts are this object's).
+   */
+  async write(lines: Buffer[], firstSeq: number): Promise<{ written: number; failure: Error | null }> {
+    let done = 0;
+    while (done < lines.length) {
+      let segment = this.segment;
+      try {
+        if (!segment || segment.count >= this.segmentReceipts) segment = this.rollOver(firstSeq + done);
+      } catch (err) {
+        return { written: done, failure: err as Error };
+      }
+      const take = Math.min(lines.length - done, this.segmentReceipts - segment.count);
+      const data = Buffer.concat(lines.slice(done, done + take));
+      try {
+        for (let off = 0; off < data.length; ) off += await writeAsync(segment.fd, data, off);
+      } catch (err) {
+        this.cutBack(segment);
+        return { written: done, failure: new LedgerError('ledger_io', `cannot write ${segment.path}: ${(err as Error).message}`, { cause: err }) };
+      }
+      segment.count += take;
+      segment.bytes += data.length;
+      done += take;
+    }
+    return { written: done, failure: null };
+  }
+
+  close(): void {
+    if (this.segment) closeSync(this.segment.fd);
+    this.segment = null;
+  }
+
+  private cutBack(segment: OpenSegment): void {
+    try {
+      ftruncateSync(segment.fd, segment.bytes);
+      fdatasyncSync(segment.fd);
+    } catch (err) {
+      this.broken = err as Error;
+      this.log.error({ file: segment.path, err }, 'ledger: cannot cut back a failed write; no more receipts will be written');
+    }
+  }
+
+  /** Start the segment whose first receipt is `start`; the directory entry is made durable too. */
+  private rollOver(start: number): OpenSegment {
+    const path = join(this.dir, segmentName(start));
+    try {
+      const next = { fd: openSync(path, SEGMENT_FLAGS, 0o600), path, count: 0, bytes: 0 };
+      syncDirectory(this.dir);
+      if (this.segment) closeSync(this.segment.fd);
+      this.segment = next;
+      return next;
+    } catch (err) {
+      throw new LedgerError('ledger_io', `cannot create ${path}: ${(err as Error).message}`, { cause: err });
+    }
+  }
+}

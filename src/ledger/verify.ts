@@ -1,0 +1,131 @@
+// `ledger verify`: stream every segment and check every receipt (schema, canonical form, key validity,
+// signature), contiguous seq, every prev link, one chain id, and every checkpoint's signature and
+// Merkle root. Memory stays bounded (one line, the frontier, the checkpoint list); the first problem
+// is reported with file, line, seq and what is wrong.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Keyring } from '../receipts/index.js';
+import { verifyCheckpoint, originOf, type VerifiedCheckpoint } from './checkpoint.js';
+import { CHECKPOINTS_FILE, CheckpointRecordSchema, listSegments, readLines } from './files.js';
+import { Frontier } from './merkle.js';
+import { lineChecker } from './verify-pool.js';
+import type { LineResult } from './verify-line.js';
+
+export interface LedgerProblem {
+  file: string;
+  line?: number;
+  seq?: number;
+  code: string;
+  message: string;
+}
+
+export interface LedgerReport {
+  ok: boolean;
+  receipts: number;
+  checkpoints: number;
+  chainId: string | null;
+  problem?: LedgerProblem;
+}
+
+export function formatProblem(p: LedgerProblem): string {
+  return `${p.file}${p.line ? `:${p.line}` : ''}${p.seq !== undefined ? ` (seq ${p.seq})` : ''}: ${p.code}: ${p.message}`;
+}
+
+class Stop extends Error {
+  constructor(readonly problem: LedgerProblem) {
+    super(problem.message);
+  }
+}
+
+function stop(problem: LedgerProblem): never {
+  throw new Stop(problem);
+}
+
+interface LoadedCheckpoint extends VerifiedCheckpoint {
+  line: number;
+}
+
+async function loadCheckpoints(dir: string, keyring: Keyring): Promise<LoadedCheckpoint[]> {
+  const file = join(dir, CHECKPOINTS_FILE);
+  if (!existsSync(file)) return [];
+  const out: LoadedCheckpoint[] = [];
+  for await (const { text, line, terminated } of readLines(file)) {
+    if (!terminated) stop({ file, line, code: 'torn_line', message: 'unterminated last line (an interrupted write; the writer cuts it when it reopens)' });
+    try {
+      const record = CheckpointRecordSchema.parse(JSON.parse(text));
+      const cp = verifyCheckpoint(record.note, keyring);
+      const last = out.at(-1);
+      if (last && (cp.size < last.size || cp.origin !== last.origin)) throw new Error(`size ${cp.size} or origin differs from the previous checkpoint`);
+      out.push({ ...cp, line });
+    } catch (err) {
+      stop({ file, line, code: 'checkpoint_invalid', message: (err as Error).message });
+    }
+  }
+  return out;
+}
+
+export interface VerifyOptions {
+  /** Worker threads for signature checks (node:crypto, after the keyring checked every key with noble). */
+  threads?: number;
+}
+
+export async function verifyLedger(dir: string, keyring: Keyring, options: VerifyOptions = {}): Promise<LedgerReport> {
+  const report: LedgerReport = { ok: false, receipts: 0, checkpoints: 0, chainId: null };
+  try {
+    const checkpoints = await loadCheckpoints(dir, keyring);
+    report.checkpoints = checkpoints.length;
+    const frontier = Frontier.empty();
+    let prev: string | null = null;
+    let next = 0; // index of the next checkpoint to match
+    const matchCheckpoints = () => {
+      for (; next < checkpoints.length && checkpoints[next]!.size === frontier.size; next++) {
+        const cp = checkpoints[next]!;
+        const where = { file: join(dir, CHECKPOINTS_FILE), line: cp.line };
+        if (report.chainId !== null && cp.origin !== originOf(report.chainId)) stop({ ...where, code: 'checkpoint_origin', message: `origin ${cp.origin} is not ${originOf(report.chainId)}` });
+        if (!cp.root.equals(frontier.root())) stop({ ...where, code: 'checkpoint_root', message: `Merkle root over receipts 0..${cp.size - 1} does not match the signed checkpoint` });
+      }
+    };
+    matchCheckpoints();
+    const checker = lineChecker(keyring, options.threads);
+    try {
+      for (const segment of listSegments(dir)) {
+        if (segment.start !== report.receipts) stop({ file: segment.path, code: 'segment_gap', message: `segment starts at seq ${segment.start}, expected ${report.receipts}` });
+        let line = 0; // the last line whose result was taken
+        const take = (results: LineResult[]) => {
+          for (const result of results) {
+            const at = { file: segment.path, line: ++line, seq: report.receipts };
+            if (!result.ok) stop({ ...at, code: result.code, message: result.message });
+            if (result.seq !== report.receipts) stop({ ...at, code: 'seq', message: `seq ${result.seq} found where seq ${report.receipts} belongs (a receipt was deleted, inserted or moved)` });
+            if (result.prev !== prev) stop({ ...at, code: 'prev', message: `chain.prev does not equal the leaf hash of receipt seq ${report.receipts - 1}` });
+            report.chainId ??= result.chainId;
+            if (result.chainId !== report.chainId) stop({ ...at, code: 'chain_id', message: `chain id ${result.chainId}, expected ${report.chainId}` });
+            frontier.add(result.leaf);
+            prev = result.leaf.toString('hex');
+            report.receipts++;
+            matchCheckpoints();
+          }
+        };
+        for await (const { text, line: n, terminated } of readLines(segment.path)) {
+          if (!terminated) {
+            take(await checker.drain(true));
+            stop({ file: segment.path, line: n, seq: report.receipts, code: 'torn_line', message: 'unterminated last line (an interrupted write; the writer cuts it when it reopens)' });
+          }
+          checker.push(text);
+          take(await checker.drain(false));
+        }
+        take(await checker.drain(true));
+      }
+    } finally {
+      await checker.close();
+    }
+    const beyond = checkpoints[next];
+    if (beyond) {
+      stop({ file: join(dir, CHECKPOINTS_FILE), line: beyond.line, code: 'checkpoint_size', message: `signed checkpoint covers ${beyond.size} receipts but the ledger holds ${report.receipts} (receipts were removed from the end)` });
+    }
+    report.ok = true;
+  } catch (err) {
+    if (!(err instanceof Stop)) throw err;
+    report.problem = err.problem;
+  }
+  return report;
+}

@@ -1,0 +1,108 @@
+// The receipt body (v1): a union keyed on `event`. Call events describe one event of one tools/call;
+// `rotate` records a signing-key hand-over. The zod schemas are the source of the types.
+import { z } from 'zod';
+import { KEY_ID_PATTERN } from './dsse.js';
+import { ReceiptError } from './errors.js';
+
+const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'lowercase hex sha256 (64 digits)');
+const text = (max: number) => z.string().max(max);
+const name = z.string().min(1).max(256);
+/** RFC 3339 in UTC with "Z"; toolgate writes milliseconds. */
+export const Rfc3339UtcText = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
+export const Rfc3339Utc = z
+  .string()
+  .regex(Rfc3339UtcText, 'RFC 3339 UTC time, e.g. 2026-01-02T03:04:05.678Z')
+  .refine((s) => !Number.isNaN(Date.parse(s)), 'not a real date');
+
+export const CALL_EVENTS = ['permit', 'deny', 'silence', 'hold', 'approve', 'reject', 'expire', 'cancel', 'complete', 'fail', 'break_glass_open', 'break_glass_close', 'pin_approve'] as const;
+
+export const ReceiptIdSchema = z.string().regex(/^rcpt_[0-9A-HJKMNP-TV-Z]{26}$/, 'rcpt_ followed by a 26-character ULID');
+
+const envelopeFields = {
+  v: z.literal(1),
+  id: ReceiptIdSchema,
+  ts: Rfc3339Utc,
+  issuer: z.strictObject({ id: name, key_id: z.string().regex(KEY_ID_PATTERN) }),
+  chain: z.strictObject({ id: name, seq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER), prev: hex64.nullable() }),
+};
+
+export const CallSchema = z.strictObject({
+  id: name,
+  session: text(256),
+  rpc_id: z.union([z.string().max(256), z.number().int(), z.null()]),
+  server: name,
+  tool: name,
+  tool_sha256: hex64.nullable(),
+  args_sha256: hex64,
+  /** Present when constraints rewrote the arguments: the hash of what was actually forwarded. */
+  effective_args_sha256: hex64.optional(),
+});
+
+export const CallReceiptSchema = z.strictObject({
+  ...envelopeFields,
+  event: z.enum(CALL_EVENTS),
+  call: CallSchema,
+  principal: z.strictObject({ id: name }),
+  policy: z.strictObject({ bundle_sha256: hex64, rules: z.array(name).max(256), effect: name, reason: text(4096) }),
+  approval: z
+    .strictObject({
+      id: name,
+      approvers: z.array(name).max(256),
+      decided_by: z.array(name).max(256).optional(),
+      note: text(4096).optional(),
+      expires_at: Rfc3339Utc.optional(),
+    })
+    .optional(),
+  result: z.strictObject({ sha256: hex64, is_error: z.boolean() }).optional(),
+  /** Leaf hash of the receipt this one follows (complete -> permit, approve -> hold). */
+  ref: hex64.optional(),
+  /** On calls let through by a break-glass window, and on the window's own open/close receipts (with expires_at). */
+  break_glass: z.strictObject({ id: name, opened_by: name, reason: text(4096), expires_at: Rfc3339Utc.optional() }).optional(),
+});
+
+export const RotateReceiptSchema = z.strictObject({
+  ...envelopeFields,
+  event: z.literal('rotate'),
+  rotation: z.strictObject({
+    from_key_id: z.string().regex(KEY_ID_PATTERN),
+    to_key_id: z.string().regex(KEY_ID_PATTERN),
+    /** base64 of the new raw 32-byte public key. */
+    to_public_key: z.string().regex(/^[A-Za-z0-9+/]{43}=$/),
+    not_before: Rfc3339Utc,
+  }),
+});
+
+export const ReceiptBodySchema = z.discriminatedUnion('event', [CallReceiptSchema, RotateReceiptSchema]);
+
+const assigned = { v: true, id: true, ts: true, issuer: true, chain: true } as const;
+/** What the gate hands to the ledger: the body minus what the ledger assigns (v, id, ts, issuer, chain). */
+export const ReceiptDraftSchema = z.discriminatedUnion('event', [
+  CallReceiptSchema.omit(assigned),
+  RotateReceiptSchema.omit(assigned),
+]);
+
+export type ReceiptBody = z.infer<typeof ReceiptBodySchema>;
+export type CallReceiptBody = z.infer<typeof CallReceiptSchema>;
+export type RotateReceiptBody = z.infer<typeof RotateReceiptSchema>;
+export type ReceiptDraft = z.infer<typeof ReceiptDraftSchema>;
+export type ReceiptEvent = ReceiptBody['event'];
+
+/** Untrusted input (a file, a client): a receipt body or a typed error naming the first bad field. */
+export function assertReceiptBody(value: unknown): ReceiptBody {
+  const parsed = ReceiptBodySchema.safeParse(value);
+  if (!parsed.success) throw new ReceiptError('body_invalid', `receipt body: ${describe(parsed.error)}`);
+  return parsed.data;
+}
+
+export function assertReceiptDraft(value: unknown): ReceiptDraft {
+  const parsed = ReceiptDraftSchema.safeParse(value);
+  if (!parsed.success) throw new ReceiptError('body_invalid', `receipt draft: ${describe(parsed.error)}`);
+  return parsed.data;
+}
+
+function describe(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return 'invalid';
+  const path = issue.path.map(String).join('.') || '(top level)';
+  return `${path}: ${issue.message}`;
+}

@@ -1,0 +1,109 @@
+// ed25519 for receipts: key ids, signing with node:crypto (fast; signatures are deterministic, so the
+// bytes equal noble's), strict RFC 8032 verification with @noble/ed25519, and the strict public-key
+// check that must pass before the node:crypto bulk verification path may be used for a key.
+import { createHash, createPrivateKey, createPublicKey, sign as nodeSign, verify as nodeVerify, type KeyObject } from 'node:crypto';
+import * as ed from '@noble/ed25519';
+import { ReceiptError } from './errors.js';
+
+// noble's synchronous API needs a sha512; node's is the fastest at hand.
+ed.hashes.sha512 = (message: Uint8Array) => new Uint8Array(createHash('sha512').update(message).digest());
+
+/** Signs messages with one key; the ledger and checkpoints sign through this seam. */
+export interface Signer {
+  readonly keyId: string;
+  /** Raw 32-byte public key. */
+  readonly publicKey: Uint8Array;
+  sign(message: Uint8Array): Uint8Array;
+  /** Optional: sign many messages, possibly in parallel (see threaded-signer.ts); same order as given. */
+  signMany?(messages: Uint8Array[]): Promise<Uint8Array[]>;
+}
+
+/** `ed25519:` + the first 16 hex digits of sha256(raw 32-byte public key). */
+export function keyIdOf(publicKey: Uint8Array): string {
+  return `ed25519:${createHash('sha256').update(publicKey).digest('hex').slice(0, 16)}`;
+}
+
+const PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
+const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
+
+function privateKeyObject(seed: Uint8Array): KeyObject {
+  if (seed.length !== 32) throw new ReceiptError('key_file_invalid', `an ed25519 seed has 32 bytes, not ${seed.length}`);
+  return createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, seed]), format: 'der', type: 'pkcs8' });
+}
+
+function publicKeyObject(publicKey: Uint8Array): KeyObject {
+  return createPublicKey({ key: Buffer.concat([SPKI_PREFIX, publicKey]), format: 'der', type: 'spki' });
+}
+
+/** A signer from a 32-byte RFC 8032 seed (the "secret key" of RFC 8032). */
+export function signerFromSeed(seed: Uint8Array): Signer {
+  const key = privateKeyObject(seed);
+  const spki = createPublicKey(key).export({ format: 'der', type: 'spki' });
+  const publicKey = new Uint8Array(spki.subarray(SPKI_PREFIX.length));
+  return {
+    keyId: keyIdOf(publicKey),
+    publicKey,
+    sign: (message) => new Uint8Array(nodeSign(null, message, key)),
+  };
+}
+
+/** The seed of a PKCS#8 PEM ed25519 private key (the key file format). */
+export function seedFromPem(pem: string): Uint8Array {
+  let der: Buffer;
+  try {
+    der = createPrivateKey({ key: pem, format: 'pem' }).export({ format: 'der', type: 'pkcs8' });
+  } catch (err) {
+    throw new ReceiptError('key_file_invalid', `not a PEM private key: ${(err as Error).message}`, { cause: err });
+  }
+  if (der.length !== 48 || !der.subarray(0, 16).equals(PKCS8_PREFIX)) {
+    throw new ReceiptError('key_file_invalid', 'the private key is not an ed25519 key');
+  }
+  return new Uint8Array(der.subarray(16));
+}
+
+export function pemFromSeed(seed: Uint8Array): string {
+  return privateKeyObject(seed).export({ format: 'pem', type: 'pkcs8' }).toString();
+}
+
+/**
+ * Strict public-key check (noble, RFC 8032 decoding): canonical encoding of a curve point that is not
+ * of small order. Throws a typed error naming the problem.
+ */
+export function assertStrictPublicKey(publicKey: Uint8Array): void {
+  if (publicKey.length !== 32) throw new ReceiptError('keyring_invalid', `an ed25519 public key has 32 bytes, not ${publicKey.length}`);
+  let point: ed.Point;
+  try {
+    point = ed.Point.fromBytes(publicKey, false);
+  } catch (err) {
+    throw new ReceiptError('keyring_invalid', `public key is not a canonical ed25519 point: ${(err as Error).message}`, { cause: err });
+  }
+  if (point.isSmallOrder()) throw new ReceiptError('keyring_invalid', 'public key is of small order');
+}
+
+/** How one signature is checked: strict noble for single receipts, node:crypto for bulk after key checks. */
+export type SignatureCheck = (signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array) => boolean;
+
+/** RFC 8032 strict verification with @noble/ed25519 (`zip215: false`). */
+export const strictVerify: SignatureCheck = (signature, message, publicKey) => {
+  try {
+    return ed.verify(signature, message, publicKey, { zip215: false });
+  } catch {
+    return false;
+  }
+};
+
+const keyObjects = new Map<string, KeyObject>();
+
+/**
+ * node:crypto verification: several times faster than noble. Only for public keys that passed
+ * `assertStrictPublicKey` (the keyring loader checks every key), so weak keys never reach it.
+ */
+export const fastVerify: SignatureCheck = (signature, message, publicKey) => {
+  const hex = Buffer.from(publicKey).toString('hex');
+  let key = keyObjects.get(hex);
+  if (!key) {
+    key = publicKeyObject(publicKey);
+    keyObjects.set(hex, key);
+  }
+  return signature.length === 64 && nodeVerify(null, message, key, signature);
+};

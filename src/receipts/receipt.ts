@@ -1,0 +1,97 @@
+// Sealing a receipt body into a signed DSSE envelope, and verifying one as a sequence of small named
+// checks: envelope shape, payload decoding, canonical form, body schema, key, validity, signature.
+import { assertReceiptBody, type ReceiptBody } from './body.js';
+import { canonicalJson, leafHash } from './canonical.js';
+import { EnvelopeSchema, envelopeOf, pae, RECEIPT_MEDIA_TYPE, type Envelope } from './dsse.js';
+import { strictVerify, type SignatureCheck, type Signer } from './ed25519.js';
+import { ReceiptError } from './errors.js';
+import type { Keyring } from './keyring.js';
+
+export interface SealedReceipt {
+  envelope: Envelope;
+  body: ReceiptBody;
+  /** The canonical body bytes P. */
+  payload: Buffer;
+  /** sha256(0x00 || P). */
+  leafHash: Buffer;
+}
+
+/** A body made ready to sign: its canonical bytes P, the PAE to sign, and its leaf hash. */
+export interface PreparedReceipt {
+  body: ReceiptBody;
+  payload: Buffer;
+  pae: Buffer;
+  leafHash: Buffer;
+}
+
+export function prepareReceipt(body: ReceiptBody): PreparedReceipt {
+  const payload = Buffer.from(canonicalJson(body), 'utf8');
+  return { body, payload, pae: pae(RECEIPT_MEDIA_TYPE, payload), leafHash: leafHash(payload) };
+}
+
+/** Canonicalize, sign PAE(type, P) and wrap. The body must already name `signer.keyId` as issuer key. */
+export function sealReceipt(body: ReceiptBody, signer: Signer): SealedReceipt {
+  const prepared = prepareReceipt(body);
+  return { ...prepared, envelope: envelopeOf(prepared.payload, signer.keyId, signer.sign(prepared.pae)) };
+}
+
+/** Untrusted input: the envelope shape, or a typed error naming the first bad field. */
+export function assertReceiptEnvelope(value: unknown): Envelope {
+  const parsed = EnvelopeSchema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ReceiptError('envelope_invalid', `envelope: ${issue?.path.map(String).join('.') || '(top level)'}: ${issue?.message}`);
+  }
+  return parsed.data;
+}
+
+/** Untrusted input: one envelope as JSON text (one ledger line, one file). */
+export function parseEnvelopeJson(text: string): Envelope {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new ReceiptError('not_json', `not JSON: ${(err as Error).message}`, { cause: err });
+  }
+  return assertReceiptEnvelope(json);
+}
+
+/** P as bytes, the body parsed from it, and the check that P is exactly the canonical form of the body. */
+export function openPayload(envelope: Envelope): { payload: Buffer; body: ReceiptBody } {
+  const payload = Buffer.from(envelope.payload, 'base64');
+  let json: unknown;
+  try {
+    json = JSON.parse(payload.toString('utf8'));
+  } catch (err) {
+    throw new ReceiptError('payload_invalid', `payload is not JSON: ${(err as Error).message}`, { cause: err });
+  }
+  const body = assertReceiptBody(json);
+  if (!Buffer.from(canonicalJson(json), 'utf8').equals(payload)) {
+    throw new ReceiptError('not_canonical', 'payload is not RFC 8785 canonical JSON');
+  }
+  return { payload, body };
+}
+
+export interface VerifiedReceipt extends SealedReceipt {
+  keyId: string;
+}
+
+/**
+ * Verify one envelope against a keyring: shape, payload, canonical form, schema, the signing key
+ * (known, named by the body, valid at the body's `ts`) and the signature over PAE.
+ * `check` defaults to strict RFC 8032 (noble); bulk verification may pass `fastVerify`.
+ */
+export function verifyReceipt(value: unknown, keyring: Keyring, check: SignatureCheck = strictVerify): VerifiedReceipt {
+  const envelope = assertReceiptEnvelope(value);
+  const { payload, body } = openPayload(envelope);
+  const [signature] = envelope.signatures as [Envelope['signatures'][number]];
+  if (signature.keyid !== body.issuer.key_id) {
+    throw new ReceiptError('key_mismatch', `signature keyid ${signature.keyid} differs from issuer.key_id ${body.issuer.key_id}`);
+  }
+  const key = keyring.keyAt(signature.keyid, body.ts);
+  const sig = Buffer.from(signature.sig, 'base64');
+  if (!check(sig, pae(envelope.payloadType, payload), key.publicKey)) {
+    throw new ReceiptError('signature_invalid', `signature by ${signature.keyid} does not verify`);
+  }
+  return { envelope, body, payload, leafHash: leafHash(payload), keyId: signature.keyid };
+}

@@ -1,0 +1,87 @@
+// The review as text (terminal), Markdown (a ticket or wiki page) or JSON (scripts).
+import { pct, type RateFigure, type Review } from './review.js';
+
+export type ReportFormat = 'text' | 'md' | 'json';
+
+export function formatReview(r: Review, format: ReportFormat): string {
+  if (format === 'json') return `${JSON.stringify(r, null, 2)}\n`;
+  return format === 'md' ? markdown(r) : text(r);
+}
+
+const rateCell = (f: RateFigure) => `${pct(f.rate)}${f.change_pp === null ? '' : ` (${f.change_pp >= 0 ? '+' : ''}${f.change_pp.toFixed(1)})`}${f.material ? ' !' : ''}`;
+const ms = (v: number | null) => (v === null ? '-' : v >= 1000 ? `${(v / 1000).toFixed(1)} s` : `${Math.round(v)} ms`);
+
+function rows(r: Review): string[][] {
+  return r.surfaces.map((s) => [
+    s.surface,
+    `${s.calls}${s.volume_material ? ' !' : ''}`,
+    String(s.previous_calls),
+    ...Object.values(s.effects).map(rateCell),
+    ...['approve', 'reject', 'expire'].map((o) => (s.effects.hold!.count ? rateCell(s.hold_outcomes[o]!) : '-')),
+    String(s.break_glass_calls),
+  ]);
+}
+
+const HEADER = ['surface', 'calls', 'prev', 'permit', 'deny', 'silence', 'hold', 'approved', 'rejected', 'expired', 'break-glass'];
+
+function breakGlassLines(r: Review): string[] {
+  if (!r.break_glass.length) return ['none'];
+  return r.break_glass.map((w) => {
+    const closed = w.closed_at ? `closed ${w.closed_at} by ${w.closed_by ?? '?'}` : `open until ${w.expires_at ?? '?'}`;
+    return `${w.id} opened ${w.opened_at ?? '(before the ledger)'} by ${w.opened_by}, ${closed}, ${w.calls} call(s): ${JSON.stringify(w.reason)}`;
+  });
+}
+
+function summary(r: Review): string[] {
+  return [
+    `calls: ${r.calls} (previous period ${r.previous_calls})`,
+    `approval latency: median ${ms(r.approval_latency.median_ms)}, p90 ${ms(r.approval_latency.p90_ms)} over ${r.approval_latency.decided} decision(s)`,
+    `expired holds: ${r.expired_holds.total}${Object.keys(r.expired_holds.by_surface).length ? ` (${Object.entries(r.expired_holds.by_surface).map(([s, n]) => `${s} ${n}`).join(', ')})` : ''}`,
+  ];
+}
+
+function text(r: Review): string {
+  const table = [HEADER, ...rows(r)];
+  const widths = HEADER.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
+  const out = [
+    `toolgate review ${r.period.since} .. ${r.period.until} (previous: ${r.previous.since} .. ${r.previous.until})`,
+    ...summary(r),
+    '',
+    ...table.map((row) => row.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()),
+    '',
+    'rates in % of calls (hold outcomes: % of holds), change against the previous period in percentage points; ! = material',
+    '',
+    'material changes:',
+    ...(r.material_changes.length ? r.material_changes.map((l) => `  ${l}`) : ['  none']),
+    '',
+    'break-glass:',
+    ...breakGlassLines(r).map((l) => `  ${l}`),
+  ];
+  return `${out.join('\n')}\n`;
+}
+
+function markdown(r: Review): string {
+  const line = (cells: string[]) => `| ${cells.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`;
+  const out = [
+    `# toolgate review ${r.period.since.slice(0, 10)} .. ${r.period.until.slice(0, 10)}`,
+    '',
+    `Period ${r.period.since} .. ${r.period.until}, compared with ${r.previous.since} .. ${r.previous.until}.`,
+    '',
+    ...summary(r).map((l) => `- ${l}`),
+    '',
+    line(HEADER),
+    line(HEADER.map(() => '---')),
+    ...rows(r).map(line),
+    '',
+    'Rates in % of calls (hold outcomes: % of holds); change in percentage points; **!** = material.',
+    '',
+    '## Material changes',
+    '',
+    ...(r.material_changes.length ? r.material_changes.map((l) => `- ${l}`) : ['None.']),
+    '',
+    '## Break-glass',
+    '',
+    ...breakGlassLines(r).map((l) => `- ${l}`),
+  ];
+  return `${out.join('\n')}\n`;
+}

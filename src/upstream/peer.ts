@@ -1,0 +1,141 @@
+// A thin JSON-RPC peer over an SDK Transport. The gateway forwards messages as they are (results,
+// progress tokens and _meta untouched), so it speaks raw JSON-RPC rather than through the SDK
+// Client, which validates, rewrites progress tokens and answers server requests by itself.
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { JSONRPCMessage, JSONRPCNotification, JSONRPCRequest, RequestId } from '@modelcontextprotocol/sdk/types.js';
+import { UpstreamError, UpstreamRpcError } from './errors.js';
+
+export interface RequestOptions {
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+/** What the peer does with messages the upstream starts. */
+export interface PeerHandlers {
+  notification(message: JSONRPCNotification): void;
+  /** Answer a server-to-client request; a throw becomes a JSON-RPC error. The signal aborts when the upstream cancels it. */
+  request(message: JSONRPCRequest, signal: AbortSignal): Promise<Record<string, unknown>>;
+  closed(): void;
+  /** A request went unanswered past its timeout (the upstream may be hung). */
+  timedOut(): void;
+}
+
+interface Pending {
+  resolve(result: Record<string, unknown>): void;
+  reject(error: Error): void;
+  timer: NodeJS.Timeout;
+  abort?: () => void;
+  signal?: AbortSignal;
+}
+
+export class JsonRpcPeer {
+  private nextId = 1;
+  private readonly pending = new Map<RequestId, Pending>();
+  /** Requests the upstream sent us that are still being answered, so its cancellation can reach them. */
+  private readonly incoming = new Map<RequestId, AbortController>();
+  private closedReason?: string;
+
+  constructor(
+    private readonly name: string,
+    private readonly transport: Transport,
+    private readonly handlers: PeerHandlers,
+  ) {
+    transport.onmessage = (message) => this.receive(message);
+    transport.onclose = () => this.fail('the upstream closed the connection');
+  }
+
+  get isOpen(): boolean {
+    return this.closedReason === undefined;
+  }
+
+  request(method: string, params: Record<string, unknown> | undefined, options: RequestOptions): Promise<Record<string, unknown>> {
+    if (this.closedReason) return Promise.reject(new UpstreamError('upstream_closed', `upstream ${this.name}: ${this.closedReason}`));
+    if (options.signal?.aborted) return Promise.reject(new UpstreamError('upstream_cancelled', `upstream ${this.name}: request cancelled`));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      const entry: Pending = {
+        resolve,
+        reject,
+        timer: setTimeout(() => {
+          this.settle(id, new UpstreamError('upstream_timeout', `upstream ${this.name} did not answer ${method} within ${options.timeoutMs} ms`), true);
+          this.handlers.timedOut();
+        }, options.timeoutMs),
+      };
+      if (options.signal) {
+        const signal = options.signal;
+        entry.abort = () => this.settle(id, new UpstreamError('upstream_cancelled', `upstream ${this.name}: request cancelled`), true);
+        entry.signal = signal;
+        signal.addEventListener('abort', entry.abort, { once: true });
+      }
+      this.pending.set(id, entry);
+      const message = params === undefined ? { jsonrpc: '2.0' as const, id, method } : { jsonrpc: '2.0' as const, id, method, params };
+      // A send that fails means the connection is gone (process exited, HTTP server unreachable).
+      this.transport.send(message).catch((err: Error) => this.fail(`cannot reach the upstream: ${err.message}`));
+    });
+  }
+
+  notify(method: string, params?: Record<string, unknown>): void {
+    if (this.closedReason) return;
+    const message = params === undefined ? { jsonrpc: '2.0' as const, method } : { jsonrpc: '2.0' as const, method, params };
+    this.transport.send(message).catch(() => undefined);
+  }
+
+  close(): Promise<void> {
+    this.fail('the connection was closed by toolgate');
+    return this.transport.close();
+  }
+
+  /** Untrusted: every message comes from the upstream. */
+  private receive(message: JSONRPCMessage): void {
+    if ('method' in message) {
+      if ('id' in message) void this.answer(message as JSONRPCRequest);
+      else if (message.method === 'notifications/cancelled') this.incoming.get((message.params as { requestId?: RequestId } | undefined)?.requestId ?? '')?.abort();
+      else this.handlers.notification(message as JSONRPCNotification);
+      return;
+    }
+    const entry = this.pending.get(message.id as RequestId);
+    if (!entry) return; // a late answer to a request that timed out or was cancelled
+    this.forget(message.id as RequestId, entry);
+    if ('error' in message) entry.reject(new UpstreamRpcError(message.error));
+    else entry.resolve(message.result as Record<string, unknown>);
+  }
+
+  private async answer(request: JSONRPCRequest): Promise<void> {
+    const controller = new AbortController();
+    this.incoming.set(request.id, controller);
+    try {
+      const result = await this.handlers.request(request, controller.signal);
+      if (!controller.signal.aborted) await this.transport.send({ jsonrpc: '2.0', id: request.id, result });
+    } catch (err) {
+      const error = err instanceof UpstreamRpcError ? err.rpcError : { code: -32603, message: (err as Error).message };
+      if (!controller.signal.aborted) await this.transport.send({ jsonrpc: '2.0', id: request.id, error }).catch(() => undefined);
+    } finally {
+      this.incoming.delete(request.id);
+    }
+  }
+
+  private settle(id: RequestId, error: Error, cancelUpstream: boolean): void {
+    const entry = this.pending.get(id);
+    if (!entry) return;
+    this.forget(id, entry);
+    if (cancelUpstream) this.notify('notifications/cancelled', { requestId: id, reason: error.message });
+    entry.reject(error);
+  }
+
+  private forget(id: RequestId, entry: Pending): void {
+    this.pending.delete(id);
+    clearTimeout(entry.timer);
+    if (entry.abort) entry.signal?.removeEventListener('abort', entry.abort);
+  }
+
+  private fail(reason: string): void {
+    if (this.closedReason) return;
+    this.closedReason = reason;
+    for (const controller of this.incoming.values()) controller.abort();
+    for (const [id, entry] of this.pending) {
+      this.forget(id, entry);
+      entry.reject(new UpstreamError('upstream_closed', `upstream ${this.name}: ${reason}`));
+    }
+    this.handlers.closed();
+  }
+}

@@ -1,0 +1,97 @@
+// Shared setup for the governance tests: temporary folders, a real ledger written at chosen times
+// (only Date is faked, so group commit and fsync run for real), receipt drafts shaped like the
+// gate's, reviewers with and without the break-glass right, and the built CLI.
+import { execFile, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { pino } from 'pino';
+import { afterEach, vi } from 'vitest';
+import { ReviewerDirectory } from '../../src/approvals/index.js';
+import { Ledger } from '../../src/ledger/index.js';
+import { canonicalSha256, signerFromSeed, type ReceiptDraft } from '../../src/receipts/index.js';
+
+export const root = fileURLToPath(new URL('../..', import.meta.url));
+export const silentLog = pino({ level: 'silent' });
+export const signer = signerFromSeed(createHash('sha256').update('governance').digest());
+export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+const dirs: string[] = [];
+afterEach(() => {
+  vi.useRealTimers();
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+export function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'toolgate-gov-'));
+  dirs.push(dir);
+  return dir;
+}
+
+export const reviewerConfigs = [
+  { id: 'user:olga', token_sha256: sha256('olga-token'), groups: ['sre'], rights: ['break-glass'] },
+  { id: 'user:rick', token_sha256: sha256('rick-token'), groups: ['sre'], rights: [] },
+];
+export const reviewers = new ReviewerDirectory(reviewerConfigs);
+
+export interface DraftSpec {
+  event: ReceiptDraft['event'];
+  call: string;
+  surface?: string;
+  principal?: string;
+  effect?: string;
+  rules?: string[];
+  approval?: string;
+  args?: Record<string, unknown>;
+  bundle?: string;
+  breakGlass?: { id: string; opened_by: string; reason: string };
+}
+
+/** A call receipt draft as the gate would hand it to the ledger. */
+export function callDraft(s: DraftSpec): ReceiptDraft {
+  const [server, tool] = (s.surface ?? 'fs/read_file').split('/') as [string, string];
+  return {
+    event: s.event as 'permit',
+    call: { id: s.call, session: 's1', rpc_id: 1, server, tool, tool_sha256: null, args_sha256: canonicalSha256(s.args ?? {}) },
+    principal: { id: s.principal ?? 'agent:ci' },
+    policy: { bundle_sha256: s.bundle ?? 'b'.repeat(64), rules: s.rules ?? [], effect: s.effect ?? s.event, reason: 'test' },
+    ...(s.approval ? { approval: { id: s.approval, approvers: ['group:sre'] } } : {}),
+    ...(s.breakGlass ? { break_glass: s.breakGlass } : {}),
+  };
+}
+
+export async function openLedger(dir: string): Promise<Ledger> {
+  return Ledger.open({ dir, signer, issuerId: 'gate', log: silentLog });
+}
+
+/** Appends each draft at its time through the real Ledger (Date faked, nothing else). */
+export async function writeAt(ledger: Ledger, steps: Array<[at: string, draft: ReceiptDraft]>): Promise<void> {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  for (const [at, draft] of steps) {
+    vi.setSystemTime(new Date(at));
+    await ledger.append(draft);
+  }
+  vi.useRealTimers();
+}
+
+/** Builds once per test file (other areas may be mid-change: tsc still emits). */
+export function buildCli(): void {
+  spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json'], { cwd: root });
+  if (!existsSync(join(root, 'dist/cli/main.js'))) throw new Error('build did not produce dist/cli/main.js');
+}
+
+const run = promisify(execFile);
+
+/** Runs the built CLI; resolves with its output and exit code. */
+export async function toolgate(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['bin/toolgate.js', ...args], { cwd: root, env: { ...process.env, ...env } });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}

@@ -1,0 +1,55 @@
+// Shared test fixtures for receipts and ledger tests: temporary directories, a silent logger, fixed
+// test keys, keyrings and a receipt draft.
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach } from 'vitest';
+import { pino } from 'pino';
+import { Keyring, signerFromSeed, type ReceiptDraft, type Signer } from '../../src/receipts/index.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+export function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'toolgate-test-'));
+  dirs.push(dir);
+  return dir;
+}
+
+export const silentLog = pino({ level: 'silent' });
+
+/** A logger whose records can be inspected. */
+export function recordingLog(): { log: ReturnType<typeof pino>; records: Array<Record<string, unknown>> } {
+  const records: Array<Record<string, unknown>> = [];
+  const log = pino({ level: 'info' }, { write: (line: string) => void records.push(JSON.parse(line) as Record<string, unknown>) });
+  return { log, records };
+}
+
+export function testSigner(label: string): Signer {
+  return signerFromSeed(createHash('sha256').update(label).digest());
+}
+
+export function keyringOf(...keys: Array<{ signer: Signer; notBefore?: string; notAfter?: string | null }>): Keyring {
+  return new Keyring({
+    version: 'toolgate.keyring/v1',
+    keys: keys.map(({ signer, notBefore, notAfter }) => ({
+      key_id: signer.keyId,
+      algorithm: 'ed25519' as const,
+      public_key: Buffer.from(signer.publicKey).toString('base64'),
+      not_before: notBefore ?? '2020-01-01T00:00:00.000Z',
+      not_after: notAfter ?? null,
+    })),
+  });
+}
+
+export function draft(n = 0, event: 'permit' | 'deny' | 'complete' = 'permit'): ReceiptDraft {
+  return {
+    event,
+    call: { id: `call_${n}`, session: 's1', rpc_id: n, server: 'fs', tool: 'read_file', tool_sha256: null, args_sha256: 'a'.repeat(64) },
+    principal: { id: 'agent:test' },
+    policy: { bundle_sha256: 'b'.repeat(64), rules: ['r1'], effect: 'allow', reason: 'allowed by r1' },
+  };
+}

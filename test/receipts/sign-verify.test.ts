@@ -1,0 +1,94 @@
+// Signatures cross-checked between node:crypto and noble, and each verification check refusing the
+// input it exists for: tampered payload, wrong key, key outside its window, non-canonical payload,
+// malleated signature, weak public keys.
+import * as ed from '@noble/ed25519';
+import { describe, expect, it } from 'vitest';
+import {
+  assertStrictPublicKey,
+  canonicalJson,
+  envelopeOf,
+  fastVerify,
+  pae,
+  RECEIPT_MEDIA_TYPE,
+  sealReceipt,
+  strictVerify,
+  verifyReceipt,
+  type ReceiptBody,
+} from '../../src/receipts/index.js';
+import { draft, keyringOf, testSigner } from '../ledger/helpers.js';
+
+const signer = testSigner('sign-verify');
+const body = {
+  ...draft(1),
+  v: 1,
+  id: 'rcpt_01KAQ5XG7N3M9ZP2R4T6V8W0YB',
+  ts: '2026-03-04T05:06:07.089Z',
+  issuer: { id: 'gate', key_id: signer.keyId },
+  chain: { id: 'chain_x', seq: 0, prev: null },
+} as ReceiptBody;
+const keyring = keyringOf({ signer });
+const L = 2n ** 252n + 27742317777372353535851937790883648493n;
+
+describe('signing and verifying receipts', () => {
+  it('node:crypto signatures verify with noble strict, and noble signatures verify with node:crypto', async () => {
+    const message = pae(RECEIPT_MEDIA_TYPE, Buffer.from(canonicalJson(body)));
+    const nodeSig = signer.sign(message);
+    expect(ed.verify(nodeSig, message, signer.publicKey, { zip215: false })).toBe(true);
+    const seed = (await import('node:crypto')).createHash('sha256').update('sign-verify').digest();
+    const nobleSig = ed.sign(message, seed);
+    expect(Buffer.from(nobleSig)).toEqual(Buffer.from(nodeSig));
+    expect(fastVerify(nobleSig, message, signer.publicKey)).toBe(true);
+  });
+
+  it('accepts a sealed receipt and returns its body', () => {
+    expect(verifyReceipt(sealReceipt(body, signer).envelope, keyring).body).toEqual(body);
+  });
+
+  it('refuses a payload changed after signing', () => {
+    const { envelope } = sealReceipt(body, signer);
+    const changed = Buffer.from(canonicalJson({ ...body, event: 'deny' }));
+    expect(() => verifyReceipt({ ...envelope, payload: changed.toString('base64') }, keyring)).toThrow(/does not verify/);
+  });
+
+  it('refuses a key missing from the keyring and a key outside its validity window', () => {
+    const { envelope } = sealReceipt(body, signer);
+    expect(() => verifyReceipt(envelope, keyringOf({ signer: testSigner('other') }))).toThrow(/not in the keyring/);
+    const expired = keyringOf({ signer, notBefore: '2020-01-01T00:00:00.000Z', notAfter: '2026-03-04T05:06:07.088Z' });
+    expect(() => verifyReceipt(envelope, expired)).toThrow(/was not valid at 2026-03-04T05:06:07.089Z/);
+  });
+
+  it('refuses a payload that is not in canonical form even when its signature is good', () => {
+    const loose = Buffer.from(JSON.stringify(body, null, 1));
+    const envelope = envelopeOf(loose, signer.keyId, signer.sign(pae(RECEIPT_MEDIA_TYPE, loose)));
+    expect(() => verifyReceipt(envelope, keyring)).toThrow(/not RFC 8785 canonical/);
+  });
+
+  it('refuses a malleated signature (S + L) under strict RFC 8032', () => {
+    const { envelope } = sealReceipt(body, signer);
+    const sig = Buffer.from(envelope.signatures[0]!.sig, 'base64');
+    let s = 0n;
+    for (let i = 31; i >= 0; i--) s = (s << 8n) | BigInt(sig[32 + i]!);
+    s += L;
+    for (let i = 0; i < 32; i++, s >>= 8n) sig[32 + i] = Number(s & 0xffn);
+    const message = pae(RECEIPT_MEDIA_TYPE, Buffer.from(envelope.payload, 'base64'));
+    expect(strictVerify(sig, message, signer.publicKey)).toBe(false);
+    expect(fastVerify(sig, message, signer.publicKey)).toBe(false); // OpenSSL checks S < L too: the bulk path is as strict here
+    expect(() => verifyReceipt({ ...envelope, signatures: [{ keyid: signer.keyId, sig: sig.toString('base64') }] }, keyring)).toThrow(/does not verify/);
+  });
+
+  it('refuses small-order and non-canonical public keys before any fast path can see them', () => {
+    const identity = Buffer.alloc(32);
+    identity[0] = 1; // the neutral point: small order
+    expect(() => assertStrictPublicKey(identity)).toThrow(/small order/);
+    const nonCanonical = Buffer.alloc(32, 0xff);
+    nonCanonical[31] = 0x7f; // y = 2^255 - 1 >= p
+    expect(() => assertStrictPublicKey(nonCanonical)).toThrow(/canonical/);
+  });
+
+  it('names the first bad field of a malformed envelope or body', () => {
+    expect(() => verifyReceipt({ payloadType: 'text/plain', payload: '', signatures: [] }, keyring)).toThrow(/envelope: payloadType/);
+    const bad = Buffer.from(canonicalJson({ ...body, extra: 1 }));
+    const envelope = envelopeOf(bad, signer.keyId, signer.sign(pae(RECEIPT_MEDIA_TYPE, bad)));
+    expect(() => verifyReceipt(envelope, keyring)).toThrow(/receipt body/);
+  });
+});

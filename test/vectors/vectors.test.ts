@@ -1,0 +1,76 @@
+// The code against the golden vectors: one receipt byte for byte, the golden ledger, its tampered
+// copies (each with the exact first bad entry), the checkpoint and the inclusion proof.
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as ed from '@noble/ed25519';
+import { describe, expect, it } from 'vitest';
+import { verifyCheckpoint, verifyLedger, verifyProof } from '../../src/ledger/index.js';
+import { canonicalJson, Keyring, keyIdOf, leafHash, pae, RECEIPT_MEDIA_TYPE, sealReceipt, signerFromSeed, verifyReceipt } from '../../src/receipts/index.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const read = (f: string) => readFileSync(join(here, f));
+const vector = JSON.parse(read('receipt.json').toString()) as Record<string, any>;
+const keys = JSON.parse(read('keys.json').toString()).keys as Array<{ seed_hex: string; public_key_hex: string; key_id: string }>;
+const keyring = Keyring.parse(read('keyring.json').toString());
+const keyA = keys[0]!;
+
+describe('the single-receipt vector', () => {
+  it('derives the public key and key id from the seed', () => {
+    const seed = Buffer.from(keyA.seed_hex, 'hex');
+    expect(Buffer.from(ed.getPublicKey(seed)).toString('hex')).toBe(keyA.public_key_hex);
+    expect(keyIdOf(Buffer.from(keyA.public_key_hex, 'hex'))).toBe(keyA.key_id);
+    expect(signerFromSeed(seed).keyId).toBe(keyA.key_id);
+  });
+
+  it('canonicalizes the body to the vector bytes', () => {
+    expect(Buffer.from(canonicalJson(vector.body))).toEqual(read('receipt.payload'));
+    expect(read('receipt.payload').toString()).toBe(vector.canonical);
+  });
+
+  it('builds the DSSE PAE as "DSSEv1 <len> <type> <len> <payload>"', () => {
+    const payload = read('receipt.payload');
+    const expected = Buffer.concat([Buffer.from(`DSSEv1 ${RECEIPT_MEDIA_TYPE.length} ${RECEIPT_MEDIA_TYPE} ${payload.length} `), payload]);
+    expect(pae(RECEIPT_MEDIA_TYPE, payload)).toEqual(expected);
+    expect(expected).toEqual(read('receipt.pae'));
+  });
+
+  it('signs to the vector signature with node:crypto and with noble alike', () => {
+    const seed = Buffer.from(keyA.seed_hex, 'hex');
+    const sealed = sealReceipt(vector.body, signerFromSeed(seed));
+    expect(Buffer.from(sealed.envelope.signatures[0]!.sig, 'base64').toString('hex')).toBe(vector.signature_hex);
+    expect(Buffer.from(ed.sign(read('receipt.pae'), seed)).toString('hex')).toBe(vector.signature_hex);
+    expect(sealed.envelope).toEqual(vector.envelope);
+  });
+
+  it('hashes the leaf as sha256(0x00 || payload) and verifies strictly', () => {
+    expect(leafHash(read('receipt.payload')).toString('hex')).toBe(vector.leaf_hash_hex);
+    expect(verifyReceipt(vector.envelope, keyring).body).toEqual(vector.body);
+  });
+});
+
+describe('the golden ledger', () => {
+  it('verifies: every signature, link, key window and checkpoint', async () => {
+    const report = await verifyLedger(join(here, 'ledger'), keyring);
+    expect(report.problem).toBeUndefined();
+    expect(report).toMatchObject({ ok: true, receipts: 20, checkpoints: 4 });
+  });
+
+  const tampered = JSON.parse(read('tampered.json').toString()) as Record<string, { file: string; line: number; seq?: number; code: string }>;
+  for (const [name, expected] of Object.entries(tampered)) {
+    it(`reports the first bad entry of ${name}`, async () => {
+      const report = await verifyLedger(join(here, name), keyring);
+      expect(report.ok).toBe(false);
+      expect({ ...report.problem, file: report.problem!.file.slice(here.length + 1) }).toEqual(expected);
+    });
+  }
+
+  it('checks the checkpoint note and the inclusion proof offline', () => {
+    const cp = verifyCheckpoint(read('checkpoint.txt').toString(), keyring);
+    expect(cp.size).toBe(20);
+    const proof = JSON.parse(read('proof.json').toString());
+    expect(verifyProof(proof, keyring).receipt.body.chain.seq).toBe(proof.leaf_index);
+    const bent = { ...proof, audit_path: [...proof.audit_path].reverse() };
+    expect(() => verifyProof(bent, keyring)).toThrow(/audit path/);
+  });
+});
