@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
@@ -132,4 +133,25 @@ export async function until<T>(probe: () => Promise<T | undefined> | T | undefin
 export function textOf(result: unknown): string {
   const content = (result as { content?: Array<{ type: string; text?: string }> }).content ?? [];
   return content.map((c) => c.text ?? '').join('\n');
+}
+
+/** The body of the receipt a tool result carries in `_meta["dev.toolgate/receipt"]`. */
+export function receiptBody(result: unknown): any {
+  const envelope = (result as { _meta?: Record<string, { payload: string }> })._meta?.['dev.toolgate/receipt'];
+  return envelope && JSON.parse(Buffer.from(envelope.payload, 'base64').toString('utf8'));
+}
+
+/** One gateway and one connected agent for a whole test file. */
+export function servedForFile(options: ServeOptions): { served: () => Served; client: () => Client } {
+  let served: Served | undefined;
+  let client: Client | undefined;
+  beforeAll(async () => {
+    served = await serve(options);
+    client = await agent(served);
+  });
+  afterAll(async () => {
+    await client?.close();
+    await served?.stop();
+  });
+  return { served: () => served!, client: () => client! };
 }

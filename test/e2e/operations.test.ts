@@ -5,12 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { admin, agent, serve, textOf, TOKENS, until } from './harness.js';
-
-const receiptBody = (result: unknown) => {
-  const envelope = (result as { _meta?: Record<string, { payload: string }> })._meta?.['dev.toolgate/receipt'];
-  return envelope && JSON.parse(Buffer.from(envelope.payload, 'base64').toString('utf8'));
-};
+import { admin, agent, receiptBody, serve, textOf, TOKENS, until } from './harness.js';
 
 const POLICY = `version: toolgate.policy/v1
 defaults: { effect: deny, on_error: deny }
