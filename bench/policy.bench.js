@@ -2,6 +2,7 @@
 // of rules (targets: median < 5 µs at 1,000 and < 20 µs at 10,000), and the reload of a 10,000-rule
 // bundle from disk while calls keep being decided (target < 1 s). The baseline is the same call
 // against the 10-rule bundle, measured in the same interleaved rounds.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -83,20 +84,27 @@ function policyFiles(size, parts) {
   return Array.from({ length: parts }, (_, i) => `${head}\n${rules.slice(i * per, (i + 1) * per).join('\n')}\n`);
 }
 
-/**
- * Reloads a 10,000-rule bundle while a loop keeps deciding calls: each round rewrites the first of
- * `parts` files. Reports reload times and the longest pause between decisions during a reload.
- */
-async function reloadUnderLoad(parts, rounds) {
+/** Writes the 10,000 rules as `parts` files into a new directory; returns it and the texts. */
+function policyDir(parts) {
   const dir = mkdtempSync(join(tmpdir(), 'tg-bench-policy-'));
   const texts = policyFiles(10_000, parts);
   texts.forEach((t, i) => writeFileSync(join(dir, `p${String(i).padStart(2, '0')}.yaml`), t));
+  return { dir, texts };
+}
+
+/**
+ * A reload scenario over a 10,000-rule bundle: each round rewrites the first of `parts` files (with
+ * `newConditions`, every condition in it becomes one never compiled before, so no compiled program
+ * can be reused) and reloads while a loop keeps deciding calls. A round reports the reload time and
+ * the longest pause between decisions during it.
+ */
+async function reloadScenario(parts, newConditions = false) {
+  const { dir, texts } = policyDir(parts);
   const engine = await PolicyEngine.open({ files: [join(dir, '*.yaml')], log: createLogger({ level: 'silent' }) });
   if (engine.current.rules.length !== 10_000) throw new Error(`expected 10,000 rules, got ${engine.current.rules.length}`);
-  const times = [];
-  const pauses = [];
-  for (let round = 0; round < rounds; round++) {
-    writeFileSync(join(dir, 'p00.yaml'), `${texts[0]}# round ${round}\n`);
+  const run = async (round) => {
+    const text = newConditions ? texts[0].replaceAll("'args.n > ", `'args.n + ${round + 1} > `) : texts[0];
+    writeFileSync(join(dir, 'p00.yaml'), `${text}# round ${round}\n`);
     let running = true;
     let decided = 0;
     let last = now();
@@ -112,19 +120,43 @@ async function reloadUnderLoad(parts, rounds) {
     setImmediate(loop);
     const start = now();
     const swapped = await engine.reload();
-    times.push(now() - start);
+    const time = now() - start;
     running = false;
     await new Promise((r) => setImmediate(r));
     if (!swapped || decided === 0) throw new Error('reload did not swap, or no call was decided during it');
-    pauses.push(longest);
-  }
-  engine.close();
-  return { times, pauses };
+    return { time, pause: longest };
+  };
+  return { run, close: () => engine.close() };
 }
-const reloads = [
-  ['1 file of 10,000 rules, rewritten', await reloadUnderLoad(1, 3)],
-  ['20 files of 500 rules, one rewritten', await reloadUnderLoad(20, 5)],
-];
+
+/** The cold case: loading the bundle in a new process (parser thread starting, nothing reused or optimized yet). */
+function coldLoad(dir) {
+  const script = `import { PolicyEngine } from ${JSON.stringify(new URL('../dist/policy/index.js', import.meta.url).href)};
+import { createLogger } from ${JSON.stringify(new URL('../dist/log.js', import.meta.url).href)};
+const start = performance.now();
+const engine = await PolicyEngine.open({ files: [${JSON.stringify(join(dir, '*.yaml'))}], log: createLogger({ level: 'silent' }) });
+console.log(performance.now() - start);
+engine.close();`;
+  const file = join(dir, 'cold-load.mjs');
+  writeFileSync(file, script);
+  return { time: Number(execFileSync(process.execPath, [file], { encoding: 'utf8' })), pause: NaN };
+}
+
+const RELOAD_ROUNDS = 5;
+const reloadScenarios = {
+  '1 file of 10,000 rules, rewritten': await reloadScenario(1),
+  '1 file of 10,000 rules, every condition new': await reloadScenario(1, true),
+  '20 files of 500 rules, one rewritten': await reloadScenario(20),
+};
+const coldDir = policyDir(1).dir;
+const reloads = await interleave(
+  {
+    ...Object.fromEntries(Object.entries(reloadScenarios).map(([name, s]) => [name, s.run])),
+    '1 file of 10,000 rules, first load in a new process': () => coldLoad(coldDir),
+  },
+  RELOAD_ROUNDS,
+);
+for (const s of Object.values(reloadScenarios)) s.close();
 
 const rows = SIZES.map((n) => [
   `${n.toLocaleString('en-US')} rules`,
@@ -141,13 +173,19 @@ tool names. ${CALLS_PER_ROUND.toLocaleString('en-US')} calls per round, ${ROUNDS
 
 ${table(['bundle', 'median µs/call', 'p90 µs/call', 'vs 10 rules'], rows)}
 
-Reload of a 10,000-rule bundle from disk while a loop keeps deciding calls (read, parse YAML and
-schema in a worker thread for changed files only, compile every CEL expression once in slices that
-yield to the event loop, index, swap with one reference assignment):
+Reload of a 10,000-rule bundle from disk while a loop keeps deciding calls (read; parse YAML and
+schema in a worker thread for changed files only, with the fast reader and the line-aware parser
+only for a file that fails; compile CEL in slices that yield to the event loop, reusing the program
+of any condition compiled before; index; swap with one reference assignment). ${RELOAD_ROUNDS} interleaved
+rounds. The parser thread stays up between reloads; the last row is the cold case for comparison, a
+first load in a new process (no calls to pause there):
 
 ${table(
   ['reload', 'median ms', 'max ms', 'longest pause between decisions, median ms'],
-  reloads.map(([name, r]) => [name, fmt(median(r.times)), fmt(Math.max(...r.times)), fmt(median(r.pauses))]),
+  Object.entries(reloads).map(([name, rounds]) => {
+    const times = rounds.map((r) => r.time);
+    return [name, fmt(median(times)), fmt(Math.max(...times)), fmt(median(rounds.map((r) => r.pause)))];
+  }),
 )}
 
 Load average while measuring: ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')} (1/5/15 min) on ${os.cpus().length} cores.

@@ -116,10 +116,33 @@ function boundMatches(source: string, ast: unknown): string {
 }
 
 /**
+ * Programs by kind and source text. A program is pure (everything it reads is in the context), so
+ * identical conditions share one, across rules and across reloads, where most of a bundle is
+ * unchanged. Bounded in two generations: when the recent one is full, the older one is dropped and
+ * programs used since then survive (constant time, unlike evicting from the front of one Map).
+ */
+let recentPrograms = new Map<string, CompiledExpression>();
+let olderPrograms = new Map<string, CompiledExpression>();
+const PROGRAMS_PER_GENERATION = 10_000;
+
+/**
  * Parses, checks and compiles one expression. `boolean` expressions (when, require) must have type
  * bool (or dyn, checked again at run time). Throws an Error whose message names the problem.
  */
 export function compileExpression(source: string, kind: 'boolean' | 'value'): CompiledExpression {
+  const key = `${kind}:${source}`;
+  const recent = recentPrograms.get(key);
+  if (recent) return recent;
+  const program = olderPrograms.get(key) ?? compileUncached(source, kind);
+  if (recentPrograms.size >= PROGRAMS_PER_GENERATION) {
+    olderPrograms = recentPrograms;
+    recentPrograms = new Map();
+  }
+  recentPrograms.set(key, program);
+  return program;
+}
+
+function compileUncached(source: string, kind: 'boolean' | 'value'): CompiledExpression {
   let parsed;
   try {
     parsed = env.parse(source);

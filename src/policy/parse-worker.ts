@@ -1,5 +1,8 @@
 // The reload worker: parses policy files off the main thread and posts the plain results back.
-import { parentPort, workerData } from 'node:worker_threads';
+// It stays up between reloads (see off-thread.ts), answering each request by its id.
+import { parentPort } from 'node:worker_threads';
 import { parsePolicySource, type PolicySource } from './parse.js';
 
-parentPort!.postMessage((workerData as PolicySource[]).map(parsePolicySource));
+parentPort!.on('message', ({ id, sources }: { id: number; sources: PolicySource[] }) => {
+  parentPort!.postMessage({ id, results: sources.map(parsePolicySource) });
+});

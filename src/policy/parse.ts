@@ -1,6 +1,8 @@
 // Parsing one policy file: YAML with line numbers, then the strict schema. Runs on the main thread
 // for startup and `policy check`, and in a worker thread on reload, so its results are plain data.
-import { formatKeyPath, parseYamlSource, YamlSyntaxError, type YamlSource } from '../core/yaml-source.js';
+// A valid file takes the fast reader; any failure is parsed again by the line-aware parser, which
+// writes the messages, so a fast read never changes what a user is told.
+import { formatKeyPath, parseYamlSource, readYamlFast, YamlSyntaxError, type YamlSource } from '../core/yaml-source.js';
 import { PolicyFileSchema, type PolicyFile } from './schema.js';
 
 export interface PolicySource {
@@ -32,6 +34,25 @@ function ruleIdAt(value: unknown, i: number): string {
 
 // Untrusted: the file's text; nothing of it is used before the schema accepted it.
 export function parsePolicySource(s: PolicySource): ParseResult {
+  const fast = readYamlFast(s.file, s.text);
+  const parsed = fast && PolicyFileSchema.safeParse(fast.value ?? {});
+  return parsed?.success ? accepted(s, fast!, parsed.data) : parsePolicySourceLineAware(s);
+}
+
+function accepted(s: PolicySource, source: YamlSource, data: PolicyFile): ParseResult {
+  return {
+    ok: true,
+    parsed: {
+      source: s,
+      data,
+      ruleLines: data.rules.map((_r, i) => source.lineOf(['rules', i])),
+      defaultsAt: data.defaults ? where(source, ['defaults']) : undefined,
+    },
+  };
+}
+
+/** The reference path: the line-aware parser, which places every problem at its line. */
+export function parsePolicySourceLineAware(s: PolicySource): ParseResult {
   let source: YamlSource;
   try {
     source = parseYamlSource(s.file, s.text);
@@ -50,13 +71,5 @@ export function parsePolicySource(s: PolicySource): ParseResult {
     });
     return { ok: false, problems };
   }
-  return {
-    ok: true,
-    parsed: {
-      source: s,
-      data: parsed.data,
-      ruleLines: parsed.data.rules.map((_r, i) => source.lineOf(['rules', i])),
-      defaultsAt: parsed.data.defaults ? where(source, ['defaults']) : undefined,
-    },
-  };
+  return accepted(s, source, parsed.data);
 }
