@@ -5,8 +5,10 @@
 // (c) client -> toolgate (Streamable HTTP) -> stdio upstream
 // (d) client -> mcp-proxy (Streamable HTTP) -> stdio upstream
 // (e) client -> bare SDK Streamable HTTP server answering echo (e-json: enableJsonResponse; e-sse: SDK default)
-// The toolgate gateway here permits every call (test/fixtures/permit-all-gateway.mjs): the policy,
-// approvals and receipts are measured by their own benches.
+// The toolgate gateway here permits every call (test/fixtures/permit-all-gateway.mjs) and writes the
+// two durable receipts of every call (permit before dispatch, complete after) into a real ledger.
+// (b-tmpfs), (c-tmpfs): the same with the ledger on tmpfs (/dev/shm), so fdatasync costs almost
+// nothing: the difference to (b), (c) is the disk's sync latency, the rest is the gateway's own.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -22,6 +24,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const node = process.execPath;
 const echo = join(root, 'test/fixtures/echo-server.mjs');
 const gatewayEntry = join(root, 'test/fixtures/permit-all-gateway.mjs');
+const TMPFS = '/dev/shm';
 const SEQUENTIAL_CALLS = 300;
 const ROUNDS = 5;
 const LOAD_PROCESSES = 4;
@@ -71,15 +74,17 @@ const stdio = (args) => new StdioClientTransport({ command: node, args, stderr: 
 const http = (url) => new StreamableHTTPClientTransport(new URL(url));
 
 async function main() {
-  const [portC, portD, portE1, portE2] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  const [portC, portCT, portD, portE1, portE2] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
   await Promise.all([
     start([gatewayEntry, gatewayConfig(`{ http: { port: ${portC} } }`)], /listening/),
+    start([gatewayEntry, gatewayConfig(`{ http: { port: ${portCT} } }`), TMPFS], /listening/),
     start([join(root, 'node_modules/mcp-proxy/dist/bin/mcp-proxy.mjs'), '--host', '127.0.0.1', '--port', String(portD), '--server', 'stream', '--', node, echo], /listening|started|Starting/i),
     start([join(root, 'bench/gateway-echo-http.js'), String(portE1), 'json'], /ready/),
     start([join(root, 'bench/gateway-echo-http.js'), String(portE2), 'sse'], /ready/),
   ]);
   const urls = {
     c: `http://127.0.0.1:${portC}/mcp`,
+    'c-tmpfs': `http://127.0.0.1:${portCT}/mcp`,
     d: `http://127.0.0.1:${portD}/mcp`,
     'e-json': `http://127.0.0.1:${portE1}/mcp`,
     'e-sse': `http://127.0.0.1:${portE2}/mcp`,
@@ -87,7 +92,9 @@ async function main() {
   const clients = {
     a: await connect(stdio([echo])),
     b: await connect(stdio([gatewayEntry, gatewayConfig('{ stdio: true }')])),
+    'b-tmpfs': await connect(stdio([gatewayEntry, gatewayConfig('{ stdio: true }'), TMPFS])),
     c: await connect(http(urls.c)),
+    'c-tmpfs': await connect(http(urls['c-tmpfs'])),
     d: await connect(http(urls.d)),
     'e-json': await connect(http(urls['e-json'])),
     'e-sse': await connect(http(urls['e-sse'])),
@@ -130,7 +137,9 @@ async function main() {
     {
       a: inProcess(clients.a),
       b: inProcess(clients.b),
+      'b-tmpfs': inProcess(clients['b-tmpfs']),
       c: () => load(urls.c),
+      'c-tmpfs': () => load(urls['c-tmpfs']),
       d: () => load(urls.d),
       'e-json': () => load(urls['e-json']),
       'e-sse': () => load(urls['e-sse']),
@@ -164,7 +173,9 @@ function report(p50, p90, rps) {
   const label = {
     a: '(a) direct, stdio',
     b: '(b) toolgate stdio -> stdio',
+    'b-tmpfs': '(b) same, ledger on tmpfs',
     c: '(c) toolgate HTTP -> stdio',
+    'c-tmpfs': '(c) same, ledger on tmpfs',
     d: '(d) mcp-proxy HTTP -> stdio',
     'e-json': '(e) bare SDK HTTP server, JSON responses',
     'e-sse': '(e) bare SDK HTTP server, SSE responses (SDK default)',
@@ -182,6 +193,8 @@ function report(p50, p90, rps) {
     '',
     `Targets: (b) adds ${fmt(p50('b') - p50('a'))} ms to the direct p50 (target <= 0.3); (c) p50 is ${fmt(p50('c') / p50('d'))}x mcp-proxy's (target <= 0.6);`,
     `(c) throughput is ${fmt(rps('c') / rps('d'))}x mcp-proxy's (target >= 1.2) and ${fmt(rps('c') / rps('e-json'))}x / ${fmt(rps('c') / rps('e-sse'))}x the bare SDK server's with JSON / SSE responses (target >= 0.9).`,
+    `With the ledger on tmpfs: (b) adds ${fmt(p50('b-tmpfs') - p50('a'))} ms to the direct p50; (c) p50 is ${fmt(p50('c-tmpfs') / p50('d'))}x mcp-proxy's, throughput ${fmt(rps('c-tmpfs') / rps('d'))}x mcp-proxy's and ${fmt(rps('c-tmpfs') / rps('e-json'))}x the bare SDK server's.`,
+    'Every toolgate call above writes two signed receipts and waits for each to be durable (permit before dispatch, complete before answering); mcp-proxy and the bare server write nothing.',
     '',
     machine(),
   ];

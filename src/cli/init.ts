@@ -18,6 +18,9 @@ upstreams:
   # github: { url: "https://example.invalid/mcp", headers: { Authorization: "Bearer \${GITHUB_TOKEN}" } }
 policies: [policies/*.yaml]
 # principals: [ { id: agent:ci, token_sha256: "<sha256 hex of the token>", groups: [engineering] } ]
+# The reviewer API and console (http://127.0.0.1:8081/), for calls that policies hold for approval:
+# admin: { host: 127.0.0.1, port: 8081 }
+# reviewers: [ { id: alice, token_sha256: "<sha256 hex of the token>", groups: [reviewers] } ]
 keys: { dir: .toolgate/keys }
 `;
 
