@@ -1,6 +1,8 @@
-// Ledger benchmarks: durable appends per second with concurrent callers, the added latency of one
-// sequential append (incl. fdatasync) against a bare write+fdatasync of the same bytes, per-append cost
-// on a small vs a large ledger, and `verifyLedger` speed and peak memory (in a fresh process).
+// Ledger benchmarks: durable appends per second with concurrent callers (signing on the worker
+// thread and, for comparison, inline only), gateway-like calls (`permit` then `complete`, each
+// awaited) per second, the added latency of one sequential append (incl. the data sync) against a
+// bare write+fdatasync of the same bytes, per-append cost on a small vs a large ledger, and
+// `verifyLedger` speed and peak memory (in a fresh process).
 // TOOLGATE_BENCH_LARGE sets the large ledger's size (default 100000; 1000000 takes several minutes),
 // TOOLGATE_BENCH_VERIFY_RUNS the number of verification runs over it (default 3).
 import { spawnSync } from 'node:child_process';
@@ -29,7 +31,11 @@ const draft = (n) => ({
   policy: { bundle_sha256: 'b'.repeat(64), rules: ['fs-read'], effect: 'allow', reason: 'allowed by rule fs-read' },
 });
 
-const open = (name) => Ledger.open({ dir: join(base, name), signer, issuerId: 'bench', log });
+// The same key without the worker thread: every signature on the event loop.
+const inlineSigner = { keyId: signer.keyId, publicKey: signer.publicKey, sign: signer.sign };
+const complete = (n, ref) => ({ ...draft(n), event: 'complete', ref, result: { sha256: 'c'.repeat(64), is_error: false } });
+
+const open = (name, key = signer) => Ledger.open({ dir: join(base, name), signer: key, issuerId: 'bench', log });
 
 async function fill(ledger, count, callers = 64) {
   let n = ledger.size;
@@ -43,6 +49,20 @@ async function concurrentRate(ledger, count, callers) {
   const t = now();
   await fill(ledger, count, callers);
   return count / ((now() - t) / 1000);
+}
+
+/** What the gateway does per permitted call: a durable `permit` before dispatch, a durable `complete` after. */
+async function callRate(ledger, calls, concurrency) {
+  let n = 0;
+  const t = now();
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (n < calls) {
+      const i = n++;
+      const permit = await ledger.append(draft(i));
+      await ledger.append(complete(i, permit.leafHash));
+    }
+  }));
+  return calls / ((now() - t) / 1000);
 }
 
 async function sequentialLatency(ledger, count) {
@@ -74,19 +94,32 @@ const sections = [];
 
 // 1. Throughput and latency, interleaved.
 const main = await open('main');
+const inline = await open('inline', inlineSigner);
 await fill(main, 2000);
+await fill(inline, 2000);
 const r1 = await interleave({
+  c8: () => concurrentRate(main, 2000, 8),
+  c8inline: () => concurrentRate(inline, 2000, 8),
   c64: () => concurrentRate(main, 4000, 64),
+  c64inline: () => concurrentRate(inline, 4000, 64),
   c256: () => concurrentRate(main, 4000, 256),
+  calls16: () => callRate(main, 2000, 16),
+  calls64: () => callRate(main, 2000, 64),
   seq: () => sequentialLatency(main, 300),
   raw: () => rawLatency(300),
 }, rounds);
 closeSync(rawFd);
 await main.close();
+await inline.close();
 sections.push(table(['scenario', 'median', 'target'], [
+  ['durable appends/s, 8 concurrent callers', fmt(median(r1.c8)), ''],
+  ['durable appends/s, 8 concurrent callers, signing inline only', fmt(median(r1.c8inline)), ''],
   ['durable appends/s, 64 concurrent callers', fmt(median(r1.c64)), '>= 20,000/s'],
+  ['durable appends/s, 64 concurrent callers, signing inline only', fmt(median(r1.c64inline)), ''],
   ['durable appends/s, 256 concurrent callers', fmt(median(r1.c256)), '>= 20,000/s'],
-  ['one sequential append incl. fdatasync (ms)', fmt(median(r1.seq)), '< 0.4 ms'],
+  ['gateway-like calls/s (permit + complete, each awaited), 16 concurrent', fmt(median(r1.calls16)), ''],
+  ['gateway-like calls/s (permit + complete, each awaited), 64 concurrent', fmt(median(r1.calls64)), ''],
+  ['one sequential append incl. the data sync (ms)', fmt(median(r1.seq)), '< 0.4 ms'],
   ['baseline: bare write + fdatasync of 1.1 kB (ms)', fmt(median(r1.raw)), ''],
   ['append / baseline', `${fmt(median(r1.seq) / median(r1.raw))}x`, ''],
 ]));

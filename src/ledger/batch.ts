@@ -2,8 +2,9 @@
 // seq, prev and leaf hash depend only on the bodies, not on signatures, so the next batch can be
 // sealed before this one is signed or durable), then signed into the lines to write. A small batch
 // is signed inline when the writer is idle (a thread round trip would only add latency); otherwise
-// the signer's worker thread signs it while the event loop goes on.
-import { assertReceiptBody, envelopeOf, newReceiptId, prepareReceipt, type Envelope, type ReceiptBody, type ReceiptDraft, type Signer } from '../receipts/index.js';
+// the signer's worker thread signs it while the event loop goes on, and the event loop signs
+// inline what comes while the worker is backed up.
+import { assertReceiptDraft, CallReceiptSchema, envelopeOf, newReceiptId, prepareReceipt, type Envelope, type ReceiptBody, type ReceiptDraft, type Signer } from '../receipts/index.js';
 import { LedgerError } from './errors.js';
 
 /** Below this many receipts an idle writer signs inline: measured in bench/ledger.bench.js. */
@@ -43,9 +44,23 @@ export interface SealedReceipt {
 export interface Batch {
   receipts: SealedReceipt[];
   /** One envelope line per receipt once signed. */
-  lines: Buffer[] | null;
+  lines: string[] | null;
   /** Why signing failed: the batch is refused. */
   failure: Error | null;
+}
+
+/**
+ * The body fields the ledger assigns are valid by construction (v, id, ts, seq, prev) except the
+ * ones it is given: the issuer id, the chain id and a signer's key id, checked here once (at open and
+ * on rotation) so that sealing checks only the draft (a full body check per receipt cost 3x as much).
+ */
+export function assertAssignedFields(issuerId: string, chainId: string, keyId: string): void {
+  const issuer = CallReceiptSchema.shape.issuer.safeParse({ id: issuerId, key_id: keyId });
+  const chain = CallReceiptSchema.shape.chain.safeParse({ id: chainId, seq: 0, prev: null });
+  for (const [what, parsed] of [['issuer', issuer], ['chain', chain]] as const) {
+    const issue = parsed.error?.issues[0];
+    if (issue) throw new LedgerError('ledger_config', `receipts cannot be written: ${what}.${issue.path.map(String).join('.')}: ${issue.message}`);
+  }
 }
 
 /** Seal drafts in order from `head`; a malformed draft refuses only its own call. */
@@ -55,14 +70,14 @@ export function sealBatch(pendings: Pending[], head: ChainHead, issuerId: string
   let { signer, prev } = head;
   for (const pending of pendings) {
     try {
-      const body = assertReceiptBody({
-        ...pending.draft,
+      const body = {
+        ...assertReceiptDraft(pending.draft),
         v: 1,
         id: newReceiptId(),
         ts,
         issuer: { id: issuerId, key_id: signer.keyId },
         chain: { id: chainId, seq: head.size + receipts.length, prev: prev?.toString('hex') ?? null },
-      });
+      } as ReceiptBody;
       const p = prepareReceipt(body);
       const receipt = { envelope: undefined as unknown as Envelope, body, leafHash: p.leafHash.toString('hex') };
       receipts.push({ pending, signer, pae: p.pae, payload: p.payload, leaf: p.leafHash, receipt });
@@ -76,17 +91,23 @@ export function sealBatch(pendings: Pending[], head: ChainHead, issuerId: string
 }
 
 /**
- * Sign a sealed batch: inline (returns undefined, the batch is ready) or on the signer's worker when
- * the batch is large or the writer is busy anyway (the promise settles once it is ready or failed).
+ * Sign a sealed batch: on the signer's worker when the batch is large or the writer is busy anyway
+ * (the promise settles once the batch is ready or failed), unless the worker already has enough
+ * queued; otherwise inline (returns undefined, the batch is ready), so both cores share the signing.
  */
-export function signBatch(batch: Batch, writerBusy: boolean): Promise<void> | undefined {
+export function signBatch(batch: Batch, writerBusy: boolean, workerFull: boolean): Promise<void> | undefined {
   const { receipts } = batch;
   const signer = receipts[0]?.signer;
-  if (signer?.signMany && (writerBusy || receipts.length >= PARALLEL_SIGN_MIN) && receipts.every((r) => r.signer === signer)) {
-    return signer.signMany(receipts.map((r) => r.pae)).then(
-      (signatures) => finish(batch, signatures),
-      (err: unknown) => fail(batch, err),
-    );
+  const signMany = signer?.signMany?.bind(signer);
+  const worthThread = writerBusy || receipts.length >= PARALLEL_SIGN_MIN;
+  if (signMany && worthThread && !workerFull && receipts.every((r) => r.signer === signer)) {
+    // Through a promise, so that even a signer that throws at once refuses only this batch.
+    return Promise.resolve(receipts.map((r) => r.pae))
+      .then(signMany)
+      .then(
+        (signatures) => finish(batch, signatures),
+        (err: unknown) => fail(batch, err),
+      );
   }
   try {
     finish(batch, receipts.map((r) => r.signer.sign(r.pae)));
@@ -99,7 +120,7 @@ export function signBatch(batch: Batch, writerBusy: boolean): Promise<void> | un
 function finish(batch: Batch, signatures: Uint8Array[]): void {
   batch.lines = batch.receipts.map((r, i) => {
     r.receipt.envelope = envelopeOf(r.payload, r.signer.keyId, signatures[i]!);
-    return Buffer.from(`${JSON.stringify(r.receipt.envelope)}\n`);
+    return `${JSON.stringify(r.receipt.envelope)}\n`;
   });
 }
 

@@ -1,11 +1,12 @@
 // The ledger writer: appends receipts to segment files with group commit, keeps the hash chain and
 // the Merkle frontier, and signs checkpoints every N receipts, every T and at close. Appends go
-// through a pipeline: a batch is sealed (seq, prev, leaf hash) as soon as it is queued, signed (in a
-// worker thread while the writer is busy), and written in order, one write per group of ready
-// batches, off the event loop; batch k+1 is sealed and signed while batch k is being made durable.
-// An append resolves only once the data sync carrying its receipt returned: no durable receipt, no
-// execution. A failed write refuses exactly the receipts it carried; batches sealed after them are
-// sealed again against the durable chain head and written next.
+// through a pipeline: queued appends are sealed (seq, prev, leaf hash) at the next turn of the event
+// loop in batches of at most MAX_BATCH, signed (batch.ts: on the signer's worker thread while the
+// writer is busy), and written in order, all ready batches in one write, off the event loop
+// (segment-writer.ts). So batch k+1 is sealed and signed while batch k is being made durable.
+// An append resolves only once the synchronized write carrying its receipt returned: no durable
+// receipt, no execution. A failed write refuses exactly the receipts it carried; batches sealed
+// behind them are sealed again against the durable chain head and written next.
 import { mkdirSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { ulid, type ReceiptDraft, type Signer } from '../receipts/index.js';
@@ -16,7 +17,7 @@ import { SegmentWriter } from './segment-writer.js';
 import { acquireLock } from './lock.js';
 import type { Frontier } from './merkle.js';
 import { recoverChain } from './recover.js';
-import { sealBatch, signBatch, type AppendedReceipt, type Batch, type ChainHead, type Pending } from './batch.js';
+import { assertAssignedFields, sealBatch, signBatch, type AppendedReceipt, type Batch, type ChainHead, type Pending } from './batch.js';
 
 export type { AppendedReceipt } from './batch.js';
 
@@ -31,14 +32,19 @@ export interface LedgerOptions {
   log: Logger;
 }
 
+/** The most appends sealed into one batch: bigger bursts are cut so that sealing, signing and writing overlap. */
+const MAX_BATCH = 32;
+/** Batches out for signing at once: one being signed, one waiting, so the worker never idles. */
+const SIGNING_DEPTH = 2;
+
 export class Ledger {
   /** Appended, not sealed yet: sealed together at the next turn of the event loop. */
   private queue: Pending[] = [];
   private scheduled = false;
   /** Sealed batches not durable yet, in chain order; the writer takes ready ones from the front. */
   private inflight: Batch[] = [];
-  /** A batch is being signed off-thread: appends meanwhile gather into one next batch. */
-  private signing = false;
+  /** Batches out for signing on the worker thread; beyond SIGNING_DEPTH, full batches are signed inline. */
+  private signing = 0;
   private writing = false;
   /** Where the next sealed receipt goes; runs ahead of the durable state by the in-flight batches. */
   private head: ChainHead;
@@ -75,9 +81,11 @@ export class Ledger {
     const release = acquireLock(opts.dir);
     try {
       const state = await recoverChain(opts.dir, opts.log);
+      const chainId = state.chainId ?? `chain_${ulid()}`;
+      assertAssignedFields(opts.issuerId, chainId, opts.signer.keyId);
       const tail = state.tail && { path: state.tail.segment.path, count: state.tail.count, bytes: state.tail.bytes };
       const segments = new SegmentWriter(opts.dir, opts.segmentReceipts, opts.log, tail);
-      return new Ledger(opts, opts.signer, state.chainId ?? `chain_${ulid()}`, state.size, state.prev, state.frontier, state.lastCheckpointSize, segments, release);
+      return new Ledger(opts, opts.signer, chainId, state.size, state.prev, state.frontier, state.lastCheckpointSize, segments, release);
     } catch (err) {
       release();
       throw err;
@@ -105,6 +113,11 @@ export class Ledger {
 
   /** Record a key hand-over: `draft` is signed by the current key, every later receipt by `next`. */
   rotateSigner(draft: ReceiptDraft, next: Signer): Promise<AppendedReceipt> {
+    try {
+      assertAssignedFields(this.opts.issuerId, this.chainId, next.keyId);
+    } catch (err) {
+      return Promise.reject(err);
+    }
     return this.enqueue(draft, next);
   }
 
@@ -117,7 +130,8 @@ export class Ledger {
   }
 
   private schedule(): void {
-    if (this.scheduled || this.signing) return;
+    // While the worker is backed up, appends gather into one batch, unless a full one is waiting.
+    if (this.scheduled || !this.queue.length || (this.signing >= SIGNING_DEPTH && this.queue.length < MAX_BATCH)) return;
     this.scheduled = true;
     // setImmediate, not a microtask: appends arriving from all I/O callbacks of this loop turn join the batch.
     setImmediate(() => {
@@ -126,9 +140,13 @@ export class Ledger {
     });
   }
 
-  /** Seal what is queued into the next batch and get it signed; the writer picks it up when ready. */
+  /**
+   * Seal up to MAX_BATCH queued appends into the next batch and get it signed; the writer picks it up
+   * when ready. The rest waits for the next turn, so the first part is being signed and written
+   * while the next is sealed.
+   */
   private sealQueued(): void {
-    const pendings = this.queue.splice(0);
+    const pendings = this.queue.splice(0, MAX_BATCH);
     const broken = this.segments.broken;
     if (broken) {
       for (const p of pendings) p.reject(new LedgerError('ledger_io', `the ledger stopped after a failed write (${broken.message}); restart to recover`));
@@ -137,17 +155,18 @@ export class Ledger {
       this.head = head;
       if (batch.receipts.length) {
         this.inflight.push(batch);
-        const offThread = signBatch(batch, this.writing || this.inflight.length > 1);
+        const offThread = signBatch(batch, this.writing || this.inflight.length > 1, this.signing >= SIGNING_DEPTH);
         if (offThread) {
-          this.signing = true;
+          this.signing++;
           void offThread.then(() => {
-            this.signing = false;
-            if (this.queue.length) this.schedule();
+            this.signing--;
+            this.schedule();
             this.pump();
           });
         }
       }
     }
+    this.schedule();
     this.pump();
   }
 
@@ -200,12 +219,13 @@ export class Ledger {
     const later = this.inflight.splice(0);
     this.queue.unshift(...later.flatMap((b) => b.receipts.map((r) => r.pending)));
     this.head = { size: this.size_, prev: this.prev, signer: this.signer };
-    if (this.queue.length) this.schedule();
+    this.schedule();
     this.pump();
   }
 
   private checkpointIfBehind(): void {
-    if (!this.closed && this.size_ > this.lastCheckpointSize) this.checkpoint();
+    // Not during a write: the segment position may already count lines the chain state does not yet.
+    if (!this.closed && !this.writing && this.size_ > this.lastCheckpointSize) this.checkpoint();
   }
 
   /** Sign and durably store a checkpoint over every durable receipt. A failure is logged, not fatal. */

@@ -47,7 +47,7 @@ export class SegmentWriter {
    * Write lines for receipts `firstSeq...`; how many became durable, and why not all. One call at a
    * time: the caller awaits each before the next (the file offset and counts are this object's).
    */
-  async write(lines: Buffer[], firstSeq: number): Promise<{ written: number; failure: Error | null }> {
+  async write(lines: string[], firstSeq: number): Promise<{ written: number; failure: Error | null }> {
     let done = 0;
     while (done < lines.length) {
       let segment = this.segment;
@@ -57,7 +57,7 @@ export class SegmentWriter {
         return { written: done, failure: err as Error };
       }
       const take = Math.min(lines.length - done, this.segmentReceipts - segment.count);
-      const data = Buffer.concat(lines.slice(done, done + take));
+      const data = Buffer.from(lines.slice(done, done + take).join(''));
       try {
         for (let off = 0; off < data.length; ) off += await writeAsync(segment.fd, data, off);
       } catch (err) {

@@ -1,6 +1,6 @@
-// A signer that can sign large batches on two cores: half in a worker thread, half in the calling
-// thread at the same time. The ledger uses `signMany` for big group commits, where signing dominates;
-// single receipts are signed inline (a thread round trip would only add latency).
+// A signer that can sign batches on a worker thread: `signMany` hands the whole batch to the worker,
+// so the calling thread goes on with other work (the ledger seals and writes the next batch) while it
+// is signed. Single receipts are signed inline (a thread round trip would only add latency).
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -31,20 +31,17 @@ export function threadedSigner(seed: Uint8Array): Signer {
     publicKey: signer.publicKey,
     sign: signer.sign,
     async signMany(messages) {
-      const half = Math.floor(messages.length / 2);
       const id = nextId++;
       const w = (worker ??= start());
       const remote = new Promise<ArrayBuffer>((resolve, reject) => waiting.set(id, { resolve, reject }));
-      const theirs = messages.slice(0, half);
-      const data = Buffer.concat(theirs);
+      const data = Buffer.concat(messages);
       // A copy of its own, so the transfer never detaches a pooled buffer shared with other data.
       const transfer = data.buffer.slice(data.byteOffset, data.byteOffset + data.length);
       w.ref();
-      w.postMessage({ id, data: transfer, lengths: theirs.map((m) => m.length) }, [transfer]);
-      const local = messages.slice(half).map((m) => signer.sign(m));
+      w.postMessage({ id, data: transfer, lengths: messages.map((m) => m.length) }, [transfer]);
       try {
         const signatures = new Uint8Array(await remote);
-        return [...theirs.map((_, i) => signatures.subarray(i * 64, i * 64 + 64)), ...local];
+        return messages.map((_, i) => signatures.subarray(i * 64, i * 64 + 64));
       } finally {
         waiting.delete(id);
         if (waiting.size === 0) w.unref();

@@ -29,10 +29,11 @@ describe('appending receipts', () => {
     for (let i = 50; i < 75; i++) await ledger.append(draft(i));
     await ledger.close();
     expect(readdirSync(dir).filter((f) => f.startsWith('receipts-'))).toHaveLength(11);
-    // A checkpoint after the batch of 50, at 60 and 70 (one flush each), and one at close for 75.
+    // The 50 concurrent appends are written as batches of at most 32: a checkpoint after each of
+    // them, at 60 and 70 (one flush each), and one at close for 75.
     const sizes = readFileSync(join(dir, 'checkpoints.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).note.split('\n')[1]);
-    expect(sizes).toEqual(['50', '60', '70', '75']);
-    expect(await verifyLedger(dir, keyringOf({ signer }))).toMatchObject({ ok: true, receipts: 75, checkpoints: 4 });
+    expect(sizes).toEqual(['32', '50', '60', '70', '75']);
+    expect(await verifyLedger(dir, keyringOf({ signer }))).toMatchObject({ ok: true, receipts: 75, checkpoints: 5 });
   });
 
   it('continues the chain after reopening and finds receipts by id and call id', async () => {
@@ -72,6 +73,16 @@ describe('appending receipts', () => {
     await vi.waitFor(() => expect(existsSync(join(dir, 'checkpoints.jsonl'))).toBe(true), { timeout: 5000 });
     expect(JSON.parse(readFileSync(join(dir, 'checkpoints.jsonl'), 'utf8')).note.split('\n')[1]).toBe('2');
     await ledger.close();
+  });
+
+  it('refuses to open with an issuer id that no receipt may carry, naming the field', async () => {
+    const dir = tempDir();
+    await expect(Ledger.open({ dir, signer, issuerId: '', log: silentLog })).rejects.toMatchObject({
+      code: 'ledger_config',
+      message: expect.stringMatching(/issuer\.id: /),
+    });
+    // The directory is released: a valid configuration opens it.
+    await (await Ledger.open({ dir, signer, issuerId: 'gate', log: silentLog })).close();
   });
 
   it('allows one writer per directory', async () => {

@@ -2,36 +2,14 @@
 // appends reject with a clear error, nothing half-written stays behind, and the ledger carries on
 // without a gap once writes succeed again.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmdirSync, rmSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
+import { mkdirSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Ledger, verifyLedger } from '../../src/ledger/index.js';
-import { draft, keyringOf, silentLog, tempDir, testSigner } from './helpers.js';
+import { draft, fillDisk, keyringOf, silentLog, tempDir, testSigner, tryMountTmpfs } from './helpers.js';
 
 const signer = testSigner('fail-closed');
 const keyring = keyringOf({ signer });
-
-function tryMountTmpfs(dir: string, size: string): boolean {
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Fill the file system until it refuses one more byte. */
-function fill(path: string): void {
-  const fd = openSync(path, 'w');
-  const block = Buffer.alloc(4096, 1);
-  try {
-    for (;;) writeSync(fd, block);
-  } catch {
-    // ENOSPC: full
-  } finally {
-    closeSync(fd);
-  }
-}
 
 describe('fail closed', () => {
   it('rejects appends on a full disk and recovers, without a gap, when space returns', async (ctx) => {
@@ -42,7 +20,7 @@ describe('fail closed', () => {
       const dir = join(mnt, 'ledger');
       const ledger = await Ledger.open({ dir, signer, issuerId: 'gate', log: silentLog, checkpointEvery: 1000 });
       for (let i = 0; i < 3; i++) await ledger.append(draft(i));
-      fill(join(mnt, 'filler'));
+      fillDisk(join(mnt, 'filler'));
       let refusal: unknown;
       for (let i = 0; i < 20 && !refusal; i++) await ledger.append(draft(10 + i)).catch((err: unknown) => (refusal = err));
       expect(refusal).toMatchObject({ code: 'ledger_io', message: expect.stringMatching(/receipt not written, the call is refused: .*ENOSPC/) });

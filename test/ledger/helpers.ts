@@ -1,9 +1,11 @@
 // Shared test fixtures for receipts and ledger tests: temporary directories, a silent logger, fixed
-// test keys, keyrings and a receipt draft.
+// test keys, keyrings, a receipt draft, a small full disk, and the built code (for worker threads).
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach } from 'vitest';
 import { pino } from 'pino';
 import { Keyring, signerFromSeed, type ReceiptDraft, type Signer } from '../../src/receipts/index.js';
@@ -52,4 +54,37 @@ export function draft(n = 0, event: 'permit' | 'deny' | 'complete' = 'permit'): 
     principal: { id: 'agent:test' },
     policy: { bundle_sha256: 'b'.repeat(64), rules: ['r1'], effect: 'allow', reason: 'allowed by r1' },
   };
+}
+
+/** Mount a small tmpfs at `dir` (needs root): false when that is not possible. */
+export function tryMountTmpfs(dir: string, size: string): boolean {
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Fill the file system holding `path` until it refuses one more byte. */
+export function fillDisk(path: string): void {
+  const fd = openSync(path, 'w');
+  const block = Buffer.alloc(4096, 1);
+  try {
+    for (;;) writeSync(fd, block);
+  } catch {
+    // ENOSPC: full
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const dist = join(dirname(fileURLToPath(import.meta.url)), '../../dist');
+
+/** The built ledger and receipts modules: worker threads run compiled code only. */
+export async function built() {
+  if (!existsSync(join(dist, 'ledger/verify-worker.js'))) throw new Error('run "npm run build" first');
+  const ledger = (await import(join(dist, 'ledger/index.js'))) as typeof import('../../src/ledger/index.js');
+  const receipts = (await import(join(dist, 'receipts/index.js'))) as typeof import('../../src/receipts/index.js');
+  return { ...ledger, ...receipts };
 }

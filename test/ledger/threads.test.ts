@@ -1,25 +1,15 @@
 // The multi-threaded paths of the built code (run "npm run build" first): big group commits signed
-// half in a worker thread, and `ledger verify` checking signatures in worker threads. Each receipt is
+// in the signer's worker thread, and `ledger verify` checking signatures in worker threads. Each receipt is
 // cross-checked with the single-receipt strict verifier from the sources.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readReceipts } from '../../src/ledger/index.js';
 import { verifyReceipt } from '../../src/receipts/index.js';
-import { draft, keyringOf, silentLog, tempDir } from './helpers.js';
-
-const dist = join(dirname(fileURLToPath(import.meta.url)), '../../dist');
-
-async function built() {
-  if (!existsSync(join(dist, 'ledger/verify-worker.js'))) throw new Error('run "npm run build" first');
-  const ledger = (await import(join(dist, 'ledger/index.js'))) as typeof import('../../src/ledger/index.js');
-  const receipts = (await import(join(dist, 'receipts/index.js'))) as typeof import('../../src/receipts/index.js');
-  return { ...ledger, ...receipts };
-}
+import { built, draft, keyringOf, silentLog, tempDir } from './helpers.js';
 
 describe('threaded signing and verification', () => {
-  it('signs big batches on two threads with signatures that verify strictly', async () => {
+  it('signs big batches in a worker thread with signatures that verify strictly', async () => {
     const { Ledger, threadedSigner, verifyLedger } = await built();
     const dir = tempDir();
     const signer = threadedSigner(Buffer.alloc(32, 7));
