@@ -87,10 +87,10 @@ export class Gate implements CallHandler {
           return await this.refuse(request, decision, observe);
       }
     } catch (err) {
-      // record failed (ledger or store): fail closed, and say so.
-      this.options.log.error({ err, callId: request.callId }, 'call refused: the gate could not record it');
+      // A receipt, the store or the approvals failed before dispatch: fail closed, and say so.
+      this.options.log.error({ err, callId: request.callId }, 'call refused: the gate failed closed');
       observe('error');
-      return refusal(`call refused: the gateway could not record a durable receipt for it (${(err as Error).message}). Nothing was executed.`);
+      return refusal(`call refused: toolgate could not record or check it (${(err as Error).message}). Nothing was executed; try again later.`);
     }
   }
 
