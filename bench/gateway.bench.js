@@ -9,6 +9,7 @@
 // two durable receipts of every call (permit before dispatch, complete after) into a real ledger.
 // (b-tmpfs), (c-tmpfs): the same with the ledger on tmpfs (/dev/shm), so fdatasync costs almost
 // nothing: the difference to (b), (c) is the disk's sync latency, the rest is the gateway's own.
+// (c-discard): breakdown only, receipts dropped unsigned: the proxy's own cost without the receipt path.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -74,10 +75,11 @@ const stdio = (args) => new StdioClientTransport({ command: node, args, stderr: 
 const http = (url) => new StreamableHTTPClientTransport(new URL(url));
 
 async function main() {
-  const [portC, portCT, portD, portE1, portE2] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+  const [portC, portCT, portCX, portD, portE1, portE2] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort(), freePort()]);
   await Promise.all([
     start([gatewayEntry, gatewayConfig(`{ http: { port: ${portC} } }`)], /listening/),
     start([gatewayEntry, gatewayConfig(`{ http: { port: ${portCT} } }`), TMPFS], /listening/),
+    start([gatewayEntry, gatewayConfig(`{ http: { port: ${portCX} } }`), 'discard'], /listening/),
     start([join(root, 'node_modules/mcp-proxy/dist/bin/mcp-proxy.mjs'), '--host', '127.0.0.1', '--port', String(portD), '--server', 'stream', '--', node, echo], /listening|started|Starting/i),
     start([join(root, 'bench/gateway-echo-http.js'), String(portE1), 'json'], /ready/),
     start([join(root, 'bench/gateway-echo-http.js'), String(portE2), 'sse'], /ready/),
@@ -85,6 +87,7 @@ async function main() {
   const urls = {
     c: `http://127.0.0.1:${portC}/mcp`,
     'c-tmpfs': `http://127.0.0.1:${portCT}/mcp`,
+    'c-discard': `http://127.0.0.1:${portCX}/mcp`,
     d: `http://127.0.0.1:${portD}/mcp`,
     'e-json': `http://127.0.0.1:${portE1}/mcp`,
     'e-sse': `http://127.0.0.1:${portE2}/mcp`,
@@ -95,6 +98,7 @@ async function main() {
     'b-tmpfs': await connect(stdio([gatewayEntry, gatewayConfig('{ stdio: true }'), TMPFS])),
     c: await connect(http(urls.c)),
     'c-tmpfs': await connect(http(urls['c-tmpfs'])),
+    'c-discard': await connect(http(urls['c-discard'])),
     d: await connect(http(urls.d)),
     'e-json': await connect(http(urls['e-json'])),
     'e-sse': await connect(http(urls['e-sse'])),
@@ -140,6 +144,7 @@ async function main() {
       'b-tmpfs': inProcess(clients['b-tmpfs']),
       c: () => load(urls.c),
       'c-tmpfs': () => load(urls['c-tmpfs']),
+      'c-discard': () => load(urls['c-discard']),
       d: () => load(urls.d),
       'e-json': () => load(urls['e-json']),
       'e-sse': () => load(urls['e-sse']),
@@ -176,6 +181,7 @@ function report(p50, p90, rps) {
     'b-tmpfs': '(b) same, ledger on tmpfs',
     c: '(c) toolgate HTTP -> stdio',
     'c-tmpfs': '(c) same, ledger on tmpfs',
+    'c-discard': '(c) same, receipts discarded (breakdown only)',
     d: '(d) mcp-proxy HTTP -> stdio',
     'e-json': '(e) bare SDK HTTP server, JSON responses',
     'e-sse': '(e) bare SDK HTTP server, SSE responses (SDK default)',
@@ -194,7 +200,8 @@ function report(p50, p90, rps) {
     `Targets: (b) adds ${fmt(p50('b') - p50('a'))} ms to the direct p50 (target <= 0.3); (c) p50 is ${fmt(p50('c') / p50('d'))}x mcp-proxy's (target <= 0.6);`,
     `(c) throughput is ${fmt(rps('c') / rps('d'))}x mcp-proxy's (target >= 1.2) and ${fmt(rps('c') / rps('e-json'))}x / ${fmt(rps('c') / rps('e-sse'))}x the bare SDK server's with JSON / SSE responses (target >= 0.9).`,
     `With the ledger on tmpfs: (b) adds ${fmt(p50('b-tmpfs') - p50('a'))} ms to the direct p50; (c) p50 is ${fmt(p50('c-tmpfs') / p50('d'))}x mcp-proxy's, throughput ${fmt(rps('c-tmpfs') / rps('d'))}x mcp-proxy's and ${fmt(rps('c-tmpfs') / rps('e-json'))}x the bare SDK server's.`,
-    'Every toolgate call above writes two signed receipts and waits for each to be durable (permit before dispatch, complete before answering); mcp-proxy and the bare server write nothing.',
+    `Receipts discarded (the proxy alone): (c) p50 is ${fmt(p50('c-discard') / p50('d'))}x mcp-proxy's, throughput ${fmt(rps('c-discard') / rps('d'))}x mcp-proxy's and ${fmt(rps('c-discard') / rps('e-json'))}x the bare SDK server's.`,
+    'Every toolgate call above, except the breakdown row, writes two signed receipts and waits for each to be durable (permit before dispatch, complete before answering); mcp-proxy and the bare server write nothing.',
     '',
     machine(),
   ];
