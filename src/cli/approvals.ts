@@ -57,12 +57,17 @@ function describe(a: ApprovalRow): string {
   return [a.id, a.status, `${a.upstream}/${a.tool}`, a.principal.id, a.rule, age, a.expires_at, votes].join('\t');
 }
 
-export function registerApprovals(program: Command): void {
-  const group = program
-    .command('approvals')
-    .description('list, show, approve and reject held calls through the admin API')
+/** A command group that talks to the admin API: --url and --token (or their environment variables). */
+export function adminCommand(program: Command, name: string, description: string): Command {
+  return program
+    .command(name)
+    .description(description)
     .option('--url <url>', 'admin API base URL (env TOOLGATE_ADMIN_URL, default http://127.0.0.1:8081)')
     .option('--token <token>', 'reviewer token (env TOOLGATE_TOKEN)');
+}
+
+export function registerApprovals(program: Command): void {
+  const group = adminCommand(program, 'approvals', 'list, show, approve and reject held calls through the admin API');
 
   group
     .command('list')

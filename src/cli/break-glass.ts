@@ -1,7 +1,7 @@
 // `toolgate break-glass open|close|list`: open a bounded window that lets refused or held calls
 // through, close it early, list windows. Drives the admin API as a reviewer with the right.
 import type { Command } from 'commander';
-import { call, connection } from './approvals.js';
+import { adminCommand, call, connection } from './approvals.js';
 
 interface WindowRow {
   id: string;
@@ -23,11 +23,7 @@ const row = (w: WindowRow) =>
 const print = (text: string) => process.stdout.write(`${text}\n`);
 
 export function registerBreakGlass(program: Command): void {
-  const group = program
-    .command('break-glass')
-    .description('open, close and list break-glass windows through the admin API (needs the "break-glass" right)')
-    .option('--url <url>', 'admin API base URL (env TOOLGATE_ADMIN_URL, default http://127.0.0.1:8081)')
-    .option('--token <token>', 'reviewer token (env TOOLGATE_TOKEN)');
+  const group = adminCommand(program, 'break-glass', 'open, close and list break-glass windows through the admin API (needs the "break-glass" right)');
 
   group
     .command('open')
