@@ -2,6 +2,8 @@
 // the policy, build the gate with approvals, limits, break-glass, evidence and metrics, start the
 // gateway in front of the upstreams and the admin listener for reviewers. Nothing here decides
 // anything; it only connects the areas through their seams.
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { setInterval as every } from 'node:timers';
 import { ApprovalReceipts, Gate, type CallObservation } from '../gate/index.js';
 import { Approvals, ReviewerDirectory, WebhookNotifier } from '../approvals/index.js';
@@ -57,10 +59,15 @@ export async function startRuntime({ config, dir }: LoadedConfig, log: Logger): 
       async append(draft: ReceiptDraft) {
         const started = performance.now();
         const appended = await ledger.append(draft);
-        metrics.observeLedgerAppend(performance.now() - started, { receipts: ledger.size, bytes: 0 });
+        metrics.observeLedgerAppend(performance.now() - started);
         return appended;
       },
     };
+
+    // The ledger's size is read from disk now and then, not on the path of a call.
+    const measureLedger = () => void ledgerBytes(config.ledger.dir).then((bytes) => metrics.setLedgerSize(ledger.size, bytes), (err: unknown) => log.warn({ err }, 'could not measure the ledger'));
+    measureLedger();
+    closers.push(clearOnClose(every(measureLedger, 15_000).unref()));
 
     const store = await openStore(config.store);
     closers.push(() => store.close());
@@ -83,7 +90,15 @@ export async function startRuntime({ config, dir }: LoadedConfig, log: Logger): 
     approvals.start();
     closers.push(() => approvals.stop());
     new WebhookNotifier({ log, url: config.notify?.webhook }).attach(approvals);
-    approvals.subscribe(() => void countHeld(approvals, metrics));
+    // Counting every held call on every change would be O(held) per decision: recount once a second at most.
+    let recount: NodeJS.Timeout | undefined;
+    approvals.subscribe(() => {
+      recount ??= setTimeout(() => {
+        recount = undefined;
+        countHeld(approvals, metrics).catch((err: unknown) => log.warn({ err }, 'could not count held calls'));
+      }, 1_000).unref();
+    });
+    closers.push(() => clearTimeout(recount));
 
     const breakGlass = new BreakGlass({
       store,
@@ -186,6 +201,12 @@ export async function startRuntime({ config, dir }: LoadedConfig, log: Logger): 
     await closeAll();
     throw err;
   }
+}
+
+async function ledgerBytes(dir: string): Promise<number> {
+  let total = 0;
+  for (const name of await readdir(dir)) total += (await stat(join(dir, name))).size;
+  return total;
 }
 
 function clearOnClose(timer: NodeJS.Timeout): () => void {

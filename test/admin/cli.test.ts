@@ -1,30 +1,9 @@
-import { execFile, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { callRequest, holdDecision } from '../approvals/fixtures.js';
+import { requireBuiltCli, toolgate } from '../fixtures/cli.js';
 import { adminServer } from './fixtures.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const run = promisify(execFile);
-
-/** Runs the built CLI; resolves with its output and exit code (it does not throw on failure). */
-async function toolgate(args: string[], env: Record<string, string> = {}) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['bin/toolgate.js', ...args], { cwd: root, env: { ...process.env, ...env } });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
-
-beforeAll(() => {
-  // Other areas may be mid-change: tsc still emits, and this test needs only the CLI files.
-  spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json'], { cwd: root });
-  if (!existsSync(`${root}/dist/cli/approvals.js`)) throw new Error('build did not produce dist/cli/approvals.js');
-}, 120_000);
+beforeAll(requireBuiltCli);
 
 describe('toolgate approvals', { timeout: 60_000 }, () => {
   it('lists, shows and approves through the admin API', async () => {

@@ -1,33 +1,20 @@
 // The built command line: `toolgate init`, `toolgate serve` over stdio (fail closed by default),
 // a stdio client with real calls, and shutdown leaving no upstream process or grandchild behind.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, expect, test } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { RECEIPT_META_KEY } from '../../src/gate/index.js';
+import { requireBuiltCli } from '../fixtures/cli.js';
 import { alive, eventually, fixture, httpClient, node, root, text } from './helpers.js';
 
 const cli = join(root, 'bin/toolgate.js');
 const permitAllGateway = join(root, 'test/fixtures/permit-all-gateway.mjs');
 
-beforeAll(() => {
-  // The CLI runs the built code. `npm test` builds first; a direct `vitest run` may find dist/
-  // older than src/, and then builds (type errors elsewhere in the tree do not stop tsc emitting).
-  if (newest(join(root, 'src')) > mtime(join(root, 'dist/cli/main.js'))) {
-    spawnSync(node, [join(root, 'node_modules/typescript/bin/tsc'), '-p', root], { stdio: 'ignore' });
-  }
-}, 120_000);
-
-function mtime(path: string): number {
-  return existsSync(path) ? statSync(path).mtimeMs : 0;
-}
-
-function newest(dir: string): number {
-  return Math.max(...readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((f) => mtime(join(dir, f))));
-}
+beforeAll(requireBuiltCli);
 
 function workdir(yaml?: string): { dir: string; config: string; pidfile: string } {
   const dir = mkdtempSync(join(tmpdir(), 'toolgate-cli-'));

@@ -1,13 +1,11 @@
 // Shared setup for the governance tests: temporary folders, a real ledger written at chosen times
 // (only Date is faked, so group commit and fsync run for real), receipt drafts shaped like the
 // gate's, reviewers with and without the break-glass right, and the built CLI.
-import { execFile, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { pino } from 'pino';
 import { afterEach, vi } from 'vitest';
 import { ReviewerDirectory } from '../../src/approvals/index.js';
@@ -78,20 +76,4 @@ export async function writeAt(ledger: Ledger, steps: Array<[at: string, draft: R
 }
 
 /** Builds once per test file (other areas may be mid-change: tsc still emits). */
-export function buildCli(): void {
-  spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json'], { cwd: root });
-  if (!existsSync(join(root, 'dist/cli/main.js'))) throw new Error('build did not produce dist/cli/main.js');
-}
-
-const run = promisify(execFile);
-
-/** Runs the built CLI; resolves with its output and exit code. */
-export async function toolgate(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['bin/toolgate.js', ...args], { cwd: root, env: { ...process.env, ...env } });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+export { requireBuiltCli as buildCli, toolgate } from '../fixtures/cli.js';
