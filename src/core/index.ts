@@ -6,3 +6,4 @@ export { parseDuration } from './duration.js';
 export { parseYamlSource, formatKeyPath, YamlSyntaxError } from './yaml-source.js';
 export type { YamlSource } from './yaml-source.js';
 export { syncDirectory } from './durable.js';
+export { canonicalJson } from './canonical-json.js';

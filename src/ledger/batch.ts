@@ -1,20 +1,56 @@
 // One group commit on its way to disk: drafts sealed in call order against the chain head (id, ts,
 // seq, prev and leaf hash depend only on the bodies, not on signatures, so the next batch can be
-// sealed before this one is signed or durable), then signed into the lines to write. A small batch
-// is signed inline when the writer is idle (a thread round trip would only add latency); otherwise
-// the signer's worker thread signs it while the event loop goes on, and the event loop signs
-// inline what comes while the worker is backed up.
-import { assertReceiptDraft, CallReceiptSchema, envelopeOf, newReceiptId, prepareReceipt, type Envelope, type ReceiptBody, type ReceiptDraft, type Signer } from '../receipts/index.js';
+// sealed before this one is signed or durable), their canonical payloads packed into one buffer, then
+// signed into the envelope lines to write. A small batch is signed inline when the writer is idle (a
+// thread round trip would only add latency); otherwise the signer's worker thread signs it and builds
+// its lines while the event loop goes on, and the event loop signs inline what comes while the worker
+// is backed up.
+import {
+  assertReceiptDraft,
+  CallReceiptSchema,
+  canonicalJson,
+  envelopeOf,
+  leafHash,
+  newReceiptId,
+  signPayloads,
+  type Envelope,
+  type PayloadBatch,
+  type ReceiptBody,
+  type ReceiptDraft,
+  type SignedBatch,
+  type Signer,
+} from '../receipts/index.js';
 import { LedgerError } from './errors.js';
 
 /** Below this many receipts an idle writer signs inline: measured in bench/ledger.bench.js. */
 const PARALLEL_SIGN_MIN = 16;
 
 export interface AppendedReceipt {
-  envelope: Envelope;
-  body: ReceiptBody;
+  readonly envelope: Envelope;
+  readonly body: ReceiptBody;
   /** Hex leaf hash: what a later receipt puts in `ref`. */
-  leafHash: string;
+  readonly leafHash: string;
+}
+
+/**
+ * A receipt as the ledger hands it back once durable. The envelope object is made when first asked
+ * for: most receipts (a call's `permit`) are only ever referred to by their leaf hash.
+ */
+class Appended implements AppendedReceipt {
+  signature: Uint8Array | null = null;
+  private made: Envelope | null = null;
+
+  constructor(
+    readonly body: ReceiptBody,
+    readonly leafHash: string,
+    /** The canonical payload P as text: kept per receipt, not as a view into the batch's buffer, which it would keep alive. */
+    private readonly payload: string,
+    private readonly keyId: string,
+  ) {}
+
+  get envelope(): Envelope {
+    return (this.made ??= envelopeOf(Buffer.from(this.payload, 'utf8'), this.keyId, this.signature!));
+  }
 }
 
 export interface Pending {
@@ -34,17 +70,17 @@ export interface ChainHead {
 
 export interface SealedReceipt {
   pending: Pending;
-  signer: Signer;
-  pae: Buffer;
-  payload: Buffer;
   leaf: Buffer;
-  receipt: AppendedReceipt;
+  receipt: Appended;
 }
 
 export interface Batch {
   receipts: SealedReceipt[];
-  /** One envelope line per receipt once signed. */
-  lines: string[] | null;
+  /** The one key that signs every receipt of the batch (a key hand-over ends its batch). */
+  signer: Signer;
+  payloads: PayloadBatch;
+  /** The envelope lines to write, once signed. */
+  signed: SignedBatch | null;
   /** Why signing failed: the batch is refused. */
   failure: Error | null;
 }
@@ -63,11 +99,19 @@ export function assertAssignedFields(issuerId: string, chainId: string, keyId: s
   }
 }
 
+/** How many of `queue` go into the next batch: at most `max`, and a key hand-over is its batch's last receipt. */
+export function batchLength(queue: Pending[], max: number): number {
+  const handOver = queue.findIndex((p, i) => i < max && p.switchTo);
+  return handOver >= 0 ? handOver + 1 : Math.min(queue.length, max);
+}
+
 /** Seal drafts in order from `head`; a malformed draft refuses only its own call. */
 export function sealBatch(pendings: Pending[], head: ChainHead, issuerId: string, chainId: string): { batch: Batch; head: ChainHead } {
   const ts = new Date().toISOString();
   const receipts: SealedReceipt[] = [];
-  let { signer, prev } = head;
+  const texts: string[] = [];
+  const { signer } = head;
+  let { prev } = head;
   for (const pending of pendings) {
     try {
       const body = {
@@ -78,16 +122,27 @@ export function sealBatch(pendings: Pending[], head: ChainHead, issuerId: string
         issuer: { id: issuerId, key_id: signer.keyId },
         chain: { id: chainId, seq: head.size + receipts.length, prev: prev?.toString('hex') ?? null },
       } as ReceiptBody;
-      const p = prepareReceipt(body);
-      const receipt = { envelope: undefined as unknown as Envelope, body, leafHash: p.leafHash.toString('hex') };
-      receipts.push({ pending, signer, pae: p.pae, payload: p.payload, leaf: p.leafHash, receipt });
-      prev = p.leafHash;
-      if (pending.switchTo) signer = pending.switchTo;
+      const text = canonicalJson(body);
+      const leaf = leafHash(text);
+      texts.push(text);
+      receipts.push({ pending, leaf, receipt: new Appended(body, leaf.toString('hex'), text, signer.keyId) });
+      prev = leaf;
     } catch (err) {
       pending.reject(err);
     }
   }
-  return { batch: { receipts, lines: null, failure: null }, head: { size: head.size + receipts.length, prev, signer } };
+  const next = receipts.at(-1)?.pending.switchTo ?? signer;
+  const batch = { receipts, signer, payloads: pack(texts), signed: null, failure: null };
+  return { batch, head: { size: head.size + receipts.length, prev, signer: next } };
+}
+
+/** The payloads' UTF-8 bytes one after the other, in a buffer of their own (it is copied to the signer's thread whole). */
+function pack(texts: string[]): PayloadBatch {
+  const lengths = texts.map((t) => Buffer.byteLength(t, 'utf8'));
+  const bytes = Buffer.allocUnsafeSlow(lengths.reduce((a, b) => a + b, 0));
+  let offset = 0;
+  for (const [i, text] of texts.entries()) offset += bytes.write(text, offset, lengths[i], 'utf8');
+  return { bytes, lengths };
 }
 
 /**
@@ -96,32 +151,28 @@ export function sealBatch(pendings: Pending[], head: ChainHead, issuerId: string
  * queued; otherwise inline (returns undefined, the batch is ready), so both cores share the signing.
  */
 export function signBatch(batch: Batch, writerBusy: boolean, workerFull: boolean): Promise<void> | undefined {
-  const { receipts } = batch;
-  const signer = receipts[0]?.signer;
-  const signMany = signer?.signMany?.bind(signer);
-  const worthThread = writerBusy || receipts.length >= PARALLEL_SIGN_MIN;
-  if (signMany && worthThread && !workerFull && receipts.every((r) => r.signer === signer)) {
+  const { signer, payloads } = batch;
+  const offThread = signer.signBatch?.bind(signer);
+  if (offThread && (writerBusy || payloads.lengths.length >= PARALLEL_SIGN_MIN) && !workerFull) {
     // Through a promise, so that even a signer that throws at once refuses only this batch.
-    return Promise.resolve(receipts.map((r) => r.pae))
-      .then(signMany)
+    return Promise.resolve(payloads)
+      .then(offThread)
       .then(
-        (signatures) => finish(batch, signatures),
+        (signed) => finish(batch, signed),
         (err: unknown) => fail(batch, err),
       );
   }
   try {
-    finish(batch, receipts.map((r) => r.signer.sign(r.pae)));
+    finish(batch, signPayloads(payloads, signer.keyId, signer.sign));
   } catch (err) {
     fail(batch, err);
   }
   return undefined;
 }
 
-function finish(batch: Batch, signatures: Uint8Array[]): void {
-  batch.lines = batch.receipts.map((r, i) => {
-    r.receipt.envelope = envelopeOf(r.payload, r.signer.keyId, signatures[i]!);
-    return `${JSON.stringify(r.receipt.envelope)}\n`;
-  });
+function finish(batch: Batch, signed: SignedBatch): void {
+  for (const [i, r] of batch.receipts.entries()) r.receipt.signature = signed.signatures.slice(i * 64, i * 64 + 64);
+  batch.signed = signed;
 }
 
 function fail(batch: Batch, err: unknown): void {

@@ -17,7 +17,7 @@ import { SegmentWriter } from './segment-writer.js';
 import { acquireLock } from './lock.js';
 import type { Frontier } from './merkle.js';
 import { recoverChain } from './recover.js';
-import { assertAssignedFields, sealBatch, signBatch, type AppendedReceipt, type Batch, type ChainHead, type Pending } from './batch.js';
+import { assertAssignedFields, batchLength, sealBatch, signBatch, type AppendedReceipt, type Batch, type ChainHead, type Pending } from './batch.js';
 
 export type { AppendedReceipt } from './batch.js';
 
@@ -146,7 +146,7 @@ export class Ledger {
    * while the next is sealed.
    */
   private sealQueued(): void {
-    const pendings = this.queue.splice(0, MAX_BATCH);
+    const pendings = this.queue.splice(0, batchLength(this.queue, MAX_BATCH));
     const broken = this.segments.broken;
     if (broken) {
       for (const p of pendings) p.reject(new LedgerError('ledger_io', `the ledger stopped after a failed write (${broken.message}); restart to recover`));
@@ -181,7 +181,7 @@ export class Ledger {
       return;
     }
     let ready = 0;
-    while (this.inflight[ready]?.lines) ready++;
+    while (this.inflight[ready]?.signed) ready++;
     if (ready) void this.write(this.inflight.splice(0, ready));
     else if (!this.inflight.length && !this.queue.length && !this.scheduled && !this.signing) this.idleWaiters.splice(0).forEach((w) => w());
   }
@@ -190,8 +190,10 @@ export class Ledger {
   private async write(batches: Batch[]): Promise<void> {
     this.writing = true;
     const receipts = batches.flatMap((b) => b.receipts);
+    const signed = batches.map((b) => b.signed!);
+    const data = signed.length === 1 ? signed[0]!.lines : Buffer.concat(signed.map((s) => s.lines));
     const { written, failure } = await this.segments
-      .write(batches.flatMap((b) => b.lines!), this.size_)
+      .write(data, signed.flatMap((s) => s.lineLengths), this.size_)
       .catch((err: unknown) => ({ written: 0, failure: err as Error }));
     this.lastFailure = failure;
     for (const [i, r] of receipts.entries()) {

@@ -20,8 +20,9 @@ interface OpenSegment {
   bytes: number;
 }
 
-function writeAsync(fd: number, data: Buffer, offset: number): Promise<number> {
-  return new Promise((resolve, reject) => write(fd, data, offset, data.length - offset, null, (err, n) => (err ? reject(err) : resolve(n))));
+/** Write `data[offset, end)` at the file's end; how many bytes went. */
+function writeAsync(fd: number, data: Uint8Array, offset: number, end: number): Promise<number> {
+  return new Promise((resolve, reject) => write(fd, data, offset, end - offset, null, (err, n) => (err ? reject(err) : resolve(n))));
 }
 
 export class SegmentWriter {
@@ -44,29 +45,33 @@ export class SegmentWriter {
   }
 
   /**
-   * Write lines for receipts `firstSeq...`; how many became durable, and why not all. One call at a
-   * time: the caller awaits each before the next (the file offset and counts are this object's).
+   * Write envelope lines for receipts `firstSeq...` (`data`, the lines' byte lengths in order); how
+   * many became durable, and why not all. One call at a time: the caller awaits each before the next
+   * (the file offset and counts are this object's).
    */
-  async write(lines: string[], firstSeq: number): Promise<{ written: number; failure: Error | null }> {
+  async write(data: Uint8Array, lineLengths: number[], firstSeq: number): Promise<{ written: number; failure: Error | null }> {
     let done = 0;
-    while (done < lines.length) {
+    let start = 0;
+    while (done < lineLengths.length) {
       let segment = this.segment;
       try {
         if (!segment || segment.count >= this.segmentReceipts) segment = this.rollOver(firstSeq + done);
       } catch (err) {
         return { written: done, failure: err as Error };
       }
-      const take = Math.min(lines.length - done, this.segmentReceipts - segment.count);
-      const data = Buffer.from(lines.slice(done, done + take).join(''));
+      const take = Math.min(lineLengths.length - done, this.segmentReceipts - segment.count);
+      let end = start;
+      for (let i = done; i < done + take; i++) end += lineLengths[i]!;
       try {
-        for (let off = 0; off < data.length; ) off += await writeAsync(segment.fd, data, off);
+        for (let off = start; off < end; ) off += await writeAsync(segment.fd, data, off, end);
       } catch (err) {
         this.cutBack(segment);
         return { written: done, failure: new LedgerError('ledger_io', `cannot write ${segment.path}: ${(err as Error).message}`, { cause: err }) };
       }
       segment.count += take;
-      segment.bytes += data.length;
+      segment.bytes += end - start;
       done += take;
+      start = end;
     }
     return { written: done, failure: null };
   }

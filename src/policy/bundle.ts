@@ -3,8 +3,8 @@
 // each as "file:line: rule "id": what".
 import { createHash } from 'node:crypto';
 import { basename, isAbsolute } from 'node:path';
-import canonicalizeModule from 'canonicalize';
 import type { ApprovalSpec } from '../core/call.js';
+import { canonicalJson } from '../core/canonical-json.js';
 import { parseYamlSource, type YamlSource } from '../core/yaml-source.js';
 import { PathFunctions } from './cel.js';
 import { approvalSpec, compileRule, type CompiledRule } from './compile-rule.js';
@@ -39,9 +39,6 @@ export interface PolicyBundle {
   path: PathFunctions;
 }
 
-// The package is CommonJS typed as an ES module: at run time the default import is the function.
-const canonicalize = canonicalizeModule as unknown as (input: unknown) => string | undefined;
-
 export function bundleDocument(sources: readonly PolicySource[], pathRoot: string): BundleDocument {
   const files = sources
     .map((s) => ({ name: basename(s.file), content: s.text }))
@@ -51,7 +48,7 @@ export function bundleDocument(sources: readonly PolicySource[], pathRoot: strin
 
 /** sha256 hex of the RFC 8785 canonical JSON of a value. */
 export function canonicalSha256(value: unknown): string {
-  return createHash('sha256').update(canonicalize(value) ?? '', 'utf8').digest('hex');
+  return createHash('sha256').update(canonicalJson(value) ?? '', 'utf8').digest('hex');
 }
 
 export function documentSha256(doc: BundleDocument): string {

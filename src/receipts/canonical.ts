@@ -1,17 +1,14 @@
 // RFC 8785 (JCS) canonical JSON and the sha256 helpers built on it: the same JSON value always
 // yields the same bytes, so hashes of arguments, results and receipt bodies are reproducible.
 import { createHash } from 'node:crypto';
-import canonicalizeModule from 'canonicalize';
+import { canonicalJson as canonicalText } from '../core/index.js';
 import { ReceiptError } from './errors.js';
-
-// canonicalize is CommonJS whose typings declare a default export: under NodeNext the callable is the module itself.
-const canonicalize = canonicalizeModule as unknown as (value: unknown) => string | undefined;
 
 /** The RFC 8785 canonical JSON text of a JSON value (throws for undefined, NaN, BigInt and cycles). */
 export function canonicalJson(value: unknown): string {
   let text: string | undefined;
   try {
-    text = canonicalize(value);
+    text = canonicalText(value);
   } catch (err) {
     throw new ReceiptError('body_invalid', `value cannot be canonicalized: ${(err as Error).message}`, { cause: err });
   }
@@ -32,8 +29,8 @@ export function canonicalSha256(value: unknown): string {
   return sha256Hex(canonicalJson(value));
 }
 
-/** The RFC 6962 leaf hash of a receipt payload: sha256(0x00 || P). */
-export function leafHash(payload: Uint8Array): Buffer {
+/** The RFC 6962 leaf hash of a receipt payload: sha256(0x00 || P), P as bytes or as its text (UTF-8). */
+export function leafHash(payload: Uint8Array | string): Buffer {
   return createHash('sha256').update(LEAF_PREFIX).update(payload).digest();
 }
 

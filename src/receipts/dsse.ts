@@ -27,10 +27,60 @@ export function pae(payloadType: string, payload: Uint8Array): Buffer {
   return Buffer.concat([head, payload]);
 }
 
+/**
+ * Canonical receipt payloads, one after the other in `bytes`, to be signed together. `bytes` must be
+ * a buffer of its own (not a view into a shared one): a threaded signer transfers it to its worker.
+ */
+export interface PayloadBatch {
+  bytes: Uint8Array;
+  lengths: number[];
+}
+
+/** A signed batch: 64 bytes of signature per payload, and the envelope lines to append to a ledger. */
+export interface SignedBatch {
+  signatures: Uint8Array;
+  /** One `envelopeLine` per payload, in order, as bytes. */
+  lines: Uint8Array;
+  lineLengths: number[];
+}
+
+/** Sign each payload of a batch and build its envelope line: on the signer's worker or inline. */
+export function signPayloads(batch: PayloadBatch, keyId: string, sign: (message: Uint8Array) => Uint8Array): SignedBatch {
+  const signatures = new Uint8Array(64 * batch.lengths.length);
+  const lines: string[] = [];
+  let offset = 0;
+  for (const [i, length] of batch.lengths.entries()) {
+    const payload = batch.bytes.subarray(offset, offset + length);
+    const signature = sign(pae(RECEIPT_MEDIA_TYPE, payload));
+    signatures.set(signature, i * 64);
+    lines.push(envelopeLine(payload, keyId, signature));
+    offset += length;
+  }
+  // Lines are ASCII (base64 and a key id): one byte per character. A buffer of its own, so that it
+  // can be transferred between threads.
+  const text = lines.join('');
+  const bytes = Buffer.allocUnsafeSlow(text.length);
+  bytes.write(text, 'latin1');
+  return { signatures, lines: bytes, lineLengths: lines.map((l) => l.length) };
+}
+
+/**
+ * One ledger line: the envelope's JSON and a newline, exactly `JSON.stringify(envelopeOf(...))` (the
+ * key id matches KEY_ID_PATTERN and base64 needs no escaping), built without the object.
+ */
+export function envelopeLine(payload: Uint8Array, keyId: string, signature: Uint8Array): string {
+  return `{"payloadType":"${RECEIPT_MEDIA_TYPE}","payload":"${base64Of(payload)}","signatures":[{"keyid":"${keyId}","sig":"${base64Of(signature)}"}]}\n`;
+}
+
 export function envelopeOf(payload: Uint8Array, keyId: string, signature: Uint8Array): Envelope {
   return {
     payloadType: RECEIPT_MEDIA_TYPE,
-    payload: Buffer.from(payload).toString('base64'),
-    signatures: [{ keyid: keyId, sig: Buffer.from(signature).toString('base64') }],
+    payload: base64Of(payload),
+    signatures: [{ keyid: keyId, sig: base64Of(signature) }],
   };
+}
+
+/** Standard base64 of bytes, read in place (no copy). */
+function base64Of(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('base64');
 }

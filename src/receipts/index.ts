@@ -1,8 +1,8 @@
 // Receipts: RFC 8785 canonical JSON, DSSE envelopes, ed25519 signing and strict verification,
 // the receipt body schema, key ids, the keyring and key files. Knows nothing of the ledger.
 export { canonicalJson, canonicalSha256, sha256, sha256Hex, leafHash } from './canonical.js';
-export { RECEIPT_MEDIA_TYPE, EnvelopeSchema, pae, envelopeOf } from './dsse.js';
-export type { Envelope } from './dsse.js';
+export { RECEIPT_MEDIA_TYPE, EnvelopeSchema, pae, envelopeOf, envelopeLine, signPayloads } from './dsse.js';
+export type { Envelope, PayloadBatch, SignedBatch } from './dsse.js';
 export {
   CALL_EVENTS,
   Rfc3339UtcText,
@@ -18,8 +18,8 @@ export { keyIdOf, signerFromSeed, seedFromPem, pemFromSeed, assertStrictPublicKe
 export type { Signer, SignatureCheck } from './ed25519.js';
 export { Keyring, KeyringSchema, KEYRING_VERSION } from './keyring.js';
 export type { KeyringEntry, KeyringFile, TrustedKey } from './keyring.js';
-export { sealReceipt, prepareReceipt, verifyReceipt, assertReceiptEnvelope, parseEnvelopeJson, openPayload } from './receipt.js';
-export type { SealedReceipt, PreparedReceipt, VerifiedReceipt } from './receipt.js';
+export { sealReceipt, verifyReceipt, assertReceiptEnvelope, parseEnvelopeJson, openPayload } from './receipt.js';
+export type { SealedReceipt, VerifiedReceipt } from './receipt.js';
 export { threadedSigner } from './threaded-signer.js';
 export { newReceiptId, ulid } from './ids.js';
 export { generateKey, loadCurrentSigner, loadOrCreateSigner, rotateKey, keyringPath, keyFileName, KEYRING_FILE } from './keys.js';

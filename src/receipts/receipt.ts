@@ -17,14 +17,14 @@ export interface SealedReceipt {
 }
 
 /** A body made ready to sign: its canonical bytes P, the PAE to sign, and its leaf hash. */
-export interface PreparedReceipt {
+interface PreparedReceipt {
   body: ReceiptBody;
   payload: Buffer;
   pae: Buffer;
   leafHash: Buffer;
 }
 
-export function prepareReceipt(body: ReceiptBody): PreparedReceipt {
+function prepareReceipt(body: ReceiptBody): PreparedReceipt {
   const payload = Buffer.from(canonicalJson(body), 'utf8');
   return { body, payload, pae: pae(RECEIPT_MEDIA_TYPE, payload), leafHash: leafHash(payload) };
 }

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Ledger, verifyLedger, type AppendedReceipt } from '../../src/ledger/index.js';
-import type { Signer } from '../../src/receipts/index.js';
+import { signPayloads, type Signer } from '../../src/receipts/index.js';
 import { built, draft, fillDisk, keyringOf, silentLog, tempDir, testSigner, tryMountTmpfs } from './helpers.js';
 
 /** 40 concurrent appends: more than one batch, so later ones are sealed while the first is in flight. */
@@ -61,12 +61,12 @@ describe('the append pipeline', () => {
     // A signer whose worker fails its first batch after a while (as a crashed worker thread would).
     const flaky: Signer = {
       ...real,
-      async signMany(messages) {
+      async signBatch(batch) {
         if (calls++ === 0) {
           await new Promise((resolve) => setTimeout(resolve, 30));
           throw new Error('sign worker exited');
         }
-        return messages.map((m) => real.sign(m));
+        return signPayloads(batch, real.keyId, real.sign);
       },
     };
     const ledger = await Ledger.open({ dir, signer: flaky, issuerId: 'gate', log: silentLog });

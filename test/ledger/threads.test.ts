@@ -13,7 +13,7 @@ describe('threaded signing and verification', () => {
     const { Ledger, threadedSigner, verifyLedger } = await built();
     const dir = tempDir();
     const signer = threadedSigner(Buffer.alloc(32, 7));
-    expect(signer.signMany).toBeTypeOf('function');
+    expect(signer.signBatch).toBeTypeOf('function');
     const ledger = await Ledger.open({ dir, signer, issuerId: 'gate', log: silentLog });
     const results = await Promise.all(Array.from({ length: 300 }, (_, i) => ledger.append(draft(i))));
     expect(results.map((r) => r.body.chain.seq)).toEqual(results.map((_, i) => i));

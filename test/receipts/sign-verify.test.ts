@@ -1,16 +1,20 @@
-// Signatures cross-checked between node:crypto and noble, and each verification check refusing the
-// input it exists for: tampered payload, wrong key, key outside its window, non-canonical payload,
-// malleated signature, weak public keys.
+// Signatures cross-checked between libsodium (the signer), node:crypto and noble; ledger lines equal
+// to the envelope's JSON; and each verification check refusing the input it exists for: tampered
+// payload, wrong key, key outside its window, non-canonical payload, malleated signature, weak keys.
+import { createHash, createPrivateKey, sign as nodeSign } from 'node:crypto';
 import * as ed from '@noble/ed25519';
 import { describe, expect, it } from 'vitest';
 import {
   assertStrictPublicKey,
   canonicalJson,
+  envelopeLine,
   envelopeOf,
   fastVerify,
   pae,
+  pemFromSeed,
   RECEIPT_MEDIA_TYPE,
   sealReceipt,
+  signPayloads,
   strictVerify,
   verifyReceipt,
   type ReceiptBody,
@@ -30,14 +34,27 @@ const keyring = keyringOf({ signer });
 const L = 2n ** 252n + 27742317777372353535851937790883648493n;
 
 describe('signing and verifying receipts', () => {
-  it('node:crypto signatures verify with noble strict, and noble signatures verify with node:crypto', async () => {
+  it('libsodium, node:crypto and noble sign the same bytes, and each verifies the others', async () => {
     const message = pae(RECEIPT_MEDIA_TYPE, Buffer.from(canonicalJson(body)));
-    const nodeSig = signer.sign(message);
-    expect(ed.verify(nodeSig, message, signer.publicKey, { zip215: false })).toBe(true);
-    const seed = (await import('node:crypto')).createHash('sha256').update('sign-verify').digest();
+    const sodiumSig = signer.sign(message);
+    const seed = createHash('sha256').update('sign-verify').digest();
+    const nodeSig = nodeSign(null, message, createPrivateKey({ key: pemFromSeed(seed), format: 'pem' }));
     const nobleSig = ed.sign(message, seed);
-    expect(Buffer.from(nobleSig)).toEqual(Buffer.from(nodeSig));
+    expect(Buffer.from(sodiumSig)).toEqual(Buffer.from(nobleSig));
+    expect(Buffer.from(nodeSig)).toEqual(Buffer.from(nobleSig));
+    expect(ed.verify(sodiumSig, message, signer.publicKey, { zip215: false })).toBe(true);
     expect(fastVerify(nobleSig, message, signer.publicKey)).toBe(true);
+  });
+
+  it('writes ledger lines that are exactly the JSON of the envelope', () => {
+    const sealed = sealReceipt(body, signer);
+    const [signature] = sealed.envelope.signatures;
+    const line = envelopeLine(sealed.payload, signer.keyId, Buffer.from(signature!.sig, 'base64'));
+    expect(line).toBe(`${JSON.stringify(sealed.envelope)}\n`);
+    const batch = signPayloads({ bytes: Buffer.concat([sealed.payload, sealed.payload]), lengths: [sealed.payload.length, sealed.payload.length] }, signer.keyId, signer.sign);
+    expect(Buffer.from(batch.lines).toString()).toBe(line + line);
+    expect(batch.lineLengths).toEqual([line.length, line.length]);
+    expect(Buffer.from(batch.signatures.subarray(64))).toEqual(Buffer.from(signature!.sig, 'base64'));
   });
 
   it('accepts a sealed receipt and returns its body', () => {

@@ -1,0 +1,76 @@
+// toolgate's RFC 8785 canonical JSON against the `canonicalize` package (the reference it replaced on
+// the hot path): the same text for edge cases and for thousands of random JSON values, and the same
+// refusals for values that are not JSON.
+import canonicalizeModule from 'canonicalize';
+import { describe, expect, it } from 'vitest';
+import { canonicalJson } from '../../src/core/index.js';
+
+const reference = canonicalizeModule as unknown as (value: unknown) => string | undefined;
+
+/** A small deterministic PRNG, so that a failure names a seed that reproduces it. */
+function random(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+// Characters that exercise escaping and key order: quotes, backslash, controls, DEL, non-BMP
+// (surrogate pairs sort by code unit, not code point), lone surrogates, U+2028, accents.
+const ALPHABET = ['a', 'b', 'Z', '0', ' ', '"', '\\', '\n', '\u0000', '\u001f', '\u007f', 'é', '€', '\u2028', '😀', '\ud800', '\udfff', '\ufb33'];
+const NUMBERS = [0, -0, 1, -1, 0.1, 1e21, 1e-7, 123456789012345680000, 5e-324, Number.MAX_SAFE_INTEGER, -1.5e300, 333333333.3333333];
+
+function randomValue(next: () => number, depth: number): unknown {
+  const pick = <T,>(items: readonly T[]) => items[Math.floor(next() * items.length)]!;
+  const text = () => Array.from({ length: Math.floor(next() * 6) }, () => pick(ALPHABET)).join('');
+  const kind = Math.floor(next() * (depth > 3 ? 4 : 6));
+  switch (kind) {
+    case 0:
+      return text();
+    case 1:
+      return next() < 0.5 ? pick(NUMBERS) : (next() - 0.5) * 10 ** Math.floor(next() * 40 - 20);
+    case 2:
+      return pick([true, false, null]);
+    case 3:
+      return Math.floor(next() * 1e6);
+    case 4:
+      return Array.from({ length: Math.floor(next() * 4) }, () => randomValue(next, depth + 1));
+    default:
+      return Object.fromEntries(Array.from({ length: Math.floor(next() * 5) }, () => [text(), randomValue(next, depth + 1)]));
+  }
+}
+
+describe('canonical JSON (RFC 8785)', () => {
+  it('sorts keys by UTF-16 code units and serializes numbers as ECMAScript does', () => {
+    expect(canonicalJson({ b: 1, a: [1e21, -0, 0.1, 'x'], '😀': true, '\ufb33': null, é: { z: '"\n', y: 1e-7 } })).toBe(
+      '{"a":[1e+21,0,0.1,"x"],"b":1,"é":{"y":1e-7,"z":"\\"\\n"},"😀":true,"דּ":null}',
+    );
+  });
+
+  it('writes the same text as the canonicalize package for 5,000 random JSON values', () => {
+    for (let seed = 1; seed <= 5000; seed++) {
+      const value = randomValue(random(seed), 0);
+      expect(canonicalJson(value), `seed ${seed}`).toBe(reference(value));
+    }
+  });
+
+  it('leaves out object members without a JSON text and writes null for such array elements', () => {
+    expect(canonicalJson({ a: undefined, b: () => 1, c: 2 })).toBe('{"c":2}');
+    expect(canonicalJson([undefined, 1])).toBe('[null,1]');
+    expect(canonicalJson(undefined)).toBeUndefined();
+    expect(canonicalJson({ toJSON: () => ({ b: 1, a: 2 }) })).toBe('{"a":2,"b":1}');
+  });
+
+  it('refuses what is not JSON', () => {
+    expect(() => canonicalJson(Number.NaN)).toThrow(/not a JSON number/);
+    expect(() => canonicalJson({ a: Infinity })).toThrow(/not a JSON number/);
+    expect(() => canonicalJson(10n)).toThrow(/BigInt/);
+    const cycle: Record<string, unknown> = {};
+    cycle.self = cycle;
+    expect(() => canonicalJson(cycle)).toThrow(RangeError);
+  });
+});
