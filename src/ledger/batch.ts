@@ -114,14 +114,14 @@ export function sealBatch(pendings: Pending[], head: ChainHead, issuerId: string
   let { prev } = head;
   for (const pending of pendings) {
     try {
-      const body = {
-        ...assertReceiptDraft(pending.draft),
+      // The draft as parsed is a fresh object: completed in place rather than copied.
+      const body = Object.assign(assertReceiptDraft(pending.draft), {
         v: 1,
         id: newReceiptId(),
         ts,
         issuer: { id: issuerId, key_id: signer.keyId },
         chain: { id: chainId, seq: head.size + receipts.length, prev: prev?.toString('hex') ?? null },
-      } as ReceiptBody;
+      }) as ReceiptBody;
       const text = canonicalJson(body);
       const leaf = leafHash(text);
       texts.push(text);
