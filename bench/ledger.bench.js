@@ -1,8 +1,8 @@
 // Ledger benchmarks: durable appends per second with concurrent callers (signing on the worker
-// thread and, for comparison, inline only), gateway-like calls (`permit` then `complete`, each
-// awaited) per second, the added latency of one sequential append (incl. the data sync) against a
-// bare write+fdatasync of the same bytes, per-append cost on a small vs a large ledger, and
-// `verifyLedger` speed and peak memory (in a fresh process).
+// thread and, for comparison, inline only) and the process CPU each costs, gateway-like calls
+// (`permit` then `complete`, each awaited) per second, the added latency of one sequential append
+// (incl. the data sync) against a bare write+fdatasync of the same bytes, per-append cost on a small
+// vs a large ledger, and `verifyLedger` speed and peak memory (in a fresh process).
 // TOOLGATE_BENCH_LARGE sets the large ledger's size (default 100000; 1000000 takes several minutes),
 // TOOLGATE_BENCH_VERIFY_RUNS the number of verification runs over it (default 3).
 import { spawnSync } from 'node:child_process';
@@ -45,10 +45,19 @@ async function fill(ledger, count, callers = 64) {
   }));
 }
 
+/** Process CPU time (both threads, user + system) per append, µs: steadier than rates on a shared machine. */
+const cpuPerAppend = [];
+
 async function concurrentRate(ledger, count, callers) {
+  const cpu = process.cpuUsage();
   const t = now();
   await fill(ledger, count, callers);
-  return count / ((now() - t) / 1000);
+  const rate = count / ((now() - t) / 1000);
+  if (callers === 64 && ledger === main) {
+    const used = process.cpuUsage(cpu);
+    cpuPerAppend.push((used.user + used.system) / count);
+  }
+  return rate;
 }
 
 /** What the gateway does per permitted call: a durable `permit` before dispatch, a durable `complete` after. */
@@ -116,6 +125,7 @@ sections.push(table(['scenario', 'median', 'target'], [
   ['durable appends/s, 8 concurrent callers, signing inline only', fmt(median(r1.c8inline)), ''],
   ['durable appends/s, 64 concurrent callers', fmt(median(r1.c64)), '>= 20,000/s'],
   ['durable appends/s, 64 concurrent callers, signing inline only', fmt(median(r1.c64inline)), ''],
+  ['process CPU per append, 64 concurrent callers (µs, both threads)', fmt(median(cpuPerAppend)), ''],
   ['durable appends/s, 256 concurrent callers', fmt(median(r1.c256)), '>= 20,000/s'],
   ['gateway-like calls/s (permit + complete, each awaited), 16 concurrent', fmt(median(r1.calls16)), ''],
   ['gateway-like calls/s (permit + complete, each awaited), 64 concurrent', fmt(median(r1.calls64)), ''],
