@@ -89,7 +89,7 @@ describe('signing and verifying receipts', () => {
     for (let i = 0; i < 32; i++, s >>= 8n) sig[32 + i] = Number(s & 0xffn);
     const message = pae(RECEIPT_MEDIA_TYPE, Buffer.from(envelope.payload, 'base64'));
     expect(strictVerify(sig, message, signer.publicKey)).toBe(false);
-    expect(fastVerify(sig, message, signer.publicKey)).toBe(false); // OpenSSL checks S < L too: the bulk path is as strict here
+    expect(fastVerify(sig, message, signer.publicKey)).toBe(false); // libsodium checks S < L too: the bulk path is as strict here
     expect(() => verifyReceipt({ ...envelope, signatures: [{ keyid: signer.keyId, sig: sig.toString('base64') }] }, keyring)).toThrow(/does not verify/);
   });
 
