@@ -1,8 +1,7 @@
 // ed25519 for receipts: key ids, signing with libsodium (ed25519 signatures are deterministic, so the
-// bytes equal node:crypto's and noble's; libsodium signs in about half of OpenSSL's time, and keeps
-// the secret key in guarded memory outside the JS heap), strict RFC 8032 verification with
-// @noble/ed25519, and the strict public-key check that must pass before the libsodium bulk
-// verification path may be used for a key.
+// bytes equal node:crypto's and noble's; libsodium signs in about half of OpenSSL's time), strict
+// RFC 8032 verification with @noble/ed25519, and the strict public-key check that must pass before
+// the libsodium bulk verification path may be used for a key.
 import { createHash, createPrivateKey, type KeyObject } from 'node:crypto';
 import * as ed from '@noble/ed25519';
 import sodium from 'sodium-native';
@@ -45,10 +44,10 @@ function privateKeyObject(seed: Uint8Array): KeyObject {
 export function signerFromSeed(seed: Uint8Array): Signer {
   assertSeed(seed);
   const publicKey = Buffer.alloc(sodium.crypto_sign_PUBLICKEYBYTES);
-  // libsodium's secret key (seed || public key) in guarded memory, read-only once made.
-  const secretKey = sodium.sodium_malloc(sodium.crypto_sign_SECRETKEYBYTES);
+  // libsodium's secret key is seed || public key. An ordinary buffer: the seed was read from the key
+  // file into the heap anyway, and guarded allocations run out of memory mappings after some 16,000 keys.
+  const secretKey = Buffer.alloc(sodium.crypto_sign_SECRETKEYBYTES);
   sodium.crypto_sign_seed_keypair(publicKey, secretKey, view(seed));
-  sodium.sodium_mprotect_readonly(secretKey);
   return {
     keyId: keyIdOf(publicKey),
     publicKey: new Uint8Array(publicKey),
