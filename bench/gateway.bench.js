@@ -10,6 +10,8 @@
 // (b-tmpfs), (c-tmpfs): the same with the ledger on tmpfs (/dev/shm), so fdatasync costs almost
 // nothing: the difference to (b), (c) is the disk's sync latency, the rest is the gateway's own.
 // (c-discard): breakdown only, receipts dropped unsigned: the proxy's own cost without the receipt path.
+// (c-canned): breakdown only, every append answered with one receipt signed at startup: the gate's
+// receipt work (drafts, hashes, the envelope in the answer) without the ledger's (sealing, signing, writing).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -75,11 +77,12 @@ const stdio = (args) => new StdioClientTransport({ command: node, args, stderr: 
 const http = (url) => new StreamableHTTPClientTransport(new URL(url));
 
 async function main() {
-  const [portC, portCT, portCX, portD, portE1, portE2] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort(), freePort()]);
+  const [portC, portCT, portCX, portCC, portD, portE1, portE2] = await Promise.all(Array.from({ length: 7 }, freePort));
   await Promise.all([
     start([gatewayEntry, gatewayConfig(`{ http: { port: ${portC} } }`)], /listening/),
     start([gatewayEntry, gatewayConfig(`{ http: { port: ${portCT} } }`), TMPFS], /listening/),
     start([gatewayEntry, gatewayConfig(`{ http: { port: ${portCX} } }`), 'discard'], /listening/),
+    start([gatewayEntry, gatewayConfig(`{ http: { port: ${portCC} } }`), 'canned'], /listening/),
     start([join(root, 'node_modules/mcp-proxy/dist/bin/mcp-proxy.mjs'), '--host', '127.0.0.1', '--port', String(portD), '--server', 'stream', '--', node, echo], /listening|started|Starting/i),
     start([join(root, 'bench/gateway-echo-http.js'), String(portE1), 'json'], /ready/),
     start([join(root, 'bench/gateway-echo-http.js'), String(portE2), 'sse'], /ready/),
@@ -88,6 +91,7 @@ async function main() {
     c: `http://127.0.0.1:${portC}/mcp`,
     'c-tmpfs': `http://127.0.0.1:${portCT}/mcp`,
     'c-discard': `http://127.0.0.1:${portCX}/mcp`,
+    'c-canned': `http://127.0.0.1:${portCC}/mcp`,
     d: `http://127.0.0.1:${portD}/mcp`,
     'e-json': `http://127.0.0.1:${portE1}/mcp`,
     'e-sse': `http://127.0.0.1:${portE2}/mcp`,
@@ -99,6 +103,7 @@ async function main() {
     c: await connect(http(urls.c)),
     'c-tmpfs': await connect(http(urls['c-tmpfs'])),
     'c-discard': await connect(http(urls['c-discard'])),
+    'c-canned': await connect(http(urls['c-canned'])),
     d: await connect(http(urls.d)),
     'e-json': await connect(http(urls['e-json'])),
     'e-sse': await connect(http(urls['e-sse'])),
@@ -145,6 +150,7 @@ async function main() {
       c: () => load(urls.c),
       'c-tmpfs': () => load(urls['c-tmpfs']),
       'c-discard': () => load(urls['c-discard']),
+      'c-canned': () => load(urls['c-canned']),
       d: () => load(urls.d),
       'e-json': () => load(urls['e-json']),
       'e-sse': () => load(urls['e-sse']),
@@ -182,6 +188,7 @@ function report(p50, p90, rps) {
     c: '(c) toolgate HTTP -> stdio',
     'c-tmpfs': '(c) same, ledger on tmpfs',
     'c-discard': '(c) same, receipts discarded (breakdown only)',
+    'c-canned': '(c) same, one pre-signed receipt for every append (breakdown only)',
     d: '(d) mcp-proxy HTTP -> stdio',
     'e-json': '(e) bare SDK HTTP server, JSON responses',
     'e-sse': '(e) bare SDK HTTP server, SSE responses (SDK default)',
@@ -201,7 +208,8 @@ function report(p50, p90, rps) {
     `(c) throughput is ${fmt(rps('c') / rps('d'))}x mcp-proxy's (target >= 1.2) and ${fmt(rps('c') / rps('e-json'))}x / ${fmt(rps('c') / rps('e-sse'))}x the bare SDK server's with JSON / SSE responses (target >= 0.9).`,
     `With the ledger on tmpfs: (b) adds ${fmt(p50('b-tmpfs') - p50('a'))} ms to the direct p50; (c) p50 is ${fmt(p50('c-tmpfs') / p50('d'))}x mcp-proxy's, throughput ${fmt(rps('c-tmpfs') / rps('d'))}x mcp-proxy's and ${fmt(rps('c-tmpfs') / rps('e-json'))}x the bare SDK server's.`,
     `Receipts discarded (the proxy alone): (c) p50 is ${fmt(p50('c-discard') / p50('d'))}x mcp-proxy's, throughput ${fmt(rps('c-discard') / rps('d'))}x mcp-proxy's and ${fmt(rps('c-discard') / rps('e-json'))}x the bare SDK server's.`,
-    'Every toolgate call above, except the breakdown row, writes two signed receipts and waits for each to be durable (permit before dispatch, complete before answering); mcp-proxy and the bare server write nothing.',
+    `One pre-signed receipt for every append (the gate's receipt work without the ledger's): (c) throughput ${fmt(rps('c-canned') / rps('d'))}x mcp-proxy's, ${fmt(rps('c-canned') / rps('c-discard'))}x the discarded row's.`,
+    'Every toolgate call above, except the breakdown rows, writes two signed receipts and waits for each to be durable (permit before dispatch, complete before answering); mcp-proxy and the bare server write nothing.',
     '',
     machine(),
   ];

@@ -3,15 +3,11 @@
 // unavailable upstreams, oversized arguments and drifted tools all reach the gate, so every
 // refusal is recorded with a receipt the client gets back.
 import { createHash, randomUUID } from 'node:crypto';
-import canonicalizeModule from 'canonicalize';
 import { ErrorCode, McpError, type RequestId } from '@modelcontextprotocol/sdk/types.js';
-import type { CallRequest } from '../core/index.js';
+import { canonicalJson, type CallRequest } from '../core/index.js';
 import type { CatalogEntry } from '../upstream/index.js';
 import type { GatewayContext, Quarantine } from './context.js';
 import type { ClientSession } from './session.js';
-
-// The package is CommonJS with an ESM-style .d.ts: at runtime the default import is the function.
-const canonicalize = canonicalizeModule as unknown as (input: unknown) => string | undefined;
 
 /** Receipts hold names of at most this many characters. */
 const MAX_NAME = 256;
@@ -29,43 +25,35 @@ export function describeCall(ctx: GatewayContext, session: ClientSession, rpcId:
   const limit = ctx.config.max_argument_bytes;
   // A UTF-16 unit is at most 3 UTF-8 bytes: only long strings need their bytes counted.
   const oversized = canonical.length * 3 > limit && Buffer.byteLength(canonical) > limit;
-  const base = {
+  const surfaced = entry && ctx.surface.of(entry.upstream, entry.tool.name);
+  const owner = entry ? undefined : ctx.catalog.ownerByPrefix(name);
+  const request: CallRequest = {
     callId: randomUUID(),
     session: session.id,
     rpcId,
     principal: session.principal,
+    server: entry ? entry.upstream.name : (owner?.name ?? 'unknown'),
+    tool: entry ? entry.tool.name : name.slice(0, MAX_NAME) || '(empty name)',
+    toolSha256: surfaced?.pin ?? null,
+    annotations: (entry?.tool.annotations as Record<string, unknown> | undefined) ?? {},
     // Oversized arguments are neither kept nor hashed whole: args_sha256 is then a placeholder, the
     // sha256 of the first max_argument_bytes bytes of their canonical JSON, and args are empty.
     args: oversized ? {} : args,
-    argsSha256: sha256(oversized ? Buffer.from(canonical.slice(0, limit)).subarray(0, limit) : canonical),
+    argsSha256: createHash('sha256').update(oversized ? Buffer.from(canonical.slice(0, limit)).subarray(0, limit) : canonical).digest('hex'),
     now: new Date(),
   };
-  const tooLarge: Quarantine = { action: 'deny', reason: `the arguments exceed the limit of ${limit} bytes (max_argument_bytes)` };
   if (!entry) {
-    const owner = ctx.catalog.ownerByPrefix(name);
     const reason = owner && owner.state !== 'ready' ? `upstream ${owner.name} is unavailable (${owner.lastError}); toolgate is retrying it` : `unknown tool "${name.slice(0, MAX_NAME)}"`;
-    const request = { ...base, server: owner?.name ?? 'unknown', tool: name.slice(0, MAX_NAME) || '(empty name)', toolSha256: null, annotations: {} };
     return { request, quarantine: { action: 'silence', reason }, forwardable: false };
   }
-  const surfaced = ctx.surface.of(entry.upstream, entry.tool.name);
-  const request: CallRequest = {
-    ...base,
-    server: entry.upstream.name,
-    tool: entry.tool.name,
-    toolSha256: surfaced?.pin ?? null,
-    annotations: (entry.tool.annotations as Record<string, unknown> | undefined) ?? {},
-  };
-  return { request, quarantine: oversized ? tooLarge : surfaced?.quarantine, forwardable: !oversized };
+  if (oversized) return { request, quarantine: { action: 'deny', reason: `the arguments exceed the limit of ${limit} bytes (max_argument_bytes)` }, forwardable: false };
+  return { request, quarantine: surfaced?.quarantine, forwardable: true };
 }
 
 function canonicalArgs(args: Record<string, unknown>): string {
   try {
-    return canonicalize(args) ?? '{}';
+    return canonicalJson(args) ?? '{}';
   } catch (err) {
     throw new McpError(ErrorCode.InvalidParams, `tools/call arguments cannot be put in canonical JSON: ${(err as Error).message}`);
   }
-}
-
-function sha256(data: string | Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
 }

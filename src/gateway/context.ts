@@ -13,7 +13,8 @@ import type { Routes } from './routes.js';
 import type { ClientSession } from './session.js';
 import type { ToolSurface } from './tool-surface.js';
 
-export type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+/** What a method handler may use of its request: the SDK's extra, or the session's own on the tools/call fast path. */
+export type Extra = Pick<RequestHandlerExtra<ServerRequest, ServerNotification>, 'signal' | 'sendNotification'>;
 export type Result = Record<string, unknown>;
 /** Why a listed tool cannot be called as listed (the gate decides such a call without policy). */
 export type Quarantine = NonNullable<ToolCall['quarantine']>;

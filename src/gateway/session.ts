@@ -1,10 +1,13 @@
 // One client session: an SDK Server whose every request is forwarded through the gateway's method
 // table. Requests the table does not know get "method not found"; the session keeps working.
+// tools/call, the hot path, skips the SDK's request machinery (three zod parses of every message,
+// an abort controller map, four promise hops): the session answers it itself with the same reply,
+// error, progress and cancellation behaviour.
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { ErrorCode, McpError, SetLevelRequestSchema, type JSONRPCNotification, type RequestId, type ServerCapabilities } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, McpError, SetLevelRequestSchema, type JSONRPCMessage, type JSONRPCNotification, type JSONRPCRequest, type RequestId, type ServerCapabilities } from '@modelcontextprotocol/sdk/types.js';
 import type { Principal } from '../core/index.js';
-import type { GatewayContext, MethodHandler } from './context.js';
+import type { Extra, GatewayContext, MethodHandler } from './context.js';
 
 export const LOG_LEVELS = ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'] as const;
 
@@ -18,13 +21,15 @@ export class ClientSession {
   /** Index into LOG_LEVELS of the least severe level this client wants (0 until it sets one). */
   logLevel = 0;
   private closed = false;
+  /** tools/call requests answered on the fast path, until answered or cancelled. */
+  private readonly calls = new Map<RequestId, AbortController>();
 
   constructor(
     readonly id: string,
     readonly principal: Principal,
     private readonly ctx: GatewayContext,
     capabilities: ServerCapabilities,
-    methods: ReadonlyMap<string, MethodHandler>,
+    private readonly methods: ReadonlyMap<string, MethodHandler>,
   ) {
     this.server = new Server({ name: ctx.config.name, version: '0.1.0' }, { capabilities });
     this.server.fallbackRequestHandler = (request, extra) => {
@@ -40,9 +45,18 @@ export class ClientSession {
     this.server.onerror = (err) => ctx.log.debug({ session: id, err: err.message }, 'client session error');
   }
 
-  connect(transport: Transport): Promise<void> {
+  async connect(transport: Transport): Promise<void> {
     this.ctx.sessions.add(this);
-    return this.server.connect(transport);
+    await this.server.connect(transport);
+    const toServer = transport.onmessage!;
+    const callTool = this.methods.get('tools/call');
+    transport.onmessage = (message, extra) => {
+      if (callTool && isPlainToolCall(message)) return this.answer(transport, message, callTool);
+      if ((message as JSONRPCNotification).method === 'notifications/cancelled') {
+        this.calls.get((message as JSONRPCNotification).params?.requestId as RequestId)?.abort((message as JSONRPCNotification).params?.reason);
+      }
+      toServer(message, extra);
+    };
   }
 
   /** Send a notification; a session that went away meanwhile is not an error. */
@@ -55,13 +69,66 @@ export class ClientSession {
     return this.server.close();
   }
 
+  /** As the SDK answers a request: the result, or the error's code and message; nothing once cancelled. */
+  private answer(transport: Transport, request: JSONRPCRequest, handler: MethodHandler): void {
+    const { id } = request;
+    const controller = new AbortController();
+    this.calls.set(id, controller);
+    const extra: Extra = {
+      signal: controller.signal,
+      sendNotification: async (notification) => {
+        if (!controller.signal.aborted) await this.server.notification(notification, { relatedRequestId: id });
+      },
+    };
+    let pending: Promise<Record<string, unknown>>;
+    try {
+      pending = handler(this, request, extra);
+    } catch (err) {
+      pending = Promise.reject(err);
+    }
+    pending
+      .then(
+        (result) => (controller.signal.aborted ? undefined : transport.send({ jsonrpc: '2.0', id, result })),
+        (err: { code?: unknown; message?: string; data?: unknown }) => {
+          if (controller.signal.aborted) return undefined;
+          const code = Number.isSafeInteger(err.code) ? (err.code as number) : ErrorCode.InternalError;
+          return transport.send({ jsonrpc: '2.0', id, error: { code, message: err.message ?? 'Internal error', ...(err.data !== undefined ? { data: err.data } : {}) } });
+        },
+      )
+      .catch((err: Error) => this.server.onerror?.(new Error(`Failed to send response: ${err.message}`)))
+      .finally(() => {
+        if (this.calls.get(id) === controller) this.calls.delete(id);
+      });
+  }
+
   private onClosed(): void {
     if (this.closed) return;
     this.closed = true;
+    for (const controller of this.calls.values()) controller.abort();
+    this.calls.clear();
     this.ctx.sessions.delete(this);
     for (const key of this.ctx.routes.dropSession(this)) {
       const [name, uri] = key.split('\u0000') as [string, string];
       this.ctx.upstreams.find((u) => u.name === name)?.request('resources/unsubscribe', { uri }).catch(() => undefined);
     }
   }
+}
+
+/**
+ * A tools/call the SDK would take as a plain request (the transports checked the JSON-RPC envelope):
+ * an integer or string id, params an object, `_meta` without a task. Anything else goes the SDK's
+ * way, which answers or reports it as before.
+ */
+function isPlainToolCall(message: JSONRPCMessage): message is JSONRPCRequest {
+  const m = message as Partial<JSONRPCRequest>;
+  if (m.method !== 'tools/call' || (typeof m.id !== 'string' && !Number.isInteger(m.id))) return false;
+  for (const key in m) if (key !== 'jsonrpc' && key !== 'id' && key !== 'method' && key !== 'params') return false;
+  const params = m.params as Record<string, unknown> | undefined;
+  if (params === undefined) return true;
+  if (params === null || typeof params !== 'object' || Array.isArray(params) || 'task' in params) return false;
+  const meta = params._meta as Record<string, unknown> | undefined;
+  if (meta === undefined) return true;
+  if (meta === null || typeof meta !== 'object' || Array.isArray(meta) || 'io.modelcontextprotocol/related-task' in meta) return false;
+  const token = meta.progressToken;
+  return token === undefined || typeof token === 'string' || Number.isInteger(token);
 }

@@ -14,6 +14,8 @@ export class JsonLinesTransport implements Transport {
 
   private pending: Buffer[] = [];
   private pendingBytes = 0;
+  /** Whether the output is corked until the end of this turn of the event loop. */
+  private corked = false;
   private closed = false;
 
   constructor(
@@ -31,10 +33,22 @@ export class JsonLinesTransport implements Transport {
 
   send(message: JSONRPCMessage): Promise<void> {
     if (this.closed || this.output.destroyed) return Promise.reject(new Error('the stream is closed'));
+    // Messages sent in one turn of the event loop leave in one write (corked until the turn ends):
+    // calls released together by a group commit of their receipts cost one system call, not one each.
     // Backpressure is left to the pipe: waiting for 'drain' per message costs more than it saves.
+    if (!this.corked) {
+      this.corked = true;
+      this.output.cork();
+      process.nextTick(this.uncork);
+    }
     this.output.write(`${JSON.stringify(message)}\n`);
     return Promise.resolve();
   }
+
+  private readonly uncork = (): void => {
+    this.corked = false;
+    this.output.uncork();
+  };
 
   close(): Promise<void> {
     if (this.closed) return Promise.resolve();
