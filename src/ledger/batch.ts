@@ -136,7 +136,7 @@ export function sealBatch(pendings: Pending[], head: ChainHead, issuerId: string
   return { batch, head: { size: head.size + receipts.length, prev, signer: next } };
 }
 
-/** The payloads' UTF-8 bytes one after the other, in a buffer of their own (it is copied to the signer's thread whole). */
+/** The payloads' UTF-8 bytes one after the other, in a buffer of their own (a threaded signer transfers it to its worker). */
 function pack(texts: string[]): PayloadBatch {
   const lengths = texts.map((t) => Buffer.byteLength(t, 'utf8'));
   const bytes = Buffer.allocUnsafeSlow(lengths.reduce((a, b) => a + b, 0));

@@ -65,6 +65,18 @@ describe('appending receipts', () => {
     await expect(ledger.append(draft(4))).rejects.toThrow(/closed/);
   });
 
+
+  it("leaves the caller's draft as given, so the same draft can be appended again", async () => {
+    const ledger = await Ledger.open({ dir: tempDir(), signer, issuerId: 'gate', log: silentLog });
+    const given = draft(5);
+    const before = JSON.stringify(given);
+    const first = await ledger.append(given);
+    const second = await ledger.append(given);
+    expect(JSON.stringify(given)).toBe(before);
+    expect([first.body.chain.seq, second.body.chain.seq]).toEqual([0, 1]);
+    expect(second.envelope.payload).not.toBe(first.envelope.payload);
+    await ledger.close();
+  });
   it('signs a checkpoint after the interval when receipts arrived since the last one', async () => {
     const dir = tempDir();
     const ledger = await Ledger.open({ dir, signer, issuerId: 'gate', log: silentLog, checkpointIntervalMs: 50 });
