@@ -1,8 +1,8 @@
 // One group commit on its way to disk: drafts sealed in call order against the chain head (id, ts,
 // seq, prev and leaf hash depend only on the bodies, not on signatures, so the next batch can be
 // sealed before this one is signed or durable), their canonical payloads packed into one buffer, then
-// signed into the envelope lines to write. A small batch is signed inline when the writer is idle (a
-// thread round trip would only add latency); otherwise the signer's worker thread signs it and builds
+// signed into the envelope lines to write. A small batch is signed inline (a thread round trip would
+// cost more than it saves); a large one goes to the signer's worker thread, which signs it and builds
 // its lines while the event loop goes on, and the event loop signs inline what comes while the worker
 // is backed up.
 import {
@@ -22,7 +22,7 @@ import {
 } from '../receipts/index.js';
 import { LedgerError } from './errors.js';
 
-/** Below this many receipts an idle writer signs inline: measured in bench/ledger.bench.js. */
+/** Below this many receipts a batch is signed inline: measured in bench/ledger.bench.js and under gateway load. */
 const PARALLEL_SIGN_MIN = 16;
 
 export interface AppendedReceipt {
@@ -146,14 +146,16 @@ function pack(texts: string[]): PayloadBatch {
 }
 
 /**
- * Sign a sealed batch: on the signer's worker when the batch is large or the writer is busy anyway
- * (the promise settles once the batch is ready or failed), unless the worker already has enough
- * queued; otherwise inline (returns undefined, the batch is ready), so both cores share the signing.
+ * Sign a sealed batch: on the signer's worker when the batch is large (the promise settles once the
+ * batch is ready or failed), unless the worker already has enough queued; otherwise inline (returns
+ * undefined, the batch is ready), so both cores share the signing. Small batches are signed inline
+ * even while the writer is busy: the thread round trip costs more CPU than it moves, and under load
+ * (a gateway's batches hold about 8 receipts) the CPU is what runs out.
  */
-export function signBatch(batch: Batch, writerBusy: boolean, workerFull: boolean): Promise<void> | undefined {
+export function signBatch(batch: Batch, workerFull: boolean): Promise<void> | undefined {
   const { signer, payloads } = batch;
   const offThread = signer.signBatch?.bind(signer);
-  if (offThread && (writerBusy || payloads.lengths.length >= PARALLEL_SIGN_MIN) && !workerFull) {
+  if (offThread && payloads.lengths.length >= PARALLEL_SIGN_MIN && !workerFull) {
     // Through a promise, so that even a signer that throws at once refuses only this batch.
     return Promise.resolve(payloads)
       .then(offThread)

@@ -1,8 +1,8 @@
 // The ledger writer: appends receipts to segment files with group commit, keeps the hash chain and
 // the Merkle frontier, and signs checkpoints every N receipts, every T and at close. Appends go
 // through a pipeline: queued appends are sealed (seq, prev, leaf hash) at the next turn of the event
-// loop in batches of at most MAX_BATCH, signed (batch.ts: on the signer's worker thread while the
-// writer is busy), and written in order, all ready batches in one write, off the event loop
+// loop in batches of at most MAX_BATCH, signed (batch.ts: large batches on the signer's worker
+// thread), and written in order, all ready batches in one write, off the event loop
 // (segment-writer.ts). So batch k+1 is sealed and signed while batch k is being made durable.
 // An append resolves only once the synchronized write carrying its receipt returned: no durable
 // receipt, no execution. A failed write refuses exactly the receipts it carried; batches sealed
@@ -155,7 +155,7 @@ export class Ledger {
       this.head = head;
       if (batch.receipts.length) {
         this.inflight.push(batch);
-        const offThread = signBatch(batch, this.writing || this.inflight.length > 1, this.signing >= SIGNING_DEPTH);
+        const offThread = signBatch(batch, this.signing >= SIGNING_DEPTH);
         if (offThread) {
           this.signing++;
           void offThread.then(() => {

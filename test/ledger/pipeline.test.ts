@@ -10,10 +10,10 @@ import { Ledger, verifyLedger, type AppendedReceipt } from '../../src/ledger/ind
 import { signPayloads, type Signer } from '../../src/receipts/index.js';
 import { built, draft, fillDisk, keyringOf, silentLog, tempDir, testSigner, tryMountTmpfs } from './helpers.js';
 
-/** 40 concurrent appends: more than one batch, so later ones are sealed while the first is in flight. */
+/** 80 concurrent appends: several batches large enough for the worker thread, so later ones are sealed while the first is in flight. */
 function appendMany(ledger: Pick<Ledger, 'append'>, first: number, onFirstRefused: () => void) {
   return Promise.allSettled(
-    Array.from({ length: 40 }, (_, i) => {
+    Array.from({ length: 80 }, (_, i) => {
       const p = ledger.append(draft(first + i));
       return i === 0 ? p.catch((err: unknown) => (onFirstRefused(), Promise.reject(err))) : p;
     }),
