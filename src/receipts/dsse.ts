@@ -1,6 +1,7 @@
 // DSSE envelopes: the media type, the pre-authentication encoding (PAE) that is actually signed,
 // and the envelope schema. https://github.com/secure-systems-lab/dsse/blob/master/protocol.md
 import { z } from 'zod';
+import { asBuffer } from './bytes.js';
 
 export const RECEIPT_MEDIA_TYPE = 'application/vnd.toolgate.receipt.v1+json';
 
@@ -69,18 +70,14 @@ export function signPayloads(batch: PayloadBatch, keyId: string, sign: (message:
  * key id matches KEY_ID_PATTERN and base64 needs no escaping), built without the object.
  */
 export function envelopeLine(payload: Uint8Array, keyId: string, signature: Uint8Array): string {
-  return `{"payloadType":"${RECEIPT_MEDIA_TYPE}","payload":"${base64Of(payload)}","signatures":[{"keyid":"${keyId}","sig":"${base64Of(signature)}"}]}\n`;
+  const { payloadType, payload: p, signatures } = envelopeOf(payload, keyId, signature);
+  return `{"payloadType":"${payloadType}","payload":"${p}","signatures":[{"keyid":"${signatures[0]!.keyid}","sig":"${signatures[0]!.sig}"}]}\n`;
 }
 
 export function envelopeOf(payload: Uint8Array, keyId: string, signature: Uint8Array): Envelope {
   return {
     payloadType: RECEIPT_MEDIA_TYPE,
-    payload: base64Of(payload),
-    signatures: [{ keyid: keyId, sig: base64Of(signature) }],
+    payload: asBuffer(payload).toString('base64'),
+    signatures: [{ keyid: keyId, sig: asBuffer(signature).toString('base64') }],
   };
-}
-
-/** Standard base64 of bytes, read in place (no copy). */
-function base64Of(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('base64');
 }

@@ -5,6 +5,7 @@
 import { createHash, createPrivateKey, type KeyObject } from 'node:crypto';
 import * as ed from '@noble/ed25519';
 import sodium from 'sodium-native';
+import { asBuffer } from './bytes.js';
 import type { PayloadBatch, SignedBatch } from './dsse.js';
 import { ReceiptError } from './errors.js';
 
@@ -19,7 +20,7 @@ export interface Signer {
   sign(message: Uint8Array): Uint8Array;
   /**
    * Optional: sign a batch of receipt payloads off the calling thread and build their envelope lines
-   * there too (see threaded-signer.ts); the same result as `signPayloads(batch, signer)`.
+   * there too (see threaded-signer.ts); the same result as `signPayloads(batch, keyId, sign)`.
    */
   signBatch?(batch: PayloadBatch): Promise<SignedBatch>;
 }
@@ -47,13 +48,13 @@ export function signerFromSeed(seed: Uint8Array): Signer {
   // libsodium's secret key is seed || public key. An ordinary buffer: the seed was read from the key
   // file into the heap anyway, and guarded allocations run out of memory mappings after some 16,000 keys.
   const secretKey = Buffer.alloc(sodium.crypto_sign_SECRETKEYBYTES);
-  sodium.crypto_sign_seed_keypair(publicKey, secretKey, view(seed));
+  sodium.crypto_sign_seed_keypair(publicKey, secretKey, asBuffer(seed));
   return {
     keyId: keyIdOf(publicKey),
     publicKey: new Uint8Array(publicKey),
     sign: (message) => {
       const signature = Buffer.alloc(sodium.crypto_sign_BYTES);
-      sodium.crypto_sign_detached(signature, view(message), secretKey);
+      sodium.crypto_sign_detached(signature, asBuffer(message), secretKey);
       return signature;
     },
   };
@@ -111,9 +112,4 @@ export const strictVerify: SignatureCheck = (signature, message, publicKey) => {
  * rejects S >= L and non-canonical R (it compares R's bytes), and also small-order R.
  */
 export const fastVerify: SignatureCheck = (signature, message, publicKey) =>
-  signature.length === 64 && publicKey.length === 32 && sodium.crypto_sign_verify_detached(view(signature), view(message), view(publicKey));
-
-/** A Buffer over the same bytes (the bindings' typings want Buffers; any typed array works). */
-function view(bytes: Uint8Array): Buffer {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
-}
+  signature.length === 64 && publicKey.length === 32 && sodium.crypto_sign_verify_detached(asBuffer(signature), asBuffer(message), asBuffer(publicKey));
