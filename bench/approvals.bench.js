@@ -20,13 +20,24 @@ const log = createLogger({ level: 'silent' });
 function request(i) {
   const args = { sql: `UPDATE accounts SET flag = true WHERE id = ${i}` };
   return {
-    callId: `call_${i}`, session: 'bench', rpcId: i, principal: { id: 'agent:bench', groups: [] },
-    server: 'postgres-prod', tool: 'execute_sql', args, argsSha256: sha256(JSON.stringify(args)),
-    toolSha256: null, annotations: {}, now: new Date(),
+    callId: `call_${i}`,
+    session: 'bench',
+    rpcId: i,
+    principal: { id: 'agent:bench', groups: [] },
+    server: 'postgres-prod',
+    tool: 'execute_sql',
+    args,
+    argsSha256: sha256(JSON.stringify(args)),
+    toolSha256: null,
+    annotations: {},
+    now: new Date(),
   };
 }
 const decision = {
-  outcome: 'hold', rules: ['prod-sql-writes'], reason: 'writes to production need a DBA', bundleSha256: 'b'.repeat(64),
+  outcome: 'hold',
+  rules: ['prod-sql-writes'],
+  reason: 'writes to production need a DBA',
+  bundleSha256: 'b'.repeat(64),
   approval: { ruleId: 'prod-sql-writes', approvers: ['group:dba'], quorum: 1, timeoutMs: 900_000, waitMs: 600_000 },
 };
 
@@ -34,7 +45,12 @@ async function setup(dir) {
   const store = await openLowdbStore(join(dir, 'state.json'));
   const reviewers = new ReviewerDirectory([{ id: 'user:alice', token_sha256: sha256('alice'), groups: ['dba'], rights: [] }]);
   const approvals = new Approvals({ store, log, heartbeatMs: HEARTBEAT_MS });
-  const admin = createAdminServer({ admin: { host: '127.0.0.1', port: 0, allowed_hosts: [] }, reviewers, log, routes: [...approvalRoutes(approvals), eventsRoute(approvals)] });
+  const admin = createAdminServer({
+    admin: { host: '127.0.0.1', port: 0, allowed_hosts: [] },
+    reviewers,
+    log,
+    routes: [...approvalRoutes(approvals), eventsRoute(approvals)],
+  });
   const url = await admin.listen();
   const alice = reviewers.authenticate('alice');
   return { store, approvals, admin, url, alice };
@@ -97,19 +113,28 @@ process.stdout.write(`## Approvals: approve request to held request resumed
 
 \`npm run bench -- approvals\` (${ROUNDS} interleaved rounds per row; the store is a lowdb file with fsync)
 
-${table(['scenario', 'median ms', 'p95 ms', 'vs direct'], [
-  row('REST approve, idle gateway', idle.rest, idle.direct),
-  row('direct decide(), idle gateway (baseline)', idle.direct, idle.direct),
-  row(`REST approve, ${HELD} calls held`, loaded.rest, loaded.direct),
-  row(`direct decide(), ${HELD} calls held`, loaded.direct, loaded.direct),
-])}
+${table(
+  ['scenario', 'median ms', 'p95 ms', 'vs direct'],
+  [
+    row('REST approve, idle gateway', idle.rest, idle.direct),
+    row('direct decide(), idle gateway (baseline)', idle.direct, idle.direct),
+    row(`REST approve, ${HELD} calls held`, loaded.rest, loaded.direct),
+    row(`direct decide(), ${HELD} calls held`, loaded.direct, loaded.direct),
+  ],
+)}
 
-${table(['10,000 held calls', 'value'], [
-  ['resident memory with all held (process)', mb(rssHeld)],
-  ['resident memory added by holding them', mb(rssHeld - rssBefore)],
-  ['heartbeats delivered', String(lateness.length)],
-  [`heartbeat lateness median / p99 / max (interval ${HEARTBEAT_MS} ms)`, `${fmt(median(lateness))} / ${fmt(quantile(lateness, 0.99))} / ${fmt(quantile(lateness, 1))} ms`],
-])}
+${table(
+  ['10,000 held calls', 'value'],
+  [
+    ['resident memory with all held (process)', mb(rssHeld)],
+    ['resident memory added by holding them', mb(rssHeld - rssBefore)],
+    ['heartbeats delivered', String(lateness.length)],
+    [
+      `heartbeat lateness median / p99 / max (interval ${HEARTBEAT_MS} ms)`,
+      `${fmt(median(lateness))} / ${fmt(quantile(lateness, 0.99))} / ${fmt(quantile(lateness, 1))} ms`,
+    ],
+  ],
+)}
 
 Target: median approve-to-resume under 10 ms; under 300 MB resident with 10,000 held. ${machine()}
 `);

@@ -19,19 +19,25 @@ const sha256 = (s) => createHash('sha256').update(s).digest('hex');
 const wallclock = () => performance.timeOrigin + performance.now();
 
 const dir = mkdtempSync(join(tmpdir(), 'toolgate-bench-approve-'));
-writeFileSync(join(dir, 'policy.yaml'), `version: toolgate.policy/v1
+writeFileSync(
+  join(dir, 'policy.yaml'),
+  `version: toolgate.policy/v1
 rules:
   - { id: held, effect: require_approval, match: { server: s, tool: stamp }, when: 'args.held == true', approval: { approvers: ["group:dba"], wait: 30s } }
   - { id: free, effect: allow, match: { server: s, tool: stamp }, when: 'args.held == false' }
-`);
-writeFileSync(join(dir, 'toolgate.yaml'), `listen: { http: { port: 0 } }
+`,
+);
+writeFileSync(
+  join(dir, 'toolgate.yaml'),
+  `listen: { http: { port: 0 } }
 admin: { port: 0 }
 log: { level: info }
 upstreams: { s: { command: ${JSON.stringify(process.execPath)}, args: [${JSON.stringify(join(root, 'bench/stamp-server.js'))}] } }
 policies: [policy.yaml]
 reviewers: [ { id: alice, token_sha256: ${sha256(TOKEN)}, groups: [dba] } ]
 policy: { watch: false }
-`);
+`,
+);
 const child = spawn(process.execPath, [join(root, 'bin/toolgate.js'), 'serve', '-c', join(dir, 'toolgate.yaml')], { stdio: ['ignore', 'ignore', 'pipe'] });
 let stderr = '';
 const urls = await new Promise((resolve, reject) => {
@@ -46,7 +52,11 @@ const urls = await new Promise((resolve, reject) => {
 const client = new Client({ name: 'bench', version: '1' });
 await client.connect(new StreamableHTTPClientTransport(new URL(urls.mcp)));
 const api = (path, body) =>
-  fetch(urls.admin + path, { method: body ? 'POST' : 'GET', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: body && JSON.stringify(body) }).then((r) => r.json());
+  fetch(urls.admin + path, {
+    method: body ? 'POST' : 'GET',
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+    body: body && JSON.stringify(body),
+  }).then((r) => r.json());
 const stampOf = (result) => Number(result.content[0].text);
 
 const approveToUpstream = [];
@@ -72,17 +82,23 @@ try {
 
 const row = (name, xs) => [name, fmt(median(xs)), fmt(quantile(xs, 0.9)), fmt(median(xs) / median(sendToUpstream))];
 process.stdout.write(
-  [
-    '## approvals: from a reviewer\'s approve to the upstream receiving the call',
+  `${[
+    "## approvals: from a reviewer's approve to the upstream receiving the call",
     '',
     '`npm run bench -- approve-to-upstream` (bench/approve-to-upstream.bench.js): the real `toolgate serve` as a child process, the upstream stamps when it received the call.',
     `${ROUNDS} rounds, each: one permitted call (baseline), then one held call approved through \`POST /api/approvals/:id/approve\`.`,
     '',
-    table(['path', 'median ms', 'p90 ms', 'vs baseline'], [row('call permitted outright: client sends -> upstream receives (baseline)', sendToUpstream), row('held call: reviewer sends approve -> upstream receives', approveToUpstream)]),
+    table(
+      ['path', 'median ms', 'p90 ms', 'vs baseline'],
+      [
+        row('call permitted outright: client sends -> upstream receives (baseline)', sendToUpstream),
+        row('held call: reviewer sends approve -> upstream receives', approveToUpstream),
+      ],
+    ),
     '',
     `Target: approve -> upstream median under 10 ms: ${fmt(median(approveToUpstream))} ms.`,
     '',
     machine(),
-  ].join('\n') + '\n',
+  ].join('\n')}\n`,
 );
 process.exit(0);

@@ -10,16 +10,22 @@ import { fmt, interleave, machine, median, now, table } from './lib.js';
 
 const N = Number(process.env.TOOLGATE_BENCH_CONSOLE ?? 20_000);
 const ROUNDS = 7;
-const SURFACES = [['fs', 'read_file', 'permit'], ['fs', 'write_file', 'deny'], ['github', 'search_code', 'silence']];
+const SURFACES = [
+  ['fs', 'read_file', 'permit'],
+  ['fs', 'write_file', 'deny'],
+  ['github', 'search_code', 'silence'],
+];
 
 const demo = await startDemo();
 let n = 0;
-await Promise.all(Array.from({ length: 64 }, async () => {
-  while (n < N) {
-    const [server, tool, event] = SURFACES[n++ % SURFACES.length];
-    await demo.ledger.append(decisionDraft(event, { server, tool }));
-  }
-}));
+await Promise.all(
+  Array.from({ length: 64 }, async () => {
+    while (n < N) {
+      const [server, tool, event] = SURFACES[n++ % SURFACES.length];
+      await demo.ledger.append(decisionDraft(event, { server, tool }));
+    }
+  }),
+);
 const all = [];
 for await (const r of readReceipts(demo.ledgerDir)) all.push(r.body);
 const middle = all[Math.floor(all.length / 2)];
@@ -32,16 +38,19 @@ async function timed(path) {
   return now() - t;
 }
 
-const results = await interleave({
-  baseline: async () => {
-    const t = now();
-    await ledgerStats(demo.ledgerDir);
-    return now() - t;
+const results = await interleave(
+  {
+    baseline: async () => {
+      const t = now();
+      await ledgerStats(demo.ledgerDir);
+      return now() - t;
+    },
+    search: () => timed(`/api/receipts?call_id=${middle.call.id}`),
+    receipt: () => timed(`/api/receipts/${middle.id}`),
+    overview: () => timed('/api/overview?period=7d'),
   },
-  search: () => timed(`/api/receipts?call_id=${middle.call.id}`),
-  receipt: () => timed(`/api/receipts/${middle.id}`),
-  overview: () => timed('/api/overview?period=7d'),
-}, ROUNDS);
+  ROUNDS,
+);
 await demo.close();
 
 const base = median(results.baseline);
@@ -54,12 +63,15 @@ console.log(`## Reviewer console: receipts API over a ${N.toLocaleString('en')}-
 
 \`npm run bench -- console\` (TOOLGATE_BENCH_CONSOLE=${N}); medians of ${ROUNDS} interleaved rounds.
 
-${table(['scenario', 'median ms', 'x baseline'], [
-  row('baseline: ledgerStats (one in-process pass)', 'baseline'),
-  row('GET /api/receipts?call_id= (search)', 'search'),
-  row('GET /api/receipts/:id (middle of the ledger, with neighbours)', 'receipt'),
-  row('GET /api/overview?period=7d', 'overview'),
-])}
+${table(
+  ['scenario', 'median ms', 'x baseline'],
+  [
+    row('baseline: ledgerStats (one in-process pass)', 'baseline'),
+    row('GET /api/receipts?call_id= (search)', 'search'),
+    row('GET /api/receipts/:id (middle of the ledger, with neighbours)', 'receipt'),
+    row('GET /api/overview?period=7d', 'overview'),
+  ],
+)}
 
 Page weight: ${kib(pageBytes.reduce((a, b) => a + b.length, 0))} KiB (${kib(pageBytes.reduce((a, b) => a + gzipSync(b).length, 0))} KiB gzipped) for index.html, app.js and console.css; no other requests.
 

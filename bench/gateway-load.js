@@ -26,7 +26,12 @@ function post(message) {
   });
 }
 
-const { res } = await post({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'bench-load', version: '1' } } });
+const { res } = await post({
+  jsonrpc: '2.0',
+  id: 0,
+  method: 'initialize',
+  params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'bench-load', version: '1' } },
+});
 headers['mcp-session-id'] = res.headers['mcp-session-id'];
 headers['mcp-protocol-version'] = '2025-06-18';
 await post({ jsonrpc: '2.0', method: 'notifications/initialized' });

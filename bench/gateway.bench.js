@@ -63,7 +63,10 @@ function start(args, readyPattern) {
 function gatewayConfig(listen) {
   const dir = mkdtempSync(join(tmpdir(), 'toolgate-bench-'));
   const file = join(dir, 'toolgate.yaml');
-  writeFileSync(file, `listen: ${listen}\nlog: { level: warn }\nupstreams:\n  echo: { command: ${JSON.stringify(node)}, args: [${JSON.stringify(echo)}], prefix: "" }\n`);
+  writeFileSync(
+    file,
+    `listen: ${listen}\nlog: { level: warn }\nupstreams:\n  echo: { command: ${JSON.stringify(node)}, args: [${JSON.stringify(echo)}], prefix: "" }\n`,
+  );
   return file;
 }
 
@@ -83,7 +86,10 @@ async function main() {
     start([gatewayEntry, gatewayConfig(`{ http: { port: ${portCT} } }`), TMPFS], /listening/),
     start([gatewayEntry, gatewayConfig(`{ http: { port: ${portCX} } }`), 'discard'], /listening/),
     start([gatewayEntry, gatewayConfig(`{ http: { port: ${portCC} } }`), 'canned'], /listening/),
-    start([join(root, 'node_modules/mcp-proxy/dist/bin/mcp-proxy.mjs'), '--host', '127.0.0.1', '--port', String(portD), '--server', 'stream', '--', node, echo], /listening|started|Starting/i),
+    start(
+      [join(root, 'node_modules/mcp-proxy/dist/bin/mcp-proxy.mjs'), '--host', '127.0.0.1', '--port', String(portD), '--server', 'stream', '--', node, echo],
+      /listening|started|Starting/i,
+    ),
     start([join(root, 'bench/gateway-echo-http.js'), String(portE1), 'json'], /ready/),
     start([join(root, 'bench/gateway-echo-http.js'), String(portE2), 'sse'], /ready/),
   ]);
@@ -134,12 +140,14 @@ async function main() {
   const inProcess = (client) => async () => {
     const end = now() + LOAD_MS;
     let calls = 0;
-    await Promise.all(Array.from({ length: LOAD_PROCESSES * LOAD_CONCURRENCY }, async () => {
-      while (now() < end) {
-        await call(client);
-        calls++;
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: LOAD_PROCESSES * LOAD_CONCURRENCY }, async () => {
+        while (now() < end) {
+          await call(client);
+          calls++;
+        }
+      }),
+    );
     return calls / (LOAD_MS / 1000);
   };
   const throughput = await interleave(
@@ -173,7 +181,12 @@ async function load(url) {
     p.stdout.on('data', (d) => out.push(...d.toString().trim().split('\n')));
     return out;
   });
-  const waitLines = (n) => Promise.all(lines.map(async (l) => { while (l.length < n) await new Promise((r) => setTimeout(r, 5)); }));
+  const waitLines = (n) =>
+    Promise.all(
+      lines.map(async (l) => {
+        while (l.length < n) await new Promise((r) => setTimeout(r, 5));
+      }),
+    );
   await waitLines(1);
   for (const p of procs) p.stdin.write('go\n');
   await waitLines(2);
@@ -193,7 +206,15 @@ function report(p50, p90, rps) {
     'e-json': '(e) bare SDK HTTP server, JSON responses',
     'e-sse': '(e) bare SDK HTTP server, SSE responses (SDK default)',
   };
-  const rows = Object.keys(label).map((k) => [label[k], fmt(p50(k)), fmt(p90(k)), fmt(p50(k) / p50('d')), fmt(rps(k)), fmt(rps(k) / rps('d')), fmt(rps(k) / rps('e-json'))]);
+  const rows = Object.keys(label).map((k) => [
+    label[k],
+    fmt(p50(k)),
+    fmt(p90(k)),
+    fmt(p50(k) / p50('d')),
+    fmt(rps(k)),
+    fmt(rps(k) / rps('d')),
+    fmt(rps(k) / rps('e-json')),
+  ]);
   const out = [
     '## gateway: tools/call of an echo tool',
     '',
@@ -213,7 +234,7 @@ function report(p50, p90, rps) {
     '',
     machine(),
   ];
-  process.stdout.write(out.join('\n') + '\n');
+  process.stdout.write(`${out.join('\n')}\n`);
 }
 
 try {

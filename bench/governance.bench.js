@@ -29,11 +29,14 @@ async function main() {
       '',
       '`npm run bench -- governance` (per call: `metrics.observeCall` + one pino line of `callLogFields`, `log.arguments: hashed`, to stderr = /dev/null)',
       '',
-      table(['scenario', 'median µs/call', 'vs without'], [
-        ['without (request + decision objects only)', fmt(r.without), '1.00x'],
-        ['with metrics + log line', fmt(r.with), `${fmt(r.with / r.without)}x`],
-        ['**added per call** (target < 10 µs)', `**${fmt(r.with - r.without)}**`, ''],
-      ]),
+      table(
+        ['scenario', 'median µs/call', 'vs without'],
+        [
+          ['without (request + decision objects only)', fmt(r.without), '1.00x'],
+          ['with metrics + log line', fmt(r.with), `${fmt(r.with / r.without)}x`],
+          ['**added per call** (target < 10 µs)', `**${fmt(r.with - r.without)}**`, ''],
+        ],
+      ),
       '',
       `${r.rounds} interleaved rounds of ${r.calls} calls; ${machine()}`,
     ].join('\n'),
@@ -58,10 +61,13 @@ async function main() {
       '',
       `\`TOOLGATE_BENCH_REPORT=${REPORT_SIZE} npm run bench -- governance\` (signed receipts from the real Ledger, 12 surfaces, holds and decisions)`,
       '',
-      table(['scenario', 'median s', 's per 1M receipts', 'vs ledger stats'], [
-        ['`toolgate report` (buildReview)', fmt(median(res.report)), fmt(perMillion(median(res.report))), `${fmt(median(res.report) / median(res.stats))}x`],
-        ['`toolgate ledger stats` (baseline reader)', fmt(median(res.stats)), fmt(perMillion(median(res.stats))), '1.00x'],
-      ]),
+      table(
+        ['scenario', 'median s', 's per 1M receipts', 'vs ledger stats'],
+        [
+          ['`toolgate report` (buildReview)', fmt(median(res.report)), fmt(perMillion(median(res.report))), `${fmt(median(res.report) / median(res.stats))}x`],
+          ['`toolgate ledger stats` (baseline reader)', fmt(median(res.stats)), fmt(perMillion(median(res.stats))), '1.00x'],
+        ],
+      ),
       '',
       `${rounds} interleaved rounds; target: 1,000,000 receipts in < 20 s; ${machine()}`,
     ].join('\n'),
@@ -87,7 +93,15 @@ async function ledgerOf(size) {
     const event = n % 97 === 0 ? 'approve' : events[n % events.length];
     return {
       event,
-      call: { id: `call_${n}`, session: 'bench', rpc_id: n, server: `srv${surface % 3}`, tool: `tool_${surface}`, tool_sha256: null, args_sha256: createHash('sha256').update(String(n)).digest('hex') },
+      call: {
+        id: `call_${n}`,
+        session: 'bench',
+        rpc_id: n,
+        server: `srv${surface % 3}`,
+        tool: `tool_${surface}`,
+        tool_sha256: null,
+        args_sha256: createHash('sha256').update(String(n)).digest('hex'),
+      },
       principal: { id: `agent:${n % 7}` },
       policy: { bundle_sha256: 'b'.repeat(64), rules: ['rule-a'], effect: event, reason: 'bench' },
       ...(event === 'hold' || event === 'approve' ? { approval: { id: `apr_${Math.floor(n / 97)}`, approvers: ['group:ops'] } } : {}),
@@ -110,7 +124,19 @@ async function perCallChild() {
   const tools = ['read_file', 'write_file', 'list_directory', 'search'];
   // What the gate has at hand anyway for each call; both loops build it, only one observes and logs.
   const make = (i) => ({
-    request: { callId: `call_${i}`, session: 's', rpcId: i, principal: { id: 'agent:ci', groups: [] }, server: 'fs', tool: tools[i % 4], args: { path: `/srv/${i}` }, argsSha256: 'a'.repeat(64), toolSha256: null, annotations: {}, now: new Date() },
+    request: {
+      callId: `call_${i}`,
+      session: 's',
+      rpcId: i,
+      principal: { id: 'agent:ci', groups: [] },
+      server: 'fs',
+      tool: tools[i % 4],
+      args: { path: `/srv/${i}` },
+      argsSha256: 'a'.repeat(64),
+      toolSha256: null,
+      annotations: {},
+      now: new Date(),
+    },
     decision: { outcome: i % 5 ? 'permit' : 'deny', rules: ['fs-read'], reason: 'ok', bundleSha256: 'b'.repeat(64) },
   });
   let sink = 0;
@@ -123,12 +149,26 @@ async function perCallChild() {
     const t = now();
     for (let i = 0; i < calls; i++) {
       const { request, decision } = make(i);
-      metrics.observeCall({ server: request.server, tool: request.tool, outcome: decision.outcome, decisionMs: 0.05, upstreamMs: decision.outcome === 'permit' ? 2 : undefined });
-      logCall({ request, effect: decision.outcome, rules: decision.rules, decisionMs: 0.05, upstreamMs: 2, totalMs: 2.1, receiptId: 'rcpt_01J0000000000000000000000' });
+      metrics.observeCall({
+        server: request.server,
+        tool: request.tool,
+        outcome: decision.outcome,
+        decisionMs: 0.05,
+        upstreamMs: decision.outcome === 'permit' ? 2 : undefined,
+      });
+      logCall({
+        request,
+        effect: decision.outcome,
+        rules: decision.rules,
+        decisionMs: 0.05,
+        upstreamMs: 2,
+        totalMs: 2.1,
+        receiptId: 'rcpt_01J0000000000000000000000',
+      });
     }
     return ((now() - t) * 1000) / calls;
   };
-  for (let i = 0; i < 3; i++) (without(), withThem()); // warm-up
+  for (let i = 0; i < 3; i++) without(), withThem(); // warm-up
   const rounds = 15;
   const res = await interleave({ without: async () => without(), with: async () => withThem() }, rounds);
   process.stdout.write(JSON.stringify({ without: median(res.without), with: median(res.with), rounds, calls, sink: sink > 0 }));

@@ -40,9 +40,11 @@ const open = (name, key = signer) => Ledger.open({ dir: join(base, name), signer
 async function fill(ledger, count, callers = 64) {
   let n = ledger.size;
   const target = n + count;
-  await Promise.all(Array.from({ length: callers }, async () => {
-    while (n < target) await ledger.append(draft(n++));
-  }));
+  await Promise.all(
+    Array.from({ length: callers }, async () => {
+      while (n < target) await ledger.append(draft(n++));
+    }),
+  );
 }
 
 /** Process CPU time (both threads, user + system) per append, µs: steadier than rates on a shared machine. */
@@ -64,13 +66,15 @@ async function concurrentRate(ledger, count, callers) {
 async function callRate(ledger, calls, concurrency) {
   let n = 0;
   const t = now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (n < calls) {
-      const i = n++;
-      const permit = await ledger.append(draft(i));
-      await ledger.append(complete(i, permit.leafHash));
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (n < calls) {
+        const i = n++;
+        const permit = await ledger.append(draft(i));
+        await ledger.append(complete(i, permit.leafHash));
+      }
+    }),
+  );
   return calls / ((now() - t) / 1000);
 }
 
@@ -106,54 +110,69 @@ const main = await open('main');
 const inline = await open('inline', inlineSigner);
 await fill(main, 2000);
 await fill(inline, 2000);
-const r1 = await interleave({
-  c8: () => concurrentRate(main, 2000, 8),
-  c8inline: () => concurrentRate(inline, 2000, 8),
-  c64: () => concurrentRate(main, 4000, 64),
-  c64inline: () => concurrentRate(inline, 4000, 64),
-  c256: () => concurrentRate(main, 4000, 256),
-  calls16: () => callRate(main, 2000, 16),
-  calls64: () => callRate(main, 2000, 64),
-  seq: () => sequentialLatency(main, 300),
-  raw: () => rawLatency(300),
-}, rounds);
+const r1 = await interleave(
+  {
+    c8: () => concurrentRate(main, 2000, 8),
+    c8inline: () => concurrentRate(inline, 2000, 8),
+    c64: () => concurrentRate(main, 4000, 64),
+    c64inline: () => concurrentRate(inline, 4000, 64),
+    c256: () => concurrentRate(main, 4000, 256),
+    calls16: () => callRate(main, 2000, 16),
+    calls64: () => callRate(main, 2000, 64),
+    seq: () => sequentialLatency(main, 300),
+    raw: () => rawLatency(300),
+  },
+  rounds,
+);
 closeSync(rawFd);
 await main.close();
 await inline.close();
-sections.push(table(['scenario', 'median', 'target'], [
-  ['durable appends/s, 8 concurrent callers', fmt(median(r1.c8)), ''],
-  ['durable appends/s, 8 concurrent callers, signing inline only', fmt(median(r1.c8inline)), ''],
-  ['durable appends/s, 64 concurrent callers', fmt(median(r1.c64)), '>= 20,000/s'],
-  ['durable appends/s, 64 concurrent callers, signing inline only', fmt(median(r1.c64inline)), ''],
-  ['process CPU per append, 64 concurrent callers (µs, both threads)', fmt(median(cpuPerAppend)), ''],
-  ['durable appends/s, 256 concurrent callers', fmt(median(r1.c256)), '>= 20,000/s'],
-  ['gateway-like calls/s (permit + complete, each awaited), 16 concurrent', fmt(median(r1.calls16)), ''],
-  ['gateway-like calls/s (permit + complete, each awaited), 64 concurrent', fmt(median(r1.calls64)), ''],
-  ['one sequential append incl. the data sync (ms)', fmt(median(r1.seq)), '< 0.4 ms'],
-  ['baseline: bare write + fdatasync of 1.1 kB (ms)', fmt(median(r1.raw)), ''],
-  ['append / baseline', `${fmt(median(r1.seq) / median(r1.raw))}x`, ''],
-]));
+sections.push(
+  table(
+    ['scenario', 'median', 'target'],
+    [
+      ['durable appends/s, 8 concurrent callers', fmt(median(r1.c8)), ''],
+      ['durable appends/s, 8 concurrent callers, signing inline only', fmt(median(r1.c8inline)), ''],
+      ['durable appends/s, 64 concurrent callers', fmt(median(r1.c64)), '>= 20,000/s'],
+      ['durable appends/s, 64 concurrent callers, signing inline only', fmt(median(r1.c64inline)), ''],
+      ['process CPU per append, 64 concurrent callers (µs, both threads)', fmt(median(cpuPerAppend)), ''],
+      ['durable appends/s, 256 concurrent callers', fmt(median(r1.c256)), '>= 20,000/s'],
+      ['gateway-like calls/s (permit + complete, each awaited), 16 concurrent', fmt(median(r1.calls16)), ''],
+      ['gateway-like calls/s (permit + complete, each awaited), 64 concurrent', fmt(median(r1.calls64)), ''],
+      ['one sequential append incl. the data sync (ms)', fmt(median(r1.seq)), '< 0.4 ms'],
+      ['baseline: bare write + fdatasync of 1.1 kB (ms)', fmt(median(r1.raw)), ''],
+      ['append / baseline', `${fmt(median(r1.seq) / median(r1.raw))}x`, ''],
+    ],
+  ),
+);
 
 // 2. Per-append cost on a small and a large ledger, interleaved.
 const small = await open('small');
 await fill(small, 10_000);
 const large = await open('large');
-let t = now();
+const t = now();
 await fill(large, LARGE);
 const fillRate = LARGE / ((now() - t) / 1000);
 const r2 = await interleave({ small: () => sequentialLatency(small, 300), large: () => sequentialLatency(large, 300) }, rounds);
 await small.close();
 await large.close();
-sections.push(table(['ledger size', 'median sequential append (ms)', 'ratio'], [
-  ['10,000', fmt(median(r2.small)), '1.00'],
-  [LARGE.toLocaleString('en-US'), fmt(median(r2.large)), fmt(median(r2.large) / median(r2.small))],
-]) + `\n\n(filling ${LARGE.toLocaleString('en-US')} receipts ran at ${fmt(fillRate)} appends/s)`);
+sections.push(
+  `${table(
+    ['ledger size', 'median sequential append (ms)', 'ratio'],
+    [
+      ['10,000', fmt(median(r2.small)), '1.00'],
+      [LARGE.toLocaleString('en-US'), fmt(median(r2.large)), fmt(median(r2.large) / median(r2.small))],
+    ],
+  )}\n\n(filling ${LARGE.toLocaleString('en-US')} receipts ran at ${fmt(fillRate)} appends/s)`,
+);
 
 // 3. verifyLedger over the large ledger in a fresh process: receipts/s with every signature checked, and peak RSS.
 const verifyDir = join(base, 'large');
 const keyring = join(keys, 'keyring.json');
 const script = join(base, 'verify.mjs');
-writeFileSync(script, `
+writeFileSync(
+  script,
+  `
 import { verifyLedger } from ${JSON.stringify(fileURLToPath(new URL('../dist/ledger/index.js', import.meta.url)))};
 import { Keyring } from ${JSON.stringify(fileURLToPath(new URL('../dist/receipts/index.js', import.meta.url)))};
 const t = performance.now();
@@ -161,17 +180,23 @@ const r = await verifyLedger(process.argv[2], Keyring.load(process.argv[3]));
 const s = (performance.now() - t) / 1000;
 if (!r.ok) throw new Error(JSON.stringify(r.problem));
 console.log(JSON.stringify({ rate: r.receipts / s, rssMB: process.resourceUsage().maxRSS / 1024 }));
-`);
+`,
+);
 const runs = [];
 for (let i = 0; i < VERIFY_RUNS; i++) {
   const run = spawnSync(process.execPath, [script, verifyDir, keyring], { encoding: 'utf8' });
   if (run.status !== 0) throw new Error(run.stderr);
   runs.push(JSON.parse(run.stdout));
 }
-sections.push(table(['ledger verify', 'median', 'target'], [
-  [`receipts/s over ${large.size.toLocaleString('en-US')} receipts, every signature`, fmt(median(runs.map((r) => r.rate))), '>= 8,000/s'],
-  ['peak RSS of the verifying process (MB)', fmt(median(runs.map((r) => r.rssMB))), '< 200 MB at 1M'],
-]));
+sections.push(
+  table(
+    ['ledger verify', 'median', 'target'],
+    [
+      [`receipts/s over ${large.size.toLocaleString('en-US')} receipts, every signature`, fmt(median(runs.map((r) => r.rate))), '>= 8,000/s'],
+      ['peak RSS of the verifying process (MB)', fmt(median(runs.map((r) => r.rssMB))), '< 200 MB at 1M'],
+    ],
+  ),
+);
 
 rmSync(base, { recursive: true, force: true });
 process.stdout.write(`## Ledger: durable appends, latency, growth, verification

@@ -79,7 +79,7 @@ const base = median(results[10]);
 
 /** Splits the policy text into `parts` files (the first keeps the hot rules). */
 function policyFiles(size, parts) {
-  const [head, ...rules] = policyText(size).split(/\n(?=  - id: )/);
+  const [head, ...rules] = policyText(size).split(/\n(?= {2}- id: )/);
   const per = Math.ceil(rules.length / parts);
   return Array.from({ length: parts }, (_, i) => `${head}\n${rules.slice(i * per, (i + 1) * per).join('\n')}\n`);
 }
@@ -188,7 +188,10 @@ ${table(
   }),
 )}
 
-Load average while measuring: ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')} (1/5/15 min) on ${os.cpus().length} cores.
+Load average while measuring: ${os
+  .loadavg()
+  .map((l) => l.toFixed(1))
+  .join(' / ')} (1/5/15 min) on ${os.cpus().length} cores.
 
 ${machine()}
 `);

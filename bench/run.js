@@ -26,8 +26,8 @@ for (const file of files) {
   if (run.status !== 0) {
     failed = true;
     sections.push(`## ${file}\n\nFAILED (exit ${run.status})\n`);
-  } else sections.push(run.stdout.trim() + '\n');
-  process.stdout.write(sections.at(-1) + '\n');
+  } else sections.push(`${run.stdout.trim()}\n`);
+  process.stdout.write(`${sections.at(-1)}\n`);
 }
 
 if (filters.length === 0) {

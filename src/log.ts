@@ -2,18 +2,7 @@
 // Argument values and credentials are redacted by default; see `log.arguments` in the config.
 import { pino, type Logger } from 'pino';
 
-const DEFAULT_REDACT = [
-  'arguments',
-  '*.arguments',
-  'args',
-  '*.args',
-  'headers.authorization',
-  '*.headers.authorization',
-  'token',
-  '*.token',
-  'env',
-  '*.env',
-];
+const DEFAULT_REDACT = ['arguments', '*.arguments', 'args', '*.args', 'headers.authorization', '*.headers.authorization', 'token', '*.token', 'env', '*.env'];
 
 export type { Logger };
 

@@ -28,7 +28,10 @@ if (kind === 'payments') {
     },
   );
 } else if (kind === 'database') {
-  const users = [{ id: 1, plan: 'free' }, { id: 7, plan: 'free' }];
+  const users = [
+    { id: 1, plan: 'free' },
+    { id: 7, plan: 'free' },
+  ];
   server.registerTool('query', { description: 'Run a read-only SQL query', inputSchema: { sql: z.string() } }, () => text(users));
   server.registerTool('execute_sql', { description: 'Run a SQL statement that changes data', inputSchema: { sql: z.string() } }, ({ sql }) =>
     text(`executed: ${sql.slice(0, 200)}`),

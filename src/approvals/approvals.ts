@@ -46,7 +46,11 @@ export class Approvals {
   }
 
   /** Holds the call: re-attaches to the open approval of an identical call, or opens a new one. */
-  async openOrAttach(request: CallRequest, decision: Decision, extra: { toolDefinition?: Record<string, unknown> } = {}): Promise<{ approval: HeldCall; attached: boolean }> {
+  async openOrAttach(
+    request: CallRequest,
+    decision: Decision,
+    extra: { toolDefinition?: Record<string, unknown> } = {},
+  ): Promise<{ approval: HeldCall; attached: boolean }> {
     const spec = decision.approval;
     if (decision.outcome !== 'hold' || !spec) throw new ApprovalError('invalid_record', 'only a hold decision with an approval spec opens an approval');
     const retryKey = JSON.stringify([request.principal.id, request.server, request.tool, request.argsSha256]);
@@ -185,7 +189,11 @@ export class Approvals {
     try {
       return await this.options.record(change);
     } catch (err) {
-      throw new ApprovalError('record_failed', `the ${change.kind} receipt for ${change.approval.id} could not be recorded, so nothing changed: ${(err as Error).message}`, { cause: err });
+      throw new ApprovalError(
+        'record_failed',
+        `the ${change.kind} receipt for ${change.approval.id} could not be recorded, so nothing changed: ${(err as Error).message}`,
+        { cause: err },
+      );
     }
   }
 

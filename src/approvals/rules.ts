@@ -14,7 +14,10 @@ export function isPastDeadline(approval: HeldCall, now: Date): boolean {
 export function castVote(approval: HeldCall, reviewer: Reviewer, verdict: 'approve' | 'reject', note: string | null, now: Date): ApprovalChange {
   const id = approval.id;
   if (approval.status === 'expired' || (approval.status === 'pending' && isPastDeadline(approval, now))) {
-    throw new ApprovalError('expired', `approval ${id} expired at ${approval.expires_at}: decisions after expiry are refused (the agent must make the call again)`);
+    throw new ApprovalError(
+      'expired',
+      `approval ${id} expired at ${approval.expires_at}: decisions after expiry are refused (the agent must make the call again)`,
+    );
   }
   if (approval.status !== 'pending') throw new ApprovalError('not_pending', `approval ${id} is already ${approval.status}: it takes no more decisions`);
   if (person(reviewer.id) === person(approval.call.principal.id)) {

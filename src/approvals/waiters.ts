@@ -14,7 +14,10 @@ export interface WaitOptions {
 export class Waiters {
   private readonly byId = new Map<string, Set<(approval: HeldCall) => void>>();
 
-  constructor(private readonly heartbeatMs: number, private readonly onHeartbeatError: (err: unknown) => void) {}
+  constructor(
+    private readonly heartbeatMs: number,
+    private readonly onHeartbeatError: (err: unknown) => void,
+  ) {}
 
   /** Tell the waiters of this approval about its new state (they resolve unless it is still pending). */
   notify(approval: HeldCall): void {

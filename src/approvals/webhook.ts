@@ -37,7 +37,9 @@ export function webhookPayload(change: ApprovalChange): Record<string, unknown> 
     { type: 'section', text: { type: 'mrkdwn', text: `*${escapeMrkdwn(text)}*\n${escapeMrkdwn(a.reason)}` } },
     {
       type: 'context',
-      elements: [{ type: 'mrkdwn', text: escapeMrkdwn(`approvers ${a.approvers.join(', ')} (quorum ${a.quorum}) · expires ${a.expires_at}${by ? ` · ${by}` : ''}`) }],
+      elements: [
+        { type: 'mrkdwn', text: escapeMrkdwn(`approvers ${a.approvers.join(', ')} (quorum ${a.quorum}) · expires ${a.expires_at}${by ? ` · ${by}` : ''}`) },
+      ],
     },
   ];
   return { event: `approval.${change.kind}`, approval: summary(a), text, blocks };
@@ -52,7 +54,23 @@ function payloadFor(url: URL, change: ApprovalChange): Record<string, unknown> {
 function summary(a: HeldCall): Record<string, unknown> {
   const { id, status, rule_id, reason, approvers, quorum, decisions, bundle_sha256, created_at, expires_at, valid_until } = a;
   const { server, tool, principal, args_sha256 } = a.call;
-  return { id, status, server, tool, principal: principal.id, args_sha256, rule_id, reason, approvers, quorum, decisions, bundle_sha256, created_at, expires_at, valid_until };
+  return {
+    id,
+    status,
+    server,
+    tool,
+    principal: principal.id,
+    args_sha256,
+    rule_id,
+    reason,
+    approvers,
+    quorum,
+    decisions,
+    bundle_sha256,
+    created_at,
+    expires_at,
+    valid_until,
+  };
 }
 
 const escapeMrkdwn = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -103,9 +121,13 @@ export class WebhookNotifier {
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
   });
 }

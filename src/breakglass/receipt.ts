@@ -13,7 +13,15 @@ export function breakGlassDraft(event: BreakGlassEvent, window: BreakGlassWindow
   const what = event === 'break_glass_open' ? `opened until ${window.expires_at}` : `closed at ${window.closed_at}`;
   return {
     event,
-    call: { id: window.id, session: 'admin', rpc_id: null, server: window.server ?? '*', tool: window.tool ?? '*', tool_sha256: null, args_sha256: NO_ARGS_SHA256 },
+    call: {
+      id: window.id,
+      session: 'admin',
+      rpc_id: null,
+      server: window.server ?? '*',
+      tool: window.tool ?? '*',
+      tool_sha256: null,
+      args_sha256: NO_ARGS_SHA256,
+    },
     principal: { id: actor },
     policy: { bundle_sha256: bundleSha256, rules: [], effect: 'break_glass', reason: `break-glass ${window.id} ${what} by ${actor} for ${scope}` },
     break_glass: { id: window.id, opened_by: window.opened_by, reason: window.reason, expires_at: window.expires_at },

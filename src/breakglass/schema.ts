@@ -37,7 +37,10 @@ export const OpenRequestSchema = z.strictObject({
   for: z.string().regex(/^\d+(ms|s|m|h|d)$/, 'a duration such as 30m or 2h'),
   principal: z.string().min(1).max(256).optional(),
   /** "server" or "server/tool-glob". */
-  surface: z.string().regex(/^[^/\s]+(\/[^/\s]+)?$/, 'server or server/tool').optional(),
+  surface: z
+    .string()
+    .regex(/^[^/\s]+(\/[^/\s]+)?$/, 'server or server/tool')
+    .optional(),
 });
 
 export type OpenRequest = z.infer<typeof OpenRequestSchema>;

@@ -83,7 +83,10 @@ export class BreakGlass {
   /** Closes every window whose time is up, each with its receipt; returns how many. */
   async sweep(now: Date = this.clock()): Promise<number> {
     const due = (await this.options.store.find(COLLECTION, { closed_at: null })).map(parseWindow).filter((w) => !isActive(w, now));
-    for (const w of due) await this.closeWindow(w.id, EXPIRY_ACTOR).catch((err: unknown) => this.options.log.error({ err, break_glass: w.id }, 'closing an expired break-glass window failed'));
+    for (const w of due)
+      await this.closeWindow(w.id, EXPIRY_ACTOR).catch((err: unknown) =>
+        this.options.log.error({ err, break_glass: w.id }, 'closing an expired break-glass window failed'),
+      );
     return due.length;
   }
 

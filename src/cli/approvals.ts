@@ -94,7 +94,12 @@ export function registerApprovals(program: Command): void {
       .description(`${verdict} a held call`)
       .option('--note <note>', 'a note for the record (it goes into the receipt)')
       .action(async (id: string, opts: { note?: string }, command: Command) => {
-        const approval = (await call(connection(command), 'POST', `/api/approvals/${encodeURIComponent(id)}/${verdict}`, opts.note ? { note: opts.note } : {})) as ApprovalRow;
+        const approval = (await call(
+          connection(command),
+          'POST',
+          `/api/approvals/${encodeURIComponent(id)}/${verdict}`,
+          opts.note ? { note: opts.note } : {},
+        )) as ApprovalRow;
         print(`${approval.id}: ${approval.status}`);
       });
   }

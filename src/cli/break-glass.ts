@@ -19,7 +19,15 @@ interface WindowRow {
 
 const scope = (w: WindowRow) => `${w.principal ?? '*'} on ${w.server ?? '*'}/${w.tool ?? '*'}`;
 const row = (w: WindowRow) =>
-  [w.id, w.active ? 'active' : 'closed', scope(w), w.opened_by, w.opened_at, w.closed_at ? `closed ${w.closed_at} by ${w.closed_by}` : `until ${w.expires_at}`, JSON.stringify(w.reason)].join('\t');
+  [
+    w.id,
+    w.active ? 'active' : 'closed',
+    scope(w),
+    w.opened_by,
+    w.opened_at,
+    w.closed_at ? `closed ${w.closed_at} by ${w.closed_by}` : `until ${w.expires_at}`,
+    JSON.stringify(w.reason),
+  ].join('\t');
 const print = (text: string) => process.stdout.write(`${text}\n`);
 
 export function registerBreakGlass(program: Command): void {
@@ -30,8 +38,8 @@ export function registerBreakGlass(program: Command): void {
     .description('let calls through that policy would refuse or hold, for a bounded time')
     .requiredOption('--reason <text>', 'why (recorded in the receipts and the weekly report)')
     .requiredOption('--for <duration>', 'how long, e.g. 30m (at most break_glass.max_duration)')
-    .option('--principal <id>', 'only this principal\'s calls')
-    .option('--surface <server[/tool]>', 'only this upstream, or this upstream\'s tools matching a glob')
+    .option('--principal <id>', "only this principal's calls")
+    .option('--surface <server[/tool]>', "only this upstream, or this upstream's tools matching a glob")
     .option('--json', 'print JSON')
     .action(async (opts: { reason: string; for: string; principal?: string; surface?: string; json?: boolean }, command: Command) => {
       const body = { reason: opts.reason, for: opts.for, principal: opts.principal, surface: opts.surface };

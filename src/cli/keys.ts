@@ -43,7 +43,9 @@ export function registerKeys(program: Command): void {
       const ledger = await Ledger.open({ dir: ledgerDir, signer, issuerId: opts.issuer ?? config?.name ?? 'toolgate', log });
       try {
         const rotation = await rotateKey(dir, ledger);
-        process.stdout.write(`rotated ${rotation.from} -> ${rotation.to.keyId}\n  hand-over receipt: ${rotation.receipt.id} (seq ${rotation.receipt.chain.seq})\n`);
+        process.stdout.write(
+          `rotated ${rotation.from} -> ${rotation.to.keyId}\n  hand-over receipt: ${rotation.receipt.id} (seq ${rotation.receipt.chain.seq})\n`,
+        );
       } finally {
         await ledger.close();
       }

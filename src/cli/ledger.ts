@@ -25,13 +25,15 @@ export function locate(opts: { config?: string; dir?: string; keyring?: string }
 }
 
 function need<T>(value: T | undefined, what: string): T {
-  if (value === undefined) throw new Error(`${what} is not known: pass -c toolgate.yaml or ${what === 'the ledger directory' ? '--dir DIR' : '--keyring FILE'}`);
+  if (value === undefined)
+    throw new Error(`${what} is not known: pass -c toolgate.yaml or ${what === 'the ledger directory' ? '--dir DIR' : '--keyring FILE'}`);
   return value;
 }
 
 function summary(r: StoredReceipt): string {
   const b = r.body;
-  const what = b.event === 'rotate' ? `${b.rotation.from_key_id} -> ${b.rotation.to_key_id}` : `${b.call.server}/${b.call.tool} ${b.principal.id} call ${b.call.id}`;
+  const what =
+    b.event === 'rotate' ? `${b.rotation.from_key_id} -> ${b.rotation.to_key_id}` : `${b.call.server}/${b.call.tool} ${b.principal.id} call ${b.call.id}`;
   return `${b.chain.seq}\t${b.ts}\t${b.event}\t${what}\t${b.id}`;
 }
 
@@ -69,7 +71,10 @@ export function registerLedger(program: Command): void {
     .action(async (opts) => {
       const stats = await ledgerStats(need(locate(opts).ledgerDir, 'the ledger directory'));
       if (opts.json) return void process.stdout.write(`${JSON.stringify(stats, null, 2)}\n`);
-      const events = (counts: Record<string, number>) => Object.entries(counts).map(([e, n]) => `${e}=${n}`).join(' ');
+      const events = (counts: Record<string, number>) =>
+        Object.entries(counts)
+          .map(([e, n]) => `${e}=${n}`)
+          .join(' ');
       const lines = [`receipts: ${stats.receipts}${stats.first ? ` (${stats.first} .. ${stats.last})` : ''}`, `events: ${events(stats.byEvent)}`];
       for (const [surface, counts] of Object.entries(stats.bySurface).sort()) lines.push(`  ${surface}: ${events(counts)}`);
       process.stdout.write(`${lines.join('\n')}\n`);

@@ -19,7 +19,22 @@ const program = new Command('toolgate')
   .version('0.1.0')
   .showHelpAfterError();
 
-for (const register of [registerSchema, registerApprovals, registerServe, registerInit, registerPolicy, registerPins, registerSurfaces, registerVerify, registerLedger, registerKeys, registerReport, registerReplay, registerBreakGlass]) register(program);
+for (const register of [
+  registerSchema,
+  registerApprovals,
+  registerServe,
+  registerInit,
+  registerPolicy,
+  registerPins,
+  registerSurfaces,
+  registerVerify,
+  registerLedger,
+  registerKeys,
+  registerReport,
+  registerReplay,
+  registerBreakGlass,
+])
+  register(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`toolgate: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -41,7 +41,8 @@ export async function openPins(configPath: string): Promise<PinsContext> {
 function selectUpstreams(config: Config, name: string | undefined): Config['upstreams'] {
   if (name === undefined) return config.upstreams;
   const upstream = config.upstreams[name];
-  if (!upstream) throw new PinError('unknown_upstream', `no upstream named "${name}" in the config (configured: ${Object.keys(config.upstreams).join(', ') || 'none'})`);
+  if (!upstream)
+    throw new PinError('unknown_upstream', `no upstream named "${name}" in the config (configured: ${Object.keys(config.upstreams).join(', ') || 'none'})`);
   return { [name]: upstream };
 }
 
@@ -114,7 +115,10 @@ async function diff(ctx: PinsContext, upstream: string | undefined, tool: string
 /** The drifts a running gateway holds, as its admin API lists them (untrusted JSON, printed as text). */
 async function diffViaGateway(command: Command, upstream: string | undefined, tool: string | undefined, exitCode: boolean): Promise<void> {
   const { drifts } = (await call(connection(command), 'GET', '/api/pins/drifts')) as { drifts: DriftRow[] };
-  printDrifts(drifts.filter((d) => (upstream === undefined || d.upstream === upstream) && (tool === undefined || d.tool === tool)), exitCode);
+  printDrifts(
+    drifts.filter((d) => (upstream === undefined || d.upstream === upstream) && (tool === undefined || d.tool === tool)),
+    exitCode,
+  );
 }
 
 interface ApproveOptions {
@@ -123,10 +127,12 @@ interface ApproveOptions {
 }
 
 function checkPin(pin: string | undefined): void {
-  if (pin !== undefined && !/^[0-9a-f]{64}$/.test(pin)) throw new PinError('nothing_to_approve', `--pin ${pin}: not a sha256 (64 lowercase hex digits, as printed by toolgate pins diff)`);
+  if (pin !== undefined && !/^[0-9a-f]{64}$/.test(pin))
+    throw new PinError('nothing_to_approve', `--pin ${pin}: not a sha256 (64 lowercase hex digits, as printed by toolgate pins diff)`);
 }
 
-const approved = (upstream: string, tool: string, pin: string, reviewer: string) => process.stdout.write(`approved ${upstream}/${tool}: pin ${pin} (by ${reviewer})\n`);
+const approved = (upstream: string, tool: string, pin: string, reviewer: string) =>
+  process.stdout.write(`approved ${upstream}/${tool}: pin ${pin} (by ${reviewer})\n`);
 
 async function approve(ctx: PinsContext, upstream: string, tool: string, opts: ApproveOptions): Promise<void> {
   const config = selectUpstreams(ctx.config, upstream)[upstream]!;
@@ -138,8 +144,10 @@ async function approve(ctx: PinsContext, upstream: string, tool: string, opts: A
 
 /** Approval through a running gateway: the reviewer is the token's, and the pin seen is required. */
 async function approveViaGateway(command: Command, upstream: string, tool: string, opts: ApproveOptions): Promise<void> {
-  if (opts.reviewer !== undefined) throw new PinError('nothing_to_approve', '--reviewer applies to the direct store only: through the admin API the reviewer is the token\'s');
-  if (opts.pin === undefined) throw new PinError('nothing_to_approve', '--pin is required through the admin API: the pending pin you reviewed, as printed by toolgate pins diff');
+  if (opts.reviewer !== undefined)
+    throw new PinError('nothing_to_approve', "--reviewer applies to the direct store only: through the admin API the reviewer is the token's");
+  if (opts.pin === undefined)
+    throw new PinError('nothing_to_approve', '--pin is required through the admin API: the pending pin you reviewed, as printed by toolgate pins diff');
   checkPin(opts.pin);
   const path = `/api/pins/${encodeURIComponent(upstream)}/${encodeURIComponent(tool)}/approve`;
   const res = (await call(connection(command), 'POST', path, { expected_pin: opts.pin })) as { to: string; reviewer: string };
@@ -156,7 +164,9 @@ async function list(ctx: PinsContext, upstream: string | undefined): Promise<voi
   for (const { upstream: name, statuses } of await assessAll(ctx, upstream)) {
     for (const s of statuses) {
       const action = s.action === 'expose' ? '' : ` -> ${s.action}`;
-      process.stdout.write(`${name}/${s.tool}  ${s.state}${action}  ${s.pin?.slice(0, 12) ?? '-'}${s.flags.map((f) => `  [${f.code}: ${f.detail}]`).join('')}\n`);
+      process.stdout.write(
+        `${name}/${s.tool}  ${s.state}${action}  ${s.pin?.slice(0, 12) ?? '-'}${s.flags.map((f) => `  [${f.code}: ${f.detail}]`).join('')}\n`,
+      );
     }
   }
 }
@@ -166,7 +176,7 @@ export function registerPins(program: Command): void {
     .command('pins')
     .description('tool definition pins: export, diff, approve and list')
     .option('-c, --config <file>', 'toolgate.yaml', 'toolgate.yaml')
-    .option('--url <url>', 'diff/approve through a running gateway\'s admin API at this URL (env TOOLGATE_ADMIN_URL, default http://127.0.0.1:8081)')
+    .option('--url <url>', "diff/approve through a running gateway's admin API at this URL (env TOOLGATE_ADMIN_URL, default http://127.0.0.1:8081)")
     .option('--token <token>', 'reviewer token for the admin API (env TOOLGATE_TOKEN); with it, diff and approve go through the gateway');
   pins
     .command('export')
@@ -177,7 +187,7 @@ export function registerPins(program: Command): void {
     .summary('show every pending change as a text diff')
     .description(
       'show every pending change as a text diff: through the admin API of a running gateway with --url/--token, ' +
-        'otherwise by listing the upstreams\' tools and reading the store directly (never while a gateway holds the store)',
+        "otherwise by listing the upstreams' tools and reading the store directly (never while a gateway holds the store)",
     )
     .option('--exit-code', 'exit with 1 when changes are pending')
     .action((upstream: string | undefined, tool: string | undefined, opts: { exitCode?: boolean }, command: Command) =>
@@ -200,6 +210,6 @@ export function registerPins(program: Command): void {
     );
   pins
     .command('list [upstream]')
-    .description('list the upstreams\' tools with their pin state and flags')
+    .description("list the upstreams' tools with their pin state and flags")
     .action((upstream: string | undefined, _opts, command: Command) => withPins(command, (ctx) => list(ctx, upstream)));
 }

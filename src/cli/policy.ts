@@ -52,7 +52,12 @@ async function check(files: string[], opts: BundleOptions): Promise<void> {
 }
 
 async function test(dirs: string[], opts: { pathRoot?: string; verbose?: boolean }): Promise<void> {
-  const fixtures = (await glob(dirs.map((d) => join(d, '**/*.test.{yaml,yml}')), { absolute: true })).sort();
+  const fixtures = (
+    await glob(
+      dirs.map((d) => join(d, '**/*.test.{yaml,yml}')),
+      { absolute: true },
+    )
+  ).sort();
   if (fixtures.length === 0) throw new Error(`no fixture files (*.test.yaml) under ${dirs.join(', ')}`);
   const byDir = new Map<string, string[]>();
   for (const f of fixtures) byDir.set(dirname(f), [...(byDir.get(dirname(f)) ?? []), f]);
@@ -115,7 +120,12 @@ async function explainCall(files: string[], opts: ExplainOptions): Promise<void>
   } catch (err) {
     return reportFailure(err);
   }
-  const groups = opts.groups ? opts.groups.split(',').map((g) => g.trim()).filter(Boolean) : [];
+  const groups = opts.groups
+    ? opts.groups
+        .split(',')
+        .map((g) => g.trim())
+        .filter(Boolean)
+    : [];
   const input = {
     server: opts.server,
     tool: opts.tool,

@@ -53,7 +53,10 @@ export function registerReplay(program: Command): void {
       if (!evidence) throw new ReplayError('no_evidence', `${opts.config}: evidence.store_arguments is off, so no arguments were kept to replay`);
       const { since, until } = parsePeriod(opts.since, opts.until);
       const candidate = opts.bundle
-        ? await loadPolicyBundle(asPatterns(opts.bundle), { pathRoot: config.policy.path_root, knownUpstreams: Object.keys(config.upstreams).length ? Object.keys(config.upstreams) : undefined })
+        ? await loadPolicyBundle(asPatterns(opts.bundle), {
+            pathRoot: config.policy.path_root,
+            knownUpstreams: Object.keys(config.upstreams).length ? Object.keys(config.upstreams) : undefined,
+          })
         : undefined;
       const result = await replay({
         ledgerDir: config.ledger.dir,

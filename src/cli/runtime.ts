@@ -65,7 +65,11 @@ export async function startRuntime({ config, dir }: LoadedConfig, log: Logger): 
     };
 
     // The ledger's size is read from disk now and then, not on the path of a call.
-    const measureLedger = () => void ledgerBytes(config.ledger.dir).then((bytes) => metrics.setLedgerSize(ledger.size, bytes), (err: unknown) => log.warn({ err }, 'could not measure the ledger'));
+    const measureLedger = () =>
+      void ledgerBytes(config.ledger.dir).then(
+        (bytes) => metrics.setLedgerSize(ledger.size, bytes),
+        (err: unknown) => log.warn({ err }, 'could not measure the ledger'),
+      );
     measureLedger();
     closers.push(clearOnClose(every(measureLedger, 15_000).unref()));
 
@@ -116,7 +120,16 @@ export async function startRuntime({ config, dir }: LoadedConfig, log: Logger): 
     const observe = (o: CallObservation) => {
       const effect = o.breakGlass ? 'break_glass' : o.decision.outcome;
       metrics.observeCall({ server: o.request.server, tool: o.request.tool, outcome: effect, decisionMs: o.decisionMs, upstreamMs: o.upstreamMs });
-      logCall({ request: o.request, effect, rules: o.decision.rules, decisionMs: o.decisionMs, upstreamMs: o.upstreamMs, totalMs: o.decisionMs + (o.upstreamMs ?? 0), receiptId: o.receiptId, breakGlassId: o.breakGlass?.id });
+      logCall({
+        request: o.request,
+        effect,
+        rules: o.decision.rules,
+        decisionMs: o.decisionMs,
+        upstreamMs: o.upstreamMs,
+        totalMs: o.decisionMs + (o.upstreamMs ?? 0),
+        receiptId: o.receiptId,
+        breakGlassId: o.breakGlass?.id,
+      });
       if (evidence) keepEvidence(evidence, o, log);
     };
 
@@ -144,7 +157,9 @@ export async function startRuntime({ config, dir }: LoadedConfig, log: Logger): 
     pins.subscribe((event) => {
       if (event.kind !== 'approved') return;
       // The new pin is already stored: a receipt that cannot be written is an incident to shout about.
-      receipts.append(pinApprovalDraft(event, engine.current.sha256)).catch((err: unknown) => log.error({ err, upstream: event.upstream, tool: event.tool }, 'the pin approval receipt could not be written'));
+      receipts
+        .append(pinApprovalDraft(event, engine.current.sha256))
+        .catch((err: unknown) => log.error({ err, upstream: event.upstream, tool: event.tool }, 'the pin approval receipt could not be written'));
     });
 
     const gateway = await startGateway({
@@ -173,7 +188,10 @@ export async function startRuntime({ config, dir }: LoadedConfig, log: Logger): 
           ledger: () => ledger.writable(),
           upstreams: () => {
             const down = gateway.health().upstreams.filter((u) => u.state !== 'ready');
-            return { ok: down.length === 0, detail: down.length ? `not connected: ${down.map((u) => `${u.name} (${u.lastError ?? u.state})`).join(', ')}` : 'all connected' };
+            return {
+              ok: down.length === 0,
+              detail: down.length ? `not connected: ${down.map((u) => `${u.name} (${u.lastError ?? u.state})`).join(', ')}` : 'all connected',
+            };
           },
           accepting: () => ({ ok: !stopping, detail: stopping ? 'draining for shutdown' : 'taking calls' }),
         }),

@@ -13,7 +13,9 @@ async function surfaces(opts: { config: string; json?: boolean }): Promise<void>
     const bundle = await loadPolicyBundle(config.policies, { knownUpstreams: Object.keys(config.upstreams), pathRoot: config.policy.path_root });
     const upstreams = await Promise.all(
       (await snapshotCatalog(config.upstreams)).map(async (entry) =>
-        'error' in entry ? entry : { upstream: entry.upstream, statuses: await ctx.registry.preview(entry.upstream, identityOf(config.upstreams[entry.upstream]!), entry.tools) },
+        'error' in entry
+          ? entry
+          : { upstream: entry.upstream, statuses: await ctx.registry.preview(entry.upstream, identityOf(config.upstreams[entry.upstream]!), entry.tools) },
       ),
     );
     const report = surfaceReport({ upstreams, coverage: coverageOf(bundle) });

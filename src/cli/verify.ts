@@ -34,7 +34,8 @@ export function splitInput(text: string, source: string): Item[] {
 }
 
 function describe(body: ReceiptBody): string {
-  const what = body.event === 'rotate' ? `${body.rotation.from_key_id} -> ${body.rotation.to_key_id}` : `${body.call.server}/${body.call.tool} call ${body.call.id}`;
+  const what =
+    body.event === 'rotate' ? `${body.rotation.from_key_id} -> ${body.rotation.to_key_id}` : `${body.call.server}/${body.call.tool} call ${body.call.id}`;
   return `${body.id} seq ${body.chain.seq} ${body.event} ${what} ${body.ts} by ${body.issuer.key_id}`;
 }
 
@@ -53,7 +54,9 @@ export function registerVerify(program: Command): void {
         try {
           if (item.error) throw new Error(item.error);
           const line = opts.proof
-            ? (({ receipt, checkpoint }) => `${describe(receipt.body)}; included in checkpoint of ${checkpoint.size} (${checkpoint.origin})`)(verifyProof(item.value, keyring))
+            ? (({ receipt, checkpoint }) => `${describe(receipt.body)}; included in checkpoint of ${checkpoint.size} (${checkpoint.origin})`)(
+                verifyProof(item.value, keyring),
+              )
             : describe(verifyReceipt(item.value, keyring).body);
           process.stdout.write(`OK   ${item.where}: ${line}\n`);
         } catch (err) {

@@ -80,9 +80,7 @@ function interpolate(value: unknown, env: NodeJS.ProcessEnv, path: PropertyKey[]
 
 function resolvePaths(config: Config, dir: string): Config {
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(dir, p));
-  const upstreams = Object.fromEntries(
-    Object.entries(config.upstreams).map(([name, u]) => [name, isStdioUpstream(u) ? { ...u, cwd: abs(u.cwd ?? '.') } : u]),
-  );
+  const upstreams = Object.fromEntries(Object.entries(config.upstreams).map(([name, u]) => [name, isStdioUpstream(u) ? { ...u, cwd: abs(u.cwd ?? '.') } : u]));
   return {
     ...config,
     upstreams,

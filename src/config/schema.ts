@@ -3,15 +3,11 @@
 // silently ignored typo in a security product.
 import { z } from 'zod';
 
-const duration = z
-  .string()
-  .regex(/^\d+(ms|s|m|h|d)$/, 'a duration such as 500ms, 50s, 15m, 2h or 7d');
+const duration = z.string().regex(/^\d+(ms|s|m|h|d)$/, 'a duration such as 500ms, 50s, 15m, 2h or 7d');
 
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'a lowercase hex sha256 (64 digits)');
 
-const upstreamName = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'letters, digits, "-" and "_", at most 64, not starting with "-" or "_"');
+const upstreamName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'letters, digits, "-" and "_", at most 64, not starting with "-" or "_"');
 
 const upstreamCommon = {
   /** Exposed tool names are `<prefix><tool>`; default `<name>__`. The empty string exposes names unchanged. */
@@ -47,7 +43,11 @@ export const HttpListenSchema = z.strictObject({
   /** Origins accepted on browser requests; requests without an Origin header are accepted. */
   allowed_origins: z.array(z.string()).default([]),
   /** Largest accepted request body. */
-  max_body_bytes: z.number().int().positive().default(4 * 1024 * 1024),
+  max_body_bytes: z
+    .number()
+    .int()
+    .positive()
+    .default(4 * 1024 * 1024),
   /** A session with no request and no open GET stream for this long is closed (clients rarely send DELETE). */
   session_idle: duration.default('30m'),
 });
@@ -158,7 +158,11 @@ export const ConfigSchema = z.strictObject({
   evidence: EvidenceSchema.default(EvidenceSchema.parse({})),
   break_glass: BreakGlassSchema.default(BreakGlassSchema.parse({})),
   /** Largest accepted `tools/call` arguments, in bytes of JSON. */
-  max_argument_bytes: z.number().int().positive().default(1024 * 1024),
+  max_argument_bytes: z
+    .number()
+    .int()
+    .positive()
+    .default(1024 * 1024),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

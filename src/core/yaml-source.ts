@@ -12,7 +12,11 @@ export interface YamlSource {
 }
 
 export class YamlSyntaxError extends Error {
-  constructor(readonly file: string, readonly line: number | undefined, detail: string) {
+  constructor(
+    readonly file: string,
+    readonly line: number | undefined,
+    detail: string,
+  ) {
     super(`${file}${line ? `:${line}` : ''}: ${detail}`);
   }
 }
@@ -25,8 +29,7 @@ export function parseYamlSource(file: string, text: string): YamlSource {
     const line = first.linePos?.[0]?.line ?? lineCounter.linePos(first.pos[0]).line;
     throw new YamlSyntaxError(file, line, first.message.split('\n')[0] ?? 'invalid YAML');
   }
-  const lineAt = (node: Node | null | undefined) =>
-    node?.range ? lineCounter.linePos(node.range[0]).line : undefined;
+  const lineAt = (node: Node | null | undefined) => (node?.range ? lineCounter.linePos(node.range[0]).line : undefined);
   return {
     file,
     value: doc.toJS({ maxAliasCount: 100 }) as unknown,

@@ -11,7 +11,8 @@ export function loadOrCreateKey(file: string): Buffer {
   try {
     writeNewKey(file);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new EvidenceError('key_unusable', `cannot create evidence key ${file}: ${(err as Error).message}`, { cause: err });
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST')
+      throw new EvidenceError('key_unusable', `cannot create evidence key ${file}: ${(err as Error).message}`, { cause: err });
   }
   return readKey(file);
 }

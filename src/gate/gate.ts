@@ -81,7 +81,12 @@ export class Gate implements CallHandler {
         case 'permit':
           return await this.execute(call, decision, {}, observe);
         case 'hold':
-          if (!this.hold) return await this.refuse(request, { ...decision, outcome: 'deny', reason: `${decision.reason}; approvals are not configured on this gateway, so the call is refused` }, observe);
+          if (!this.hold)
+            return await this.refuse(
+              request,
+              { ...decision, outcome: 'deny', reason: `${decision.reason}; approvals are not configured on this gateway, so the call is refused` },
+              observe,
+            );
           return await this.hold.run(call, decision, observe);
         default:
           return await this.refuse(request, decision, observe);
@@ -124,7 +129,12 @@ export class Gate implements CallHandler {
       if (result.ok) return decision;
       const { charge, used } = result;
       const what = charge.kind === 'rate' ? `${used} calls` : `${used} used`;
-      return { ...decision, outcome: 'deny', rules: [charge.ruleId], reason: `limit of rule ${charge.ruleId} reached (${what} of ${charge.max} per ${charge.windowMs / 1000}s window); try again later` };
+      return {
+        ...decision,
+        outcome: 'deny',
+        rules: [charge.ruleId],
+        reason: `limit of rule ${charge.ruleId} reached (${what} of ${charge.max} per ${charge.windowMs / 1000}s window); try again later`,
+      };
     } catch (err) {
       this.options.log.error({ err, callId: request.callId }, 'limit store failed: refusing');
       return { ...decision, outcome: 'deny', reason: 'the limit store failed (fail closed)' };
@@ -155,7 +165,13 @@ export class Gate implements CallHandler {
   }
 
   /** After dispatch the call has run: if its last receipt cannot be written, the client still gets the permit. */
-  private async recordAfterDispatch(event: 'complete' | 'fail', request: CallRequest, decision: Decision, extras: ReceiptExtras, permit: AppendedReceipt): Promise<AppendedReceipt> {
+  private async recordAfterDispatch(
+    event: 'complete' | 'fail',
+    request: CallRequest,
+    decision: Decision,
+    extras: ReceiptExtras,
+    permit: AppendedReceipt,
+  ): Promise<AppendedReceipt> {
     try {
       return await this.record(event, request, decision, extras);
     } catch (err) {

@@ -40,14 +40,19 @@ export class Hold {
     if (settled.status === 'pending') {
       if (call.signal.aborted) {
         const after = await service.cancel(approval.id);
-        if (after.status === 'cancelled') return this.finish(observe, 'cancel', latest(), `call cancelled by the client; approval ${approval.id} is cancelled`, approval.id);
+        if (after.status === 'cancelled')
+          return this.finish(observe, 'cancel', latest(), `call cancelled by the client; approval ${approval.id} is cancelled`, approval.id);
         if (after.status === 'approved') return this.release(call, decision, after, observe);
       }
       observe('hold', latest());
       if (this.options.shutdown.aborted) {
-        return refusal(`the gateway is restarting. Approval ${approval.id} stays open for reviewers; repeat the identical call in a moment to pick up the decision. The call has not run.`, latest()?.envelope, {
-          'dev.toolgate/approval': { id: approval.id, status: 'pending', expires_at: approval.expires_at },
-        });
+        return refusal(
+          `the gateway is restarting. Approval ${approval.id} stays open for reviewers; repeat the identical call in a moment to pick up the decision. The call has not run.`,
+          latest()?.envelope,
+          {
+            'dev.toolgate/approval': { id: approval.id, status: 'pending', expires_at: approval.expires_at },
+          },
+        );
       }
       return refusal(
         `this call is awaiting human approval ${approval.id} (approvers: ${who}; reviewers have until ${approval.expires_at}). It has not run. Repeat the identical call (same tool and arguments) later to pick up the decision; an approved call runs once, on that retry.`,
@@ -61,11 +66,23 @@ export class Hold {
       case 'rejected':
         return this.finish(observe, 'reject', latest(), `call rejected by ${decidedBy(settled)}${notes(settled)}. It was not run.`, approval.id);
       case 'expired':
-        return this.finish(observe, 'expire', latest(), `approval ${approval.id} expired before it was used (reviewers: ${who}). The call was not run; make it again to ask for a new approval.`, approval.id);
+        return this.finish(
+          observe,
+          'expire',
+          latest(),
+          `approval ${approval.id} expired before it was used (reviewers: ${who}). The call was not run; make it again to ask for a new approval.`,
+          approval.id,
+        );
       case 'cancelled':
         return this.finish(observe, 'cancel', latest(), `approval ${approval.id} was cancelled. The call was not run.`, approval.id);
       default:
-        return this.refuseRelease(call.request, decision, settled, `approval ${approval.id} was already used by an earlier identical call: an approval allows exactly one execution. Make the call again to ask for a new approval.`, observe);
+        return this.refuseRelease(
+          call.request,
+          decision,
+          settled,
+          `approval ${approval.id} was already used by an earlier identical call: an approval allows exactly one execution. Make the call again to ask for a new approval.`,
+          observe,
+        );
     }
   }
 
@@ -74,14 +91,32 @@ export class Hold {
     const current = this.options.decide(call.request);
     if (current.bundleSha256 !== approval.bundle_sha256) {
       if (current.outcome === 'deny' || current.outcome === 'silence') {
-        return this.refuseRelease(call.request, current, approval, `approval ${approval.id} was granted, but the policy changed since and now refuses this call: ${current.reason}`, observe);
+        return this.refuseRelease(
+          call.request,
+          current,
+          approval,
+          `approval ${approval.id} was granted, but the policy changed since and now refuses this call: ${current.reason}`,
+          observe,
+        );
       }
       if (current.outcome === 'hold' && current.approval?.ruleId !== approval.rule_id) {
-        return this.refuseRelease(call.request, current, approval, `approval ${approval.id} was granted under rule ${approval.rule_id}, but the policy changed and rule ${current.approval?.ruleId} now holds this call; make the call again to ask for a new approval`, observe);
+        return this.refuseRelease(
+          call.request,
+          current,
+          approval,
+          `approval ${approval.id} was granted under rule ${approval.rule_id}, but the policy changed and rule ${current.approval?.ruleId} now holds this call; make the call again to ask for a new approval`,
+          observe,
+        );
       }
     }
     if (!(await this.options.service.claimExecution(approval.id))) {
-      return this.refuseRelease(call.request, held, approval, `approval ${approval.id} was already used or is no longer valid: an approval allows exactly one execution. Make the call again to ask for a new approval.`, observe);
+      return this.refuseRelease(
+        call.request,
+        held,
+        approval,
+        `approval ${approval.id} was already used or is no longer valid: an approval allows exactly one execution. Make the call again to ask for a new approval.`,
+        observe,
+      );
     }
     this.options.receipts.forget(approval.id);
     const reason = `approved by ${decidedBy(approval)} (approval ${approval.id}): ${held.reason}`;
@@ -106,6 +141,9 @@ function decidedBy(a: HeldCall): string {
 }
 
 function notes(a: HeldCall): string {
-  const text = a.decisions.map((d) => d.note).filter(Boolean).join('; ');
+  const text = a.decisions
+    .map((d) => d.note)
+    .filter(Boolean)
+    .join('; ');
   return text ? `: "${text}"` : '';
 }

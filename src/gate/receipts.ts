@@ -61,7 +61,10 @@ const CHANGE_EVENTS: Partial<Record<ApprovalChange['kind'], CallEvent>> = {
 export class ApprovalReceipts {
   private readonly latest = new Map<string, AppendedReceipt>();
 
-  constructor(private readonly sink: ReceiptSink, private readonly maxRemembered = 50_000) {}
+  constructor(
+    private readonly sink: ReceiptSink,
+    private readonly maxRemembered = 50_000,
+  ) {}
 
   /** The approvals service's recorder: durable receipt first, then the service stores the change. */
   readonly record = async (change: ApprovalChange): Promise<string | void> => {
@@ -106,7 +109,10 @@ export class ApprovalReceipts {
 
 export function approvalStamp(a: HeldCall): NonNullable<ReceiptExtras['approval']> {
   const decidedBy = a.decisions.map((d) => d.reviewer);
-  const note = a.decisions.map((d) => d.note).filter((n): n is string => Boolean(n)).join('\n');
+  const note = a.decisions
+    .map((d) => d.note)
+    .filter((n): n is string => Boolean(n))
+    .join('\n');
   return {
     id: a.id,
     approvers: a.approvers,

@@ -20,7 +20,14 @@ export interface DescribedCall {
 }
 
 /** Untrusted: `name` and `args` are the client's. */
-export function describeCall(ctx: GatewayContext, session: ClientSession, rpcId: RequestId, name: string, args: Record<string, unknown>, entry: CatalogEntry | undefined): DescribedCall {
+export function describeCall(
+  ctx: GatewayContext,
+  session: ClientSession,
+  rpcId: RequestId,
+  name: string,
+  args: Record<string, unknown>,
+  entry: CatalogEntry | undefined,
+): DescribedCall {
   const canonical = canonicalArgs(args);
   const limit = ctx.config.max_argument_bytes;
   // A UTF-16 unit is at most 3 UTF-8 bytes: only long strings need their bytes counted.
@@ -39,14 +46,20 @@ export function describeCall(ctx: GatewayContext, session: ClientSession, rpcId:
     // Oversized arguments are neither kept nor hashed whole: args_sha256 is then a placeholder, the
     // sha256 of the first max_argument_bytes bytes of their canonical JSON, and args are empty.
     args: oversized ? {} : args,
-    argsSha256: createHash('sha256').update(oversized ? Buffer.from(canonical.slice(0, limit)).subarray(0, limit) : canonical).digest('hex'),
+    argsSha256: createHash('sha256')
+      .update(oversized ? Buffer.from(canonical.slice(0, limit)).subarray(0, limit) : canonical)
+      .digest('hex'),
     now: new Date(),
   };
   if (!entry) {
-    const reason = owner && owner.state !== 'ready' ? `upstream ${owner.name} is unavailable (${owner.lastError}); toolgate is retrying it` : `unknown tool "${name.slice(0, MAX_NAME)}"`;
+    const reason =
+      owner && owner.state !== 'ready'
+        ? `upstream ${owner.name} is unavailable (${owner.lastError}); toolgate is retrying it`
+        : `unknown tool "${name.slice(0, MAX_NAME)}"`;
     return { request, quarantine: { action: 'silence', reason }, forwardable: false };
   }
-  if (oversized) return { request, quarantine: { action: 'deny', reason: `the arguments exceed the limit of ${limit} bytes (max_argument_bytes)` }, forwardable: false };
+  if (oversized)
+    return { request, quarantine: { action: 'deny', reason: `the arguments exceed the limit of ${limit} bytes (max_argument_bytes)` }, forwardable: false };
   return { request, quarantine: surfaced?.quarantine, forwardable: true };
 }
 

@@ -54,7 +54,18 @@ export async function startGateway({ config, handler, log, pins, visibleTo }: Ga
   const upstreams: Upstream[] = [];
   const surface = new ToolSurface(config, pins, log);
   const catalog = new ToolCatalog(upstreams, log, (u) => surface.toolsOf(u));
-  const ctx: GatewayContext = { config, handler, log, upstreams, catalog, surface, visibleTo, inFlight: new CallsInFlight(), routes: new Routes(), sessions: new Set() };
+  const ctx: GatewayContext = {
+    config,
+    handler,
+    log,
+    upstreams,
+    catalog,
+    surface,
+    visibleTo,
+    inFlight: new CallsInFlight(),
+    routes: new Routes(),
+    sessions: new Set(),
+  };
   const events = upstreamEvents(ctx);
   for (const [name, upstream] of Object.entries(config.upstreams)) {
     if (!upstream.disabled) upstreams.push(new Upstream(name, upstream, events, log));

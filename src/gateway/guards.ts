@@ -24,7 +24,8 @@ export function createGuards(config: Config): (req: IncomingMessage) => Admissio
     // Untrusted: every header below is the client's.
     const host = (req.headers.host ?? '').toLowerCase();
     const hostName = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0]!;
-    if (!hosts.has(hostName) && !hosts.has(host)) return { ok: false, status: 403, message: `Host ${JSON.stringify(host)} is not allowed (add it to listen.http.allowed_hosts)` };
+    if (!hosts.has(hostName) && !hosts.has(host))
+      return { ok: false, status: 403, message: `Host ${JSON.stringify(host)} is not allowed (add it to listen.http.allowed_hosts)` };
     const origin = req.headers.origin?.toLowerCase();
     if (origin !== undefined && !origins.has(origin) && origin !== `http://${host}`) {
       return { ok: false, status: 403, message: `Origin ${JSON.stringify(origin)} is not allowed (add it to listen.http.allowed_origins)` };

@@ -46,7 +46,8 @@ export async function listenHttp(config: Config, log: Logger, createSession: Ses
     if (known && known.session.principal.id !== admission.principal.id) return reply(res, 403, 'this session belongs to another principal');
     if (known) known.lastSeen = Date.now();
     if (req.method === 'POST') return post(req, res, admission.principal, known);
-    if (!known) return reply(res, id === undefined ? 400 : 404, id === undefined ? 'Mcp-Session-Id header is required' : 'session not found: initialize a new one');
+    if (!known)
+      return reply(res, id === undefined ? 400 : 404, id === undefined ? 'Mcp-Session-Id header is required' : 'session not found: initialize a new one');
     if (req.method === 'GET') {
       if (!(req.headers.accept ?? '').includes('text/event-stream')) return reply(res, 406, 'GET needs Accept: text/event-stream');
       if (!known.transport.openStream(res)) reply(res, 409, 'this session already has a GET stream');
@@ -94,7 +95,8 @@ export async function listenHttp(config: Config, log: Logger, createSession: Ses
       return;
     }
     const id = req.headers['mcp-session-id'];
-    if (!known) return reply(res, id === undefined ? 400 : 404, id === undefined ? 'Mcp-Session-Id header is required' : 'session not found: initialize a new one');
+    if (!known)
+      return reply(res, id === undefined ? 400 : 404, id === undefined ? 'Mcp-Session-Id header is required' : 'session not found: initialize a new one');
     known.transport.receive(messages as JSONRPCMessage[], batch, res, canStream);
   }
 
@@ -107,19 +109,24 @@ export async function listenHttp(config: Config, log: Logger, createSession: Ses
   });
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (err) => reject(new GatewayError('listen_failed', `cannot listen on ${options.host}:${options.port}: ${err.message}`, { cause: err })));
+    server.once('error', (err) =>
+      reject(new GatewayError('listen_failed', `cannot listen on ${options.host}:${options.port}: ${err.message}`, { cause: err })),
+    );
     server.listen(options.port, options.host, () => resolve());
   });
   const idleMs = parseDuration(options.session_idle);
-  const sweep = setInterval(() => {
-    const cutoff = Date.now() - idleMs;
-    for (const [id, s] of sessions) {
-      if (s.lastSeen < cutoff && !s.transport.busy) {
-        sessions.delete(id);
-        void s.session.close();
+  const sweep = setInterval(
+    () => {
+      const cutoff = Date.now() - idleMs;
+      for (const [id, s] of sessions) {
+        if (s.lastSeen < cutoff && !s.transport.busy) {
+          sessions.delete(id);
+          void s.session.close();
+        }
       }
-    }
-  }, Math.min(idleMs, 60_000));
+    },
+    Math.min(idleMs, 60_000),
+  );
   sweep.unref();
   const port = (server.address() as AddressInfo).port;
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;

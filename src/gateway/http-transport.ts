@@ -93,7 +93,8 @@ export class HttpSessionTransport implements Transport {
     }
     for (const message of messages) {
       this.onmessage?.(message);
-      if ((message as { method?: string }).method === 'notifications/cancelled') this.release((message as { params?: { requestId?: RequestId } }).params?.requestId);
+      if ((message as { method?: string }).method === 'notifications/cancelled')
+        this.release((message as { params?: { requestId?: RequestId } }).params?.requestId);
     }
   }
 

@@ -87,48 +87,70 @@ export function passthroughMethods(ctx: GatewayContext): [string, MethodHandler]
   const params = (request: JSONRPCRequest): Params => (request.params ?? {}) as Params;
 
   return [
-    ['resources/list', async (_s, _r, extra) => {
-      const items = await gather('resources', 'resources/list', 'resources', extra.signal);
-      for (const [upstream, item] of items) if (typeof item.uri === 'string') resourceOwner.set(item.uri, upstream);
-      return { resources: items.map(([, item]) => item) };
-    }],
-    ['resources/templates/list', async (_s, _r, extra) => {
-      const items = await gather('resources', 'resources/templates/list', 'resourceTemplates', extra.signal);
-      for (const [upstream, item] of items) if (typeof item.uriTemplate === 'string') resourceOwner.set(item.uriTemplate, upstream);
-      return { resourceTemplates: items.map(([, item]) => item) };
-    }],
+    [
+      'resources/list',
+      async (_s, _r, extra) => {
+        const items = await gather('resources', 'resources/list', 'resources', extra.signal);
+        for (const [upstream, item] of items) if (typeof item.uri === 'string') resourceOwner.set(item.uri, upstream);
+        return { resources: items.map(([, item]) => item) };
+      },
+    ],
+    [
+      'resources/templates/list',
+      async (_s, _r, extra) => {
+        const items = await gather('resources', 'resources/templates/list', 'resourceTemplates', extra.signal);
+        for (const [upstream, item] of items) if (typeof item.uriTemplate === 'string') resourceOwner.set(item.uriTemplate, upstream);
+        return { resourceTemplates: items.map(([, item]) => item) };
+      },
+    ],
     ['resources/read', (_s, request, extra) => byUri(params(request).uri, (u) => ask(u, 'resources/read', params(request), extra.signal))],
-    ['resources/subscribe', (session, request, extra) =>
-      byUri(params(request).uri, async (upstream) => {
-        const key = subscriptionKey(upstream, params(request).uri as string);
-        if (!ctx.routes.subscribersOf(key).size) await ask(upstream, 'resources/subscribe', params(request), extra.signal);
-        ctx.routes.subscribe(key, session);
-        return {};
-      })],
-    ['resources/unsubscribe', (session, request, extra) =>
-      byUri(params(request).uri, async (upstream) => {
-        if (ctx.routes.unsubscribe(subscriptionKey(upstream, params(request).uri as string), session)) await ask(upstream, 'resources/unsubscribe', params(request), extra.signal);
-        return {};
-      })],
+    [
+      'resources/subscribe',
+      (session, request, extra) =>
+        byUri(params(request).uri, async (upstream) => {
+          const key = subscriptionKey(upstream, params(request).uri as string);
+          if (!ctx.routes.subscribersOf(key).size) await ask(upstream, 'resources/subscribe', params(request), extra.signal);
+          ctx.routes.subscribe(key, session);
+          return {};
+        }),
+    ],
+    [
+      'resources/unsubscribe',
+      (session, request, extra) =>
+        byUri(params(request).uri, async (upstream) => {
+          if (ctx.routes.unsubscribe(subscriptionKey(upstream, params(request).uri as string), session))
+            await ask(upstream, 'resources/unsubscribe', params(request), extra.signal);
+          return {};
+        }),
+    ],
     ['prompts/list', (_s, _r, extra) => listPrompts(extra.signal)],
-    ['prompts/get', async (_s, request, extra) => {
-      const owner = await promptByName(params(request).name, extra.signal);
-      return ask(owner.upstream, 'prompts/get', { ...params(request), name: owner.name }, extra.signal);
-    }],
-    ['completion/complete', async (_s, request, extra) => {
-      const ref = (params(request).ref ?? {}) as Params;
-      if (ref.type === 'ref/prompt') {
-        const owner = await promptByName(ref.name, extra.signal);
-        return ask(owner.upstream, 'completion/complete', { ...params(request), ref: { ...ref, name: owner.name } }, extra.signal);
-      }
-      return byUri(ref.uri, (u) => ask(u, 'completion/complete', params(request), extra.signal));
-    }],
-    ['logging/setLevel', async (session, request, extra) => {
-      const index = LOG_LEVELS.indexOf(params(request).level as (typeof LOG_LEVELS)[number]);
-      if (index < 0) throw new McpError(ErrorCode.InvalidParams, `unknown log level ${JSON.stringify(params(request).level)}`);
-      session.logLevel = index;
-      await Promise.all(serving('logging').map((u) => ask(u, 'logging/setLevel', { level: sharedLogLevel(ctx.sessions) }, extra.signal)));
-      return {};
-    }],
+    [
+      'prompts/get',
+      async (_s, request, extra) => {
+        const owner = await promptByName(params(request).name, extra.signal);
+        return ask(owner.upstream, 'prompts/get', { ...params(request), name: owner.name }, extra.signal);
+      },
+    ],
+    [
+      'completion/complete',
+      async (_s, request, extra) => {
+        const ref = (params(request).ref ?? {}) as Params;
+        if (ref.type === 'ref/prompt') {
+          const owner = await promptByName(ref.name, extra.signal);
+          return ask(owner.upstream, 'completion/complete', { ...params(request), ref: { ...ref, name: owner.name } }, extra.signal);
+        }
+        return byUri(ref.uri, (u) => ask(u, 'completion/complete', params(request), extra.signal));
+      },
+    ],
+    [
+      'logging/setLevel',
+      async (session, request, extra) => {
+        const index = LOG_LEVELS.indexOf(params(request).level as (typeof LOG_LEVELS)[number]);
+        if (index < 0) throw new McpError(ErrorCode.InvalidParams, `unknown log level ${JSON.stringify(params(request).level)}`);
+        session.logLevel = index;
+        await Promise.all(serving('logging').map((u) => ask(u, 'logging/setLevel', { level: sharedLogLevel(ctx.sessions) }, extra.signal)));
+        return {};
+      },
+    ],
   ];
 }

@@ -5,7 +5,16 @@
 // error, progress and cancellation behaviour.
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { ErrorCode, McpError, SetLevelRequestSchema, type JSONRPCMessage, type JSONRPCNotification, type JSONRPCRequest, type RequestId, type ServerCapabilities } from '@modelcontextprotocol/sdk/types.js';
+import {
+  ErrorCode,
+  McpError,
+  SetLevelRequestSchema,
+  type JSONRPCMessage,
+  type JSONRPCNotification,
+  type JSONRPCRequest,
+  type RequestId,
+  type ServerCapabilities,
+} from '@modelcontextprotocol/sdk/types.js';
 import type { Principal } from '../core/index.js';
 import type { Extra, GatewayContext, MethodHandler } from './context.js';
 
@@ -39,7 +48,8 @@ export class ClientSession {
     };
     // The SDK's own logging/setLevel handler would keep the level to itself: forward it instead.
     const setLevel = methods.get('logging/setLevel');
-    if (setLevel && capabilities.logging) this.server.setRequestHandler(SetLevelRequestSchema, (request, extra) => setLevel(this, request as never, extra) as never);
+    if (setLevel && capabilities.logging)
+      this.server.setRequestHandler(SetLevelRequestSchema, (request, extra) => setLevel(this, request as never, extra) as never);
     this.server.fallbackNotificationHandler = () => Promise.resolve();
     this.server.onclose = () => this.onClosed();
     this.server.onerror = (err) => ctx.log.debug({ session: id, err: err.message }, 'client session error');
@@ -92,7 +102,11 @@ export class ClientSession {
         (err: { code?: unknown; message?: string; data?: unknown }) => {
           if (controller.signal.aborted) return undefined;
           const code = Number.isSafeInteger(err.code) ? (err.code as number) : ErrorCode.InternalError;
-          return transport.send({ jsonrpc: '2.0', id, error: { code, message: err.message ?? 'Internal error', ...(err.data !== undefined ? { data: err.data } : {}) } });
+          return transport.send({
+            jsonrpc: '2.0',
+            id,
+            error: { code, message: err.message ?? 'Internal error', ...(err.data !== undefined ? { data: err.data } : {}) },
+          });
         },
       )
       .catch((err: Error) => this.server.onerror?.(new Error(`Failed to send response: ${err.message}`)))
@@ -109,7 +123,10 @@ export class ClientSession {
     this.ctx.sessions.delete(this);
     for (const key of this.ctx.routes.dropSession(this)) {
       const [name, uri] = key.split('\u0000') as [string, string];
-      this.ctx.upstreams.find((u) => u.name === name)?.request('resources/unsubscribe', { uri }).catch(() => undefined);
+      this.ctx.upstreams
+        .find((u) => u.name === name)
+        ?.request('resources/unsubscribe', { uri })
+        .catch(() => undefined);
     }
   }
 }

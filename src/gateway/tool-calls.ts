@@ -53,7 +53,10 @@ async function handOver(ctx: GatewayContext, session: ClientSession, request: JS
     ...(entry ? { definition: entry.tool as Record<string, unknown> } : {}),
     signal: extra.signal,
     // Only a listed tool with arguments within the limit is ever forwarded, whatever the gate decides.
-    dispatch: (effective) => (forwardable && entry ? dispatch(ctx, session, entry, params, effective, request, extra) : Promise.reject(new Error(`${quarantine?.reason}: not forwarded`))),
+    dispatch: (effective) =>
+      forwardable && entry
+        ? dispatch(ctx, session, entry, params, effective, request, extra)
+        : Promise.reject(new Error(`${quarantine?.reason}: not forwarded`)),
   };
   if (token !== undefined) {
     call.progress = (progress, message) => extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress, message } });

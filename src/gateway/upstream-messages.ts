@@ -21,7 +21,6 @@ export async function relistTools(ctx: GatewayContext, upstream: Upstream): Prom
 }
 
 export function upstreamEvents(ctx: GatewayContext): UpstreamEvents {
-
   function notification(upstream: Upstream, message: JSONRPCNotification): void {
     const params = (message.params ?? {}) as Params;
     switch (message.method) {
@@ -58,7 +57,10 @@ export function upstreamEvents(ctx: GatewayContext): UpstreamEvents {
     const flight = ctx.routes.attribute(upstream);
     if (!flight) {
       ctx.log.warn({ upstream: upstream.name, method: message.method }, 'upstream request not attributable to exactly one client session: refused');
-      throw new UpstreamRpcError({ code: ErrorCode.InvalidRequest, message: `toolgate cannot tell which client session ${message.method} is for (no single forwarded request in flight)` });
+      throw new UpstreamRpcError({
+        code: ErrorCode.InvalidRequest,
+        message: `toolgate cannot tell which client session ${message.method} is for (no single forwarded request in flight)`,
+      });
     }
     try {
       const forwarded = { method: message.method, params: message.params } as never;
@@ -76,7 +78,9 @@ export function upstreamEvents(ctx: GatewayContext): UpstreamEvents {
   /** A restarted upstream forgot what the sessions asked of the old connection: ask again. */
   function connected(upstream: Upstream): void {
     const again = (method: string, params: Params) =>
-      upstream.request(method, params).catch((err: Error) => ctx.log.warn({ upstream: upstream.name, method, err: err.message }, 'could not restore session state'));
+      upstream
+        .request(method, params)
+        .catch((err: Error) => ctx.log.warn({ upstream: upstream.name, method, err: err.message }, 'could not restore session state'));
     for (const uri of ctx.routes.subscribedUris(upstream)) void again('resources/subscribe', { uri });
     if (ctx.sessions.size > 0 && upstream.capabilities.logging) {
       void again('logging/setLevel', { level: sharedLogLevel(ctx.sessions) });

@@ -93,7 +93,10 @@ export interface Batch {
 export function assertAssignedFields(issuerId: string, chainId: string, keyId: string): void {
   const issuer = CallReceiptSchema.shape.issuer.safeParse({ id: issuerId, key_id: keyId });
   const chain = CallReceiptSchema.shape.chain.safeParse({ id: chainId, seq: 0, prev: null });
-  for (const [what, parsed] of [['issuer', issuer], ['chain', chain]] as const) {
+  for (const [what, parsed] of [
+    ['issuer', issuer],
+    ['chain', chain],
+  ] as const) {
     const issue = parsed.error?.issues[0];
     if (issue) throw new LedgerError('ledger_config', `receipts cannot be written: ${what}.${issue.path.map(String).join('.')}: ${issue.message}`);
   }

@@ -37,7 +37,10 @@ export const CheckpointRecordSchema = z.strictObject({
   /** Hex roots of the perfect subtrees covering the tree (the Merkle frontier). */
   frontier: z.array(z.string().regex(/^[0-9a-f]{64}$/)).max(64),
   /** Leaf hash of the last receipt covered: the next receipt's `chain.prev`. */
-  last_leaf: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
+  last_leaf: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .nullable(),
 });
 export type CheckpointRecord = z.infer<typeof CheckpointRecordSchema>;
 

@@ -193,7 +193,11 @@ export class Ledger {
     const signed = batches.map((b) => b.signed!);
     const data = signed.length === 1 ? signed[0]!.lines : Buffer.concat(signed.map((s) => s.lines));
     const { written, failure } = await this.segments
-      .write(data, signed.flatMap((s) => s.lineLengths), this.size_)
+      .write(
+        data,
+        signed.flatMap((s) => s.lineLengths),
+        this.size_,
+      )
       .catch((err: unknown) => ({ written: 0, failure: err as Error }));
     this.lastFailure = failure;
     for (const [i, r] of receipts.entries()) {

@@ -25,7 +25,10 @@ export class Frontier {
 
   /** Resume from stored subtree roots; the number of subtrees must match the bits of `size`. */
   static of(size: number, hashes: readonly Buffer[]): Frontier {
-    const bits = size.toString(2).split('').filter((b) => b === '1').length;
+    const bits = size
+      .toString(2)
+      .split('')
+      .filter((b) => b === '1').length;
     if (hashes.length !== bits || hashes.some((h) => h.length !== 32)) throw new Error(`a frontier of ${size} leaves has ${bits} hashes, not ${hashes.length}`);
     return new Frontier([...hashes], size);
   }

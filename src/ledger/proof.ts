@@ -48,7 +48,10 @@ export async function prove(dir: string, receiptId: string): Promise<InclusionPr
   }
   if (count < size) throw new LedgerError('ledger_corrupt', `the latest checkpoint covers ${size} receipts but the ledger holds ${count}`);
   if (!found) {
-    throw new LedgerError('not_found', `receipt ${receiptId} is not among the ${size} receipts covered by the latest checkpoint (it may be newer: wait for the next checkpoint)`);
+    throw new LedgerError(
+      'not_found',
+      `receipt ${receiptId} is not among the ${size} receipts covered by the latest checkpoint (it may be newer: wait for the next checkpoint)`,
+    );
   }
   return {
     version: PROOF_VERSION,

@@ -57,7 +57,10 @@ export async function recoverChain(dir: string, log: Logger): Promise<ChainState
     state.size = checkpoint.size;
     state.lastCheckpointSize = checkpoint.size;
     try {
-      state.frontier = Frontier.of(checkpoint.size, record.frontier.map((h) => Buffer.from(h, 'hex')));
+      state.frontier = Frontier.of(
+        checkpoint.size,
+        record.frontier.map((h) => Buffer.from(h, 'hex')),
+      );
     } catch (err) {
       corrupt(join(dir, CHECKPOINTS_FILE), `last checkpoint: ${(err as Error).message}`);
     }

@@ -81,21 +81,25 @@ export async function verifyLedger(dir: string, keyring: Keyring, options: Verif
       for (; next < checkpoints.length && checkpoints[next]!.size === frontier.size; next++) {
         const cp = checkpoints[next]!;
         const where = { file: join(dir, CHECKPOINTS_FILE), line: cp.line };
-        if (report.chainId !== null && cp.origin !== originOf(report.chainId)) stop({ ...where, code: 'checkpoint_origin', message: `origin ${cp.origin} is not ${originOf(report.chainId)}` });
-        if (!cp.root.equals(frontier.root())) stop({ ...where, code: 'checkpoint_root', message: `Merkle root over receipts 0..${cp.size - 1} does not match the signed checkpoint` });
+        if (report.chainId !== null && cp.origin !== originOf(report.chainId))
+          stop({ ...where, code: 'checkpoint_origin', message: `origin ${cp.origin} is not ${originOf(report.chainId)}` });
+        if (!cp.root.equals(frontier.root()))
+          stop({ ...where, code: 'checkpoint_root', message: `Merkle root over receipts 0..${cp.size - 1} does not match the signed checkpoint` });
       }
     };
     matchCheckpoints();
     const checker = lineChecker(keyring, options.threads);
     try {
       for (const segment of listSegments(dir)) {
-        if (segment.start !== report.receipts) stop({ file: segment.path, code: 'segment_gap', message: `segment starts at seq ${segment.start}, expected ${report.receipts}` });
+        if (segment.start !== report.receipts)
+          stop({ file: segment.path, code: 'segment_gap', message: `segment starts at seq ${segment.start}, expected ${report.receipts}` });
         let line = 0; // the last line whose result was taken
         const take = (results: LineResult[]) => {
           for (const result of results) {
             const at = { file: segment.path, line: ++line, seq: report.receipts };
             if (!result.ok) stop({ ...at, code: result.code, message: result.message });
-            if (result.seq !== report.receipts) stop({ ...at, code: 'seq', message: `seq ${result.seq} found where seq ${report.receipts} belongs (a receipt was deleted, inserted or moved)` });
+            if (result.seq !== report.receipts)
+              stop({ ...at, code: 'seq', message: `seq ${result.seq} found where seq ${report.receipts} belongs (a receipt was deleted, inserted or moved)` });
             if (result.prev !== prev) stop({ ...at, code: 'prev', message: `chain.prev does not equal the leaf hash of receipt seq ${report.receipts - 1}` });
             report.chainId ??= result.chainId;
             if (result.chainId !== report.chainId) stop({ ...at, code: 'chain_id', message: `chain id ${result.chainId}, expected ${report.chainId}` });
@@ -108,7 +112,13 @@ export async function verifyLedger(dir: string, keyring: Keyring, options: Verif
         for await (const { text, line: n, terminated } of readLines(segment.path)) {
           if (!terminated) {
             take(await checker.drain(true));
-            stop({ file: segment.path, line: n, seq: report.receipts, code: 'torn_line', message: 'unterminated last line (an interrupted write; the writer cuts it when it reopens)' });
+            stop({
+              file: segment.path,
+              line: n,
+              seq: report.receipts,
+              code: 'torn_line',
+              message: 'unterminated last line (an interrupted write; the writer cuts it when it reopens)',
+            });
           }
           checker.push(text);
           take(await checker.drain(false));
@@ -120,7 +130,12 @@ export async function verifyLedger(dir: string, keyring: Keyring, options: Verif
     }
     const beyond = checkpoints[next];
     if (beyond) {
-      stop({ file: join(dir, CHECKPOINTS_FILE), line: beyond.line, code: 'checkpoint_size', message: `signed checkpoint covers ${beyond.size} receipts but the ledger holds ${report.receipts} (receipts were removed from the end)` });
+      stop({
+        file: join(dir, CHECKPOINTS_FILE),
+        line: beyond.line,
+        code: 'checkpoint_size',
+        message: `signed checkpoint covers ${beyond.size} receipts but the ledger holds ${report.receipts} (receipts were removed from the end)`,
+      });
     }
     report.ok = true;
   } catch (err) {

@@ -18,18 +18,58 @@ const LATENCY_BUCKETS_S = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 
 
 export class GatewayMetrics {
   readonly registry = new Registry();
-  private readonly calls = new Counter({ name: 'toolgate_calls_total', help: 'tools/call by upstream, tool and effect', labelNames: ['upstream', 'tool', 'effect'] as const, registers: [this.registry] });
-  private readonly decision = new Histogram({ name: 'toolgate_decision_seconds', help: 'time to decide a call (policy evaluation)', buckets: LATENCY_BUCKETS_S, registers: [this.registry] });
-  private readonly upstream = new Histogram({ name: 'toolgate_upstream_seconds', help: 'time the upstream took to answer a dispatched call', labelNames: ['upstream'] as const, buckets: LATENCY_BUCKETS_S, registers: [this.registry] });
-  private readonly held = new Gauge({ name: 'toolgate_held_calls', help: 'held calls by approval state', labelNames: ['state'] as const, registers: [this.registry] });
-  private readonly append = new Histogram({ name: 'toolgate_ledger_append_seconds', help: 'time until an appended receipt is durable', buckets: LATENCY_BUCKETS_S, registers: [this.registry] });
+  private readonly calls = new Counter({
+    name: 'toolgate_calls_total',
+    help: 'tools/call by upstream, tool and effect',
+    labelNames: ['upstream', 'tool', 'effect'] as const,
+    registers: [this.registry],
+  });
+  private readonly decision = new Histogram({
+    name: 'toolgate_decision_seconds',
+    help: 'time to decide a call (policy evaluation)',
+    buckets: LATENCY_BUCKETS_S,
+    registers: [this.registry],
+  });
+  private readonly upstream = new Histogram({
+    name: 'toolgate_upstream_seconds',
+    help: 'time the upstream took to answer a dispatched call',
+    labelNames: ['upstream'] as const,
+    buckets: LATENCY_BUCKETS_S,
+    registers: [this.registry],
+  });
+  private readonly held = new Gauge({
+    name: 'toolgate_held_calls',
+    help: 'held calls by approval state',
+    labelNames: ['state'] as const,
+    registers: [this.registry],
+  });
+  private readonly append = new Histogram({
+    name: 'toolgate_ledger_append_seconds',
+    help: 'time until an appended receipt is durable',
+    buckets: LATENCY_BUCKETS_S,
+    registers: [this.registry],
+  });
   private readonly ledgerReceipts = new Gauge({ name: 'toolgate_ledger_receipts', help: 'receipts in the ledger', registers: [this.registry] });
   private readonly ledgerBytes = new Gauge({ name: 'toolgate_ledger_bytes', help: 'bytes of receipt segments in the ledger', registers: [this.registry] });
-  private readonly health = new Gauge({ name: 'toolgate_upstream_up', help: '1 when the upstream is connected, 0 otherwise', labelNames: ['upstream'] as const, registers: [this.registry] });
-  private readonly bundle = new Gauge({ name: 'toolgate_policy_bundle_info', help: 'the policy bundle in force (value 1, sha in the label)', labelNames: ['sha'] as const, registers: [this.registry] });
-  private readonly reloadFailures = new Counter({ name: 'toolgate_policy_reload_failures_total', help: 'policy reloads rejected (the previous bundle stayed in force)', registers: [this.registry] });
+  private readonly health = new Gauge({
+    name: 'toolgate_upstream_up',
+    help: '1 when the upstream is connected, 0 otherwise',
+    labelNames: ['upstream'] as const,
+    registers: [this.registry],
+  });
+  private readonly bundle = new Gauge({
+    name: 'toolgate_policy_bundle_info',
+    help: 'the policy bundle in force (value 1, sha in the label)',
+    labelNames: ['sha'] as const,
+    registers: [this.registry],
+  });
+  private readonly reloadFailures = new Counter({
+    name: 'toolgate_policy_reload_failures_total',
+    help: 'policy reloads rejected (the previous bundle stayed in force)',
+    registers: [this.registry],
+  });
   private readonly callChildren = new Map<string, Counter.Internal>();
-  private readonly upstreamChildren = new Map<string, Histogram.Internal<"upstream">>();
+  private readonly upstreamChildren = new Map<string, Histogram.Internal<'upstream'>>();
 
   /** One call through the gate: cheap enough for every call (label children are cached). */
   observeCall(call: CallObservation): void {

@@ -23,7 +23,8 @@ export function metricsRoute(metrics: GatewayMetrics, options: MetricsRouteOptio
       if (!token) throw new AdminError('unauthorized', 'a reviewer or metrics token is required: Authorization: Bearer <token>');
       const digest = createHash('sha256').update(token, 'utf8').digest();
       const isScraper = scraper !== undefined && timingSafeEqual(scraper, digest);
-      if (!isScraper && !options.reviewers.authenticate(token)) throw new AdminError('unauthorized', 'the token is neither a reviewer token nor the metrics token');
+      if (!isScraper && !options.reviewers.authenticate(token))
+        throw new AdminError('unauthorized', 'the token is neither a reviewer token nor the metrics token');
       const text = await metrics.text();
       res.writeHead(200, { 'content-type': metrics.contentType, 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text) });
       res.end(text);

@@ -93,7 +93,13 @@ export function assess(input: AssessInput): Assessment {
       return { ...base, state: 'new', action: 'expose', approvedPin: null };
     }
     if (drifts[name]?.to !== tool.pin) {
-      const drift: PendingDrift = { from: current?.sha256 ?? null, to: tool.pin, previous: current?.definition ?? null, definition: tool.definition, seen_at: now };
+      const drift: PendingDrift = {
+        from: current?.sha256 ?? null,
+        to: tool.pin,
+        previous: current?.definition ?? null,
+        definition: tool.definition,
+        seen_at: now,
+      };
       drifts[name] = drift;
       newDrifts.push({ tool: name, ...drift });
       changed = true;

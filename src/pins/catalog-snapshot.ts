@@ -61,7 +61,9 @@ export async function openToolLister(name: string, config: UpstreamConfig): Prom
 }
 
 /** Lists every configured upstream; an upstream that fails is reported, not fatal. */
-export async function snapshotCatalog(upstreams: Record<string, UpstreamConfig>): Promise<Array<{ upstream: string; tools: unknown[] } | { upstream: string; error: string }>> {
+export async function snapshotCatalog(
+  upstreams: Record<string, UpstreamConfig>,
+): Promise<Array<{ upstream: string; tools: unknown[] } | { upstream: string; error: string }>> {
   return Promise.all(
     Object.entries(upstreams).map(async ([upstream, config]) => {
       try {

@@ -60,15 +60,19 @@ export function parsePinsFile(path: string, text: string): PinsFile {
   for (const [upstream, entry] of Object.entries(parsed.data.upstreams)) {
     for (const [tool, pin] of Object.entries(entry.tools)) {
       const keys = ['upstreams', upstream, 'tools', tool, 'sha256'];
-      if (pin.definition.name !== tool) throw new PinError('pins_file_invalid', `${where(keys)}: the definition is named "${pin.definition.name}", not "${tool}"`);
-      if (pinOf(pin.definition) !== pin.sha256) throw new PinError('pins_file_invalid', `${where(keys)}: does not match the definition below it (was it edited by hand? re-export instead)`);
+      if (pin.definition.name !== tool)
+        throw new PinError('pins_file_invalid', `${where(keys)}: the definition is named "${pin.definition.name}", not "${tool}"`);
+      if (pinOf(pin.definition) !== pin.sha256)
+        throw new PinError('pins_file_invalid', `${where(keys)}: does not match the definition below it (was it edited by hand? re-export instead)`);
     }
   }
   return parsed.data;
 }
 
 /** The YAML text of a pins file, upstreams and tools sorted by name. */
-export function renderPinsFile(upstreams: Record<string, { identity: string; label: string; tools: Record<string, { sha256: string; definition: ToolDefinition }> }>): string {
+export function renderPinsFile(
+  upstreams: Record<string, { identity: string; label: string; tools: Record<string, { sha256: string; definition: ToolDefinition }> }>,
+): string {
   const out: PinsFile = { version: PINS_FILE_VERSION, upstreams: {} };
   for (const name of Object.keys(upstreams).sort()) {
     const entry = upstreams[name]!;

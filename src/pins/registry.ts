@@ -2,7 +2,17 @@
 // drifts in the store, tells listeners (reviewer notifications, signed receipts) and accepts a
 // reviewer's approval of a drifted definition. The decision itself is the pure `assess`.
 import type { Logger } from '../log.js';
-import { assess, effectivePins, type ApprovedDefinition, type AssessInput, type Assessment, type DriftAction, type PinAction, type PinMode, type ToolPinStatus } from './assess.js';
+import {
+  assess,
+  effectivePins,
+  type ApprovedDefinition,
+  type AssessInput,
+  type Assessment,
+  type DriftAction,
+  type PinAction,
+  type PinMode,
+  type ToolPinStatus,
+} from './assess.js';
 import { PinError } from './errors.js';
 import type { FileUpstream, PinsFile } from './file.js';
 import type { UpstreamIdentity } from './identity.js';
@@ -58,7 +68,10 @@ export class PinRegistry {
     }
     for (const drift of newDrifts) {
       const action = statuses.find((s) => s.definition?.name === drift.tool)?.action ?? this.options.onDrift;
-      this.options.log?.warn({ upstream, tool: drift.tool, from: drift.from, to: drift.to, action }, `tool ${upstream}/${drift.tool} ${drift.from ? 'changed its definition' : 'is new'}: quarantined (${action}) until approved`);
+      this.options.log?.warn(
+        { upstream, tool: drift.tool, from: drift.from, to: drift.to, action },
+        `tool ${upstream}/${drift.tool} ${drift.from ? 'changed its definition' : 'is new'}: quarantined (${action}) until approved`,
+      );
       this.emit({ kind: 'drift', upstream, identity: identity.sha256, tool: drift.tool, from: drift.from, to: drift.to, action, at });
     }
     return statuses;
@@ -83,7 +96,10 @@ export class PinRegistry {
       accepted = record?.drifts[tool];
       if (!accepted) throw new PinError('nothing_to_approve', `tool ${upstream}/${tool} has no pending change to approve (see toolgate pins diff)`);
       if (expectedPin && accepted.to !== expectedPin) {
-        throw new PinError('nothing_to_approve', `tool ${upstream}/${tool} changed again (pending pin ${accepted.to}, not ${expectedPin}): review the diff again`);
+        throw new PinError(
+          'nothing_to_approve',
+          `tool ${upstream}/${tool} changed again (pending pin ${accepted.to}, not ${expectedPin}): review the diff again`,
+        );
       }
       const { [tool]: _done, ...drifts } = record!.drifts;
       const pin = { sha256: accepted.to, definition: accepted.definition, approved_by: reviewer, approved_at: at, replaces: accepted.from };

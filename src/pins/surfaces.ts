@@ -73,13 +73,18 @@ export function renderSurfaceReport(report: SurfaceReport): string {
       .filter(([k]) => k.endsWith('Hint'))
       .map(([k, v]) => `${k.replace(/Hint$/, '')}=${String(v)}`);
     const rules = s.uncovered ? `UNCOVERED (${silent})` : `rules: ${s.rules.map((r) => `${r.id} (${r.effect})`).join(', ')}`;
-    out.push(`${s.upstream}/${s.tool}  pin: ${s.pinState}${s.action === 'expose' ? '' : ` -> ${s.action}`}  ${rules}${hints.length ? `  [${hints.join(' ')}]` : ''}`);
+    out.push(
+      `${s.upstream}/${s.tool}  pin: ${s.pinState}${s.action === 'expose' ? '' : ` -> ${s.action}`}  ${rules}${hints.length ? `  [${hints.join(' ')}]` : ''}`,
+    );
     for (const f of s.flags) out.push(`    flagged ${f.code}: ${f.detail}`);
   }
   if (!report.surfaces.length) out.push('(no surfaces)');
-  for (const r of report.unusedRules) out.push(`UNUSED RULE ${r.id} (${r.where}): matches no surface (server ${r.servers.join('|')}, tool ${r.tools.join('|')})`);
+  for (const r of report.unusedRules)
+    out.push(`UNUSED RULE ${r.id} (${r.where}): matches no surface (server ${r.servers.join('|')}, tool ${r.tools.join('|')})`);
   for (const u of report.unavailable) out.push(`UNAVAILABLE ${u.upstream}: ${u.error} (its surfaces are not listed; unused rules are not judged)`);
   const uncovered = report.surfaces.filter((s) => s.uncovered).length;
-  out.push(`${report.surfaces.length} surfaces, ${uncovered} uncovered, ${report.unusedRules.length} unused rules, ${report.unavailable.length} upstreams unavailable`);
+  out.push(
+    `${report.surfaces.length} surfaces, ${uncovered} uncovered, ${report.unusedRules.length} unused rules, ${report.unavailable.length} upstreams unavailable`,
+  );
   return `${out.join('\n')}\n`;
 }

@@ -39,6 +39,7 @@ export interface VettedTool {
 
 // Control, format (zero-width, bidi overrides, tags), separator, private-use, unassigned and
 // surrogate code points, plus the fillers and selectors that render as nothing.
+// biome-ignore lint/suspicious/noMisleadingCharacterClass: each code point is listed on purpose, joiners included.
 const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cn}\p{Cs}\u034F\u115F\u1160\u17B4\u17B5\u180B-\u180F\u3164\uFE00-\uFE0F\uFFA0\u{E0100}-\u{E01EF}]/u;
 const INVISIBLE_ALL = new RegExp(INVISIBLE.source, 'gu');
 const TEXT_WHITESPACE = new Set(['\t', '\n', '\r']);

@@ -48,7 +48,9 @@ export function bundleDocument(sources: readonly PolicySource[], pathRoot: strin
 
 /** sha256 hex of the RFC 8785 canonical JSON of a value. */
 export function canonicalSha256(value: unknown): string {
-  return createHash('sha256').update(canonicalJson(value) ?? '', 'utf8').digest('hex');
+  return createHash('sha256')
+    .update(canonicalJson(value) ?? '', 'utf8')
+    .digest('hex');
 }
 
 export function documentSha256(doc: BundleDocument): string {
@@ -101,11 +103,7 @@ function duplicateIds(rules: readonly CompiledRule[], problems: string[]): void 
 }
 
 /** Builds the bundle from parsed files, yielding between slices of rules; throws a PolicyError listing every problem. */
-export function* assembleBundle(
-  sources: readonly PolicySource[],
-  results: readonly ParseResult[],
-  options: CompileOptions,
-): Generator<void, PolicyBundle> {
+export function* assembleBundle(sources: readonly PolicySource[], results: readonly ParseResult[], options: CompileOptions): Generator<void, PolicyBundle> {
   const pathRoot = options.pathRoot ?? '/';
   // A relative root would make decisions depend on the process's working directory.
   if (!isAbsolute(pathRoot)) throw new PolicyError('policy_invalid', [`policy.path_root must be an absolute path (got ${JSON.stringify(pathRoot)})`]);

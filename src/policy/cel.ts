@@ -35,12 +35,8 @@ const env = new Environment({ homogeneousAggregateLiterals: false })
   .registerVariable('path', 'toolgate.Path')
   .registerConstant('url', 'toolgate.Url', URL_FUNCTIONS)
   .registerConstant('text', 'toolgate.Text', TEXT_FUNCTIONS)
-  .registerFunction('toolgate.Path.within(string, string): bool', (p: PathFunctions, s: string, root: string) =>
-    pathWithin(s, root, p.root),
-  )
-  .registerFunction('toolgate.Path.withinIgnoreCase(string, string): bool', (p: PathFunctions, s: string, root: string) =>
-    pathWithin(s, root, p.root, true),
-  )
+  .registerFunction('toolgate.Path.within(string, string): bool', (p: PathFunctions, s: string, root: string) => pathWithin(s, root, p.root))
+  .registerFunction('toolgate.Path.withinIgnoreCase(string, string): bool', (p: PathFunctions, s: string, root: string) => pathWithin(s, root, p.root, true))
   .registerFunction('toolgate.Path.normalize(string): string', (p: PathFunctions, s: string) => normalizePath(s, p.root))
   .registerFunction('toolgate.Url.host(string): string', (_u: UrlFunctions, s: string) => urlHost(s))
   .registerFunction('toolgate.Url.scheme(string): string', (_u: UrlFunctions, s: string) => urlScheme(s))
@@ -101,7 +97,7 @@ function boundMatches(source: string, ast: unknown): string {
     if (name !== 'matches') return;
     if (n.op === 'call') throw new Error('write matches as a method: value.matches("pattern")');
     const pattern = params[0];
-    if (!pattern || pattern.op !== 'value' || typeof pattern.args !== 'string') {
+    if (pattern?.op !== 'value' || typeof pattern.args !== 'string') {
       throw new Error('matches() takes a string literal pattern, so that it can be checked at load');
     }
     const problem = regexProblem(pattern.args);

@@ -50,10 +50,19 @@ function decide(bundle: PolicyBundle, request: CallRequest): Decision {
   const denies = verdicts.filter((v) => v.rule.effect === 'deny').map((v) => v.rule);
   if (denies.length) {
     const first = denies[0]!;
-    return deny(bundle, denies.map((r) => r.id), first.reason ?? `denied by policy rule "${first.id}"`);
+    return deny(
+      bundle,
+      denies.map((r) => r.id),
+      first.reason ?? `denied by policy rule "${first.id}"`,
+    );
   }
   if (verdicts.length === 0) return byDefaults(bundle, request);
-  return permitOrHold(bundle, request, ctx, verdicts.map((v) => v.rule));
+  return permitOrHold(
+    bundle,
+    request,
+    ctx,
+    verdicts.map((v) => v.rule),
+  );
 }
 
 /**

@@ -7,10 +7,7 @@ import { canonicalSha256, type PolicyBundle } from './bundle.js';
 import { PolicyError } from './errors.js';
 import { evaluate } from './evaluate.js';
 
-const PrincipalInput = z.union([
-  z.string().min(1),
-  z.strictObject({ id: z.string().min(1), groups: z.array(z.string()).default([]) }),
-]);
+const PrincipalInput = z.union([z.string().min(1), z.strictObject({ id: z.string().min(1), groups: z.array(z.string()).default([]) })]);
 
 export const CallInputSchema = z.strictObject({
   server: z.string().min(1),

@@ -5,11 +5,7 @@
 export const MAX_MATCH_INPUT = 64 * 1024;
 const MAX_PATTERN = 1000;
 
-type Atom =
-  | { kind: 'char'; char: string }
-  | { kind: 'any' }
-  | { kind: 'assert' }
-  | { kind: 'group'; alts: Item[][] };
+type Atom = { kind: 'char'; char: string } | { kind: 'any' } | { kind: 'assert' } | { kind: 'group'; alts: Item[][] };
 interface Item {
   atom: Atom;
   min: number;

@@ -30,7 +30,10 @@ export const LimitSchema = z
   .strictObject({
     per: z.enum(['principal', 'upstream', 'tool']),
     /** Calls per window, e.g. "60/1m". */
-    rate: z.string().regex(/^\d+\/\d+(ms|s|m|h|d)$/, 'a rate such as 60/1m (calls per window)').optional(),
+    rate: z
+      .string()
+      .regex(/^\d+\/\d+(ms|s|m|h|d)$/, 'a rate such as 60/1m (calls per window)')
+      .optional(),
     /** A cap on the sum of one numeric argument per window. */
     budget: z
       .strictObject({

@@ -14,7 +14,21 @@ export const Rfc3339Utc = z
   .regex(Rfc3339UtcText, 'RFC 3339 UTC time, e.g. 2026-01-02T03:04:05.678Z')
   .refine((s) => !Number.isNaN(Date.parse(s)), 'not a real date');
 
-export const CALL_EVENTS = ['permit', 'deny', 'silence', 'hold', 'approve', 'reject', 'expire', 'cancel', 'complete', 'fail', 'break_glass_open', 'break_glass_close', 'pin_approve'] as const;
+export const CALL_EVENTS = [
+  'permit',
+  'deny',
+  'silence',
+  'hold',
+  'approve',
+  'reject',
+  'expire',
+  'cancel',
+  'complete',
+  'fail',
+  'break_glass_open',
+  'break_glass_close',
+  'pin_approve',
+] as const;
 
 export const ReceiptIdSchema = z.string().regex(/^rcpt_[0-9A-HJKMNP-TV-Z]{26}$/, 'rcpt_ followed by a 26-character ULID');
 
@@ -76,10 +90,7 @@ export const ReceiptBodySchema = z.discriminatedUnion('event', [CallReceiptSchem
 
 const assigned = { v: true, id: true, ts: true, issuer: true, chain: true } as const;
 /** What the gate hands to the ledger: the body minus what the ledger assigns (v, id, ts, issuer, chain). */
-export const ReceiptDraftSchema = z.discriminatedUnion('event', [
-  CallReceiptSchema.omit(assigned),
-  RotateReceiptSchema.omit(assigned),
-]);
+export const ReceiptDraftSchema = z.discriminatedUnion('event', [CallReceiptSchema.omit(assigned), RotateReceiptSchema.omit(assigned)]);
 
 export type ReceiptBody = z.infer<typeof ReceiptBodySchema>;
 export type CallReceiptBody = z.infer<typeof CallReceiptSchema>;

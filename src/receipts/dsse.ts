@@ -14,9 +14,7 @@ export const EnvelopeSchema = z.strictObject({
   payloadType: z.literal(RECEIPT_MEDIA_TYPE),
   payload: base64.max(1_000_000),
   // toolgate writes exactly one signature; more would leave open which one vouches for the receipt.
-  signatures: z
-    .array(z.strictObject({ keyid: z.string().regex(KEY_ID_PATTERN, 'ed25519:<16 hex digits>'), sig: base64.length(88) }))
-    .length(1),
+  signatures: z.array(z.strictObject({ keyid: z.string().regex(KEY_ID_PATTERN, 'ed25519:<16 hex digits>'), sig: base64.length(88) })).length(1),
 });
 
 export type Envelope = z.infer<typeof EnvelopeSchema>;

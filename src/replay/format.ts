@@ -21,7 +21,9 @@ export function formatReplay(r: ReplayResult, format: 'text' | 'json'): string {
     out.push('', r.mode === 'shadow' ? 'would change:' : 'did not reproduce:');
     for (const d of r.differences) {
       const rules = (list: string[]) => `[${list.join(', ')}]`;
-      out.push(`  ${d.receipt_id} ${d.ts} ${d.surface} ${d.principal}: ${d.recorded.effect} ${rules(d.recorded.rules)} -> ${d.replayed.effect} ${rules(d.replayed.rules)} (${d.replayed.reason})`);
+      out.push(
+        `  ${d.receipt_id} ${d.ts} ${d.surface} ${d.principal}: ${d.recorded.effect} ${rules(d.recorded.rules)} -> ${d.replayed.effect} ${rules(d.replayed.rules)} (${d.replayed.reason})`,
+      );
     }
   }
   if (r.problems.length) out.push('', 'could not replay:', ...r.problems.map((p) => `  ${p.receipt_id}: ${p.problem}`));

@@ -5,7 +5,11 @@ import { scanReceipts, type ScannedReceipt } from '../report/index.js';
 const DECISIONS = new Set(['permit', 'deny', 'silence', 'hold']);
 
 /** A decision receipt: one with the call and the policy that decided it. */
-export type DecisionReceipt = ScannedReceipt & { call: NonNullable<ScannedReceipt['call']>; policy: NonNullable<ScannedReceipt['policy']>; principal: NonNullable<ScannedReceipt['principal']> };
+export type DecisionReceipt = ScannedReceipt & {
+  call: NonNullable<ScannedReceipt['call']>;
+  policy: NonNullable<ScannedReceipt['policy']>;
+  principal: NonNullable<ScannedReceipt['principal']>;
+};
 
 export interface Sample {
   /** Decision receipts in the period. */

@@ -76,8 +76,12 @@ class Tally {
   add(r: ScannedReceipt): void {
     this.receiptsRead++;
     if (!r.call) return;
-    if (r.event === 'break_glass_open' || r.event === 'break_glass_close') return noteWindow(this.windows, r);
-    const p = r.tsMs >= this.current.untilMs ? undefined : r.tsMs >= this.current.sinceMs ? this.current : r.tsMs >= this.previous.sinceMs ? this.previous : undefined;
+    if (r.event === 'break_glass_open' || r.event === 'break_glass_close') {
+      noteWindow(this.windows, r);
+      return;
+    }
+    const p =
+      r.tsMs >= this.current.untilMs ? undefined : r.tsMs >= this.current.sinceMs ? this.current : r.tsMs >= this.previous.sinceMs ? this.previous : undefined;
     const surface = p && surfaceIn(p, `${r.call.server}/${r.call.tool}`);
     if (isEffect(r.event)) {
       if (r.event === 'hold' && r.approval && !this.heldAt.has(r.approval.id)) this.heldAt.set(r.approval.id, r.tsMs);
@@ -104,7 +108,9 @@ class Tally {
       const ended = Date.parse(w.closed_at ?? w.expires_at ?? '') || Infinity;
       return opened < untilMs && ended >= sinceMs;
     };
-    const breakGlass = [...this.windows.values()].filter((w) => w.calls > 0 || overlaps(w)).sort((a, b) => (a.opened_at ?? '').localeCompare(b.opened_at ?? ''));
+    const breakGlass = [...this.windows.values()]
+      .filter((w) => w.calls > 0 || overlaps(w))
+      .sort((a, b) => (a.opened_at ?? '').localeCompare(b.opened_at ?? ''));
     return { current: this.current, previous: this.previous, breakGlass, receiptsRead: this.receiptsRead };
   }
 }

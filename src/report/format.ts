@@ -8,7 +8,8 @@ export function formatReview(r: Review, format: ReportFormat): string {
   return format === 'md' ? markdown(r) : text(r);
 }
 
-const rateCell = (f: RateFigure) => `${pct(f.rate)}${f.change_pp === null ? '' : ` (${f.change_pp >= 0 ? '+' : ''}${f.change_pp.toFixed(1)})`}${f.material ? ' !' : ''}`;
+const rateCell = (f: RateFigure) =>
+  `${pct(f.rate)}${f.change_pp === null ? '' : ` (${f.change_pp >= 0 ? '+' : ''}${f.change_pp.toFixed(1)})`}${f.material ? ' !' : ''}`;
 const ms = (v: number | null) => (v === null ? '-' : v >= 1000 ? `${(v / 1000).toFixed(1)} s` : `${Math.round(v)} ms`);
 
 function rows(r: Review): string[][] {
@@ -36,7 +37,13 @@ function summary(r: Review): string[] {
   return [
     `calls: ${r.calls} (previous period ${r.previous_calls})`,
     `approval latency: median ${ms(r.approval_latency.median_ms)}, p90 ${ms(r.approval_latency.p90_ms)} over ${r.approval_latency.decided} decision(s)`,
-    `expired holds: ${r.expired_holds.total}${Object.keys(r.expired_holds.by_surface).length ? ` (${Object.entries(r.expired_holds.by_surface).map(([s, n]) => `${s} ${n}`).join(', ')})` : ''}`,
+    `expired holds: ${r.expired_holds.total}${
+      Object.keys(r.expired_holds.by_surface).length
+        ? ` (${Object.entries(r.expired_holds.by_surface)
+            .map(([s, n]) => `${s} ${n}`)
+            .join(', ')})`
+        : ''
+    }`,
   ];
 }
 
@@ -47,7 +54,12 @@ function text(r: Review): string {
     `toolgate review ${r.period.since} .. ${r.period.until} (previous: ${r.previous.since} .. ${r.previous.until})`,
     ...summary(r),
     '',
-    ...table.map((row) => row.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()),
+    ...table.map((row) =>
+      row
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    ),
     '',
     'rates in % of calls (hold outcomes: % of holds), change against the previous period in percentage points; ! = material',
     '',

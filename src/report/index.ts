@@ -11,4 +11,3 @@ export { scanReceipts, segmentFiles } from './scan.js';
 export type { ScannedReceipt } from './scan.js';
 export { ReportError } from './errors.js';
 export type { ReportErrorCode } from './errors.js';
-

@@ -114,7 +114,8 @@ function materialLines(s: SurfaceReview): string[] {
   if (s.volume_material) lines.push(`${s.surface}: calls ${s.previous_calls} -> ${s.calls}`);
   const rates = (group: Record<string, RateFigure>, of: string) => {
     for (const [name, f] of Object.entries(group)) {
-      if (f.material) lines.push(`${s.surface}: ${name} ${pct(f.previous_rate!)} -> ${pct(f.rate)} of ${of} (${f.change_pp! > 0 ? '+' : ''}${f.change_pp!.toFixed(1)} pp)`);
+      if (f.material)
+        lines.push(`${s.surface}: ${name} ${pct(f.previous_rate!)} -> ${pct(f.rate)} of ${of} (${f.change_pp! > 0 ? '+' : ''}${f.change_pp!.toFixed(1)} pp)`);
     }
   };
   rates(s.effects, 'calls');

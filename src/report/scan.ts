@@ -40,7 +40,10 @@ export function segmentFiles(dir: string): string[] {
   } catch (err) {
     throw new ReportError('ledger_unreadable', `cannot read ledger directory ${dir}: ${(err as Error).message}`, { cause: err });
   }
-  return names.filter((n) => SEGMENT.test(n)).sort().map((n) => join(dir, n));
+  return names
+    .filter((n) => SEGMENT.test(n))
+    .sort()
+    .map((n) => join(dir, n));
 }
 
 /**

@@ -15,7 +15,10 @@ function assertChargeable(charge: LimitCharge): void {
   const { amount, max, windowMs } = charge;
   const bad = !Number.isFinite(amount) || amount < 0 || !Number.isFinite(max) || !(windowMs > 0);
   if (bad) {
-    throw new StoreError('invalid_charge', `limit ${charge.ruleId} (${charge.key}): amount ${amount}, max ${max} and window ${windowMs} ms must be finite and non-negative`);
+    throw new StoreError(
+      'invalid_charge',
+      `limit ${charge.ruleId} (${charge.key}): amount ${amount}, max ${max} and window ${windowMs} ms must be finite and non-negative`,
+    );
   }
 }
 

@@ -67,7 +67,11 @@ class LowdbStore implements Store {
   private journalled = 0;
   private readonly indexes = new Map<string, FieldIndex>();
 
-  constructor(private readonly db: Low<StateFile>, private readonly journal: Journal, private readonly path: string) {}
+  constructor(
+    private readonly db: Low<StateFile>,
+    private readonly journal: Journal,
+    private readonly path: string,
+  ) {}
 
   async get(collection: string, id: string): Promise<unknown | undefined> {
     this.assertUsable();
@@ -129,7 +133,9 @@ class LowdbStore implements Store {
     });
     this.queued = write;
     this.inflight = write.catch((err: unknown) => {
-      this.failure = new StoreError('store_failed', `store ${this.path}: write failed, refusing further changes until restart: ${(err as Error).message}`, { cause: err });
+      this.failure = new StoreError('store_failed', `store ${this.path}: write failed, refusing further changes until restart: ${(err as Error).message}`, {
+        cause: err,
+      });
     });
     return write.catch((err: unknown) => {
       throw this.failure ?? err;

@@ -89,7 +89,8 @@ export class JsonRpcPeer {
   private receive(message: JSONRPCMessage): void {
     if ('method' in message) {
       if ('id' in message) void this.answer(message as JSONRPCRequest);
-      else if (message.method === 'notifications/cancelled') this.incoming.get((message.params as { requestId?: RequestId } | undefined)?.requestId ?? '')?.abort();
+      else if (message.method === 'notifications/cancelled')
+        this.incoming.get((message.params as { requestId?: RequestId } | undefined)?.requestId ?? '')?.abort();
       else this.handlers.notification(message as JSONRPCNotification);
       return;
     }

@@ -37,7 +37,12 @@ describe('admin API', () => {
       expires_at: approval.expires_at,
     });
     expect(shown.age_ms).toBeGreaterThanOrEqual(0);
-    const res = await api(`/api/approvals/${approval.id}/approve`, { method: 'POST', token: 'alice-token', headers: json, body: JSON.stringify({ note: 'ok' }) });
+    const res = await api(`/api/approvals/${approval.id}/approve`, {
+      method: 'POST',
+      token: 'alice-token',
+      headers: json,
+      body: JSON.stringify({ note: 'ok' }),
+    });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ status: 'approved', decisions: [{ reviewer: 'user:alice', note: 'ok' }] });
     expect((await (await api('/api/approvals?status=pending', { token: 'alice-token' })).json()).approvals).toEqual([]);

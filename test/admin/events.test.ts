@@ -4,7 +4,7 @@ import { adminServer } from './fixtures.js';
 
 /** Reads server-sent events from a real stream until `count` events (not comments) have arrived. */
 async function readEvents(body: ReadableStream<Uint8Array>, count: number) {
-  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+  const reader = body.pipeThrough(new TextDecoderStream() as ReadableWritablePair<string, Uint8Array>).getReader();
   let buffer = '';
   const events: Array<{ event: string; data: { kind: string; approval: { id: string; status: string } } }> = [];
   let comments = 0;
@@ -16,7 +16,12 @@ async function readEvents(body: ReadableStream<Uint8Array>, count: number) {
     while ((end = buffer.indexOf('\n\n')) >= 0) {
       const block = buffer.slice(0, end);
       buffer = buffer.slice(end + 2);
-      const fields = Object.fromEntries(block.split('\n').filter((l) => !l.startsWith(':')).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 2)]));
+      const fields = Object.fromEntries(
+        block
+          .split('\n')
+          .filter((l) => !l.startsWith(':'))
+          .map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 2)]),
+      );
       if (block.split('\n').some((l) => l.startsWith(': heartbeat'))) comments++;
       if (fields.event) events.push({ event: fields.event, data: JSON.parse(fields.data!) });
     }

@@ -19,6 +19,9 @@ export async function adminServer(options: { allowed_hosts?: string[] } = {}) {
   const url = await admin.listen();
   running.push(() => admin.close());
   const api = (path: string, init: RequestInit & { token?: string } = {}) =>
-    fetch(`${url}${path}`, { ...init, headers: { ...(init.token ? { authorization: `Bearer ${init.token}` } : {}), ...(init.headers as Record<string, string>) } });
+    fetch(`${url}${path}`, {
+      ...init,
+      headers: { ...(init.token ? { authorization: `Bearer ${init.token}` } : {}), ...(init.headers as Record<string, string>) },
+    });
   return { url, api, approvals, store };
 }

@@ -37,6 +37,12 @@ describe('the Drifts view', () => {
     await d.pins.settled();
     const receipts = [];
     for await (const r of readReceipts(d.ledgerDir)) receipts.push(r.body);
-    expect(receipts).toEqual([expect.objectContaining({ event: 'pin_approve', principal: { id: 'user:alice' }, call: expect.objectContaining({ id: 'pin:docs/search', tool_sha256: pending }) })]);
+    expect(receipts).toEqual([
+      expect.objectContaining({
+        event: 'pin_approve',
+        principal: { id: 'user:alice' },
+        call: expect.objectContaining({ id: 'pin:docs/search', tool_sha256: pending }),
+      }),
+    ]);
   });
 });

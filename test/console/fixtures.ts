@@ -19,7 +19,16 @@ export interface Demo {
   close(): Promise<void>;
 }
 
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 let browser: Browser;
 const cleanups: Array<() => Promise<void>> = [];
@@ -57,7 +66,10 @@ export async function openPage(d: Demo, viewport = { width: 1280, height: 900 })
   });
   cleanups.push(async () => {
     expect(problems, 'CSP violations or script errors').toEqual([]);
-    expect(requests.filter((u) => !u.startsWith(`${d.url}/`) && !u.startsWith('data:')), 'requests leaving the gateway').toEqual([]);
+    expect(
+      requests.filter((u) => !u.startsWith(`${d.url}/`) && !u.startsWith('data:')),
+      'requests leaving the gateway',
+    ).toEqual([]);
   });
   await page.goto(`${d.url}/`);
   return { page, requests };

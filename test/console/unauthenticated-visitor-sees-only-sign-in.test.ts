@@ -44,7 +44,14 @@ describe('a visitor without a reviewer token', () => {
 
   it('gets 401 from every console API route', async () => {
     const d = await demo();
-    for (const path of ['/api/receipts', '/api/receipts/rcpt_01M81Q893RFD9N6D1PHJ6QMADT', '/api/keyring', '/api/overview', '/api/approvals?status=pending', '/api/events']) {
+    for (const path of [
+      '/api/receipts',
+      '/api/receipts/rcpt_01M81Q893RFD9N6D1PHJ6QMADT',
+      '/api/keyring',
+      '/api/overview',
+      '/api/approvals?status=pending',
+      '/api/events',
+    ]) {
       const res = await fetch(`${d.url}${path}`, { headers: { authorization: 'Bearer wrong' } });
       expect(res.status, path).toBe(401);
     }

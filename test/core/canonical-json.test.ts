@@ -25,7 +25,7 @@ const ALPHABET = ['a', 'b', 'Z', '0', ' ', '"', '\\', '\n', '\u0000', '\u001f', 
 const NUMBERS = [0, -0, 1, -1, 0.1, 1e21, 1e-7, 123456789012345680000, 5e-324, Number.MAX_SAFE_INTEGER, -1.5e300, 333333333.3333333];
 
 function randomValue(next: () => number, depth: number): unknown {
-  const pick = <T,>(items: readonly T[]) => items[Math.floor(next() * items.length)]!;
+  const pick = <T>(items: readonly T[]) => items[Math.floor(next() * items.length)]!;
   const text = () => Array.from({ length: Math.floor(next() * 6) }, () => pick(ALPHABET)).join('');
   const kind = Math.floor(next() * (depth > 3 ? 4 : 6));
   switch (kind) {

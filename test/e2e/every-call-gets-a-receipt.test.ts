@@ -31,7 +31,13 @@ describe('every call gets a signed receipt', () => {
     expect(textOf(result)).toBe('hello');
     const envelope = receiptOf(result);
     const body = receiptBody(result);
-    expect(body).toMatchObject({ event: 'complete', call: { server: 'fx', tool: 'echo' }, principal: { id: 'agent:ci' }, policy: { rules: ['echo-ok'], effect: 'permit' }, result: { is_error: false } });
+    expect(body).toMatchObject({
+      event: 'complete',
+      call: { server: 'fx', tool: 'echo' },
+      principal: { id: 'agent:ci' },
+      policy: { rules: ['echo-ok'], effect: 'permit' },
+      result: { is_error: false },
+    });
     expect(body.ref).toMatch(/^[0-9a-f]{64}$/);
     const verified = toolgate(['verify', '-', '--keyring', join(gate.served().dir, 'keys/keyring.json')], JSON.stringify(envelope));
     expect(verified.stderr).toBe('');

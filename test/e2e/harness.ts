@@ -104,6 +104,7 @@ export async function agent(served: Served, token = TOKENS.agent): Promise<Clien
 }
 
 /** A call to the admin REST API as a reviewer. */
+// biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON the API answered.
 export async function admin(served: Served, path: string, token: string, body?: unknown): Promise<{ status: number; json: any }> {
   const res = await fetch(served.adminUrl + path, {
     method: body === undefined ? 'GET' : 'POST',
@@ -136,6 +137,7 @@ export function textOf(result: unknown): string {
 }
 
 /** The body of the receipt a tool result carries in `_meta["dev.toolgate/receipt"]`. */
+// biome-ignore lint/suspicious/noExplicitAny: tests read receipt fields by name.
 export function receiptBody(result: unknown): any {
   const envelope = (result as { _meta?: Record<string, { payload: string }> })._meta?.['dev.toolgate/receipt'];
   return envelope && JSON.parse(Buffer.from(envelope.payload, 'base64').toString('utf8'));

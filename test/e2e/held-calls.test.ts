@@ -21,7 +21,6 @@ rules:
     match: { server: fx, tool: cancel-count }
 `;
 
-
 async function pendingFor(served: Served, text: string): Promise<{ id: string }> {
   return until(async () => {
     const { json } = await admin(served, '/api/approvals?status=pending', TOKENS.alice);

@@ -107,7 +107,9 @@ describe('operations', () => {
     await new Promise((r) => setTimeout(r, 150));
     served.child.kill('SIGTERM');
     await until(() => served.stderr().includes('draining') || undefined, 'the drain to start');
-    const refused = await late.callTool({ name: 'fx__echo', arguments: { text: 'too late' } }).catch((err: Error) => ({ isError: true, content: [{ type: 'text', text: err.message }] }));
+    const refused = await late
+      .callTool({ name: 'fx__echo', arguments: { text: 'too late' } })
+      .catch((err: Error) => ({ isError: true, content: [{ type: 'text', text: err.message }] }));
     expect(refused.isError).toBe(true);
     const finished = await inFlight;
     expect(finished.isError).toBeFalsy();

@@ -27,13 +27,20 @@ describe('the quickstart', () => {
       .replace('port: 8081', 'port: 0')
       .replace('args: [demo-server.js]', `args: [${JSON.stringify(join(root, 'examples/quickstart/demo-server.js'))}]`);
     writeFileSync(join(dir, 'toolgate.yaml'), config);
-    child = spawn(process.execPath, [join(root, 'bin/toolgate.js'), 'serve', '-c', join(dir, 'toolgate.yaml')], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+    child = spawn(process.execPath, [join(root, 'bin/toolgate.js'), 'serve', '-c', join(dir, 'toolgate.yaml')], {
+      cwd: root,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    urls = await until(() => {
-      const line = stderr.split('\n').find((l) => l.includes('toolgate is serving'));
-      return line ? (JSON.parse(line) as { mcp: string; admin: string }) : undefined;
-    }, 'the quickstart to start', 30_000);
+    urls = await until(
+      () => {
+        const line = stderr.split('\n').find((l) => l.includes('toolgate is serving'));
+        return line ? (JSON.parse(line) as { mcp: string; admin: string }) : undefined;
+      },
+      'the quickstart to start',
+      30_000,
+    );
     client = new Client({ name: 'newcomer', version: '1.0.0' });
     await client.connect(new StreamableHTTPClientTransport(new URL(urls.mcp)));
   });
@@ -61,7 +68,7 @@ describe('the quickstart', () => {
   });
 
   it('serves the reviewer console at /', async () => {
-    const page = await fetch(urls.admin + '/');
+    const page = await fetch(`${urls.admin}/`);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
   });

@@ -35,7 +35,12 @@ const call = (id: string | number, params: Record<string, unknown>) => post({ js
 
 beforeAll(async () => {
   gateway = await gatewayFrom(`listen: { http: { port: 0 } }\nupstreams:\n  fx: ${stdioUpstream(fixture)}\n`);
-  const init = await post({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } });
+  const init = await post({
+    jsonrpc: '2.0',
+    id: 0,
+    method: 'initialize',
+    params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+  });
   sessionId = init.headers['mcp-session-id'] as string;
   await post({ jsonrpc: '2.0', method: 'notifications/initialized' });
 });

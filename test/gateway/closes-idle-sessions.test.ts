@@ -16,7 +16,12 @@ upstreams:
       body: JSON.stringify(body),
     });
   try {
-    const init = await post({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'idle', version: '1' } } });
+    const init = await post({
+      jsonrpc: '2.0',
+      id: 0,
+      method: 'initialize',
+      params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'idle', version: '1' } },
+    });
     const sessionId = init.headers.get('mcp-session-id')!;
     expect((await post({ jsonrpc: '2.0', id: 1, method: 'ping' }, sessionId)).status).toBe(200);
     // Each probe counts as activity, so probe rarely: well past the idle time and the sweep.

@@ -22,7 +22,10 @@ beforeAll(async () => {
     role: 'assistant',
     content: { type: 'text', text: `sampled: ${JSON.stringify(request.params.messages[0]?.content)}` },
   }));
-  client.setRequestHandler(ElicitRequestSchema, async () => ({ action: 'accept', content: { name: 'Ada', check: true, email: 'ada@example.com', integer: 7, enum: 'ok' } }));
+  client.setRequestHandler(ElicitRequestSchema, async () => ({
+    action: 'accept',
+    content: { name: 'Ada', check: true, email: 'ada@example.com', integer: 7, enum: 'ok' },
+  }));
   client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => void logs.push(n.params));
   client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => void updates.push(n.params.uri));
 });

@@ -59,7 +59,9 @@ export function receiptOf(result: unknown): { event: string; call: Record<string
 
 /** An HTTP gateway in front of `upstreams` (name -> YAML flow mapping), shared by a test file. */
 export function sharedGateway(upstreams: Record<string, string>) {
-  const yaml = `listen: { http: { port: 0 } }\nupstreams:\n${Object.entries(upstreams).map(([name, u]) => `  ${name}: ${u}\n`).join('')}`;
+  const yaml = `listen: { http: { port: 0 } }\nupstreams:\n${Object.entries(upstreams)
+    .map(([name, u]) => `  ${name}: ${u}\n`)
+    .join('')}`;
   let gateway: Gateway | undefined;
   const clients: Client[] = [];
   beforeAll(async () => {

@@ -46,7 +46,12 @@ function post(body: string, headers: Record<string, string> = {}): Promise<Reply
   });
 }
 
-const init = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } });
+const init = JSON.stringify({
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'initialize',
+  params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+});
 
 async function session(token = 'token-a'): Promise<string> {
   const reply = await post(init, { authorization: `Bearer ${token}` });

@@ -20,7 +20,7 @@ upstreams:
   fx: ${stdioUpstream(fixture)}
 `;
   // Only ops may see the tools that change things.
-  const visibleTo = (p: { groups: string[] }, server: string, tool: string) => p.groups.includes('ops') || !['crash', 'register', 'grandchild'].includes(tool);
+  const visibleTo = (p: { groups: string[] }, _server: string, tool: string) => p.groups.includes('ops') || !['crash', 'register', 'grandchild'].includes(tool);
   gateway = await gatewayFrom(yaml, recording, { visibleTo });
 });
 afterAll(() => gateway?.close());

@@ -13,7 +13,10 @@ const sampledBy: string[] = [];
 beforeAll(async () => {
   a = await shared.connect({ capabilities: { sampling: {} } });
   b = await shared.connect({ capabilities: { sampling: {} } });
-  for (const [name, client] of [['a', a], ['b', b]] as const) {
+  for (const [name, client] of [
+    ['a', a],
+    ['b', b],
+  ] as const) {
     client.setRequestHandler(CreateMessageRequestSchema, async (request, extra) => {
       sampledBy.push(name);
       // The fixture's ask-then-cancel asks for one token, then cancels: wait for that cancellation.

@@ -19,12 +19,31 @@ async function setup() {
   const store = await openLowdbStore(join(dir, 'state.json'));
   const ledger: Ledger = await openLedger(join(dir, 'ledger'));
   let now = new Date('2026-03-10T09:00:00.000Z');
-  const breakGlass = new BreakGlass({ store, log: silentLog, maxDurationMs: 4 * 3_600_000, clock: () => now, record: (event, w) => ledger.append(breakGlassDraft(event, w, 'b'.repeat(64))) });
-  const admin: AdminServer = createAdminServer({ admin: { host: '127.0.0.1', port: 0, allowed_hosts: [] }, reviewers, log: silentLog, routes: breakGlassRoutes(breakGlass, () => now) });
+  const breakGlass = new BreakGlass({
+    store,
+    log: silentLog,
+    maxDurationMs: 4 * 3_600_000,
+    clock: () => now,
+    record: (event, w) => ledger.append(breakGlassDraft(event, w, 'b'.repeat(64))),
+  });
+  const admin: AdminServer = createAdminServer({
+    admin: { host: '127.0.0.1', port: 0, allowed_hosts: [] },
+    reviewers,
+    log: silentLog,
+    routes: breakGlassRoutes(breakGlass, () => now),
+  });
   const url = await admin.listen();
-  running.push(() => store.close(), () => ledger.close(), () => admin.close());
+  running.push(
+    () => store.close(),
+    () => ledger.close(),
+    () => admin.close(),
+  );
   const api = (method: string, path: string, token: string, body?: unknown) =>
-    fetch(`${url}${path}`, { method, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+    fetch(`${url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
   const receipts = async () => {
     const out = [];
     for await (const r of readReceipts(join(dir, 'ledger'))) out.push(r.body);
@@ -36,7 +55,12 @@ async function setup() {
 describe('break-glass windows', () => {
   it('opens for a reviewer with the right, covers its scope only, and closes early with receipts', async () => {
     const { breakGlass, api, receipts } = await setup();
-    const res = await api('POST', '/api/break-glass', 'olga-token', { reason: 'payments outage INC-42', for: '30m', principal: 'agent:ci', surface: 'db/exec_*' });
+    const res = await api('POST', '/api/break-glass', 'olga-token', {
+      reason: 'payments outage INC-42',
+      for: '30m',
+      principal: 'agent:ci',
+      surface: 'db/exec_*',
+    });
     expect(res.status).toBe(201);
     const opened = (await res.json()) as { id: string; expires_at: string; active: boolean };
     expect(opened).toMatchObject({ active: true, expires_at: '2026-03-10T09:30:00.000Z' });
@@ -53,7 +77,11 @@ describe('break-glass windows', () => {
 
     const bodies = await receipts();
     expect(bodies.map((b) => b.event)).toEqual(['break_glass_open', 'break_glass_close']);
-    expect(bodies[0]).toMatchObject({ principal: { id: 'user:olga' }, call: { id: opened.id, server: 'db', tool: 'exec_*' }, break_glass: { id: opened.id, opened_by: 'user:olga', reason: 'payments outage INC-42', expires_at: opened.expires_at } });
+    expect(bodies[0]).toMatchObject({
+      principal: { id: 'user:olga' },
+      call: { id: opened.id, server: 'db', tool: 'exec_*' },
+      break_glass: { id: opened.id, opened_by: 'user:olga', reason: 'payments outage INC-42', expires_at: opened.expires_at },
+    });
     const list = (await (await api('GET', '/api/break-glass', 'rick-token')).json()) as { windows: unknown[] };
     expect(list.windows).toHaveLength(1);
   });

@@ -33,7 +33,19 @@ function logOneCall(options: CallLogOptions): { text: string; line: Record<strin
 describe('the per-call log line', () => {
   it('carries call id, surface, principal, effect, rules, durations, receipt id and only the arguments hash by default', () => {
     const { text, line } = logOneCall({ arguments: 'hashed', redact: [] });
-    expect(line).toMatchObject({ msg: 'call', call_id: 'call_1', surface: 'fs/read_file', principal: 'agent:ci', effect: 'permit', rules: ['fs-read'], decision_ms: 0.12, upstream_ms: 4.5, total_ms: 6, receipt_id: 'rcpt_01', args_sha256: request.argsSha256 });
+    expect(line).toMatchObject({
+      msg: 'call',
+      call_id: 'call_1',
+      surface: 'fs/read_file',
+      principal: 'agent:ci',
+      effect: 'permit',
+      rules: ['fs-read'],
+      decision_ms: 0.12,
+      upstream_ms: 4.5,
+      total_ms: 6,
+      receipt_id: 'rcpt_01',
+      args_sha256: request.argsSha256,
+    });
     for (const value of ['/srv/notes.txt', 'hunter2-SECRET', 'ann', 'tok-SECRET-2']) expect(text).not.toContain(value);
     expect(line).not.toHaveProperty('call_args');
   });

@@ -55,7 +55,7 @@ describe('evidence at rest', () => {
   });
 
   it('purges records not seen within the retention period, and refreshes a record seen again', () => {
-    const { dir, evidence } = store();
+    const { evidence } = store();
     const old = { q: 'old' };
     const seenAgain = { q: 'again' };
     const start = new Date('2026-01-01T00:00:00Z');

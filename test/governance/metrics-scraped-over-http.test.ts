@@ -13,7 +13,10 @@ async function serve(metrics: GatewayMetrics) {
     admin: { host: '127.0.0.1', port: 0, allowed_hosts: [] },
     reviewers,
     log: silentLog,
-    routes: [metricsRoute(metrics, { reviewers, metricsTokenSha256: sha256('scraper-token') }), { method: 'GET', path: '/api/whoami', auth: 'reviewer', handle: async (ctx) => ({ body: ctx.reviewer }) }],
+    routes: [
+      metricsRoute(metrics, { reviewers, metricsTokenSha256: sha256('scraper-token') }),
+      { method: 'GET', path: '/api/whoami', auth: 'reviewer', handle: async (ctx) => ({ body: ctx.reviewer }) },
+    ],
   });
   const url = await admin.listen();
   return (path: string, token?: string) => fetch(`${url}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });

@@ -45,7 +45,19 @@ export async function recordCalls(dir: string, tamper?: (i: number, effect: stri
   const evidence = new EvidenceStore({ dir: join(dir, 'evidence'), keyFile: join(dir, 'keys', 'evidence.key'), retentionMs: 86_400_000 });
   const ledger = await openLedger(join(dir, 'ledger'));
   for (const [i, [principal, tool, args]] of calls.entries()) {
-    const request: CallRequest = { callId: `call_${i}`, session: 's', rpcId: i, principal: { id: principal, groups: principals.find((p) => p.id === principal)!.groups }, server: 'fs', tool, args, argsSha256: canonicalSha256(args), toolSha256: null, annotations: {}, now: new Date() };
+    const request: CallRequest = {
+      callId: `call_${i}`,
+      session: 's',
+      rpcId: i,
+      principal: { id: principal, groups: principals.find((p) => p.id === principal)!.groups },
+      server: 'fs',
+      tool,
+      args,
+      argsSha256: canonicalSha256(args),
+      toolSha256: null,
+      annotations: {},
+      now: new Date(),
+    };
     const decision = evaluate(bundle, request);
     evidence.put(request.argsSha256, args);
     const effect = tamper ? tamper(i, decision.outcome) : decision.outcome;
@@ -57,6 +69,15 @@ export async function recordCalls(dir: string, tamper?: (i: number, effect: stri
     });
   }
   await ledger.close();
-  const options = { ledgerDir: join(dir, 'ledger'), evidence, archiveDir, principals, since: new Date(Date.now() - 3_600_000), until: new Date(Date.now() + 1000), sample: 100, seed: 7 };
+  const options = {
+    ledgerDir: join(dir, 'ledger'),
+    evidence,
+    archiveDir,
+    principals,
+    since: new Date(Date.now() - 3_600_000),
+    until: new Date(Date.now() + 1000),
+    sample: 100,
+    seed: 7,
+  };
   return { bundle, archiveDir, options };
 }

@@ -31,7 +31,9 @@ describe('replay', () => {
     const result = await replay({ ...options, candidate });
     expect(result.mode).toBe('shadow');
     expect(result.same).toBe(5);
-    expect(result.differences.map((d) => [d.call_id, d.recorded.effect, d.replayed.effect, d.replayed.rules])).toEqual([['call_1', 'permit', 'deny', ['no-secrets']]]);
+    expect(result.differences.map((d) => [d.call_id, d.recorded.effect, d.replayed.effect, d.replayed.rules])).toEqual([
+      ['call_1', 'permit', 'deny', ['no-secrets']],
+    ]);
   });
 
   it('reports an archived bundle that no longer hashes to its name instead of replaying it', async () => {
@@ -53,7 +55,10 @@ describe('replay', () => {
     expect(a.same).toBe(3);
     expect(a).toEqual(b);
     mkdirSync(join(dir, 'empty-evidence'));
-    const none = await replay({ ...options, evidence: new EvidenceStore({ dir: join(dir, 'empty-evidence'), keyFile: join(dir, 'keys', 'evidence.key'), retentionMs: 1 }) });
+    const none = await replay({
+      ...options,
+      evidence: new EvidenceStore({ dir: join(dir, 'empty-evidence'), keyFile: join(dir, 'keys', 'evidence.key'), retentionMs: 1 }),
+    });
     expect(none).toMatchObject({ considered: 6, with_evidence: 0, sampled: 0 });
   });
 });

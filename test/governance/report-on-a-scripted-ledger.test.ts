@@ -24,7 +24,18 @@ describe('the weekly review', () => {
     expect(r.surfaces.find((s) => s.surface === 'fs/read_file')).toMatchObject({ calls: 2, effects: { permit: { rate: 1, material: false } } });
     expect(r.approval_latency).toEqual({ decided: 3, median_ms: 120_000, p90_ms: 300_000 });
     expect(r.expired_holds).toEqual({ total: 1, by_surface: { 'db/exec': 1 } });
-    expect(r.break_glass).toEqual([{ id: window.id, opened_by: 'user:olga', reason: 'payments outage INC-42', opened_at: window.opened_at, expires_at: window.expires_at, closed_at: '2026-03-10T09:20:00.000Z', closed_by: 'user:olga', calls: 1 }]);
+    expect(r.break_glass).toEqual([
+      {
+        id: window.id,
+        opened_by: 'user:olga',
+        reason: 'payments outage INC-42',
+        opened_at: window.opened_at,
+        expires_at: window.expires_at,
+        closed_at: '2026-03-10T09:20:00.000Z',
+        closed_by: 'user:olga',
+        calls: 1,
+      },
+    ]);
     expect(r.material_changes).toEqual(['db/query: permit 100.0% -> 50.0% of calls (-50.0 pp)', 'db/query: deny 0.0% -> 50.0% of calls (+50.0 pp)']);
     const text = formatReview(r, 'text');
     expect(text).toContain('payments outage INC-42');
@@ -39,6 +50,12 @@ describe('the weekly review', () => {
     expect(rateFigure(600, 10_000, 500, 10_000).material).toBe(false); // 1 pp, however significant
     expect(rateFigure(30, 100, 20, 100).material).toBe(false); // 10 pp but |z| < 3
     expect(rateFigure(300, 1000, 200, 1000).material).toBe(true);
-    expect([volumeMaterial(40, 20), volumeMaterial(10, 20), volumeMaterial(30, 20), volumeMaterial(19, 0), volumeMaterial(20, 0)]).toEqual([true, true, false, false, true]);
+    expect([volumeMaterial(40, 20), volumeMaterial(10, 20), volumeMaterial(30, 20), volumeMaterial(19, 0), volumeMaterial(20, 0)]).toEqual([
+      true,
+      true,
+      false,
+      false,
+      true,
+    ]);
   });
 });

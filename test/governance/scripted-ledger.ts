@@ -43,11 +43,24 @@ export async function writeScriptedLedger(dir: string): Promise<void> {
   add(later(4, 900), callDraft({ event: 'expire', call: 'h_4', surface: 'db/exec', approval: 'apr_4' }));
   // This week: a break-glass window, one call let through by it, closed early.
   add(window.opened_at, breakGlassDraft('break_glass_open', window, 'b'.repeat(64)));
-  add(at(10, 5), callDraft({ event: 'permit', call: 'bg_call', surface: 'db/exec', effect: 'deny', rules: ['no-exec'], breakGlass: { id: window.id, opened_by: window.opened_by, reason: window.reason } }));
+  add(
+    at(10, 5),
+    callDraft({
+      event: 'permit',
+      call: 'bg_call',
+      surface: 'db/exec',
+      effect: 'deny',
+      rules: ['no-exec'],
+      breakGlass: { id: window.id, opened_by: window.opened_by, reason: window.reason },
+    }),
+  );
   add(at(10, 20), breakGlassDraft('break_glass_close', { ...window, closed_at: at(10, 20), closed_by: 'user:olga' }, 'b'.repeat(64)));
   // After the period: ignored.
   add('2026-03-16T00:00:00.000Z', callDraft({ event: 'deny', call: 'c_new', surface: 'db/query' }));
   const ledger = await openLedger(dir);
-  await writeAt(ledger, steps.sort((a, b) => a[0].localeCompare(b[0])));
+  await writeAt(
+    ledger,
+    steps.sort((a, b) => a[0].localeCompare(b[0])),
+  );
   await ledger.close();
 }

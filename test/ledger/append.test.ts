@@ -24,14 +24,17 @@ describe('appending receipts', () => {
       ),
     );
     expect(results.map((r) => r.body.chain.seq)).toEqual(results.map((_, i) => i));
-    expect(results.map((r) => r.body.call.id)).toEqual(results.map((_, i) => `call_${i}`));
+    expect(results.map((r) => ('call' in r.body ? r.body.call.id : undefined))).toEqual(results.map((_, i) => `call_${i}`));
     expect(results[1]!.body.chain.prev).toBe(results[0]!.leafHash);
     for (let i = 50; i < 75; i++) await ledger.append(draft(i));
     await ledger.close();
     expect(readdirSync(dir).filter((f) => f.startsWith('receipts-'))).toHaveLength(11);
     // The 50 concurrent appends are written as batches of at most 32: a checkpoint after each of
     // them, at 60 and 70 (one flush each), and one at close for 75.
-    const sizes = readFileSync(join(dir, 'checkpoints.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).note.split('\n')[1]);
+    const sizes = readFileSync(join(dir, 'checkpoints.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).note.split('\n')[1]);
     expect(sizes).toEqual(['32', '50', '60', '70', '75']);
     expect(await verifyLedger(dir, keyringOf({ signer }))).toMatchObject({ ok: true, receipts: 75, checkpoints: 5 });
   });
@@ -47,7 +50,11 @@ describe('appending receipts', () => {
     expect(second.body.chain).toEqual({ id: first.body.chain.id, seq: 1, prev: first.leafHash });
     expect((await findReceipts(dir, { id: second.body.id }))[0]!.body).toEqual(second.body);
     expect((await findReceipts(dir, { callId: 'call_1' })).map((r) => r.body.id)).toEqual([first.body.id]);
-    expect(await ledgerStats(dir)).toMatchObject({ receipts: 2, byEvent: { permit: 1, complete: 1 }, bySurface: { 'fs/read_file': { permit: 1, complete: 1 } } });
+    expect(await ledgerStats(dir)).toMatchObject({
+      receipts: 2,
+      byEvent: { permit: 1, complete: 1 },
+      bySurface: { 'fs/read_file': { permit: 1, complete: 1 } },
+    });
   });
 
   it('refuses a malformed draft without disturbing the receipts around it', async () => {
@@ -64,7 +71,6 @@ describe('appending receipts', () => {
     expect(lines.join('\n')).not.toContain('secret');
     await expect(ledger.append(draft(4))).rejects.toThrow(/closed/);
   });
-
 
   it("leaves the caller's draft as given, so the same draft can be appended again", async () => {
     const ledger = await Ledger.open({ dir: tempDir(), signer, issuerId: 'gate', log: silentLog });

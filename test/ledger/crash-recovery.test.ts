@@ -53,7 +53,10 @@ describe('crash recovery', () => {
   it('cuts a torn last line (a write interrupted mid-line) and logs it', async () => {
     const dir = tempDir();
     await killMidLoad(dir, 100);
-    const last = readdirSync(dir).filter((f) => f.startsWith('receipts-')).sort().at(-1)!;
+    const last = readdirSync(dir)
+      .filter((f) => f.startsWith('receipts-'))
+      .sort()
+      .at(-1)!;
     const path = join(dir, last);
     const lines = readFileSync(path, 'utf8').trim().split('\n');
     appendFileSync(path, lines.at(-1)!.slice(0, 300)); // half a receipt, no newline

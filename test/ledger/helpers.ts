@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach } from 'vitest';
-import { pino } from 'pino';
+import { type Logger, pino } from 'pino';
 import { Keyring, signerFromSeed, type ReceiptDraft, type Signer } from '../../src/receipts/index.js';
 
 const dirs: string[] = [];
@@ -21,12 +21,12 @@ export function tempDir(): string {
   return dir;
 }
 
-export const silentLog = pino({ level: 'silent' });
+export const silentLog: Logger = pino({ level: 'silent' });
 
 /** A logger whose records can be inspected. */
-export function recordingLog(): { log: ReturnType<typeof pino>; records: Array<Record<string, unknown>> } {
+export function recordingLog(): { log: Logger; records: Array<Record<string, unknown>> } {
   const records: Array<Record<string, unknown>> = [];
-  const log = pino({ level: 'info' }, { write: (line: string) => void records.push(JSON.parse(line) as Record<string, unknown>) });
+  const log: Logger = pino({ level: 'info' }, { write: (line: string) => void records.push(JSON.parse(line) as Record<string, unknown>) });
   return { log, records };
 }
 

@@ -30,16 +30,43 @@ describe('a pin approval', () => {
     expect(bodies).toEqual([
       expect.objectContaining({
         event: 'pin_approve',
-        call: { id: 'pin:docs/search', session: 'admin', rpc_id: null, server: 'docs', tool: 'search', tool_sha256: to, args_sha256: canonicalSha256({ from, to }) },
+        call: {
+          id: 'pin:docs/search',
+          session: 'admin',
+          rpc_id: null,
+          server: 'docs',
+          tool: 'search',
+          tool_sha256: to,
+          args_sha256: canonicalSha256({ from, to }),
+        },
         principal: { id: 'user:pat' },
-        policy: { bundle_sha256: BUNDLE, rules: [], effect: 'pin_approve', reason: `definition of docs/search changed from ${from} to ${to}; approved by user:pat` },
+        policy: {
+          bundle_sha256: BUNDLE,
+          rules: [],
+          effect: 'pin_approve',
+          reason: `definition of docs/search changed from ${from} to ${to}; approved by user:pat`,
+        },
       }),
     ]);
   });
 
   it('of a new tool says so in its reason', () => {
-    const draft = pinApprovalDraft({ kind: 'approved', upstream: 'docs', identity: 'd'.repeat(64), tool: 'admin', from: null, to: 'e'.repeat(64), reviewer: 'user:pat', at: new Date().toISOString() }, BUNDLE);
-    expect(draft.event === 'pin_approve' && draft.policy.reason).toBe(`definition of docs/admin changed from (new tool) to ${'e'.repeat(64)}; approved by user:pat`);
+    const draft = pinApprovalDraft(
+      {
+        kind: 'approved',
+        upstream: 'docs',
+        identity: 'd'.repeat(64),
+        tool: 'admin',
+        from: null,
+        to: 'e'.repeat(64),
+        reviewer: 'user:pat',
+        at: new Date().toISOString(),
+      },
+      BUNDLE,
+    );
+    expect(draft.event === 'pin_approve' && draft.policy.reason).toBe(
+      `definition of docs/admin changed from (new tool) to ${'e'.repeat(64)}; approved by user:pat`,
+    );
     expect(draft.event === 'pin_approve' && draft.call.args_sha256).toBe(canonicalSha256({ from: null, to: 'e'.repeat(64) }));
   });
 });

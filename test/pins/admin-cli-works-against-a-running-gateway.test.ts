@@ -9,7 +9,7 @@ const toolgate = (args: string[], env: Record<string, string> = {}) => cli(['pin
 beforeAll(buildCli, 120_000);
 
 describe('toolgate pins through the admin API', { timeout: 60_000 }, () => {
-  it('shows the pending diff, then approves the pin seen as the token\'s reviewer', async () => {
+  it("shows the pending diff, then approves the pin seen as the token's reviewer", async () => {
     const { url, registry, identity, to } = await driftedGateway();
     const shown = await toolgate(['diff', '--url', url, '--token', TOKENS.pins, '--exit-code']);
     expect(shown.code).toBe(1);
@@ -29,7 +29,7 @@ describe('toolgate pins through the admin API', { timeout: 60_000 }, () => {
     expect((await toolgate(['diff', '--exit-code'], env)).stdout).toContain('no pending changes');
   });
 
-  it('reports the gateway\'s refusal of a reviewer without the pins right', async () => {
+  it("reports the gateway's refusal of a reviewer without the pins right", async () => {
     const { url, to } = await driftedGateway();
     const refused = await toolgate(['approve', 'docs', 'search', '--pin', to, '--url', url, '--token', TOKENS.plain]);
     expect(refused.code).not.toBe(0);

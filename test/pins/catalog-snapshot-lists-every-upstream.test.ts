@@ -10,7 +10,10 @@ const http = (url: string, headers: Record<string, string> = {}): UpstreamConfig
 
 describe('the catalog snapshot', () => {
   it('lists stdio and Streamable HTTP upstreams (with their headers), and reports one that fails without failing the rest', async () => {
-    const server = spawn(process.execPath, [resolve('test/fixtures/http-server.mjs')], { env: { ...process.env, FIXTURE_EXPECT_AUTH: 'Bearer t0k' }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const server = spawn(process.execPath, [resolve('test/fixtures/http-server.mjs')], {
+      env: { ...process.env, FIXTURE_EXPECT_AUTH: 'Bearer t0k' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     try {
       const [chunk] = (await once(server.stdout!, 'data')) as [Buffer];
       const url = `http://127.0.0.1:${chunk.toString().trim()}/mcp`;

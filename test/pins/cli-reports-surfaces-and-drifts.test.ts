@@ -22,8 +22,15 @@ async function toolgate(dir: string, ...args: string[]): Promise<{ code: number;
 function writeConfig(dir: string, { store = 'state.json', extra = '' } = {}): void {
   writeFileSync(
     join(dir, 'toolgate.yaml'),
-    [`listen: { stdio: true }`, 'upstreams:', `  fs: { command: ${JSON.stringify(process.execPath)}, args: [${JSON.stringify(FIXTURE)}, tools.json] }`,
-      'policies: [policies/*.yaml]', `store: { kind: lowdb, path: ${store} }`, extra, ''].join('\n'),
+    [
+      `listen: { stdio: true }`,
+      'upstreams:',
+      `  fs: { command: ${JSON.stringify(process.execPath)}, args: [${JSON.stringify(FIXTURE)}, tools.json] }`,
+      'policies: [policies/*.yaml]',
+      `store: { kind: lowdb, path: ${store} }`,
+      extra,
+      '',
+    ].join('\n'),
   );
 }
 
@@ -33,8 +40,17 @@ function workspace(tools: unknown[]): string {
   mkdirSync(join(dir, 'policies'));
   writeFileSync(
     join(dir, 'policies', 'fs.yaml'),
-    ['version: toolgate.policy/v1', 'rules:', '  - id: fs-read', '    effect: allow', '    match: { server: fs, tool: "read_*" }',
-      '  - id: fs-format', '    effect: deny', '    match: { server: fs, tool: format_disk }', ''].join('\n'),
+    [
+      'version: toolgate.policy/v1',
+      'rules:',
+      '  - id: fs-read',
+      '    effect: allow',
+      '    match: { server: fs, tool: "read_*" }',
+      '  - id: fs-format',
+      '    effect: deny',
+      '    match: { server: fs, tool: format_disk }',
+      '',
+    ].join('\n'),
   );
   writeConfig(dir);
   return dir;
@@ -50,7 +66,14 @@ describe('toolgate surfaces', () => {
     expect(json.code).toBe(0);
     const report = JSON.parse(json.stdout);
     expect(report.surfaces).toMatchObject([
-      { upstream: 'fs', tool: 'read_file', pinState: 'new', annotations: { readOnlyHint: true }, rules: [{ id: 'fs-read', effect: 'allow' }], uncovered: false },
+      {
+        upstream: 'fs',
+        tool: 'read_file',
+        pinState: 'new',
+        annotations: { readOnlyHint: true },
+        rules: [{ id: 'fs-read', effect: 'allow' }],
+        uncovered: false,
+      },
       { upstream: 'fs', tool: 'write_file', pinState: 'new', rules: [], uncovered: true },
     ]);
     expect(report.unusedRules).toMatchObject([{ id: 'fs-format', servers: ['fs'], tools: ['format_disk'] }]);

@@ -39,7 +39,12 @@ export async function registryIn(
   options: { mode?: 'trust-on-first-use' | 'strict'; onDrift?: 'hide' | 'hold' | 'deny'; file?: PinsFile } = {},
 ): Promise<{ registry: PinRegistry; events: PinEvent[] }> {
   const store = await openLowdbStore(join(dir, 'state.json'));
-  const registry = new PinRegistry({ store: pinStoreOn(store), mode: options.mode ?? 'trust-on-first-use', onDrift: options.onDrift ?? 'hide', file: options.file });
+  const registry = new PinRegistry({
+    store: pinStoreOn(store),
+    mode: options.mode ?? 'trust-on-first-use',
+    onDrift: options.onDrift ?? 'hide',
+    file: options.file,
+  });
   const events: PinEvent[] = [];
   registry.subscribe((e) => events.push(e));
   return { registry, events };

@@ -20,10 +20,7 @@ describe('pins bound to the upstream identity', () => {
 
   it('ignore a pins file entry exported from another server', async () => {
     const a = identityOf(stdio(['server-a']));
-    const file = parsePinsFile(
-      'pins.yaml',
-      renderPinsFile({ fs: { identity: a.sha256, label: a.label, tools: {} } }),
-    );
+    const file = parsePinsFile('pins.yaml', renderPinsFile({ fs: { identity: a.sha256, label: a.label, tools: {} } }));
     const { registry } = await registryIn(tempDir(), { mode: 'strict', file });
     // With the file's entry honoured, strict mode would quarantine this tool; it is another server, so first sight.
     expect(await registry.assess('fs', identityOf(stdio(['server-b'])), [tool('read', 'Reads.')])).toMatchObject([{ state: 'new', action: 'expose' }]);

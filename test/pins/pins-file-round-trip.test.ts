@@ -53,7 +53,9 @@ describe('the pins file', () => {
   it('rejects unknown keys and wrong versions with the key path', () => {
     const path = join(tempDir(), 'pins.yaml');
     writeFileSync(path, 'version: toolgate.pins/v1\nupstreams:\n  fx:\n    identity: abc\n    tolls: {}\n');
-    expect(() => loadPinsFile(path)).toThrow(/pins\.yaml:4: upstreams\.fx\.identity: a lowercase hex sha256[\s\S]*pins\.yaml:3: upstreams\.fx: Unrecognized key: "tolls"/);
+    expect(() => loadPinsFile(path)).toThrow(
+      /pins\.yaml:4: upstreams\.fx\.identity: a lowercase hex sha256[\s\S]*pins\.yaml:3: upstreams\.fx: Unrecognized key: "tolls"/,
+    );
     writeFileSync(path, 'version: toolgate.pins/v2\n');
     expect(() => loadPinsFile(path)).toThrow(/pins\.yaml:1: version/);
   });

@@ -7,8 +7,14 @@ const b = 'version: toolgate.policy/v1\nrules:\n  - id: b\n    effect: deny\n   
 
 describe('bundle_sha256', () => {
   it('does not depend on folders or load order', () => {
-    const one = compileBundle([{ file: '/x/a.yaml', text: a }, { file: '/x/b.yaml', text: b }]);
-    const two = compileBundle([{ file: '/elsewhere/b.yaml', text: b }, { file: '/y/a.yaml', text: a }]);
+    const one = compileBundle([
+      { file: '/x/a.yaml', text: a },
+      { file: '/x/b.yaml', text: b },
+    ]);
+    const two = compileBundle([
+      { file: '/elsewhere/b.yaml', text: b },
+      { file: '/y/a.yaml', text: a },
+    ]);
     expect(one.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(two.sha256).toBe(one.sha256);
   });

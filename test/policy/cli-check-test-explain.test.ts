@@ -37,7 +37,9 @@ describe('toolgate policy check', () => {
   });
 
   it('lists every problem with file and line, and exits non-zero', async () => {
-    const dir = tempPolicy('version: toolgate.policy/v1\nrules:\n  - id: a\n    effect: allow\n    match: { server: fs }\n    when: "args.x >"\n    colour: red\n');
+    const dir = tempPolicy(
+      'version: toolgate.policy/v1\nrules:\n  - id: a\n    effect: allow\n    match: { server: fs }\n    when: "args.x >"\n    colour: red\n',
+    );
     const r = await toolgate('policy', 'check', join(dir, 'policy.yaml'));
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`${dir}/policy.yaml:7: rule "a": rules[0]: unknown key(s) "colour"`);
@@ -56,7 +58,7 @@ describe('toolgate policy check', () => {
 });
 
 describe('toolgate policy test', () => {
-  it('runs the starter bundles\' fixtures and passes', async () => {
+  it("runs the starter bundles' fixtures and passes", async () => {
     const r = await toolgate('policy', 'test', 'policies');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/PASS: (\d+)\/\1/);
@@ -64,7 +66,10 @@ describe('toolgate policy test', () => {
 
   it('reports a failing case with expected and actual, and exits non-zero', async () => {
     const dir = tempPolicy('version: toolgate.policy/v1\nrules:\n  - id: a\n    effect: deny\n    match: { server: fs }\n');
-    writeFileSync(join(dir, 'policy.test.yaml'), 'cases:\n  - name: reads are fine\n    call: { server: fs, tool: read, principal: me }\n    expect: { effect: allow }\n');
+    writeFileSync(
+      join(dir, 'policy.test.yaml'),
+      'cases:\n  - name: reads are fine\n    call: { server: fs, tool: read, principal: me }\n    expect: { effect: allow }\n',
+    );
     const r = await toolgate('policy', 'test', dir);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('FAIL: reads are fine');
@@ -76,8 +81,17 @@ describe('toolgate policy test', () => {
 describe('toolgate policy explain', () => {
   it('shows each rule, the decision and its reason', async () => {
     const r = await toolgate(
-      'policy', 'explain', 'policies/payments/policy.yaml',
-      '--server', 'payments', '--tool', 'transfer', '--args', '{"amount": 2500, "currency": "EUR"}', '--principal', 'agent:billing',
+      'policy',
+      'explain',
+      'policies/payments/policy.yaml',
+      '--server',
+      'payments',
+      '--tool',
+      'transfer',
+      '--args',
+      '{"amount": 2500, "currency": "EUR"}',
+      '--principal',
+      'agent:billing',
     );
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/-\s+payments-read \(allow, .*policy\.yaml:\d+\): match\.tool does not match/);

@@ -29,13 +29,16 @@ function expected(matching: readonly string[], dflt: (typeof DEFAULTS)[number]):
   return { outcome: 'silence', rules: [] };
 }
 
-const cases = DEFAULTS.flatMap((dflt) =>
-  Array.from({ length: 16 }, (_, mask) => ({ dflt, matching: EFFECTS.filter((_e, i) => mask & (1 << i)) })),
-);
+const cases = DEFAULTS.flatMap((dflt) => Array.from({ length: 16 }, (_, mask) => ({ dflt, matching: EFFECTS.filter((_e, i) => mask & (1 << i)) })));
 
 describe('combining: deny > require_approval > allow_with_constraints > allow > defaults > silence', () => {
   it.each(cases)('matching $matching with default $dflt', ({ dflt, matching }) => {
-    const defaults = dflt === undefined ? undefined : dflt === 'require_approval' ? '{ effect: require_approval, approval: { approvers: ["group:y"] } }' : `{ effect: ${dflt} }`;
+    const defaults =
+      dflt === undefined
+        ? undefined
+        : dflt === 'require_approval'
+          ? '{ effect: require_approval, approval: { approvers: ["group:y"] } }'
+          : `{ effect: ${dflt} }`;
     const bundle = bundleOf(rulesYaml(), defaults ? { defaults } : {});
     const args = Object.fromEntries(EFFECTS.map((e) => [e, matching.includes(e)]));
     const d = decide(bundle, { args });
@@ -50,7 +53,9 @@ describe('combining: deny > require_approval > allow_with_constraints > allow > 
 
 describe('errors and order', () => {
   it('a condition that errors denies, even when an allow rule matches, and names the rule', () => {
-    const bundle = bundleOf(`  - id: ok\n    effect: allow\n    match: { server: fs }\n  - id: broken\n    effect: allow\n    match: { server: fs }\n    when: 'args.missing > 1'\n`);
+    const bundle = bundleOf(
+      `  - id: ok\n    effect: allow\n    match: { server: fs }\n  - id: broken\n    effect: allow\n    match: { server: fs }\n    when: 'args.missing > 1'\n`,
+    );
     const d = decide(bundle, { args: {} });
     expect(d.outcome).toBe('deny');
     expect(d.rules).toEqual(['broken']);

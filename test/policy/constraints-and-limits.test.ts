@@ -53,7 +53,9 @@ describe('limits', () => {
   });
 
   it('a budget argument that is not a non-negative number denies', () => {
-    const budget = bundleOf(`  - id: b\n    effect: allow\n    match: { server: p }\n    limits: [ { per: principal, budget: { arg: amount, max: 10, window: 1d } } ]\n`);
+    const budget = bundleOf(
+      `  - id: b\n    effect: allow\n    match: { server: p }\n    limits: [ { per: principal, budget: { arg: amount, max: 10, window: 1d } } ]\n`,
+    );
     for (const amount of ['5', -1, null, [5], undefined]) {
       const d = decide(budget, { server: 'p', tool: 't', args: amount === undefined ? {} : { amount } });
       expect(d.outcome).toBe('deny');
@@ -63,7 +65,9 @@ describe('limits', () => {
   });
 
   it('limits of a hold apply too, so an approved call is still counted', () => {
-    const held = bundleOf(`  - id: h\n    effect: require_approval\n    match: { server: p }\n    approval: { approvers: [u] }\n    limits: [ { per: tool, rate: 5/1m } ]\n`);
+    const held = bundleOf(
+      `  - id: h\n    effect: require_approval\n    match: { server: p }\n    approval: { approvers: [u] }\n    limits: [ { per: tool, rate: 5/1m } ]\n`,
+    );
     expect(decide(held, { server: 'p', tool: 't' })).toMatchObject({ outcome: 'hold', limits: [{ key: 'rate:h:tool:p/t' }] });
   });
 });

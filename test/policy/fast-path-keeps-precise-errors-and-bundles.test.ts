@@ -44,10 +44,22 @@ describe('the fast path', () => {
 
   it('reports unknown upstreams, duplicate ids and set conflicts at their lines', () => {
     const special = [
-      '  - id: up', '    effect: allow', '    match: { server: nope }', "    when: 'true'",
-      '  - id: r7', '    effect: allow', '    match: { server: s0, tool: x }', "    when: 'true'",
-      '  - id: set-a', '    effect: allow_with_constraints', '    match: { server: s1, tool: q }', "    constraints: { set: { limit: '1' } }",
-      '  - id: set-b', '    effect: allow_with_constraints', '    match: { server: s1, tool: "q*" }', "    constraints: { set: { limit: '2' } }",
+      '  - id: up',
+      '    effect: allow',
+      '    match: { server: nope }',
+      "    when: 'true'",
+      '  - id: r7',
+      '    effect: allow',
+      '    match: { server: s0, tool: x }',
+      "    when: 'true'",
+      '  - id: set-a',
+      '    effect: allow_with_constraints',
+      '    match: { server: s1, tool: q }',
+      "    constraints: { set: { limit: '1' } }",
+      '  - id: set-b',
+      '    effect: allow_with_constraints',
+      '    match: { server: s1, tool: "q*" }',
+      "    constraints: { set: { limit: '2' } }",
     ];
     const text = `${rules(2000)}${special.join('\n')}\n`;
     const first = 3 + 4 * 2000;
@@ -55,14 +67,19 @@ describe('the fast path', () => {
     expect(problems([{ file: 'big.yaml', text }], ['s0', 's1', 's2', 's3', 's4', 's5', 's6'])).toEqual([
       `big.yaml:${first + 2}: rule "up": unknown upstream "nope" (configured: s0, s1, s2, s3, s4, s5, s6)`,
       `big.yaml:${first + 4}: rule "r7": duplicate rule id (first defined at big.yaml:31)`,
-      expect.stringMatching(new RegExp(`^big\\.yaml:${first + 12}: rule "set-b": conflicting set constraints: "limit" also set by rule "set-a" \\(big\\.yaml:${first + 8}\\)`)),
+      expect.stringMatching(
+        new RegExp(`^big\\.yaml:${first + 12}: rule "set-b": conflicting set constraints: "limit" also set by rule "set-a" \\(big\\.yaml:${first + 8}\\)`),
+      ),
     ]);
   });
 
   it('builds the same bundle as the line-aware path: sha256, rules, lines and decisions', () => {
     const sources = [
       { file: 'a.yaml', text: rules(400) },
-      { file: 'b.yaml', text: `version: toolgate.policy/v1\ndefaults: { effect: allow }\nrules:\n  - {id: b1, effect: deny, match: {server: s1, tool: "t1*"}, when: 'args.n == 3'}\n` },
+      {
+        file: 'b.yaml',
+        text: `version: toolgate.policy/v1\ndefaults: { effect: allow }\nrules:\n  - {id: b1, effect: deny, match: {server: s1, tool: "t1*"}, when: 'args.n == 3'}\n`,
+      },
     ];
     for (const s of sources) expect(readYamlFast(s.file, s.text)).toBeDefined();
     const fast = compileBundle(sources);

@@ -23,7 +23,9 @@ describe('compiled conditions', () => {
   });
 
   it('are not shared between a condition and a value of the same text', () => {
-    const b = bundleOf(`  - id: s\n    effect: allow_with_constraints\n    match: { server: fs }\n    when: 'true'\n    constraints: { require: 'true', set: { flag: 'true' } }\n`);
+    const b = bundleOf(
+      `  - id: s\n    effect: allow_with_constraints\n    match: { server: fs }\n    when: 'true'\n    constraints: { require: 'true', set: { flag: 'true' } }\n`,
+    );
     expect(b.rules[0]!.require).toBe(b.rules[0]!.when);
     expect(b.rules[0]!.set[0]![1]).not.toBe(b.rules[0]!.when);
   });

@@ -43,10 +43,7 @@ describe('policy load errors', () => {
     const p = await problems({
       'a.yaml': `${HEAD}  - id: syn\n    effect: allow\n    match: { server: fs }\n    when: 'args.x +'\n  - id: typ\n    effect: allow\n    match: { server: fs }\n    when: 'server + 1'\n`,
     });
-    expect(p).toEqual([
-      expect.stringMatching(/^a\.yaml:6: rule "syn": CEL syntax: .*column 9/),
-      expect.stringMatching(/^a\.yaml:10: rule "typ": CEL type: /),
-    ]);
+    expect(p).toEqual([expect.stringMatching(/^a\.yaml:6: rule "syn": CEL syntax: .*column 9/), expect.stringMatching(/^a\.yaml:10: rule "typ": CEL type: /)]);
   });
 
   it('a condition that is not boolean', async () => {
@@ -55,7 +52,10 @@ describe('policy load errors', () => {
   });
 
   it('unknown upstream names, when the configured ones are known', async () => {
-    const p = await problems({ 'a.yaml': `${HEAD}  - id: u\n    effect: allow\n    match: { server: [fs, gihtub] }\n  - id: g\n    effect: allow\n    match: { server: "pay*" }\n` }, ['fs', 'github']);
+    const p = await problems(
+      { 'a.yaml': `${HEAD}  - id: u\n    effect: allow\n    match: { server: [fs, gihtub] }\n  - id: g\n    effect: allow\n    match: { server: "pay*" }\n` },
+      ['fs', 'github'],
+    );
     expect(p).toEqual(['a.yaml:5: rule "u": unknown upstream "gihtub" (configured: fs, github)', 'a.yaml:8: rule "g": "pay*" matches no configured upstream']);
   });
 

@@ -2,11 +2,14 @@
 import { describe, expect, it } from 'vitest';
 import { bundleOf, decide } from './helpers.js';
 
-const inside = bundleOf(`  - id: inside
+const inside = bundleOf(
+  `  - id: inside
     effect: allow
     match: { server: fs }
     when: 'path.within(args.path, "/srv/data")'
-`, { pathRoot: '/srv/data' });
+`,
+  { pathRoot: '/srv/data' },
+);
 
 const within = (path: unknown) => decide(inside, { args: { path } }).outcome;
 
@@ -60,11 +63,14 @@ describe('path.within', () => {
 });
 
 describe('path.normalize', () => {
-  const b = bundleOf(`  - id: secrets
+  const b = bundleOf(
+    `  - id: secrets
     effect: deny
     match: { server: fs }
     when: 'text.fold(path.normalize(args.path)).matches("(^|/)\\\\.env$")'
-`, { pathRoot: '/app' });
+`,
+    { pathRoot: '/app' },
+  );
 
   it.each(['/app/.env', '.env', '/app/x/../.env', '/app/.ENV', '/app/%2eenv', 'sub\\..\\.env', '/app/\uFF0Eenv'])('finds .env in %s', (p) => {
     expect(decide(b, { args: { path: p } }).outcome).toBe('deny');

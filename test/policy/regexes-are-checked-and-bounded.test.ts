@@ -24,7 +24,9 @@ describe('regex checks at load', () => {
   });
 
   it('refuses invalid regular expressions', () => {
-    expect(thrown(() => bundleOf(`  - id: bad\n    effect: deny\n    match: { server: fs }\n    when: 'args.p.matches("[")'\n`))).toMatch(/invalid regular expression/);
+    expect(thrown(() => bundleOf(`  - id: bad\n    effect: deny\n    match: { server: fs }\n    when: 'args.p.matches("[")'\n`))).toMatch(
+      /invalid regular expression/,
+    );
   });
 });
 

@@ -13,7 +13,8 @@ beforeAll(async () => {
   dist = (await import(join(ROOT, 'dist/policy/index.js'))) as PolicyModule;
 });
 
-const file = (id: string, effect: string) => `version: toolgate.policy/v1\nrules:\n  - id: ${id}\n    effect: ${effect}\n    match: { server: fs, tool: ${id} }\n`;
+const file = (id: string, effect: string) =>
+  `version: toolgate.policy/v1\nrules:\n  - id: ${id}\n    effect: ${effect}\n    match: { server: fs, tool: ${id} }\n`;
 
 describe('reload in the built engine', () => {
   it('swaps in bundles parsed by the worker, identical to a direct compile', async () => {

@@ -21,10 +21,12 @@ describe('url.host and url.hostWithin', () => {
     'https://CORP.EXAMPLE../',
   ])('recognises %s', (u) => expect(fetchOutcome(u)).toBe('deny'));
 
-  it.each(['https://internal.example.com.evil.net/', 'https://evil.net/internal.example.com', 'https://notcorp.example/', 'https://evil.net/?u=https://internal.example.com'])(
-    'is not fooled by %s',
-    (u) => expect(fetchOutcome(u)).toBe('silence'),
-  );
+  it.each([
+    'https://internal.example.com.evil.net/',
+    'https://evil.net/internal.example.com',
+    'https://notcorp.example/',
+    'https://evil.net/?u=https://internal.example.com',
+  ])('is not fooled by %s', (u) => expect(fetchOutcome(u)).toBe('silence'));
 
   it.each(['not a url', '//internal.example.com/x', 42, ''])('denies unparseable input %s', (u) => expect(fetchOutcome(u)).toBe('deny'));
 

@@ -13,7 +13,11 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 
 function toolgate(args: string[], input?: string) {
   if (!existsSync(join(root, 'dist/cli/main.js'))) throw new Error('run "npm run build" first');
-  const run = spawnSync(process.execPath, [join(root, 'bin/toolgate.js'), ...args], { input, encoding: 'utf8', env: { ...process.env, TOOLGATE_LOG_LEVEL: 'silent' } });
+  const run = spawnSync(process.execPath, [join(root, 'bin/toolgate.js'), ...args], {
+    input,
+    encoding: 'utf8',
+    env: { ...process.env, TOOLGATE_LOG_LEVEL: 'silent' },
+  });
   return { code: run.status, out: run.stdout, err: run.stderr };
 }
 
@@ -45,7 +49,10 @@ describe('toolgate CLI', () => {
     const { base, receipts, keyring } = await gateWithReceipts(3);
     const one = join(base, 'one.json');
     writeFileSync(one, JSON.stringify(receipts[0]!.envelope));
-    expect(toolgate(['verify', one, '--keyring', keyring])).toMatchObject({ code: 0, out: expect.stringMatching(/^OK   .*one\.json: rcpt_\w+ seq 0 permit fs\/read_file/) });
+    expect(toolgate(['verify', one, '--keyring', keyring])).toMatchObject({
+      code: 0,
+      out: expect.stringMatching(/^OK {3}.*one\.json: rcpt_\w+ seq 0 permit fs\/read_file/),
+    });
     const list = join(base, 'list.json');
     writeFileSync(list, JSON.stringify(receipts.map((r) => r.envelope)));
     expect(toolgate(['verify', list, '--keyring', keyring]).out.match(/^OK /gm)).toHaveLength(3);
@@ -53,7 +60,12 @@ describe('toolgate CLI', () => {
     const jsonl = [receipts[0], { envelope: forged }, receipts[2]].map((r) => JSON.stringify(r!.envelope)).join('\n');
     const run = toolgate(['verify', '-', '--keyring', keyring], jsonl);
     expect(run.code).toBe(1);
-    expect(run.out.split('\n')).toEqual([expect.stringMatching(/^OK   stdin:1/), expect.stringMatching(/^FAIL stdin:2: signature by ed25519:\w+ does not verify/), expect.stringMatching(/^OK   stdin:3/), '']);
+    expect(run.out.split('\n')).toEqual([
+      expect.stringMatching(/^OK {3}stdin:1/),
+      expect.stringMatching(/^FAIL stdin:2: signature by ed25519:\w+ does not verify/),
+      expect.stringMatching(/^OK {3}stdin:3/),
+      '',
+    ]);
   });
 
   it('writes an inclusion proof that verify --proof checks offline', async () => {
@@ -69,7 +81,7 @@ describe('toolgate CLI', () => {
   it('rotates keys and keeps the whole ledger verifiable', async () => {
     const { base, config } = await gateWithReceipts(2);
     const run = toolgate(['keys', 'rotate', '-c', config]);
-    expect(run).toMatchObject({ code: 0, out: expect.stringMatching(/^rotated ed25519:\w+ -> ed25519:\w+\n  hand-over receipt: rcpt_\w+ \(seq 2\)/) });
+    expect(run).toMatchObject({ code: 0, out: expect.stringMatching(/^rotated ed25519:\w+ -> ed25519:\w+\n {2}hand-over receipt: rcpt_\w+ \(seq 2\)/) });
     expect(toolgate(['ledger', 'verify', '-c', config]).out).toMatch(/^ok: 3 receipts/);
     expect(toolgate(['keys', 'generate', '--dir', join(base, 'keys')])).toMatchObject({ code: 1, err: expect.stringMatching(/already has the signing key/) });
   });

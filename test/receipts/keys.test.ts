@@ -36,7 +36,11 @@ describe('signing keys', () => {
     const after = await ledger.append(draft(2));
     await ledger.close();
 
-    expect(rotation.receipt).toMatchObject({ event: 'rotate', issuer: { key_id: old.keyId }, rotation: { from_key_id: old.keyId, to_key_id: rotation.to.keyId } });
+    expect(rotation.receipt).toMatchObject({
+      event: 'rotate',
+      issuer: { key_id: old.keyId },
+      rotation: { from_key_id: old.keyId, to_key_id: rotation.to.keyId },
+    });
     expect(after.body.issuer.key_id).toBe(rotation.to.keyId);
     const keyring = Keyring.load(keyringPath(keys));
     expect(keyring.get(old.keyId)!.entry.not_after).toBe(rotation.receipt.ts);

@@ -51,7 +51,11 @@ describe('signing and verifying receipts', () => {
     const [signature] = sealed.envelope.signatures;
     const line = envelopeLine(sealed.payload, signer.keyId, Buffer.from(signature!.sig, 'base64'));
     expect(line).toBe(`${JSON.stringify(sealed.envelope)}\n`);
-    const batch = signPayloads({ bytes: Buffer.concat([sealed.payload, sealed.payload]), lengths: [sealed.payload.length, sealed.payload.length] }, signer.keyId, signer.sign);
+    const batch = signPayloads(
+      { bytes: Buffer.concat([sealed.payload, sealed.payload]), lengths: [sealed.payload.length, sealed.payload.length] },
+      signer.keyId,
+      signer.sign,
+    );
     expect(Buffer.from(batch.lines).toString()).toBe(line + line);
     expect(batch.lineLengths).toEqual([line.length, line.length]);
     expect(Buffer.from(batch.signatures.subarray(64))).toEqual(Buffer.from(signature!.sig, 'base64'));

@@ -19,11 +19,15 @@ const H = 240;
 const PAD = { left: 44, right: 8, top: 10, bottom: 28 };
 
 export function legend(): HTMLUListElement {
-  return h('ul', { class: 'legend', 'aria-label': 'Legend' }, ...OUTCOMES.map(([, label, color]) => {
-    const swatch = h('span', { class: 'swatch', 'aria-hidden': 'true' });
-    swatch.style.background = color;
-    return h('li', {}, swatch, label);
-  }));
+  return h(
+    'ul',
+    { class: 'legend', 'aria-label': 'Legend' },
+    ...OUTCOMES.map(([, label, color]) => {
+      const swatch = h('span', { class: 'swatch', 'aria-hidden': 'true' });
+      swatch.style.background = color;
+      return h('li', {}, swatch, label);
+    }),
+  );
 }
 
 export function stackedBars(buckets: string[], series: Array<Record<string, number>>, title: string, labelOf: (iso: string) => string): SVGSVGElement {
@@ -50,11 +54,14 @@ export function stackedBars(buckets: string[], series: Array<Record<string, numb
     for (const [key, label, color] of OUTCOMES) {
       const v = series[i]?.[key] ?? 0;
       if (v === 0) continue;
-      group.append(svg('rect', { x, y: y(base + v), width: bar, height: y(base) - y(base + v), fill: color }, svg('title', {}, `${labelOf(start)} · ${label}: ${v}`)));
+      group.append(
+        svg('rect', { x, y: y(base + v), width: bar, height: y(base) - y(base + v), fill: color }, svg('title', {}, `${labelOf(start)} · ${label}: ${v}`)),
+      );
       base += v;
     }
     chart.append(group);
-    if (i % labelEvery === 0) chart.append(svg('text', { x: x + bar / 2, y: H - 8, 'text-anchor': 'middle', 'font-size': 11, fill: '#5c6670' }, labelOf(start)));
+    if (i % labelEvery === 0)
+      chart.append(svg('text', { x: x + bar / 2, y: H - 8, 'text-anchor': 'middle', 'font-size': 11, fill: '#5c6670' }, labelOf(start)));
   });
   return chart;
 }
@@ -64,7 +71,10 @@ export function sparkline(values: number[], label: string): SVGSVGElement {
   const w = 120;
   const hgt = 24;
   const points = values.map((v, i) => `${((i / Math.max(1, values.length - 1)) * (w - 2) + 1).toFixed(1)},${(hgt - 1 - v * (hgt - 2)).toFixed(1)}`);
-  return svg('svg', { viewBox: `0 0 ${w} ${hgt}`, width: w, height: hgt, role: 'img', 'aria-label': label },
+  return svg(
+    'svg',
+    { viewBox: `0 0 ${w} ${hgt}`, width: w, height: hgt, role: 'img', 'aria-label': label },
     svg('title', {}, label),
-    svg('polyline', { points: points.join(' '), fill: 'none', stroke: '#cf222e', 'stroke-width': 1.5 }));
+    svg('polyline', { points: points.join(' '), fill: 'none', stroke: '#cf222e', 'stroke-width': 1.5 }),
+  );
 }

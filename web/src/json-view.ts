@@ -9,7 +9,11 @@ function str(value: string): Node {
   const full = JSON.stringify(value);
   if (full.length <= FOLD_AT) return h('span', { class: 's' }, full);
   const shown = h('span', { class: 's' }, `${full.slice(0, SHOWN)}…`);
-  const button = h('button', { type: 'button', class: 'fold', 'aria-expanded': 'false', 'aria-label': `show all ${value.length} characters` }, `+${full.length - SHOWN} chars`);
+  const button = h(
+    'button',
+    { type: 'button', class: 'fold', 'aria-expanded': 'false', 'aria-label': `show all ${value.length} characters` },
+    `+${full.length - SHOWN} chars`,
+  );
   button.addEventListener('click', () => {
     const open = button.getAttribute('aria-expanded') === 'true';
     shown.textContent = open ? `${full.slice(0, SHOWN)}…` : full;

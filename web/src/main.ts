@@ -63,7 +63,17 @@ function route(): void {
 show(
   nav,
   ...SECTIONS.map(([href, label]) => h('a', { href }, label)),
-  h('button', { type: 'button', onclick: () => { signOut(); route(); } }, 'Sign out'),
+  h(
+    'button',
+    {
+      type: 'button',
+      onclick: () => {
+        signOut();
+        route();
+      },
+    },
+    'Sign out',
+  ),
 );
 installShortcuts({
   '/': () => {

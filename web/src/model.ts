@@ -91,4 +91,19 @@ export function listOf<T>(body: unknown, key: string): T[] {
   return Array.isArray(inner) ? (inner as T[]) : [];
 }
 
-export const EVENTS = ['permit', 'deny', 'silence', 'hold', 'approve', 'reject', 'expire', 'cancel', 'complete', 'fail', 'break_glass_open', 'break_glass_close', 'pin_approve', 'rotate'] as const;
+export const EVENTS = [
+  'permit',
+  'deny',
+  'silence',
+  'hold',
+  'approve',
+  'reject',
+  'expire',
+  'cancel',
+  'complete',
+  'fail',
+  'break_glass_open',
+  'break_glass_close',
+  'pin_approve',
+  'rotate',
+] as const;

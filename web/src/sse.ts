@@ -35,7 +35,12 @@ export function subscribe(path: string, onEvent: (e: ServerEvent) => void, onSta
   const run = async () => {
     while (!abort.signal.aborted) {
       try {
-        const res = await fetch(path, { headers: { accept: 'text/event-stream', ...authHeaders() }, signal: abort.signal, cache: 'no-store', credentials: 'omit' });
+        const res = await fetch(path, {
+          headers: { accept: 'text/event-stream', ...authHeaders() },
+          signal: abort.signal,
+          cache: 'no-store',
+          credentials: 'omit',
+        });
         if (!res.ok || !res.body) throw new Error(`event stream: ${res.status}`);
         onState('live');
         // Changes made while we were away are picked up by one synthetic event.

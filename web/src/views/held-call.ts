@@ -62,7 +62,16 @@ export const heldCallView: View = (root, _query, id) => {
     { class: 'decide', 'aria-labelledby': 'decide-title' },
     h('h2', { id: 'decide-title' }, 'Decision'),
     h('label', { for: 'note' }, 'Note (optional, recorded in the receipt)', note),
-    h('p', { id: 'note-help', class: 'shortcuts' }, h('kbd', {}, 'a'), ' approve · ', h('kbd', {}, 'r'), ' reject · ', h('kbd', {}, 'Esc'), ' back to the queue'),
+    h(
+      'p',
+      { id: 'note-help', class: 'shortcuts' },
+      h('kbd', {}, 'a'),
+      ' approve · ',
+      h('kbd', {}, 'r'),
+      ' reject · ',
+      h('kbd', {}, 'Esc'),
+      ' back to the queue',
+    ),
     h('div', { class: 'buttons' }, approve, reject),
     message,
   );
@@ -97,7 +106,7 @@ export const heldCallView: View = (root, _query, id) => {
       .catch((err: unknown) => show(head, h('h1', {}, 'Held call'), h('p', { class: 'error', role: 'alert' }, (err as Error).message)));
 
   const decide = (verdict: Verdict) => {
-    if (!approval || approval.status !== 'pending') return;
+    if (approval?.status !== 'pending') return;
     approve.disabled = reject.disabled = true;
     message.textContent = verdict === 'approve' ? 'Approving…' : 'Rejecting…';
     postDecision(approval.id, verdict, note.value).then(

@@ -34,7 +34,12 @@ export const overviewView: View = (root, params) => {
   periodSelect.addEventListener('change', navigate);
   surfaceSelect.addEventListener('change', navigate);
   const body = h('div', {}, h('p', { class: 'note' }, 'Loading…'));
-  show(root, h('h1', {}, 'Overview'), h('div', { class: 'search' }, h('label', { for: 'ov-period' }, 'Period', periodSelect), h('label', { for: 'ov-surface' }, 'Surface', surfaceSelect)), body);
+  show(
+    root,
+    h('h1', {}, 'Overview'),
+    h('div', { class: 'search' }, h('label', { for: 'ov-period' }, 'Period', periodSelect), h('label', { for: 'ov-surface' }, 'Surface', surfaceSelect)),
+    body,
+  );
 
   api<Overview>(`/api/overview${query({ period })}`)
     .then((ov) => {

@@ -20,7 +20,22 @@ export const queueView: View = (root) => {
   show(
     root,
     h('h1', {}, 'Pending approvals'),
-    h('p', { class: 'shortcuts' }, h('kbd', {}, 'j'), '/', h('kbd', {}, 'k'), ' move · ', h('kbd', {}, 'Enter'), ' open · ', h('kbd', {}, 'a'), ' approve · ', h('kbd', {}, 'r'), ' reject · ', h('kbd', {}, '/'), ' search receipts'),
+    h(
+      'p',
+      { class: 'shortcuts' },
+      h('kbd', {}, 'j'),
+      '/',
+      h('kbd', {}, 'k'),
+      ' move · ',
+      h('kbd', {}, 'Enter'),
+      ' open · ',
+      h('kbd', {}, 'a'),
+      ' approve · ',
+      h('kbd', {}, 'r'),
+      ' reject · ',
+      h('kbd', {}, '/'),
+      ' search receipts',
+    ),
     status,
     body,
   );

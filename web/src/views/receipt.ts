@@ -15,8 +15,19 @@ const chainOf = (e: ReceiptEntry) => (e.body.chain ?? {}) as { seq?: number; pre
 function neighbour(label: string, entry: ReceiptEntry | null, link: Promise<string>): HTMLElement {
   if (!entry) return h('li', {}, `${label}: none`);
   const check = h('span', { class: 'note' }, ' checking link…');
-  link.then((t) => (check.textContent = ` ${t}`), (err: unknown) => (check.textContent = ` link unreadable: ${(err as Error).message}`));
-  return h('li', {}, `${label}: `, h('a', { href: `#/receipts/${String(entry.body.id)}`, rel: label === 'Previous' ? 'prev' : 'next' }, `#${chainOf(entry).seq} `), statusBadge(String(entry.body.event)), ` ${String(entry.body.id)}`, check);
+  link.then(
+    (t) => (check.textContent = ` ${t}`),
+    (err: unknown) => (check.textContent = ` link unreadable: ${(err as Error).message}`),
+  );
+  return h(
+    'li',
+    {},
+    `${label}: `,
+    h('a', { href: `#/receipts/${String(entry.body.id)}`, rel: label === 'Previous' ? 'prev' : 'next' }, `#${chainOf(entry).seq} `),
+    statusBadge(String(entry.body.event)),
+    ` ${String(entry.body.id)}`,
+    check,
+  );
 }
 
 /** The leaf hash of an entry's payload, computed here rather than taken from the server. */
@@ -29,10 +40,17 @@ export const receiptView: View = (root, _query, id) => {
     .then((detail) => {
       const { receipt, prev, next } = detail;
       const mine = leafOf(receipt);
-      const prevLink = prev ? leafOf(prev).then((p) => (p === chainOf(receipt).prev ? '✓ this receipt’s chain.prev is its leaf hash' : '✗ chain.prev does not match its leaf hash')) : Promise.resolve('');
-      const nextLink = next ? mine.then((m) => (chainOf(next).prev === m ? '✓ its chain.prev is this receipt’s leaf hash' : '✗ its chain.prev does not match this receipt')) : Promise.resolve('');
+      const prevLink = prev
+        ? leafOf(prev).then((p) => (p === chainOf(receipt).prev ? '✓ this receipt’s chain.prev is its leaf hash' : '✗ chain.prev does not match its leaf hash'))
+        : Promise.resolve('');
+      const nextLink = next
+        ? mine.then((m) => (chainOf(next).prev === m ? '✓ its chain.prev is this receipt’s leaf hash' : '✗ its chain.prev does not match this receipt'))
+        : Promise.resolve('');
       const leaf = h('code', {}, '…');
-      mine.then((m) => (leaf.textContent = m), () => (leaf.textContent = 'cannot compute'));
+      mine.then(
+        (m) => (leaf.textContent = m),
+        () => (leaf.textContent = 'cannot compute'),
+      );
       show(
         root,
         h('p', {}, h('a', { href: '#/receipts' }, '← Receipts')),

@@ -32,7 +32,12 @@ export const receiptsView: View = (root, params) => {
     const input = h('input', { id: `q-${name}`, name, type: 'search', value: params.get(name) ?? '', autocomplete: 'off' });
     return h('label', { for: input.id }, label, input);
   });
-  const event = h('select', { id: 'q-event', name: 'event' }, h('option', { value: '' }, 'any'), ...EVENTS.map((e) => h('option', { value: e, selected: params.get('event') === e }, e)));
+  const event = h(
+    'select',
+    { id: 'q-event', name: 'event' },
+    h('option', { value: '' }, 'any'),
+    ...EVENTS.map((e) => h('option', { value: e, selected: params.get('event') === e }, e)),
+  );
   const from = h('input', { id: 'q-from', name: 'from', type: 'datetime-local', value: params.get('from') ?? '' });
   const to = h('input', { id: 'q-to', name: 'to', type: 'datetime-local', value: params.get('to') ?? '' });
   const form = h(

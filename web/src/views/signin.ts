@@ -12,7 +12,11 @@ export const signInView: View = (root) => {
     { class: 'signin', 'aria-labelledby': 'signin-title' },
     h('h1', { id: 'signin-title' }, 'Reviewer sign-in'),
     h('label', { for: 'token' }, 'Reviewer token', input),
-    h('p', { id: 'token-help', class: 'note' }, 'Kept in this browser tab only (session storage) and sent as an Authorization header; never in a URL or a cookie.'),
+    h(
+      'p',
+      { id: 'token-help', class: 'note' },
+      'Kept in this browser tab only (session storage) and sent as an Authorization header; never in a URL or a cookie.',
+    ),
     h('button', { type: 'submit' }, 'Sign in'),
     error,
   );

@@ -15,10 +15,14 @@ export function verifyPanel(envelope: unknown): HTMLElement {
     'form',
     { 'aria-labelledby': 'verify-title' },
     h('h2', { id: 'verify-title' }, 'Signature'),
-    h('fieldset', {}, h('legend', {}, 'Keyring'),
+    h(
+      'fieldset',
+      {},
+      h('legend', {}, 'Keyring'),
       h('label', { class: 'inline', for: 'kr-published' }, h('span', {}, published, ' published by this gateway')),
       h('label', { class: 'inline', for: 'kr-pasted' }, h('span', {}, pasted, ' one I hold (paste below)')),
-      h('label', { for: 'keyring-text' }, 'Keyring JSON', text)),
+      h('label', { for: 'keyring-text' }, 'Keyring JSON', text),
+    ),
     button,
     out,
   );
