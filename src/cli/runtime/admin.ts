@@ -1,0 +1,69 @@
+// The admin listener of a running toolgate: the routes reviewers and operators use (approvals,
+// events, break-glass, pins, metrics, readiness, the console) behind one server with their tokens.
+import { ReviewerDirectory, type Approvals } from '../../approvals/index.js';
+import { approvalRoutes, createAdminServer, eventsRoute, type AdminServer, type Route } from '../../admin/index.js';
+import { consoleRoutes } from '../../admin/console/index.js';
+import { breakGlassRoutes, type BreakGlass } from '../../breakglass/index.js';
+import type { Config } from '../../config/index.js';
+import type { Gateway } from '../../gateway/index.js';
+import type { Ledger } from '../../ledger/index.js';
+import type { Logger } from '../../log.js';
+import { metricsRoute, type GatewayMetrics } from '../../metrics/index.js';
+import { pinRoutes, type PinRegistry } from '../../pins/index.js';
+import type { PolicyEngine } from '../../policy/index.js';
+import { readinessRoute } from '../readiness.js';
+import type { Closers } from './closers.js';
+
+interface AdminParts {
+  config: Config;
+  admin: NonNullable<Config['admin']>;
+  ledger: Ledger;
+  engine: PolicyEngine;
+  approvals: Approvals;
+  breakGlass: BreakGlass;
+  pins: PinRegistry;
+  gateway: Gateway;
+  metrics: GatewayMetrics;
+  /** False once shutdown has begun. */
+  accepting: () => boolean;
+  log: Logger;
+  closers: Closers;
+}
+
+export async function startAdmin(parts: AdminParts): Promise<{ server: AdminServer; url: string }> {
+  const { config, admin, log, closers } = parts;
+  const reviewers = new ReviewerDirectory(config.reviewers);
+  const server = createAdminServer({ admin, reviewers, log, routes: adminRoutes(parts, reviewers) });
+  const url = await server.listen();
+  closers.add(() => server.close());
+  log.info({ url }, 'admin API and reviewer console listening');
+  return { server, url };
+}
+
+function adminRoutes(parts: AdminParts, reviewers: ReviewerDirectory): Route[] {
+  const { config, admin, approvals, breakGlass, pins, metrics } = parts;
+  return [
+    ...approvalRoutes(approvals),
+    eventsRoute(approvals),
+    ...breakGlassRoutes(breakGlass),
+    ...pinRoutes({ registry: pins, upstreams: config.upstreams }),
+    metricsRoute(metrics, { reviewers, metricsTokenSha256: admin.metrics_token_sha256 }),
+    readiness(parts),
+    ...consoleRoutes({ ledgerDir: config.ledger.dir, keysDir: config.keys.dir }),
+  ];
+}
+
+function readiness({ engine, ledger, gateway, accepting }: AdminParts): Route {
+  return readinessRoute({
+    policy: () => ({ ok: true, detail: `bundle ${engine.current.sha256}` }),
+    ledger: () => ledger.writable(),
+    upstreams: () => {
+      const down = gateway.health().upstreams.filter((u) => u.state !== 'ready');
+      return {
+        ok: down.length === 0,
+        detail: down.length ? `not connected: ${down.map((u) => `${u.name} (${u.lastError ?? u.state})`).join(', ')}` : 'all connected',
+      };
+    },
+    accepting: () => ({ ok: accepting(), detail: accepting() ? 'taking calls' : 'draining for shutdown' }),
+  });
+}

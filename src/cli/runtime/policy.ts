@@ -1,0 +1,24 @@
+// Opening the policy for a running toolgate: the engine compiles the configured files, reports
+// each reload to the metrics, and watches the files when the config asks it to.
+import type { Config } from '../../config/index.js';
+import type { Logger } from '../../log.js';
+import type { GatewayMetrics } from '../../metrics/index.js';
+import { PolicyEngine } from '../../policy/index.js';
+import type { Closers } from './closers.js';
+
+export async function openPolicy(parts: { config: Config; dir: string; metrics: GatewayMetrics; log: Logger; closers: Closers }): Promise<PolicyEngine> {
+  const { config, dir, metrics, log, closers } = parts;
+  const engine = await PolicyEngine.open({
+    files: config.policies,
+    cwd: dir,
+    knownUpstreams: Object.keys(config.upstreams),
+    pathRoot: config.policy.path_root,
+    archiveDir: config.policy.archive_dir,
+    log,
+    onReload: metrics.onPolicyReload,
+  });
+  metrics.setPolicyBundle(engine.current.sha256);
+  if (config.policy.watch) engine.watch();
+  closers.add(() => engine.close());
+  return engine;
+}
