@@ -1,5 +1,5 @@
 // The upstream area's one error class. Its messages are safe to show to a client: they name the
-// upstream and what went wrong, never an argument value or a credential.
+// upstream and what went wrong, never an argument value, a credential or the upstream's stderr.
 import { ToolgateError } from '../core/errors.js';
 
 export type UpstreamErrorCode =

@@ -1,6 +1,10 @@
 // One upstream MCP server: a single shared connection, its lifecycle (start, crash, hang, restart
 // with backoff) and its tool list. Messages the upstream starts are handed to the gateway through
 // UpstreamEvents; nothing here knows about client sessions.
+// Why an upstream is down is told in two places: `lastError`, which reaches clients and receipts, is
+// a fixed description with an error id; the log line with the same id holds the details (the error,
+// the upstream's stderr), which may hold anything the upstream printed, credentials included.
+import { randomBytes } from 'node:crypto';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { LATEST_PROTOCOL_VERSION, type JSONRPCNotification, type JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
@@ -33,7 +37,7 @@ const CLIENT_INFO = { name: 'toolgate', version: '0.1.0' };
 
 export class Upstream {
   state: UpstreamState = 'starting';
-  /** Why the upstream is down, in words for the client. */
+  /** Why the upstream is down, in words for the client: a fixed description and an error id, never upstream text. */
   lastError = 'not started yet';
   capabilities: Record<string, unknown> = {};
   tools: UpstreamTool[] = [];
@@ -45,6 +49,8 @@ export class Upstream {
   private backoffMs = BACKOFF_MIN_MS;
   private restartTimer?: NodeJS.Timeout;
   private probing = false;
+  /** The current connection was closed by the probe: it stopped answering. */
+  private hung = false;
 
   constructor(
     readonly name: string,
@@ -59,6 +65,7 @@ export class Upstream {
   /** Connect once; on failure the upstream is marked down and retried in the background. */
   async start(): Promise<void> {
     this.state = 'starting';
+    this.hung = false;
     const transport = this.createTransport();
     const peer = new JsonRpcPeer(this.name, transport, {
       notification: (message) => this.onNotification(message),
@@ -73,8 +80,7 @@ export class Upstream {
       await this.initialize(peer, transport);
       await this.refreshTools();
     } catch (err) {
-      this.lastError = `failed to start: ${(err as Error).message}${this.stderrHint()}`;
-      this.log.warn({ upstream: this.name, err: (err as Error).message }, 'upstream failed to start');
+      this.lastError = this.fault('failed to start', 'upstream failed to start', (err as Error).message);
       await peer.close().catch(() => undefined);
       return;
     }
@@ -171,8 +177,8 @@ export class Upstream {
       await peer.request('ping', undefined, { timeoutMs: Math.min(this.timeoutMs, PROBE_MS) });
     } catch {
       if (this.peer === peer && peer.isOpen) {
-        this.log.warn({ upstream: this.name }, 'upstream does not answer ping: restarting it');
-        this.lastError = 'it stopped answering';
+        this.hung = true;
+        this.lastError = this.fault('it stopped answering', 'upstream does not answer ping: restarting it');
         await peer.close().catch(() => undefined);
       }
     } finally {
@@ -185,8 +191,7 @@ export class Upstream {
     const wasReady = this.state === 'ready';
     this.state = 'down';
     if (wasReady) {
-      this.lastError = this.lastError === 'it stopped answering' ? this.lastError : `it exited or closed the connection${this.stderrHint()}`;
-      this.log.warn({ upstream: this.name, reason: this.lastError }, 'upstream went down');
+      if (!this.hung) this.lastError = this.fault('it exited or closed the connection', 'upstream went down');
       this.events.toolsChanged(this);
     }
     void this.transport?.close().catch(() => undefined);
@@ -202,8 +207,11 @@ export class Upstream {
     this.restartTimer.unref();
   }
 
-  private stderrHint(): string {
-    const tail = this.transport instanceof ProcessGroupTransport ? this.transport.stderr.split('\n').at(-1) : '';
-    return tail ? ` (stderr: ${tail})` : '';
+  /** Logs a fault with its details under a new error id; returns the description clients and receipts get. */
+  private fault(description: string, message: string, err?: string): string {
+    const errorId = `err_${randomBytes(8).toString('hex')}`;
+    const stderr = this.transport instanceof ProcessGroupTransport ? this.transport.stderr : '';
+    this.log.warn({ upstream: this.name, error_id: errorId, ...(err ? { err } : {}), ...(stderr ? { stderr } : {}) }, message);
+    return `${description} (error ${errorId}; the gateway log has the details)`;
   }
 }

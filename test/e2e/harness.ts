@@ -23,6 +23,8 @@ export interface ServeOptions {
   policy: string;
   /** Extra top-level YAML appended to the config. */
   extra?: string;
+  /** Extra upstream entries (YAML lines indented by two spaces) beside the fixture upstream `fx`. */
+  upstreams?: string;
   dir?: string;
   env?: NodeJS.ProcessEnv;
 }
@@ -39,13 +41,13 @@ export interface Served {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export function configText(policyFile: string, extra = ''): string {
+export function configText(policyFile: string, extra = '', upstreams = ''): string {
   return `name: e2e-gate
 listen: { http: { host: 127.0.0.1, port: 0, path: /mcp } }
 admin: { host: 127.0.0.1, port: 0 }
 upstreams:
   fx: { command: ${JSON.stringify(process.execPath)}, args: [${JSON.stringify(fixture)}] }
-policies: [${policyFile}]
+${upstreams}policies: [${policyFile}]
 principals:
   - { id: "agent:ci", token_sha256: ${sha256(TOKENS.agent)}, groups: [engineering] }
 reviewers:
@@ -63,7 +65,7 @@ ${extra}`;
 export async function serve(options: ServeOptions): Promise<Served> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'toolgate-e2e-'));
   writeFileSync(join(dir, 'policy.yaml'), options.policy);
-  writeFileSync(join(dir, 'toolgate.yaml'), configText('policy.yaml', options.extra));
+  writeFileSync(join(dir, 'toolgate.yaml'), configText('policy.yaml', options.extra, options.upstreams));
   const child = spawn(process.execPath, [cli, 'serve', '-c', join(dir, 'toolgate.yaml'), '--drain-timeout', '5s'], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, TOOLGATE_LOG_LEVEL: 'info', ...options.env },
