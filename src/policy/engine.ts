@@ -1,15 +1,17 @@
 // The policy in force for a running gateway: the current bundle, a Decider that always uses it,
 // and hot reload. A new bundle replaces the old one in a single reference assignment, so a call
 // is decided wholly by one bundle; a bundle that fails to compile is logged and the old one stays.
+// A watched reload also waits for writers to finish (settle.ts), so no rule is lost mid-write.
 import { watch, type FSWatcher } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Decider } from '../core/call.js';
 import type { Logger } from '../log.js';
 import { archiveBundle } from './archive.js';
-import type { CompileOptions, PolicyBundle } from './bundle.js';
+import type { CompileOptions, PolicyBundle, PolicySource } from './bundle.js';
 import { evaluate } from './evaluate.js';
 import { readPolicySources, resolvePolicyFiles } from './load.js';
 import { compileBundleOffThread, type ParseCache } from './off-thread.js';
+import { DEFAULT_REMOVAL_HOLD_MS, DEFAULT_SETTLE_MS, readSettled, removedRules, type SettleOptions } from './settle.js';
 
 export interface PolicyEngineOptions extends CompileOptions {
   /** Paths and globs of policy files (absolute, or relative to `cwd`). */
@@ -22,12 +24,18 @@ export interface PolicyEngineOptions extends CompileOptions {
   onReload?: (result: { ok: true; sha256: string } | { ok: false; error: Error }) => void;
 }
 
+/** What one reload attempt reads from: the files as they are now, or only once writers are done. */
+type ReloadMode = 'now' | 'settled';
+
 export class PolicyEngine {
   private bundle: PolicyBundle;
   private watchers: FSWatcher[] = [];
   private timer: NodeJS.Timeout | undefined;
   private reloading: Promise<boolean> | undefined;
-  private again = false;
+  private again: ReloadMode | undefined;
+  private settle: Required<SettleOptions> = { settleMs: DEFAULT_SETTLE_MS, removalHoldMs: DEFAULT_REMOVAL_HOLD_MS };
+  /** When a watched folder last changed (ms since the epoch). */
+  private changedAt = 0;
 
   private constructor(
     private readonly options: PolicyEngineOptions,
@@ -54,29 +62,57 @@ export class PolicyEngine {
   readonly decide: Decider = (request) => evaluate(this.bundle, request);
 
   /**
-   * Recompiles from disk (parsing off the main thread, so calls keep being decided meanwhile);
-   * true when a new bundle is in force. Concurrent calls coalesce.
+   * Recompiles from disk as the files are now (parsing off the main thread, so calls keep being
+   * decided meanwhile); true when a new bundle is in force. Concurrent calls coalesce.
    */
   reload(): Promise<boolean> {
+    return this.run('now');
+  }
+
+  private run(mode: ReloadMode): Promise<boolean> {
     if (this.reloading) {
-      this.again = true;
+      if (this.again !== 'now') this.again = mode;
       return this.reloading;
     }
-    this.reloading = this.reloadOnce().finally(() => {
+    this.reloading = this.reloadOnce(mode).finally(() => {
       this.reloading = undefined;
-      if (this.again) {
-        this.again = false;
-        void this.reload();
-      }
+      const again = this.again;
+      this.again = undefined;
+      if (again) void this.run(again);
     });
     return this.reloading;
   }
 
-  private async reloadOnce(): Promise<boolean> {
+  /** The files to compile, or undefined when a watched reload must wait for a writer. */
+  private async sources(mode: ReloadMode): Promise<PolicySource[] | undefined> {
+    if (mode === 'now') return readPolicySources(this.options.files, this.options.cwd);
+    const read = await readSettled(this.options.files, this.options.cwd);
+    if (read.settled) return read.sources;
+    this.options.log.warn({ why: read.why, bundle_sha256: this.bundle.sha256 }, 'policy reload waits: the files look unfinished');
+    return undefined;
+  }
+
+  /** A watched reload that removes rules takes effect only once the files have been quiet for the removal hold. */
+  private holdsRemoval(mode: ReloadMode, next: PolicyBundle): boolean {
+    const removed = removedRules(this.bundle, next);
+    if (mode === 'now' || removed.length === 0) return false;
+    const wait = this.changedAt + this.settle.removalHoldMs - Date.now();
+    if (wait > 0) {
+      this.options.log.info({ removed, wait_ms: wait }, 'policy reload removes rules; it waits until the files stay unchanged');
+      this.schedule(wait);
+      return true;
+    }
+    this.options.log.warn({ removed }, 'policy reload removes rules');
+    return false;
+  }
+
+  private async reloadOnce(mode: ReloadMode): Promise<boolean> {
     const { log, onReload } = this.options;
     try {
-      const next = await compileBundleOffThread(await readPolicySources(this.options.files, this.options.cwd), this.options, this.parsed);
-      if (next.sha256 === this.bundle.sha256) return false;
+      const sources = await this.sources(mode);
+      if (!sources) return false;
+      const next = await compileBundleOffThread(sources, this.options, this.parsed);
+      if (next.sha256 === this.bundle.sha256 || this.holdsRemoval(mode, next)) return false;
       if (this.options.archiveDir) await archiveBundle(this.options.archiveDir, next);
       const previous = this.bundle.sha256;
       this.bundle = next;
@@ -90,18 +126,24 @@ export class PolicyEngine {
     }
   }
 
+  private schedule(ms: number): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.run('settled'), ms);
+  }
+
   /**
    * Watches the folders that hold the policy files (editors often replace a file rather than
-   * write it, and globs can gain files), reloading after changes settle for `debounceMs`.
+   * write it, and globs can gain files), reloading once the files have been quiet for `settleMs`.
    */
-  async watch(debounceMs = 200): Promise<void> {
+  async watch(settle: SettleOptions = {}): Promise<void> {
     if (this.watchers.length) return;
+    this.settle = { ...this.settle, ...settle };
     const files = await resolvePolicyFiles(this.options.files, this.options.cwd);
     const dirs = new Set(files.map((f) => dirname(f)));
     for (const dir of dirs) {
       const w = watch(dir, { persistent: false }, () => {
-        clearTimeout(this.timer);
-        this.timer = setTimeout(() => void this.reload(), debounceMs);
+        this.changedAt = Date.now();
+        this.schedule(this.settle.settleMs);
       });
       w.on('error', (err) => this.options.log.warn({ err: err.message, dir }, 'policy watch failed'));
       this.watchers.push(w);

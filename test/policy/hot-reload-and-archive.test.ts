@@ -61,7 +61,7 @@ describe('PolicyEngine', () => {
   it('watch reloads after the file changes', async () => {
     const { file } = setup('allow');
     engine = await PolicyEngine.open({ files: [file], log });
-    await engine.watch(20);
+    await engine.watch({ settleMs: 20 });
     writeFileSync(file, policy('deny'));
     await until(() => engine!.decide(call).outcome === 'deny', 'the watched change');
   });
