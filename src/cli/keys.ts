@@ -4,43 +4,37 @@ import type { Command } from 'commander';
 import { Ledger } from '../ledger/index.js';
 import { log } from '../log.js';
 import { generateKey, loadCurrentSigner, rotateKey } from '../receipts/index.js';
-import { locate } from './ledger.js';
-import { loadConfig } from '../config/index.js';
+import type { Config } from '../config/index.js';
+import { hasConfig, readConfig, withConfigOption, type ConfigFlag } from './config-option.js';
 
-function keysDir(opts: { config?: string; dir?: string }): string {
-  const dir = opts.dir ?? locate({ config: opts.config }).keysDir;
-  if (!dir) throw new Error('the keys directory is not known: pass -c toolgate.yaml or --dir DIR');
-  return dir;
+/** The keys directory: --dir, else the config's keys.dir. */
+function keysDir(opts: ConfigFlag & { dir?: string }): string {
+  return opts.dir ?? readConfig(opts, '--dir <dir>').config.keys.dir;
 }
 
 export function registerKeys(program: Command): void {
   const keys = program.command('keys').description('manage the receipt signing key');
 
-  keys
-    .command('generate')
+  withConfigOption(keys.command('generate'))
     .description('create an ed25519 signing key (mode 0600) and keyring.json')
-    .option('-c, --config <file>', 'toolgate.yaml (uses keys.dir)')
-    .option('--dir <dir>', 'keys directory')
+    .option('--dir <dir>', 'keys directory (default: keys.dir of the config)')
     .action((opts) => {
       const created = generateKey(keysDir(opts));
       process.stdout.write(`created ${created.signer.keyId}\n  private key: ${created.keyFile}\n  keyring:     ${created.keyringFile}\n`);
     });
 
-  keys
-    .command('rotate')
+  withConfigOption(keys.command('rotate'))
     .description('start a new key; the hand-over is a receipt signed by the old key (stop the gateway first)')
-    .option('-c, --config <file>', 'toolgate.yaml (uses keys.dir, ledger.dir and name)')
-    .option('--dir <dir>', 'keys directory')
-    .option('--ledger <dir>', 'ledger directory that records the hand-over')
-    .option('--issuer <id>', 'issuer id for the hand-over receipt (default: the config name, or "toolgate")')
-    .action(async (opts) => {
-      const config = opts.config ? loadConfig(opts.config).config : undefined;
+    .option('--dir <dir>', 'keys directory (default: keys.dir of the config)')
+    .option('--ledger <dir>', 'ledger directory that records the hand-over (default: ledger.dir of the config)')
+    .option('--issuer <id>', 'issuer id for the hand-over receipt (default: the config name)')
+    .action(async (opts: ConfigFlag & { dir?: string; ledger?: string; issuer?: string }) => {
+      // The config is read only for what the flags leave open: --dir and --ledger given, none is needed.
+      const config = (): Config => readConfig(opts, '--dir and --ledger').config;
       const dir = keysDir(opts);
-      const ledgerDir = opts.ledger ?? config?.ledger.dir;
-      if (!ledgerDir) throw new Error('the ledger directory is not known: pass -c toolgate.yaml or --ledger DIR');
       const signer = loadCurrentSigner(dir);
       if (!signer) throw new Error(`${dir} has no current signing key to rotate; use "toolgate keys generate"`);
-      const ledger = await Ledger.open({ dir: ledgerDir, signer, issuerId: opts.issuer ?? config?.name ?? 'toolgate', log });
+      const ledger = await Ledger.open({ dir: opts.ledger ?? config().ledger.dir, signer, issuerId: opts.issuer ?? issuerOf(opts), log });
       try {
         const rotation = await rotateKey(dir, ledger);
         process.stdout.write(
@@ -50,4 +44,9 @@ export function registerKeys(program: Command): void {
         await ledger.close();
       }
     });
+}
+
+/** Without a config the issuer is the config's own default name. */
+function issuerOf(opts: ConfigFlag): string {
+  return hasConfig(opts) ? readConfig(opts).config.name : 'toolgate';
 }

@@ -1,33 +1,19 @@
 // `toolgate ledger verify|prove|stats|tail`: audit and inspect a ledger directory, located either
-// through the config (`-c toolgate.yaml`: ledger.dir and keys.dir/keyring.json) or given directly.
+// through the config (./toolgate.yaml or -c: ledger.dir and keys.dir/keyring.json) or given directly.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { loadConfig } from '../config/index.js';
 import { formatProblem, ledgerStats, prove, tailReceipts, verifyLedger, type StoredReceipt } from '../ledger/index.js';
 import { Keyring, KEYRING_FILE } from '../receipts/index.js';
+import { readConfig, withConfigOption, type ConfigFlag } from './config-option.js';
 
-export interface LedgerLocation {
-  ledgerDir?: string;
-  keysDir?: string;
-  keyring?: string;
+/** The ledger directory: --dir, else the config's ledger.dir. */
+export function ledgerDirOf(opts: ConfigFlag & { dir?: string }): string {
+  return opts.dir ?? readConfig(opts, '--dir <dir>').config.ledger.dir;
 }
 
-/** Paths from `-c` (config) or from explicit flags; explicit flags win. */
-export function locate(opts: { config?: string; dir?: string; keyring?: string }): LedgerLocation {
-  const config = opts.config ? loadConfig(opts.config).config : undefined;
-  const keysDir = config?.keys.dir;
-  return {
-    ledgerDir: opts.dir ?? config?.ledger.dir,
-    keysDir,
-    keyring: opts.keyring ?? (keysDir ? join(keysDir, KEYRING_FILE) : undefined),
-  };
-}
-
-function need<T>(value: T | undefined, what: string): T {
-  if (value === undefined)
-    throw new Error(`${what} is not known: pass -c toolgate.yaml or ${what === 'the ledger directory' ? '--dir DIR' : '--keyring FILE'}`);
-  return value;
+function keyringOf(opts: ConfigFlag & { keyring?: string }): string {
+  return opts.keyring ?? join(readConfig(opts, '--keyring <file>').config.keys.dir, KEYRING_FILE);
 }
 
 function summary(r: StoredReceipt): string {
@@ -38,17 +24,15 @@ function summary(r: StoredReceipt): string {
 }
 
 const withLocation = (cmd: Command) =>
-  cmd
-    .option('-c, --config <file>', 'toolgate.yaml (uses ledger.dir and keys.dir/keyring.json)')
-    .option('--dir <dir>', 'ledger directory')
-    .option('--keyring <file>', 'keyring file');
+  withConfigOption(cmd)
+    .option('--dir <dir>', 'ledger directory (default: ledger.dir of the config)')
+    .option('--keyring <file>', 'keyring file (default: keyring.json in keys.dir of the config)');
 
 export function registerLedger(program: Command): void {
   const ledger = program.command('ledger').description('verify, prove, summarise and follow the receipt ledger');
 
   withLocation(ledger.command('verify').description('check every receipt, link and checkpoint; report the first bad entry')).action(async (opts) => {
-    const where = locate(opts);
-    const report = await verifyLedger(need(where.ledgerDir, 'the ledger directory'), Keyring.load(need(where.keyring, 'the keyring')));
+    const report = await verifyLedger(ledgerDirOf(opts), Keyring.load(keyringOf(opts)));
     if (report.ok) {
       process.stdout.write(`ok: ${report.receipts} receipts, ${report.checkpoints} checkpoints, chain ${report.chainId ?? '(empty)'}\n`);
     } else {
@@ -60,7 +44,7 @@ export function registerLedger(program: Command): void {
   withLocation(ledger.command('prove <id>').description('write an inclusion proof for receipt <id> (check it with "toolgate verify --proof")'))
     .option('-o, --output <file>', 'write the proof here instead of stdout')
     .action(async (id: string, opts) => {
-      const proof = await prove(need(locate(opts).ledgerDir, 'the ledger directory'), id);
+      const proof = await prove(ledgerDirOf(opts), id);
       const text = `${JSON.stringify(proof, null, 2)}\n`;
       if (opts.output) writeFileSync(opts.output, text);
       else process.stdout.write(text);
@@ -69,7 +53,7 @@ export function registerLedger(program: Command): void {
   withLocation(ledger.command('stats').description('count receipts by event and by surface (server/tool)'))
     .option('--json', 'print JSON')
     .action(async (opts) => {
-      const stats = await ledgerStats(need(locate(opts).ledgerDir, 'the ledger directory'));
+      const stats = await ledgerStats(ledgerDirOf(opts));
       if (opts.json) return void process.stdout.write(`${JSON.stringify(stats, null, 2)}\n`);
       const events = (counts: Record<string, number>) =>
         Object.entries(counts)
@@ -87,7 +71,7 @@ export function registerLedger(program: Command): void {
       const abort = new AbortController();
       process.once('SIGINT', () => abort.abort());
       process.once('SIGTERM', () => abort.abort());
-      for await (const r of tailReceipts(need(locate(opts).ledgerDir, 'the ledger directory'), { signal: abort.signal, fromSeq: opts.from })) {
+      for await (const r of tailReceipts(ledgerDirOf(opts), { signal: abort.signal, fromSeq: opts.from })) {
         process.stdout.write(`${opts.json ? JSON.stringify(r.envelope) : summary(r)}\n`);
       }
     });

@@ -5,7 +5,7 @@
 // from and recorded in the store directly, exactly as the gateway does (so never while one runs).
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
-import { loadConfig, type Config } from '../config/index.js';
+import type { Config } from '../config/index.js';
 import { log } from '../log.js';
 import {
   diffDefinitions,
@@ -20,6 +20,7 @@ import {
 } from '../pins/index.js';
 import { openLowdbStore, type Store } from '../store/index.js';
 import { call, connection } from './approvals.js';
+import { readConfig, withConfigOption, type ConfigFlag } from './config-option.js';
 
 export interface PinsContext {
   config: Config;
@@ -28,8 +29,8 @@ export interface PinsContext {
 }
 
 /** The config, its store and its pins file, as a registry (the caller must close it). */
-export async function openPins(configPath: string): Promise<PinsContext> {
-  const { config } = loadConfig(configPath);
+export async function openPins(opts: ConfigFlag): Promise<PinsContext> {
+  const { config } = readConfig(opts);
   if (config.store.kind !== 'lowdb') throw new PinError('store_unsupported', `store kind ${config.store.kind}: the pins commands support the lowdb store only`);
   const store: Store = await openLowdbStore(config.store.path);
   const file = config.pins.file ? loadPinsFile(config.pins.file) : undefined;
@@ -62,7 +63,7 @@ async function assessAll(ctx: PinsContext, name: string | undefined): Promise<Ar
 }
 
 async function withPins(command: Command, run: (ctx: PinsContext) => Promise<void>): Promise<void> {
-  const ctx = await openPins(command.optsWithGlobals<{ config: string }>().config);
+  const ctx = await openPins(command.optsWithGlobals<ConfigFlag>());
   try {
     await run(ctx);
   } finally {
@@ -172,10 +173,8 @@ async function list(ctx: PinsContext, upstream: string | undefined): Promise<voi
 }
 
 export function registerPins(program: Command): void {
-  const pins = program
-    .command('pins')
+  const pins = withConfigOption(program.command('pins'))
     .description('tool definition pins: export, diff, approve and list')
-    .option('-c, --config <file>', 'toolgate.yaml', 'toolgate.yaml')
     .option('--url <url>', "diff/approve through a running gateway's admin API at this URL (env TOOLGATE_ADMIN_URL, default http://127.0.0.1:8081)")
     .option('--token <token>', 'reviewer token for the admin API (env TOOLGATE_TOKEN); with it, diff and approve go through the gateway');
   pins

@@ -4,7 +4,6 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { glob } from 'tinyglobby';
-import { loadConfig } from '../config/index.js';
 import { z } from 'zod';
 import {
   CallInputSchema,
@@ -22,15 +21,16 @@ import {
   type PolicySource,
 } from '../policy/index.js';
 
-interface BundleOptions {
-  config?: string;
+import { readConfig, withConfigOption, type ConfigFlag } from './config-option.js';
+
+interface BundleOptions extends ConfigFlag {
   pathRoot?: string;
 }
 
 /** Files given on the command line, or the `policies` (and upstream names, path_root) of a config. */
 async function bundleFor(files: string[], opts: BundleOptions): Promise<PolicyBundle> {
   if (files.length && !opts.config) return loadPolicyBundle(files, { pathRoot: opts.pathRoot ?? '/' });
-  const { config } = loadConfig(opts.config ?? 'toolgate.yaml');
+  const { config } = readConfig(opts);
   const options: CompileOptions = { knownUpstreams: Object.keys(config.upstreams), pathRoot: opts.pathRoot ?? config.policy.path_root };
   return loadPolicyBundle(files.length ? files : config.policies, options);
 }
@@ -154,10 +154,8 @@ async function explainCall(files: string[], opts: ExplainOptions): Promise<void>
 
 export function registerPolicy(program: Command): void {
   const policy = program.command('policy').description('check, test and explain policy files');
-  policy
-    .command('check [files...]')
-    .description('validate policy files (or those of a config, checking upstream names too)')
-    .option('-c, --config <file>', 'toolgate.yaml whose policies, upstreams and path_root to use')
+  withConfigOption(policy.command('check [files...]'))
+    .description('validate policy files (or those of the config, checking upstream names too)')
     .option('--path-root <dir>', 'root for relative paths in path.* helpers')
     .action((files: string[], opts: BundleOptions) => check(files, opts));
   policy
@@ -166,8 +164,7 @@ export function registerPolicy(program: Command): void {
     .option('--path-root <dir>', 'root for relative paths in path.* helpers', '/')
     .option('-v, --verbose', 'list passing cases too')
     .action((dirs: string[], opts: { pathRoot?: string; verbose?: boolean }) => test(dirs.length ? dirs : ['policies'], opts));
-  policy
-    .command('explain [files...]')
+  withConfigOption(policy.command('explain [files...]'))
     .description('show for one call which rules match, which do not and why, and the decision')
     .requiredOption('--server <name>', 'upstream name')
     .requiredOption('--tool <name>', "the upstream's own tool name")
@@ -175,7 +172,6 @@ export function registerPolicy(program: Command): void {
     .requiredOption('--principal <id>', 'principal id')
     .option('--groups <list>', 'principal groups, comma-separated')
     .option('--now <time>', 'RFC 3339 time of the call (default: now)')
-    .option('-c, --config <file>', 'toolgate.yaml whose policies to use')
     .option('--path-root <dir>', 'root for relative paths in path.* helpers')
     .option('--json', 'print the explanation as JSON')
     .action((files: string[], opts: ExplainOptions) => explainCall(files, opts));

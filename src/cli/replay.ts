@@ -2,14 +2,13 @@
 // their kept arguments) against the archived bundle of each receipt, or against a candidate bundle.
 import { statSync } from 'node:fs';
 import type { Command } from 'commander';
-import { loadConfig } from '../config/index.js';
 import { EvidenceStore } from '../evidence/index.js';
 import { loadPolicyBundle } from '../policy/index.js';
 import { formatReplay, replay, ReplayError } from '../replay/index.js';
 import { parsePeriod } from '../report/index.js';
+import { readConfig, withConfigOption, type ConfigFlag } from './config-option.js';
 
-interface ReplayFlags {
-  config: string;
+interface ReplayFlags extends ConfigFlag {
   since: string;
   until?: string;
   sample: string;
@@ -36,10 +35,8 @@ function positiveInt(text: string, flag: string): number {
 }
 
 export function registerReplay(program: Command): void {
-  program
-    .command('replay')
+  withConfigOption(program.command('replay'))
     .description('re-evaluate sampled calls against their archived policy (or a candidate bundle) and report what differs')
-    .option('-c, --config <file>', 'toolgate.yaml (ledger, evidence, policy archive, principals)', 'toolgate.yaml')
     .option('--since <when>', 'start: a duration ago (30d) or an ISO date', '30d')
     .option('--until <when>', 'end: a duration ago or an ISO date (default now)')
     .option('--sample <n>', 'how many calls to replay', '500')
@@ -48,9 +45,9 @@ export function registerReplay(program: Command): void {
     .option('--format <format>', 'text or json', 'text')
     .action(async (opts: ReplayFlags) => {
       if (opts.format !== 'text' && opts.format !== 'json') throw new Error(`--format ${opts.format}: expected text or json`);
-      const { config, dir } = loadConfig(opts.config);
+      const { config, dir, file } = readConfig(opts);
       const evidence = EvidenceStore.fromConfig(config, dir);
-      if (!evidence) throw new ReplayError('no_evidence', `${opts.config}: evidence.store_arguments is off, so no arguments were kept to replay`);
+      if (!evidence) throw new ReplayError('no_evidence', `${file}: evidence.store_arguments is off, so no arguments were kept to replay`);
       const { since, until } = parsePeriod(opts.since, opts.until);
       const candidate = opts.bundle
         ? await loadPolicyBundle(asPatterns(opts.bundle), {

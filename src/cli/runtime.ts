@@ -15,7 +15,7 @@ import { buildGate } from './runtime/gate.js';
 import { openGateway } from './runtime/gateway.js';
 import { openLedger, watchLedgerSize } from './runtime/ledger.js';
 import { openPolicy } from './runtime/policy.js';
-import { openBreakGlass, openPins, wireApprovals } from './runtime/reviews.js';
+import { openBreakGlass, wireApprovals, wirePins } from './runtime/reviews.js';
 import type { AdminServer } from '../admin/index.js';
 
 export interface Runtime {
@@ -39,7 +39,7 @@ export async function startRuntime({ config, dir }: LoadedConfig, log: Logger): 
     const approvals = wireApprovals({ config, store, receipts, metrics, log, closers });
     const breakGlass = openBreakGlass({ config, store, receipts, engine, log, closers });
     const gate = buildGate({ config, dir, receipts, store, engine, approvals, breakGlass, metrics, log, closers });
-    const pins = openPins({ config, store, receipts, engine, log });
+    const pins = wirePins({ config, store, receipts, engine, log });
     const gateway = await openGateway({ config, gate, pins, engine, metrics, log, closers });
 
     let stopping = false;

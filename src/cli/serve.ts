@@ -2,22 +2,20 @@
 // mode) the client closing stdin; then drain: refuse new calls, let calls in flight finish up to a
 // deadline, answer held calls "restarting, retry", write a final checkpoint and stop every upstream.
 import type { Command } from 'commander';
-import { loadConfig } from '../config/index.js';
 import { parseDuration } from '../core/index.js';
 import { log } from '../log.js';
+import { readConfig, withConfigOption, type ConfigFlag } from './config-option.js';
 import { startRuntime, type Runtime } from './runtime.js';
 
 /** Exit code of a shutdown whose drain deadline passed with calls still in flight. */
 export const EXIT_UNCLEAN_DRAIN = 3;
 
 export function registerServe(program: Command): void {
-  program
-    .command('serve')
+  withConfigOption(program.command('serve'))
     .description('run the gateway: clients connect here instead of to their MCP servers')
-    .option('-c, --config <file>', 'the configuration file', 'toolgate.yaml')
     .option('--drain-timeout <duration>', 'how long calls in flight may take to finish at shutdown', '10s')
-    .action(async (options: { config: string; drainTimeout: string }) => {
-      const loaded = loadConfig(options.config);
+    .action(async (options: ConfigFlag & { drainTimeout: string }) => {
+      const loaded = readConfig(options);
       log.level = loaded.config.log.level;
       const runtime = await startRuntime(loaded, log);
       log.info({ mcp: runtime.gateway.http?.url, admin: runtime.adminUrl, stdio: loaded.config.listen.stdio }, 'toolgate is serving');

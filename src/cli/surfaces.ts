@@ -4,10 +4,11 @@
 import type { Command } from 'commander';
 import { identityOf, coverageOf, renderSurfaceReport, snapshotCatalog, surfaceReport } from '../pins/index.js';
 import { loadPolicyBundle } from '../policy/index.js';
+import { withConfigOption, type ConfigFlag } from './config-option.js';
 import { openPins } from './pins.js';
 
-async function surfaces(opts: { config: string; json?: boolean }): Promise<void> {
-  const ctx = await openPins(opts.config);
+async function surfaces(opts: ConfigFlag & { json?: boolean }): Promise<void> {
+  const ctx = await openPins(opts);
   try {
     const { config } = ctx;
     const bundle = await loadPolicyBundle(config.policies, { knownUpstreams: Object.keys(config.upstreams), pathRoot: config.policy.path_root });
@@ -26,10 +27,8 @@ async function surfaces(opts: { config: string; json?: boolean }): Promise<void>
 }
 
 export function registerSurfaces(program: Command): void {
-  program
-    .command('surfaces')
+  withConfigOption(program.command('surfaces'))
     .description('list every (upstream, tool) with its pin state and covering rules; flag gaps')
-    .option('-c, --config <file>', 'toolgate.yaml', 'toolgate.yaml')
     .option('--json', 'print the report as JSON')
-    .action((opts: { config: string; json?: boolean }) => surfaces(opts));
+    .action((opts: ConfigFlag & { json?: boolean }) => surfaces(opts));
 }

@@ -63,7 +63,7 @@ export function openBreakGlass(parts: {
   return breakGlass;
 }
 
-export function openPins(parts: { config: Config; store: Store; receipts: ReceiptSink; engine: PolicyEngine; log: Logger }): PinRegistry {
+export function wirePins(parts: { config: Config; store: Store; receipts: ReceiptSink; engine: PolicyEngine; log: Logger }): PinRegistry {
   const { config, store, receipts, engine, log } = parts;
   const pins = new PinRegistry({
     store: pinStoreOn(store),
