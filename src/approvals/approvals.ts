@@ -13,19 +13,19 @@ import type { Store } from '../store/index.js';
 import { KeyedLock } from './keyed-lock.js';
 import type { Reviewer } from './reviewers.js';
 import { cancelIfPending, castVote, executeIfApproved, expireIfDue, isPastDeadline } from './rules.js';
-import { ApprovalError, parseHeldCall, type ApprovalChange, type ApprovalStatus, type HeldCall } from './schema.js';
+import { ApprovalError, parseHeldCall, type ApprovalChange, type ApprovalStatus, type HeldCall, type RecordedReceipt, type Settled } from './schema.js';
 import { Waiters, type WaitOptions } from './waiters.js';
 
 const COLLECTION = 'approvals';
 
-/** Writes the receipt of a change durably; for `hold` it returns the receipt's leaf hash. */
-export type Recorder = (change: ApprovalChange) => Promise<string | void>;
+/** Writes the receipt of a change durably and returns it (undefined for changes that have no receipt). */
+export type Recorder<R extends RecordedReceipt = RecordedReceipt> = (change: ApprovalChange) => Promise<R | undefined>;
 export type ApprovalListener = (change: ApprovalChange) => void;
 
-export interface ApprovalsOptions {
+export interface ApprovalsOptions<R extends RecordedReceipt = RecordedReceipt> {
   store: Store;
   log: Logger;
-  record?: Recorder;
+  record?: Recorder<R>;
   clock?: () => Date;
   /** How often a waiting request beats (default 5 s). */
   heartbeatMs?: number;
@@ -33,24 +33,24 @@ export interface ApprovalsOptions {
   sweepMs?: number;
 }
 
-export class Approvals {
+export class Approvals<R extends RecordedReceipt = RecordedReceipt> {
   private readonly locks = new KeyedLock();
   private readonly listeners = new Set<ApprovalListener>();
   private readonly waiters: Waiters;
   private readonly clock: () => Date;
   private sweeper: NodeJS.Timeout | undefined;
 
-  constructor(private readonly options: ApprovalsOptions) {
+  constructor(private readonly options: ApprovalsOptions<R>) {
     this.clock = options.clock ?? (() => new Date());
     this.waiters = new Waiters(options.heartbeatMs ?? 5_000, (err) => options.log.warn({ err }, 'approval heartbeat failed'));
   }
 
-  /** Holds the call: re-attaches to the open approval of an identical call, or opens a new one. */
+  /** Holds the call: re-attaches to the open approval of an identical call, or opens a new one (with its `hold` receipt). */
   async openOrAttach(
     request: CallRequest,
     decision: Decision,
     extra: { toolDefinition?: Record<string, unknown> } = {},
-  ): Promise<{ approval: HeldCall; attached: boolean }> {
+  ): Promise<Settled<R> & { attached: boolean }> {
     const spec = decision.approval;
     if (decision.outcome !== 'hold' || !spec) throw new ApprovalError('invalid_record', 'only a hold decision with an approval spec opens an approval');
     const retryKey = JSON.stringify([request.principal.id, request.server, request.tool, request.argsSha256]);
@@ -94,11 +94,11 @@ export class Approvals {
         hold_leaf: null,
         retry_key: retryKey,
       };
-      const leaf = await this.record({ kind: 'hold', approval: fresh });
-      const approval = parseHeldCall({ ...fresh, hold_leaf: leaf ?? null });
+      const receipt = await this.record({ kind: 'hold', approval: fresh });
+      const approval = parseHeldCall({ ...fresh, hold_leaf: receipt?.leafHash ?? null });
       await this.options.store.update(COLLECTION, approval.id, (current) => current ?? approval);
-      this.publish({ kind: 'hold', approval });
-      return { approval, attached: false };
+      this.publish({ kind: 'hold', approval }, receipt);
+      return { approval, receipt, attached: false };
     });
   }
 
@@ -114,9 +114,13 @@ export class Approvals {
     return docs.map(parseHeldCall).sort((a, b) => a.created_at.localeCompare(b.created_at));
   }
 
-  /** Resolves when the approval leaves `pending`, or with the pending approval when the wait ends or the signal aborts. */
-  wait(id: string, options: WaitOptions): Promise<HeldCall> {
-    return this.waiters.wait(id, () => this.get(id), options);
+  /**
+   * Resolves when the approval leaves `pending` (with the receipt of the change that settled it, when
+   * this process wrote it), or with the pending approval when the wait ends or the signal aborts.
+   */
+  wait(id: string, options: WaitOptions): Promise<Settled<R>> {
+    // Only publish() notifies waiters, always with a receipt from this service's recorder: an R.
+    return this.waiters.wait(id, () => this.get(id), options) as Promise<Settled<R>>;
   }
 
   decide(id: string, reviewer: Reviewer, verdict: 'approve' | 'reject', note: string | null = null): Promise<HeldCall> {
@@ -129,8 +133,9 @@ export class Approvals {
   }
 
   /** The client cancelled its held request. Returns the approval as it is now (unchanged if already granted). */
-  async cancel(id: string): Promise<HeldCall> {
-    return (await this.transition(id, cancelIfPending)).approval;
+  async cancel(id: string): Promise<Settled<R>> {
+    const { approval, receipt } = await this.transition(id, cancelIfPending);
+    return { approval, receipt };
   }
 
   /** Expires pending approvals past `expires_at` and approved ones not executed before `valid_until`. */
@@ -168,23 +173,23 @@ export class Approvals {
   }
 
   /** One change of one approval: compute, record the receipt, store over the same revision, publish. */
-  private transition(id: string, step: (a: HeldCall, now: Date) => ApprovalChange | undefined): Promise<{ approval: HeldCall; changed: boolean }> {
+  private transition(id: string, step: (a: HeldCall, now: Date) => ApprovalChange | undefined): Promise<Settled<R> & { changed: boolean }> {
     return this.locks.run(id, async () => {
       const current = await this.get(id);
       const change = step(current, this.clock());
       if (!change) return { approval: current, changed: false };
       const next: HeldCall = { ...change.approval, rev: current.rev + 1 };
-      if (change.kind !== 'execute') await this.record({ ...change, approval: next });
+      const receipt = change.kind === 'execute' ? undefined : await this.record({ ...change, approval: next });
       const stored = await this.options.store.update(COLLECTION, id, (doc) => ((doc as HeldCall | undefined)?.rev === current.rev ? next : doc));
       if ((stored as HeldCall | undefined)?.rev !== next.rev) {
         throw new ApprovalError('record_failed', `approval ${id} was changed by another writer: try again`);
       }
-      this.publish({ ...change, approval: next });
-      return { approval: next, changed: true };
+      this.publish({ ...change, approval: next }, receipt);
+      return { approval: next, receipt, changed: true };
     });
   }
 
-  private async record(change: ApprovalChange): Promise<string | void> {
+  private async record(change: ApprovalChange): Promise<R | undefined> {
     if (!this.options.record) return undefined;
     try {
       return await this.options.record(change);
@@ -197,8 +202,8 @@ export class Approvals {
     }
   }
 
-  private publish(change: ApprovalChange): void {
-    this.waiters.notify(change.approval);
+  private publish(change: ApprovalChange, receipt: R | undefined): void {
+    this.waiters.notify({ approval: change.approval, receipt });
     for (const listener of this.listeners) {
       try {
         listener(change);

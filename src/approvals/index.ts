@@ -6,6 +6,6 @@ export type { WaitOptions } from './waiters.js';
 export { ReviewerDirectory, isApprover } from './reviewers.js';
 export type { Reviewer } from './reviewers.js';
 export { ApprovalError, HeldCallSchema, ApprovalStatusSchema } from './schema.js';
-export type { HeldCall, ApprovalStatus, ApprovalChange, ChangeKind, Vote } from './schema.js';
+export type { HeldCall, ApprovalStatus, ApprovalChange, ChangeKind, Vote, Settled } from './schema.js';
 export { WebhookNotifier, webhookPayload } from './webhook.js';
 export type { WebhookOptions } from './webhook.js';

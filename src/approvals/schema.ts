@@ -74,6 +74,17 @@ export interface ApprovalChange {
   vote?: Vote;
 }
 
+/** A receipt as the recorder wrote it: the service only reads its leaf hash (`approve` refers to the `hold`). */
+export interface RecordedReceipt {
+  leafHash: string;
+}
+
+/** An approval as a change left it, with the receipt that change wrote, if any. */
+export interface Settled<R extends RecordedReceipt = RecordedReceipt> {
+  approval: HeldCall;
+  receipt?: R;
+}
+
 // The store hands out frozen documents and replaces them on every change, so a document parsed once
 // needs no second parse: listing thousands of held calls stays cheap.
 const parsedDocs = new WeakMap<object, HeldCall>();

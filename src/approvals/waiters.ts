@@ -1,6 +1,6 @@
 // Held requests waiting for a decision. A waiter resolves when its approval leaves `pending`, when
 // its wait ends, or when its request is aborted; meanwhile it beats so the gate can send progress.
-import type { HeldCall } from './schema.js';
+import type { HeldCall, Settled } from './schema.js';
 
 export interface WaitOptions {
   /** How long to keep the request open before answering "still pending". */
@@ -12,7 +12,7 @@ export interface WaitOptions {
 }
 
 export class Waiters {
-  private readonly byId = new Map<string, Set<(approval: HeldCall) => void>>();
+  private readonly byId = new Map<string, Set<(settled: Settled) => void>>();
 
   constructor(
     private readonly heartbeatMs: number,
@@ -20,14 +20,14 @@ export class Waiters {
   ) {}
 
   /** Tell the waiters of this approval about its new state (they resolve unless it is still pending). */
-  notify(approval: HeldCall): void {
-    for (const wake of this.byId.get(approval.id) ?? []) wake(approval);
+  notify(settled: Settled): void {
+    for (const wake of this.byId.get(settled.approval.id) ?? []) wake(settled);
   }
 
   /** Waits on approval `id`; `read` runs after registering, so no change slips between read and wait. */
-  wait(id: string, read: () => Promise<HeldCall>, options: WaitOptions): Promise<HeldCall> {
-    return new Promise<HeldCall>((resolve, reject) => {
-      let latest: HeldCall | undefined;
+  wait(id: string, read: () => Promise<HeldCall>, options: WaitOptions): Promise<Settled> {
+    return new Promise<Settled>((resolve, reject) => {
+      let latest: Settled | undefined;
       let beats = 0;
       const wakers = this.byId.get(id) ?? new Set();
       this.byId.set(id, wakers);
@@ -38,13 +38,13 @@ export class Waiters {
         wakers.delete(wake);
         if (wakers.size === 0 && this.byId.get(id) === wakers) this.byId.delete(id);
       };
-      const finish = (approval: HeldCall) => {
+      const finish = (settled: Settled) => {
         stop();
-        resolve(approval);
+        resolve(settled);
       };
-      const wake = (approval: HeldCall) => {
-        latest = approval;
-        if (approval.status !== 'pending') finish(approval);
+      const wake = (settled: Settled) => {
+        latest = settled;
+        if (settled.approval.status !== 'pending') finish(settled);
       };
       const onAbort = () => latest && finish(latest);
       let timedOut = false;
@@ -57,14 +57,14 @@ export class Waiters {
         if (!current || !options.onHeartbeat) return;
         beats += 1;
         Promise.resolve()
-          .then(() => options.onHeartbeat!(beats, current))
+          .then(() => options.onHeartbeat!(beats, current.approval))
           .catch(this.onHeartbeatError);
       }, this.heartbeatMs);
       wakers.add(wake);
       read().then(
         (approval) => {
-          latest ??= approval;
-          if (latest.status !== 'pending' || timedOut || options.signal?.aborted) finish(latest);
+          latest ??= { approval };
+          if (latest.approval.status !== 'pending' || timedOut || options.signal?.aborted) finish(latest);
           else options.signal?.addEventListener('abort', onAbort, { once: true });
         },
         (err: unknown) => {

@@ -49,7 +49,7 @@ export async function startRuntime({ config, dir }: LoadedConfig, log: Logger): 
           admin: config.admin,
           ledger,
           engine,
-          approvals: approvals.service,
+          approvals,
           breakGlass,
           pins,
           gateway,

@@ -1,15 +1,16 @@
 // The path of one tools/call, as the design tells it: decide, charge limits, hold, record, dispatch,
-// record, answer. Every fault on the way refuses the call: no permit, no execution; no durable
-// receipt, no execution.
+// record, answer. Each step returns what happened; the call is observed once, at the end. Every
+// fault on the way refuses the call: no permit, no execution; no durable receipt, no execution.
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { Approvals, HeldCall } from '../approvals/index.js';
 import type { CallRequest, Decider, Decision, LimitCharge } from '../core/index.js';
 import type { AppendedReceipt } from '../ledger/index.js';
 import type { Logger } from '../log.js';
 import { canonicalSha256 } from '../receipts/index.js';
 import { refusal, withReceipt } from './answer.js';
-import { Hold, type HoldOptions } from './hold.js';
-import { callDraft, type BreakGlassStamp, type ReceiptExtras, type ReceiptSink } from './receipts.js';
-import type { CallHandler, ToolCall } from './types.js';
+import { awaitApproval, decidedBy } from './hold.js';
+import { approvalStamp, callDraft, type BreakGlassStamp, type ReceiptExtras, type ReceiptSink } from './receipts.js';
+import type { Answered, CallHandler, ToolCall } from './types.js';
 
 export interface LimitCounter {
   charge(charges: LimitCharge[], now: Date): Promise<{ ok: true } | { ok: false; charge: LimitCharge; used: number }>;
@@ -20,7 +21,7 @@ export interface GateOptions {
   decider: () => Decider;
   receipts: ReceiptSink;
   /** Without it, a HOLD decision is refused. */
-  approvals?: Omit<HoldOptions, 'decide' | 'execute' | 'record' | 'shutdown'>;
+  approvals?: Approvals<AppendedReceipt>;
   /** Without it, a decision that carries limits is refused (limits cannot be enforced). */
   limits?: LimitCounter;
   /** An open break-glass window that lets this refused or held call through, if any. */
@@ -46,62 +47,37 @@ export interface CallObservation {
 const ZERO_SHA = '0'.repeat(64);
 
 export class Gate implements CallHandler {
-  private readonly hold?: Hold;
   /** Aborted by drain(): held requests stop waiting and tell the agent to retry after the restart. */
   private readonly stopping = new AbortController();
 
-  constructor(private readonly options: GateOptions) {
-    if (options.approvals) {
-      this.hold = new Hold({
-        ...options.approvals,
-        shutdown: this.stopping.signal,
-        decide: (request) => this.decide(request),
-        execute: (call, decision, extras) => this.execute(call, decision, extras),
-        record: (event, request, decision, extras) => this.record(event, request, decision, extras),
-      });
-    }
-  }
+  constructor(private readonly options: GateOptions) {}
 
   async handle(call: ToolCall): Promise<CallToolResult> {
     const started = performance.now();
-    const { request } = call;
-    // decide: a quarantined surface is decided by the gateway; any fault in the decider is a refusal.
-    let decision = call.quarantine ? this.quarantined(call.quarantine, request) : this.decide(request);
+    let decision = this.decideOrQuarantine(call);
     let breakGlass: BreakGlassStamp | undefined;
-    const observe: Observe = (final, receipt, upstreamMs) =>
-      this.options.observe?.({ request, decision, final, receiptId: receipt?.body.id, decisionMs: performance.now() - started, upstreamMs, breakGlass });
+    let answered: Answered;
     try {
-      // break-glass: an open window lets a refused or held call through, flagged in every receipt
-      // (which keep the policy's own verdict, so replay still reproduces it).
-      if (decision.outcome !== 'permit' && call.quarantine?.action !== 'silence') breakGlass = await this.options.breakGlass?.(request);
-      if (breakGlass) return await this.execute(call, decision, { breakGlass }, observe);
-      // limits: charge rates and budgets before anything runs.
-      if (decision.outcome === 'permit' && decision.limits?.length) decision = await this.charge(request, decision);
-      switch (decision.outcome) {
-        case 'permit':
-          return await this.execute(call, decision, {}, observe);
-        case 'hold':
-          if (!this.hold)
-            return await this.refuse(
-              request,
-              { ...decision, outcome: 'deny', reason: `${decision.reason}; approvals are not configured on this gateway, so the call is refused` },
-              observe,
-            );
-          return await this.hold.run(call, decision, observe);
-        default:
-          return await this.refuse(request, decision, observe);
-      }
+      breakGlass = await this.breakGlass(call, decision);
+      if (!breakGlass) decision = await this.charge(call.request, decision);
+      answered = await this.proceed(call, decision, breakGlass);
     } catch (err) {
-      // A receipt, the store or the approvals failed before dispatch: fail closed, and say so.
-      this.options.log.error({ err, callId: request.callId }, 'call refused: the gate failed closed');
-      observe('error');
-      return refusal(`call refused: toolgate could not record or check it (${(err as Error).message}). Nothing was executed; try again later.`);
+      answered = this.failedClosed(call.request, err);
     }
+    const { final, receipt, upstreamMs } = answered;
+    const decisionMs = performance.now() - started - (upstreamMs ?? 0);
+    this.options.observe?.({ request: call.request, decision, final, receiptId: receipt?.body.id, decisionMs, upstreamMs, breakGlass });
+    return answered.answer;
   }
 
   /** The gateway is stopping: answer held requests now (their approvals stay open for a retry). */
   drain(): void {
     this.stopping.abort();
+  }
+
+  /** decide: a quarantined surface is decided by the gateway; any fault in the decider is a refusal. */
+  private decideOrQuarantine(call: ToolCall): Decision {
+    return call.quarantine ? this.quarantined(call.quarantine, call.request) : this.decide(call.request);
   }
 
   private decide(request: CallRequest): Decision {
@@ -122,10 +98,18 @@ export class Gate implements CallHandler {
     return { ...base, rules: ['pin-drift'], outcome: approvers.length ? 'hold' : 'deny', approval };
   }
 
+  /** break-glass: an open window lets a refused or held call through, flagged in every receipt (which keep the policy's own verdict, so replay reproduces it). */
+  private async breakGlass(call: ToolCall, decision: Decision): Promise<BreakGlassStamp | undefined> {
+    if (decision.outcome === 'permit' || call.quarantine?.action === 'silence') return undefined;
+    return this.options.breakGlass?.(call.request);
+  }
+
+  /** charge: rates and budgets before anything runs; a limit reached or a store that fails is a DENY. */
   private async charge(request: CallRequest, decision: Decision): Promise<Decision> {
+    if (decision.outcome !== 'permit' || !decision.limits?.length) return decision;
     if (!this.options.limits) return { ...decision, outcome: 'deny', reason: 'the policy sets limits but no limit store is configured (fail closed)' };
     try {
-      const result = await this.options.limits.charge(decision.limits ?? [], request.now);
+      const result = await this.options.limits.charge(decision.limits, request.now);
       if (result.ok) return decision;
       const { charge, used } = result;
       const what = charge.kind === 'rate' ? `${used} calls` : `${used} used`;
@@ -141,8 +125,55 @@ export class Gate implements CallHandler {
     }
   }
 
-  /** PERMIT: durable `permit`, dispatch, then `complete` or `fail`; the client gets the last receipt. */
-  private async execute(call: ToolCall, decision: Decision, extras: ReceiptExtras, observe?: Observe): Promise<CallToolResult> {
+  /** What the decision asks for: run it, hold it for reviewers, or refuse it. */
+  private proceed(call: ToolCall, decision: Decision, breakGlass: BreakGlassStamp | undefined): Promise<Answered> {
+    if (breakGlass) return this.execute(call, decision, { breakGlass });
+    switch (decision.outcome) {
+      case 'permit':
+        return this.execute(call, decision, {});
+      case 'hold':
+        return this.hold(call, decision);
+      default:
+        return this.refuse(call.request, decision);
+    }
+  }
+
+  /** hold: wait for reviewers; an approved call is released, anything else is answered as it ended. */
+  private async hold(call: ToolCall, decision: Decision): Promise<Answered> {
+    const { approvals } = this.options;
+    if (!approvals) {
+      const reason = `${decision.reason}; approvals are not configured on this gateway, so the call is refused`;
+      return this.refuse(call.request, { ...decision, outcome: 'deny', reason });
+    }
+    const waited = await awaitApproval(approvals, call, decision, this.stopping.signal);
+    if (waited.kind === 'answered') return waited;
+    if (waited.kind === 'used')
+      return this.refuseRelease(call.request, decision, waited.approval, alreadyUsed(waited.approval, 'was already used by an earlier identical call'));
+    return this.release(call, decision, waited.approval);
+  }
+
+  /** Approved: re-check under the policy in force now, claim the single execution, then run. */
+  private async release(call: ToolCall, held: Decision, approval: HeldCall): Promise<Answered> {
+    const current = this.decide(call.request);
+    if (current.bundleSha256 !== approval.bundle_sha256) {
+      if (current.outcome === 'deny' || current.outcome === 'silence') {
+        const text = `approval ${approval.id} was granted, but the policy changed since and now refuses this call: ${current.reason}`;
+        return this.refuseRelease(call.request, current, approval, text);
+      }
+      if (current.outcome === 'hold' && current.approval?.ruleId !== approval.rule_id) {
+        const text = `approval ${approval.id} was granted under rule ${approval.rule_id}, but the policy changed and rule ${current.approval?.ruleId} now holds this call; make the call again to ask for a new approval`;
+        return this.refuseRelease(call.request, current, approval, text);
+      }
+    }
+    if (!(await this.options.approvals!.claimExecution(approval.id))) {
+      return this.refuseRelease(call.request, held, approval, alreadyUsed(approval, 'was already used or is no longer valid'));
+    }
+    const reason = `approved by ${decidedBy(approval)} (approval ${approval.id}): ${held.reason}`;
+    return this.execute(call, { ...held, outcome: 'permit', reason }, { approval: approvalStamp(approval) });
+  }
+
+  /** record, dispatch, record: durable `permit`, the upstream call, then `complete` or `fail`; the client gets the last receipt. */
+  private async execute(call: ToolCall, decision: Decision, extras: ReceiptExtras): Promise<Answered> {
     const { request } = call;
     const args = decision.effectiveArgs ?? request.args;
     const permitExtras = decision.effectiveArgs ? { ...extras, effectiveArgsSha256: canonicalSha256(args) } : extras;
@@ -154,14 +185,17 @@ export class Gate implements CallHandler {
     } catch (err) {
       const upstreamMs = performance.now() - sent;
       const failed = await this.recordAfterDispatch('fail', request, decision, { ...permitExtras, ref: permit.leafHash }, permit);
-      observe?.('fail', failed, upstreamMs);
-      return refusal(`the call was permitted but the upstream failed: ${(err as Error).message}`, failed.envelope);
+      return {
+        final: 'fail',
+        receipt: failed,
+        upstreamMs,
+        answer: refusal(`the call was permitted but the upstream failed: ${(err as Error).message}`, failed.envelope),
+      };
     }
     const upstreamMs = performance.now() - sent;
     const outcome = { sha256: canonicalSha256(result), is_error: result.isError === true };
     const complete = await this.recordAfterDispatch('complete', request, decision, { ...permitExtras, ref: permit.leafHash, result: outcome }, permit);
-    observe?.('complete', complete, upstreamMs);
-    return withReceipt(result, complete.envelope);
+    return { final: 'complete', receipt: complete, upstreamMs, answer: withReceipt(result, complete.envelope) };
   }
 
   /** After dispatch the call has run: if its last receipt cannot be written, the client still gets the permit. */
@@ -181,13 +215,25 @@ export class Gate implements CallHandler {
   }
 
   /** DENY / SILENCE: the receipt, then a refusal that says why. */
-  private async refuse(request: CallRequest, decision: Decision, observe?: Observe): Promise<CallToolResult> {
+  private async refuse(request: CallRequest, decision: Decision): Promise<Answered> {
     const event = decision.outcome === 'silence' ? 'silence' : 'deny';
     const receipt = await this.record(event, request, decision);
-    observe?.(event, receipt);
     const verb = event === 'silence' ? 'refused' : 'denied';
     const rules = decision.rules.length ? ` (rule ${decision.rules.join(', ')})` : '';
-    return refusal(`call ${verb}${rules}: ${decision.reason}`, receipt.envelope);
+    return { final: event, receipt, answer: refusal(`call ${verb}${rules}: ${decision.reason}`, receipt.envelope) };
+  }
+
+  /** An approved call that may not run after all: a `deny` receipt naming the approval, and the reason. */
+  private async refuseRelease(request: CallRequest, decision: Decision, approval: HeldCall, text: string): Promise<Answered> {
+    const receipt = await this.record('deny', request, { ...decision, outcome: 'deny', reason: text }, { approval: approvalStamp(approval) });
+    return { final: 'deny', receipt, answer: refusal(text, receipt.envelope) };
+  }
+
+  /** A receipt, the store or the approvals failed before dispatch: fail closed, and say so. */
+  private failedClosed(request: CallRequest, err: unknown): Answered {
+    this.options.log.error({ err, callId: request.callId }, 'call refused: the gate failed closed');
+    const text = `call refused: toolgate could not record or check it (${(err as Error).message}). Nothing was executed; try again later.`;
+    return { final: 'error', answer: refusal(text) };
   }
 
   private record(event: Parameters<typeof callDraft>[0], request: CallRequest, decision: Decision, extras: ReceiptExtras = {}): Promise<AppendedReceipt> {
@@ -195,5 +241,6 @@ export class Gate implements CallHandler {
   }
 }
 
-type Observe = (final: string, receipt?: AppendedReceipt, upstreamMs?: number) => void;
-export type { Observe };
+function alreadyUsed(approval: HeldCall, what: string): string {
+  return `approval ${approval.id} ${what}: an approval allows exactly one execution. Make the call again to ask for a new approval.`;
+}

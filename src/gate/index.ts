@@ -1,7 +1,7 @@
 // The gate: the only place that orchestrates policy, approvals, receipts and dispatch for a call.
 export { Gate } from './gate.js';
 export type { GateOptions, LimitCounter, CallObservation } from './gate.js';
-export { ApprovalReceipts } from './receipts.js';
+export { approvalRecorder } from './receipts.js';
 export type { ReceiptSink, BreakGlassStamp } from './receipts.js';
 export { RECEIPT_META_KEY } from './answer.js';
-export type { ToolCall, CallHandler } from './types.js';
+export type { ToolCall, CallHandler, Quarantine } from './types.js';

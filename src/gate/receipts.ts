@@ -1,6 +1,5 @@
-// Turns the events of one call (and of its approval) into receipt drafts, appends them to the
-// ledger, and remembers each approval's latest receipt so a held request can answer with it.
-import type { HeldCall, ApprovalChange } from '../approvals/index.js';
+// Turns the events of one call (and of its approval) into receipt drafts for the ledger.
+import type { ApprovalChange, HeldCall, Recorder } from '../approvals/index.js';
 import type { CallRequest, Decision } from '../core/index.js';
 import type { AppendedReceipt } from '../ledger/index.js';
 import type { CallReceiptBody, ReceiptDraft } from '../receipts/index.js';
@@ -57,21 +56,13 @@ const CHANGE_EVENTS: Partial<Record<ApprovalChange['kind'], CallEvent>> = {
   cancel: 'cancel',
 };
 
-/** Receipts of approval changes; keeps the latest one per approval while a request may still want it. */
-export class ApprovalReceipts {
-  private readonly latest = new Map<string, AppendedReceipt>();
-
-  constructor(
-    private readonly sink: ReceiptSink,
-    private readonly maxRemembered = 50_000,
-  ) {}
-
-  /** The approvals service's recorder: durable receipt first, then the service stores the change. */
-  readonly record = async (change: ApprovalChange): Promise<string | void> => {
+/** The approvals service's recorder: the durable receipt of a change first, then the service stores the change. */
+export function approvalRecorder(sink: ReceiptSink): Recorder<AppendedReceipt> {
+  return async (change) => {
     const event = CHANGE_EVENTS[change.kind];
     if (!event) return undefined; // votes short of quorum and the execution claim have no receipt of their own
     const a = change.approval;
-    const receipt = await this.sink.append({
+    return sink.append({
       event,
       call: {
         id: a.call.id,
@@ -87,24 +78,7 @@ export class ApprovalReceipts {
       approval: approvalStamp(a),
       ...(event !== 'hold' && a.hold_leaf ? { ref: a.hold_leaf } : {}),
     });
-    this.remember(a.id, receipt);
-    return receipt.leafHash;
   };
-
-  /** The latest receipt of an approval recorded by this process, if still remembered. */
-  latestOf(approvalId: string): AppendedReceipt | undefined {
-    return this.latest.get(approvalId);
-  }
-
-  forget(approvalId: string): void {
-    this.latest.delete(approvalId);
-  }
-
-  private remember(id: string, receipt: AppendedReceipt): void {
-    this.latest.delete(id);
-    this.latest.set(id, receipt);
-    if (this.latest.size > this.maxRemembered) this.latest.delete(this.latest.keys().next().value as string);
-  }
 }
 
 export function approvalStamp(a: HeldCall): NonNullable<ReceiptExtras['approval']> {

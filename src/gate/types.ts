@@ -1,6 +1,8 @@
-// The seam between the gateway (which speaks MCP) and the gate (which decides and records).
+// The seam between the gateway (which speaks MCP) and the gate (which decides and records), and
+// what each step of the gate returns.
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { CallRequest } from '../core/index.js';
+import type { AppendedReceipt } from '../ledger/index.js';
 
 /** Why a surface cannot be called as listed, decided by the gateway before any policy runs. */
 export interface Quarantine {
@@ -25,4 +27,16 @@ export interface ToolCall {
 
 export interface CallHandler {
   handle(call: ToolCall): Promise<CallToolResult>;
+}
+
+/** What happened to a call once the gate is done with it: what each final step returns. */
+export interface Answered {
+  /** The event of the last receipt: what finally happened to the call ("error" when none could be written). */
+  final: string;
+  /** That last receipt, when there is one. */
+  receipt?: AppendedReceipt;
+  /** What the client gets. */
+  answer: CallToolResult;
+  /** Time spent upstream, when the call was dispatched. */
+  upstreamMs?: number;
 }

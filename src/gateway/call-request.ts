@@ -6,7 +6,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import { ErrorCode, McpError, type RequestId } from '@modelcontextprotocol/sdk/types.js';
 import { canonicalJson, type CallRequest } from '../core/index.js';
 import type { CatalogEntry } from '../upstream/index.js';
-import type { GatewayContext, Quarantine } from './context.js';
+import type { Quarantine } from '../gate/index.js';
+import type { GatewayContext } from './context.js';
 import type { ClientSession } from './session.js';
 
 /** Receipts hold names of at most this many characters. */

@@ -14,7 +14,7 @@ import { listenHttp, type HttpListener } from './http-listener.js';
 import { CallsInFlight, type DrainOutcome } from './in-flight.js';
 import { passthroughMethods } from './passthrough.js';
 import { Routes } from './routes.js';
-import { ClientSession } from './session.js';
+import { ClientSession, type SessionHost } from './session.js';
 import { toolMethods } from './tool-calls.js';
 import { ToolSurface } from './tool-surface.js';
 import { relistTools, upstreamEvents } from './upstream-messages.js';
@@ -89,7 +89,8 @@ export async function startGateway({ config, handler, log, pins, visibleTo }: Ga
   }
 
   const methods = new Map<string, MethodHandler>([...toolMethods(ctx), ...passthroughMethods(ctx)]);
-  const createSession = (id: string, principal: Principal) => new ClientSession(id, principal, ctx, capabilities(upstreams), methods);
+  const host: SessionHost = { name: config.name, log, opened: (session) => ctx.sessions.add(session), closed: (session) => forgetSession(ctx, session) };
+  const createSession = (id: string, principal: Principal) => new ClientSession(id, principal, host, capabilities(upstreams), methods);
 
   let http: HttpListener | undefined;
   let stdioClosed = new Promise<void>(() => undefined);
@@ -136,4 +137,16 @@ function capabilities(upstreams: readonly Upstream[]): ServerCapabilities {
 function stdioPrincipal(config: Config): Principal {
   const id = config.listen.stdio_principal ?? `user:${userInfo().username}`;
   return { id, groups: config.principals.find((p) => p.id === id)?.groups ?? [] };
+}
+
+/** A closed session's subscriptions go with it; an upstream nobody subscribes to any more is unsubscribed. */
+function forgetSession(ctx: GatewayContext, session: ClientSession): void {
+  ctx.sessions.delete(session);
+  for (const key of ctx.routes.dropSession(session)) {
+    const [name, uri] = key.split('\u0000') as [string, string];
+    ctx.upstreams
+      .find((u) => u.name === name)
+      ?.request('resources/unsubscribe', { uri })
+      .catch(() => undefined);
+  }
 }

@@ -15,8 +15,24 @@ import {
   type RequestId,
   type ServerCapabilities,
 } from '@modelcontextprotocol/sdk/types.js';
+import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import type { ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { Principal } from '../core/index.js';
-import type { Extra, GatewayContext, MethodHandler } from './context.js';
+import type { Logger } from '../log.js';
+
+/** What a method handler may use of its request: the SDK's extra, or the session's own on the tools/call fast path. */
+export type Extra = Pick<RequestHandlerExtra<ServerRequest, ServerNotification>, 'signal' | 'sendNotification'>;
+export type Result = Record<string, unknown>;
+/** A handler of one client method, forwarding it to the upstream(s) it concerns. */
+export type MethodHandler = (session: ClientSession, request: JSONRPCRequest, extra: Extra) => Promise<Result>;
+
+/** What a session needs of the gateway: its name and log, and to tell it when the session opens and closes. */
+export interface SessionHost {
+  name: string;
+  log: Logger;
+  opened(session: ClientSession): void;
+  closed(session: ClientSession): void;
+}
 
 export const LOG_LEVELS = ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'] as const;
 
@@ -36,11 +52,11 @@ export class ClientSession {
   constructor(
     readonly id: string,
     readonly principal: Principal,
-    private readonly ctx: GatewayContext,
+    private readonly host: SessionHost,
     capabilities: ServerCapabilities,
     private readonly methods: ReadonlyMap<string, MethodHandler>,
   ) {
-    this.server = new Server({ name: ctx.config.name, version: '0.1.0' }, { capabilities });
+    this.server = new Server({ name: host.name, version: '0.1.0' }, { capabilities });
     this.server.fallbackRequestHandler = (request, extra) => {
       const method = methods.get(request.method);
       if (!method) return Promise.reject(new McpError(ErrorCode.MethodNotFound, `Method not found: ${request.method}`));
@@ -52,11 +68,11 @@ export class ClientSession {
       this.server.setRequestHandler(SetLevelRequestSchema, (request, extra) => setLevel(this, request as never, extra) as never);
     this.server.fallbackNotificationHandler = () => Promise.resolve();
     this.server.onclose = () => this.onClosed();
-    this.server.onerror = (err) => ctx.log.debug({ session: id, err: err.message }, 'client session error');
+    this.server.onerror = (err) => host.log.debug({ session: id, err: err.message }, 'client session error');
   }
 
   async connect(transport: Transport): Promise<void> {
-    this.ctx.sessions.add(this);
+    this.host.opened(this);
     await this.server.connect(transport);
     const toServer = transport.onmessage!;
     const callTool = this.methods.get('tools/call');
@@ -120,14 +136,7 @@ export class ClientSession {
     this.closed = true;
     for (const controller of this.calls.values()) controller.abort();
     this.calls.clear();
-    this.ctx.sessions.delete(this);
-    for (const key of this.ctx.routes.dropSession(this)) {
-      const [name, uri] = key.split('\u0000') as [string, string];
-      this.ctx.upstreams
-        .find((u) => u.name === name)
-        ?.request('resources/unsubscribe', { uri })
-        .catch(() => undefined);
-    }
+    this.host.closed(this);
   }
 }
 

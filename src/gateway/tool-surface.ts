@@ -7,7 +7,7 @@ import type { Config } from '../config/index.js';
 import type { Logger } from '../log.js';
 import { identityOf, pinOf, type PinRegistry, type ToolPinStatus } from '../pins/index.js';
 import type { Upstream, UpstreamTool } from '../upstream/index.js';
-import type { Quarantine } from './context.js';
+import type { Quarantine } from '../gate/index.js';
 
 export interface SurfacedTool {
   /** The definition shown to clients (the upstream's own name). */

@@ -24,7 +24,7 @@ describe('durability and receipts', () => {
     const { approvals } = await setup({
       record: async (change) => {
         recorded.push(change);
-        return change.kind === 'hold' ? 'a'.repeat(64) : undefined;
+        return change.kind === 'hold' ? { leafHash: 'a'.repeat(64) } : undefined;
       },
     });
     const { approval } = await approvals.openOrAttach(callRequest(), holdDecision());
@@ -40,6 +40,7 @@ describe('durability and receipts', () => {
     const { approvals } = await setup({
       record: async () => {
         if (failing) throw new Error('ledger disk full');
+        return undefined;
       },
     });
     const { approval } = await approvals.openOrAttach(callRequest(), holdDecision());

@@ -8,7 +8,7 @@ describe('the life of a held call', () => {
     const { approval } = await approvals.openOrAttach(callRequest(), holdDecision());
     const waiting = approvals.wait(approval.id, { waitMs: 30_000 });
     setTimeout(() => void approvals.decide(approval.id, alice, 'approve'), 20);
-    expect((await waiting).status).toBe('approved');
+    expect((await waiting).approval.status).toBe('approved');
   });
 
   it('answers still-pending when the wait ends, with strictly increasing heartbeats meanwhile', async () => {
@@ -16,7 +16,7 @@ describe('the life of a held call', () => {
     const { approval } = await approvals.openOrAttach(callRequest(), holdDecision());
     const beats: number[] = [];
     const result = await approvals.wait(approval.id, { waitMs: 400, onHeartbeat: (n) => void beats.push(n) });
-    expect(result.status).toBe('pending');
+    expect(result.approval.status).toBe('pending');
     expect(beats.length).toBeGreaterThanOrEqual(2);
     expect(beats).toEqual(beats.map((_, i) => i + 1));
   });
@@ -27,15 +27,15 @@ describe('the life of a held call', () => {
     const abort = new AbortController();
     const waiting = approvals.wait(approval.id, { waitMs: 30_000, signal: abort.signal });
     setTimeout(() => abort.abort(), 20);
-    expect((await waiting).status).toBe('pending');
-    expect((await approvals.cancel(approval.id)).status).toBe('cancelled');
+    expect((await waiting).approval.status).toBe('pending');
+    expect((await approvals.cancel(approval.id)).approval.status).toBe('cancelled');
   });
 
   it('does not cancel an approval that was already granted', async () => {
     const { approvals } = await setup();
     const { approval } = await approvals.openOrAttach(callRequest(), holdDecision());
     await approvals.decide(approval.id, alice, 'approve');
-    expect((await approvals.cancel(approval.id)).status).toBe('approved');
+    expect((await approvals.cancel(approval.id)).approval.status).toBe('approved');
   });
 
   it('expires pending approvals past their timeout, waking their waiters', async () => {
@@ -46,7 +46,7 @@ describe('the life of a held call', () => {
     const waiting = approvals.wait(approval.id, { waitMs: 30_000 });
     clock.advance(61_000);
     expect((await approvals.expireDue()).map((a) => a.id)).toEqual([approval.id]);
-    expect((await waiting).status).toBe('expired');
+    expect((await waiting).approval.status).toBe('expired');
     expect((await approvals.get(fresh.approval.id)).status).toBe('pending');
   });
 

@@ -26,7 +26,7 @@ describe('a reviewer in the console', () => {
     await page.getByLabel(/^Note/).fill('checked with the account owner');
     await page.getByRole('button', { name: 'Approve' }).click();
 
-    const decided = await waiter;
+    const { approval: decided } = await waiter;
     expect(decided.status).toBe('approved');
     expect(decided.decisions).toEqual([expect.objectContaining({ reviewer: 'user:alice', verdict: 'approve', note: 'checked with the account owner' })]);
     await expect.poll(() => page.locator('h1 .status').innerText()).toBe('approved');

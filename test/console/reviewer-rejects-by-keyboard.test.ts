@@ -26,7 +26,7 @@ describe('a reviewer using only the keyboard', () => {
     await dialog.getByRole('button', { name: 'Reject' }).focus();
     await page.keyboard.press('Enter');
 
-    const decided = await waiter;
+    const { approval: decided } = await waiter;
     expect(decided.status).toBe('rejected');
     expect(decided.decisions[0]).toMatchObject({ reviewer: 'user:alice', verdict: 'reject', note: 'not during business hours' });
     await expect.poll(() => rows.count()).toBe(1);

@@ -2,16 +2,17 @@
 // break-glass) and the one observer of every call, which feeds the metrics, the call log and
 // the evidence store.
 import { setInterval as every } from 'node:timers';
+import type { Approvals } from '../../approvals/index.js';
 import type { Config } from '../../config/index.js';
 import { EvidenceStore } from '../../evidence/index.js';
 import { Gate, type CallObservation, type ReceiptSink } from '../../gate/index.js';
+import type { AppendedReceipt } from '../../ledger/index.js';
 import type { Logger } from '../../log.js';
 import { callLogger, type GatewayMetrics } from '../../metrics/index.js';
 import type { BreakGlass } from '../../breakglass/index.js';
 import type { PolicyEngine } from '../../policy/index.js';
 import type { Store } from '../../store/index.js';
 import type { Closers } from './closers.js';
-import type { WiredApprovals } from './reviews.js';
 
 export function buildGate(parts: {
   config: Config;
@@ -19,7 +20,7 @@ export function buildGate(parts: {
   receipts: ReceiptSink;
   store: Store;
   engine: PolicyEngine;
-  approvals: WiredApprovals;
+  approvals: Approvals<AppendedReceipt>;
   breakGlass: BreakGlass;
   metrics: GatewayMetrics;
   log: Logger;

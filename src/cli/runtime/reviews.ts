@@ -1,21 +1,17 @@
 // The human side of a running toolgate: approvals for held calls (with the webhook and the held
 // calls gauge), break-glass windows, and tool pins. Each writes its decisions as receipts.
-import { ApprovalReceipts, type ReceiptSink } from '../../gate/index.js';
+import { approvalRecorder, type ReceiptSink } from '../../gate/index.js';
 import { Approvals, WebhookNotifier } from '../../approvals/index.js';
 import { BreakGlass, breakGlassDraft } from '../../breakglass/index.js';
 import type { Config } from '../../config/index.js';
 import { parseDuration } from '../../core/index.js';
+import type { AppendedReceipt } from '../../ledger/index.js';
 import type { Logger } from '../../log.js';
 import type { GatewayMetrics } from '../../metrics/index.js';
 import { loadPinsFile, pinApprovalDraft, PinRegistry, pinStoreOn } from '../../pins/index.js';
 import type { PolicyEngine } from '../../policy/index.js';
 import type { Store } from '../../store/index.js';
 import type { Closers } from './closers.js';
-
-export interface WiredApprovals {
-  service: Approvals;
-  receipts: ApprovalReceipts;
-}
 
 export function wireApprovals(parts: {
   config: Config;
@@ -24,10 +20,9 @@ export function wireApprovals(parts: {
   metrics: GatewayMetrics;
   log: Logger;
   closers: Closers;
-}): WiredApprovals {
+}): Approvals<AppendedReceipt> {
   const { config, store, receipts, metrics, log, closers } = parts;
-  const approvalReceipts = new ApprovalReceipts(receipts);
-  const approvals = new Approvals({ store, log, record: approvalReceipts.record });
+  const approvals = new Approvals({ store, log, record: approvalRecorder(receipts) });
   approvals.start();
   closers.add(() => approvals.stop());
   new WebhookNotifier({ log, url: config.notify?.webhook }).attach(approvals);
@@ -40,7 +35,7 @@ export function wireApprovals(parts: {
     }, 1_000).unref();
   });
   closers.add(() => clearTimeout(recount));
-  return { service: approvals, receipts: approvalReceipts };
+  return approvals;
 }
 
 export function openBreakGlass(parts: {
