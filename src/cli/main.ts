@@ -13,6 +13,7 @@ import { registerSurfaces } from './surfaces.js';
 import { registerReport } from './report.js';
 import { registerReplay } from './replay.js';
 import { registerBreakGlass } from './break-glass.js';
+import { endQuietlyWhenStdoutCloses } from './closed-stdout.js';
 
 const program = new Command('toolgate')
   .description('A firewall for MCP tool calls: policy decisions, human approvals and signed receipts.')
@@ -35,6 +36,7 @@ for (const register of [
   registerBreakGlass,
 ])
   register(program);
+endQuietlyWhenStdoutCloses(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`toolgate: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -41,7 +41,7 @@ export function describeCall(
     rpcId,
     principal: session.principal,
     server: entry ? entry.upstream.name : (owner?.name ?? 'unknown'),
-    tool: entry ? entry.tool.name : name.slice(0, MAX_NAME) || '(empty name)',
+    tool: entry ? entry.tool.name : recordedName(name, owner?.prefix ?? ''),
     toolSha256: surfaced?.pin ?? null,
     annotations: (entry?.tool.annotations as Record<string, unknown> | undefined) ?? {},
     // Oversized arguments are neither kept nor hashed whole: args_sha256 is then a placeholder, the
@@ -62,6 +62,14 @@ export function describeCall(
   if (oversized)
     return { request, quarantine: { action: 'deny', reason: `the arguments exceed the limit of ${limit} bytes (max_argument_bytes)` }, forwardable: false };
   return { request, quarantine: surfaced?.quarantine, forwardable: true };
+}
+
+/**
+ * An unknown name as receipts, logs and stats record it: like a known tool, the upstream's own name
+ * (without the prefix of the upstream it names), so `server/tool` never repeats the prefix.
+ */
+function recordedName(exposed: string, prefix: string): string {
+  return exposed.slice(prefix.length, prefix.length + MAX_NAME) || '(empty name)';
 }
 
 function canonicalArgs(args: Record<string, unknown>): string {

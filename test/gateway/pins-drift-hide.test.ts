@@ -15,7 +15,7 @@ test('a drifted tool is hidden until its new definition is approved, then listed
 
   const refused = await pg.client.callTool({ name: 'fx__echo', arguments: { text: 'hi' } });
   expect(refused.isError).toBe(true);
-  expect(receiptOf(refused)).toMatchObject({ event: 'silence', call: { server: 'fx', tool: 'fx__echo' } });
+  expect(receiptOf(refused)).toMatchObject({ event: 'silence', call: { server: 'fx', tool: 'echo' } });
 
   const before = pg.listChanges();
   await pg.registry.approve('fx', pg.identity, 'echo', 'user:reviewer');

@@ -1,5 +1,6 @@
 // Calls the gateway cannot forward still go through the gate, so they are recorded: an unknown
-// tool name gets a SILENCE receipt (on the upstream its prefix names, else "unknown"), and
+// tool name gets a SILENCE receipt (on the upstream its prefix names, with the name after the
+// prefix, as every known tool is recorded; else on "unknown" with the whole name), and
 // oversized arguments a DENY receipt whose argument hash covers only the allowed bytes.
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, expect, test } from 'vitest';
@@ -19,11 +20,15 @@ afterAll(async () => {
   await gateway.close();
 });
 
-test('an unknown tool of a known upstream gets a SILENCE receipt naming that upstream', async () => {
+test('an unknown tool of a known upstream gets a SILENCE receipt naming that upstream and the tool once, as the upstream would', async () => {
   const result = await client.callTool({ name: 'fx__nope', arguments: { a: 1 } });
   expect(result.isError).toBe(true);
   expect(text(result)).toContain('unknown tool "fx__nope"');
-  expect(receiptOf(result)).toMatchObject({ event: 'silence', call: { server: 'fx', tool: 'fx__nope', tool_sha256: null }, policy: { effect: 'silence' } });
+  expect(receiptOf(result)).toMatchObject({ event: 'silence', call: { server: 'fx', tool: 'nope', tool_sha256: null }, policy: { effect: 'silence' } });
+});
+
+test('a name that is only an upstream prefix is recorded as an empty name on that upstream', async () => {
+  expect(receiptOf(await client.callTool({ name: 'fx__', arguments: {} })).call).toMatchObject({ server: 'fx', tool: '(empty name)' });
 });
 
 test('a name no upstream claims is recorded on the server "unknown", bounded in length', async () => {
