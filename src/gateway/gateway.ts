@@ -2,7 +2,7 @@
 // catalog, and open the client listeners. The gate is passed in (the CallHandler seam): the
 // gateway never decides anything itself. drain() and health() serve a graceful shutdown and /readyz.
 import { userInfo } from 'node:os';
-import type { ServerCapabilities } from '@modelcontextprotocol/sdk/types.js';
+import type { JSONRPCMessage, ServerCapabilities } from '@modelcontextprotocol/sdk/types.js';
 import type { Config } from '../config/index.js';
 import type { Principal } from '../core/index.js';
 import type { CallHandler } from '../gate/index.js';
@@ -13,6 +13,7 @@ import type { GatewayContext, MethodHandler, Visibility } from './context.js';
 import { listenHttp, type HttpListener } from './http-listener.js';
 import { CallsInFlight, type DrainOutcome } from './in-flight.js';
 import { passthroughMethods } from './passthrough.js';
+import { unreadableLineAnswers } from './request-check.js';
 import { Routes } from './routes.js';
 import { ClientSession, type SessionHost } from './session.js';
 import { toolMethods } from './tool-calls.js';
@@ -99,7 +100,11 @@ export async function startGateway({ config, handler, log, pins, visibleTo }: Ga
     if (config.listen.stdio) {
       const session = createSession('stdio', stdioPrincipal(config));
       stdioClosed = new Promise((resolve) => process.stdin.once('end', resolve).once('close', resolve));
-      await session.connect(new JsonLinesTransport(process.stdin, process.stdout));
+      const transport = new JsonLinesTransport(process.stdin, process.stdout);
+      transport.onunreadable = (value) => {
+        for (const answer of unreadableLineAnswers(value)) transport.send(answer as JSONRPCMessage).catch(() => undefined);
+      };
+      await session.connect(transport);
     }
   } catch (err) {
     await stopUpstreams();

@@ -5,6 +5,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
+import { duplicateIdAnswer } from './request-check.js';
 
 /** One POST waiting for the answers to the requests it carried. */
 class Exchange {
@@ -83,15 +84,28 @@ export class HttpSessionTransport implements Transport {
     return this.exchanges.size > 0 || (this.standalone !== undefined && !this.standalone.writableEnded);
   }
 
-  /** Untrusted: `messages` were only checked to be JSON-RPC shaped. */
+  /**
+   * Untrusted: `messages` were only checked to be JSON-RPC shaped. Answers are routed by request id,
+   * so a request whose id is already in progress in this session (in this POST or an earlier one)
+   * is answered here with an error and goes no further.
+   */
   receive(messages: JSONRPCMessage[], batch: boolean, res: ServerResponse, canStream: boolean): void {
     const requests = messages.filter((m) => 'method' in m && 'id' in m) as { id: RequestId }[];
+    const duplicates = new Set<unknown>();
+    let exchange: Exchange | undefined;
     if (requests.length === 0) res.writeHead(202).end();
     else {
-      const exchange = new Exchange(res, this.sessionId, batch, canStream, requests.length);
-      for (const r of requests) this.exchanges.set(r.id, exchange);
+      exchange = new Exchange(res, this.sessionId, batch, canStream, requests.length);
+      for (const r of requests) {
+        if (this.exchanges.has(r.id)) duplicates.add(r);
+        else this.exchanges.set(r.id, exchange);
+      }
     }
     for (const message of messages) {
+      if (duplicates.has(message)) {
+        exchange!.answer(duplicateIdAnswer((message as { id: RequestId }).id) as JSONRPCMessage);
+        continue;
+      }
       this.onmessage?.(message);
       if ((message as { method?: string }).method === 'notifications/cancelled')
         this.release((message as { params?: { requestId?: RequestId } }).params?.requestId);

@@ -1,5 +1,6 @@
 // One client session: an SDK Server whose every request is forwarded through the gateway's method
-// table. Requests the table does not know get "method not found"; the session keeps working.
+// table. Requests the table does not know get "method not found", and requests that are not valid
+// MCP get an error saying why (the SDK would drop them unanswered); the session keeps working.
 // tools/call, the hot path, skips the SDK's request machinery (three zod parses of every message,
 // an abort controller map, four promise hops): the session answers it itself with the same reply,
 // error, progress and cancellation behaviour.
@@ -19,6 +20,7 @@ import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/proto
 import type { ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { Principal } from '../core/index.js';
 import type { Logger } from '../log.js';
+import { checkRequest } from './request-check.js';
 
 /** What a method handler may use of its request: the SDK's extra, or the session's own on the tools/call fast path. */
 export type Extra = Pick<RequestHandlerExtra<ServerRequest, ServerNotification>, 'signal' | 'sendNotification'>;
@@ -78,6 +80,8 @@ export class ClientSession {
     const callTool = this.methods.get('tools/call');
     transport.onmessage = (message, extra) => {
       if (callTool && isPlainToolCall(message)) return this.answer(transport, message, callTool);
+      const invalid = checkRequest(message);
+      if (invalid) return void this.sendAnswer(transport, invalid as JSONRPCMessage);
       if ((message as JSONRPCNotification).method === 'notifications/cancelled') {
         this.calls.get((message as JSONRPCNotification).params?.requestId as RequestId)?.abort((message as JSONRPCNotification).params?.reason);
       }
@@ -114,21 +118,24 @@ export class ClientSession {
     }
     pending
       .then(
-        (result) => (controller.signal.aborted ? undefined : transport.send({ jsonrpc: '2.0', id, result })),
+        (result) => (controller.signal.aborted ? undefined : this.sendAnswer(transport, { jsonrpc: '2.0', id, result })),
         (err: { code?: unknown; message?: string; data?: unknown }) => {
           if (controller.signal.aborted) return undefined;
           const code = Number.isSafeInteger(err.code) ? (err.code as number) : ErrorCode.InternalError;
-          return transport.send({
+          return this.sendAnswer(transport, {
             jsonrpc: '2.0',
             id,
             error: { code, message: err.message ?? 'Internal error', ...(err.data !== undefined ? { data: err.data } : {}) },
           });
         },
       )
-      .catch((err: Error) => this.server.onerror?.(new Error(`Failed to send response: ${err.message}`)))
       .finally(() => {
         if (this.calls.get(id) === controller) this.calls.delete(id);
       });
+  }
+
+  private sendAnswer(transport: Transport, answer: JSONRPCMessage): Promise<void> {
+    return transport.send(answer).catch((err: Error) => this.server.onerror?.(new Error(`Failed to send response: ${err.message}`)));
   }
 
   private onClosed(): void {
@@ -142,12 +149,12 @@ export class ClientSession {
 
 /**
  * A tools/call the SDK would take as a plain request (the transports checked the JSON-RPC envelope):
- * an integer or string id, params an object, `_meta` without a task. Anything else goes the SDK's
- * way, which answers or reports it as before.
+ * an integer or string id, params an object, `_meta` without a task. Anything else is checked as
+ * the SDK would check it (an invalid request is answered with an error here) and goes the SDK's way.
  */
 function isPlainToolCall(message: JSONRPCMessage): message is JSONRPCRequest {
   const m = message as Partial<JSONRPCRequest>;
-  if (m.method !== 'tools/call' || (typeof m.id !== 'string' && !Number.isInteger(m.id))) return false;
+  if (m.method !== 'tools/call' || (typeof m.id !== 'string' && !Number.isSafeInteger(m.id))) return false;
   for (const key in m) if (key !== 'jsonrpc' && key !== 'id' && key !== 'method' && key !== 'params') return false;
   const params = m.params as Record<string, unknown> | undefined;
   if (params === undefined) return true;
@@ -156,5 +163,5 @@ function isPlainToolCall(message: JSONRPCMessage): message is JSONRPCRequest {
   if (meta === undefined) return true;
   if (meta === null || typeof meta !== 'object' || Array.isArray(meta) || 'io.modelcontextprotocol/related-task' in meta) return false;
   const token = meta.progressToken;
-  return token === undefined || typeof token === 'string' || Number.isInteger(token);
+  return token === undefined || typeof token === 'string' || Number.isSafeInteger(token);
 }

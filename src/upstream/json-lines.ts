@@ -11,6 +11,8 @@ export class JsonLinesTransport implements Transport {
   onclose?: () => void;
   onerror?: (error: Error) => void;
   onmessage?: (message: JSONRPCMessage) => void;
+  /** A line that is not one JSON-RPC message (undefined when it is not JSON): the gateway answers such lines from clients. */
+  onunreadable?: (value: unknown) => void;
 
   private pending: Buffer[] = [];
   private pendingBytes = 0;
@@ -88,10 +90,12 @@ export class JsonLinesTransport implements Transport {
       message = JSON.parse(text);
     } catch {
       this.onerror?.(new Error('a line that is not JSON was skipped'));
+      this.onunreadable?.(undefined);
       return;
     }
     if (!isEnvelope(message)) {
       this.onerror?.(new Error('a message that is not JSON-RPC 2.0 was skipped'));
+      this.onunreadable?.(message);
       return;
     }
     this.onmessage?.(message);

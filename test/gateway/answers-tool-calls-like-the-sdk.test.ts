@@ -1,48 +1,19 @@
 // tools/call is answered by the session itself, not through the SDK's request machinery: the
 // replies must be what the SDK gave (results, JSON-RPC errors, ids of either type), as JSON bodies,
 // and a call the fast path does not take is still answered by the SDK.
-import { request } from 'node:http';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Gateway } from '../../src/gateway/index.js';
 import { fixture, gatewayFrom, receiptOf, stdioUpstream } from './helpers.js';
+import { rawHttpSession, type Reply } from './raw-clients.js';
 
 let gateway: Gateway;
-let sessionId: string;
-
-interface Reply {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-function post(message: unknown): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
-    if (sessionId) Object.assign(headers, { 'mcp-session-id': sessionId, 'mcp-protocol-version': '2025-06-18' });
-    const req = request(gateway.http!.url, { method: 'POST', headers });
-    req.on('response', (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
-    });
-    req.on('error', reject);
-    req.end(JSON.stringify(message));
-  });
-}
+let post: (message: unknown) => Promise<Reply>;
 
 const call = (id: string | number, params: Record<string, unknown>) => post({ jsonrpc: '2.0', id, method: 'tools/call', params });
 
 beforeAll(async () => {
   gateway = await gatewayFrom(`listen: { http: { port: 0 } }\nupstreams:\n  fx: ${stdioUpstream(fixture)}\n`);
-  const init = await post({
-    jsonrpc: '2.0',
-    id: 0,
-    method: 'initialize',
-    params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
-  });
-  sessionId = init.headers['mcp-session-id'] as string;
-  await post({ jsonrpc: '2.0', method: 'notifications/initialized' });
+  ({ post } = await rawHttpSession(gateway.http!.url));
 });
 afterAll(() => gateway?.close());
 
