@@ -3,13 +3,19 @@
 import type { Command } from 'commander';
 import { Ledger } from '../ledger/index.js';
 import { log } from '../log.js';
-import { generateKey, loadCurrentSigner, rotateKey } from '../receipts/index.js';
+import { generateKey, loadCurrentSigner, rotateKey, rotateLostKey, type Signer } from '../receipts/index.js';
 import type { Config } from '../config/index.js';
 import { hasConfig, readConfig, withConfigOption, type ConfigFlag } from './config-option.js';
 
 /** The keys directory: --dir, else the config's keys.dir. */
 function keysDir(opts: ConfigFlag & { dir?: string }): string {
   return opts.dir ?? readConfig(opts, '--dir <dir>').config.keys.dir;
+}
+
+function currentSigner(dir: string): Signer {
+  const signer = loadCurrentSigner(dir);
+  if (!signer) throw new Error(`${dir} has no current signing key to rotate; use "toolgate keys generate"`);
+  return signer;
 }
 
 export function registerKeys(program: Command): void {
@@ -28,20 +34,22 @@ export function registerKeys(program: Command): void {
     .option('--dir <dir>', 'keys directory (default: keys.dir of the config)')
     .option('--ledger <dir>', 'ledger directory that records the hand-over (default: ledger.dir of the config)')
     .option('--issuer <id>', 'issuer id for the hand-over receipt (default: the config name)')
-    .action(async (opts: ConfigFlag & { dir?: string; ledger?: string; issuer?: string }) => {
+    .option('--lost', "the current key's private file is lost: retire it; the new key signs the hand-over")
+    .action(async (opts: ConfigFlag & { dir?: string; ledger?: string; issuer?: string; lost?: boolean }) => {
       // The config is read only for what the flags leave open: --dir and --ledger given, none is needed.
       const config = (): Config => readConfig(opts, '--dir and --ledger').config;
       const dir = keysDir(opts);
-      const signer = loadCurrentSigner(dir);
-      if (!signer) throw new Error(`${dir} has no current signing key to rotate; use "toolgate keys generate"`);
-      const ledger = await Ledger.open({ dir: opts.ledger ?? config().ledger.dir, signer, issuerId: opts.issuer ?? issuerOf(opts), log });
+      const openLedger = (signer: Signer) => Ledger.open({ dir: opts.ledger ?? config().ledger.dir, signer, issuerId: opts.issuer ?? issuerOf(opts), log });
+      let ledger: Ledger | undefined;
       try {
-        const rotation = await rotateKey(dir, ledger);
+        const rotation = opts.lost
+          ? await rotateLostKey(dir, async (next) => (ledger = await openLedger(next)))
+          : await rotateKey(dir, (ledger = await openLedger(currentSigner(dir))));
         process.stdout.write(
           `rotated ${rotation.from} -> ${rotation.to.keyId}\n  hand-over receipt: ${rotation.receipt.id} (seq ${rotation.receipt.chain.seq})\n`,
         );
       } finally {
-        await ledger.close();
+        await ledger?.close();
       }
     });
 }

@@ -13,6 +13,7 @@ export type ReceiptErrorCode =
   | 'signature_invalid'
   | 'keyring_invalid'
   | 'key_file_invalid'
+  | 'key_missing'
   | 'key_io';
 
 export class ReceiptError extends ToolgateError<ReceiptErrorCode> {}

@@ -22,7 +22,7 @@ export { sealReceipt, verifyReceipt, assertReceiptEnvelope, parseEnvelopeJson, o
 export type { SealedReceipt, VerifiedReceipt } from './receipt.js';
 export { threadedSigner } from './threaded-signer.js';
 export { newReceiptId, ulid } from './ids.js';
-export { generateKey, loadCurrentSigner, loadOrCreateSigner, rotateKey, keyringPath, keyFileName, KEYRING_FILE } from './keys.js';
-export type { RotationSink, GeneratedKey, Rotation } from './keys.js';
+export { generateKey, loadCurrentSigner, loadOrCreateSigner, rotateKey, rotateLostKey, keyringPath, keyFileName, KEYRING_FILE } from './keys.js';
+export type { RotationSink, AppendSink, GeneratedKey, Rotation } from './keys.js';
 export { ReceiptError } from './errors.js';
 export type { ReceiptErrorCode } from './errors.js';

@@ -1,6 +1,8 @@
 // Key management in a keys directory: one PKCS#8 PEM private key file per key (mode 0600) and
 // keyring.json with the public keys and their validity windows. Rotation hands over from the old key
 // to a new one through a receipt signed by the old key, so the chain of trust is in the ledger itself.
+// A current key whose private file is missing is never replaced silently (receipts would change keys
+// with no hand-over on record): the file is restored, or the key is retired on purpose (rotateLostKey).
 import { randomBytes } from 'node:crypto';
 import { syncDirectory } from '../core/durable.js';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
@@ -19,6 +21,11 @@ export interface RotationSink {
   rotateSigner(draft: ReceiptDraft, next: Signer): Promise<{ body: ReceiptBody }>;
 }
 
+/** Where the hand-over from a lost key is recorded: a ledger opened with the new key. */
+export interface AppendSink {
+  append(draft: ReceiptDraft): Promise<{ body: ReceiptBody }>;
+}
+
 export function keyFileName(keyId: string): string {
   return `${keyId.replace(':', '-')}.pem`;
 }
@@ -31,18 +38,34 @@ function readKeyring(dir: string): Keyring | undefined {
   return existsSync(keyringPath(dir)) ? Keyring.load(keyringPath(dir)) : undefined;
 }
 
-/** The current key: not closed (not_after null), private file present, latest not_before. */
-function currentEntry(dir: string, keyring: Keyring | undefined): KeyringEntry | undefined {
-  const open = (keyring?.file.keys ?? []).filter((k) => k.not_after === null && existsSync(join(dir, keyFileName(k.key_id))));
+/** The current key: not closed (not_after null), latest not_before; its private file may be missing. */
+function currentEntry(keyring: Keyring | undefined): KeyringEntry | undefined {
+  const open = (keyring?.file.keys ?? []).filter((k) => k.not_after === null);
   return open.sort((a, b) => Date.parse(b.not_before) - Date.parse(a.not_before))[0];
 }
 
+function keyFileOf(dir: string, entry: KeyringEntry): string {
+  return join(dir, keyFileName(entry.key_id));
+}
+
+function keyFileMissing(dir: string, entry: KeyringEntry): ReceiptError {
+  const file = keyFileOf(dir, entry);
+  return new ReceiptError(
+    'key_missing',
+    `the signing key ${entry.key_id} is the current key in ${keyringPath(dir)}, but its private key file ${file} is missing. ` +
+      'toolgate does not start a new key silently: receipts would change keys with no hand-over on record. ' +
+      `Restore ${file} from your backup (mode 0600). If the key is lost for good, retire it on purpose with ` +
+      '"toolgate keys rotate --lost -c toolgate.yaml" (the gateway stopped): a new key starts and the hand-over receipt, signed by the new key, names the lost one.',
+  );
+}
+
 function loadSigner(dir: string, entry: KeyringEntry): Signer {
-  const file = join(dir, keyFileName(entry.key_id));
+  const file = keyFileOf(dir, entry);
   let pem: string;
   try {
     pem = readFileSync(file, 'utf8');
   } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw keyFileMissing(dir, entry);
     throw new ReceiptError('key_io', `cannot read key ${file}: ${(err as Error).message}`, { cause: err });
   }
   const signer = threadedSigner(seedFromPem(pem));
@@ -95,7 +118,8 @@ export interface GeneratedKey {
 export function generateKey(dir: string, now: Date = new Date()): GeneratedKey {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const keyring = readKeyring(dir);
-  const current = currentEntry(dir, keyring);
+  const current = currentEntry(keyring);
+  if (current && !existsSync(keyFileOf(dir, current))) throw keyFileMissing(dir, current);
   if (current) throw new ReceiptError('key_io', `${dir} already has the signing key ${current.key_id}; use "toolgate keys rotate" to replace it`);
   const { signer, entry, file } = newKey(dir, now.toISOString());
   writeKeyring(dir, [...(keyring?.file.keys ?? []), entry]);
@@ -104,7 +128,7 @@ export function generateKey(dir: string, now: Date = new Date()): GeneratedKey {
 
 /** The current signer of a keys directory, or undefined when it holds none. */
 export function loadCurrentSigner(dir: string): Signer | undefined {
-  const current = currentEntry(dir, readKeyring(dir));
+  const current = currentEntry(readKeyring(dir));
   return current ? loadSigner(dir, current) : undefined;
 }
 
@@ -130,22 +154,53 @@ export interface Rotation {
  * ledger that still verifies.
  */
 export async function rotateKey(dir: string, sink: RotationSink, now: Date = new Date()): Promise<Rotation> {
+  const { keyring, old } = currentOf(dir);
+  loadSigner(dir, old); // the old key must be there to sign the hand-over (the sink signs with it)
+  const rotation = await handOver(dir, keyring, old, now, (draft, next) => sink.rotateSigner(draft, next));
+  rmSync(keyFileOf(dir, old), { force: true });
+  return rotation;
+}
+
+/**
+ * Retire a current key whose private file is lost: start a new key and record the hand-over as a
+ * `rotate` receipt signed by the new key (the lost one cannot sign), appended to the sink that
+ * `sinkFor` opens with the new key. The lost key's window closes at that receipt's time, so the
+ * receipts it signed before stay valid. Refused while the key file is present (use rotateKey).
+ */
+export async function rotateLostKey(dir: string, sinkFor: (next: Signer) => Promise<AppendSink>, now: Date = new Date()): Promise<Rotation> {
+  const { keyring, old } = currentOf(dir);
+  if (existsSync(keyFileOf(dir, old))) {
+    throw new ReceiptError(
+      'key_io',
+      `the private key file of ${old.key_id} is present: use "toolgate keys rotate" without --lost, so that the old key signs the hand-over`,
+    );
+  }
+  return handOver(dir, keyring, old, now, async (draft, next) => (await sinkFor(next)).append(draft));
+}
+
+function currentOf(dir: string): { keyring: Keyring; old: KeyringEntry } {
   const keyring = readKeyring(dir);
-  const old = currentEntry(dir, keyring);
+  const old = currentEntry(keyring);
   if (!keyring || !old) throw new ReceiptError('key_io', `${dir} has no current signing key to rotate; use "toolgate keys generate"`);
-  const oldSigner = loadSigner(dir, old);
+  return { keyring, old };
+}
+
+/** New key in the keyring, the hand-over receipt recorded, the old key's window closed at its time. */
+async function handOver(
+  dir: string,
+  keyring: Keyring,
+  old: KeyringEntry,
+  now: Date,
+  record: (draft: ReceiptDraft, next: Signer) => Promise<{ body: ReceiptBody }>,
+): Promise<Rotation> {
   const notBefore = now.toISOString();
   const next = newKey(dir, notBefore);
   writeKeyring(dir, [...keyring.file.keys, next.entry]);
-  const { body } = await sink.rotateSigner(
-    {
-      event: 'rotate',
-      rotation: { from_key_id: oldSigner.keyId, to_key_id: next.signer.keyId, to_public_key: next.entry.public_key, not_before: notBefore },
-    },
+  const { body } = await record(
+    { event: 'rotate', rotation: { from_key_id: old.key_id, to_key_id: next.signer.keyId, to_public_key: next.entry.public_key, not_before: notBefore } },
     next.signer,
   );
   const closed = keyring.file.keys.map((k) => (k.key_id === old.key_id ? { ...k, not_after: body.ts } : k));
   writeKeyring(dir, [...closed, next.entry]);
-  rmSync(join(dir, keyFileName(old.key_id)), { force: true });
-  return { from: oldSigner.keyId, to: next.signer, receipt: body };
+  return { from: old.key_id, to: next.signer, receipt: body };
 }

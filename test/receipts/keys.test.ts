@@ -1,11 +1,12 @@
 // Key files and rotation on real directories: private keys are 0600, a fresh directory gets a key
 // when serve asks for one, and a rotation is a receipt signed by the old key after which old and new
-// receipts all verify against the updated keyring.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+// receipts all verify against the updated keyring. A current key whose private file is missing is
+// never replaced silently: start-up refuses, and a rotation away from the lost key is on purpose.
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Ledger, verifyLedger } from '../../src/ledger/index.js';
-import { generateKey, Keyring, keyringPath, loadOrCreateSigner, rotateKey, verifyReceipt } from '../../src/receipts/index.js';
+import { generateKey, Keyring, keyringPath, loadOrCreateSigner, rotateKey, rotateLostKey, verifyReceipt } from '../../src/receipts/index.js';
 import { draft, recordingLog, silentLog, tempDir } from '../ledger/helpers.js';
 
 describe('signing keys', () => {
@@ -51,5 +52,46 @@ describe('signing keys', () => {
     expect(await verifyLedger(join(base, 'ledger'), keyring)).toMatchObject({ ok: true, receipts: 3 });
     expect(loadOrCreateSigner(keys, silentLog).keyId).toBe(rotation.to.keyId);
     expect(JSON.parse(readFileSync(keyringPath(keys), 'utf8')).keys).toHaveLength(2);
+  });
+
+  it('refuses to start when the keyring lists a current key whose private file is missing, saying how to restore or rotate', async () => {
+    const dir = tempDir();
+    const { signer, keyFile } = generateKey(dir);
+    rmSync(keyFile);
+    const before = readFileSync(keyringPath(dir), 'utf8');
+    expect(() => loadOrCreateSigner(dir, silentLog)).toThrow(
+      new RegExp(`${signer.keyId}.*${keyFile}.* is missing.*Restore .*toolgate keys rotate --lost`, 's'),
+    );
+    expect(() => generateKey(dir)).toThrow(/is missing/);
+    expect(readFileSync(keyringPath(dir), 'utf8')).toBe(before);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.pem'))).toEqual([]);
+  });
+
+  it('rotates away from a lost key on purpose: the hand-over names it, is signed by the new key, and the ledger verifies', async () => {
+    const base = tempDir();
+    const keys = join(base, 'keys');
+    const { signer: lost, keyFile } = generateKey(keys);
+    const ledgerDir = join(base, 'ledger');
+    let ledger = await Ledger.open({ dir: ledgerDir, signer: lost, issuerId: 'gate', log: silentLog });
+    await ledger.append(draft(1));
+    await ledger.close();
+    rmSync(keyFile);
+    await expect(rotateKey(keys, ledger)).rejects.toThrow(/is missing/);
+
+    const rotation = await rotateLostKey(keys, async (next) => {
+      ledger = await Ledger.open({ dir: ledgerDir, signer: next, issuerId: 'gate', log: silentLog });
+      return ledger;
+    });
+    await ledger.append(draft(2));
+    await ledger.close();
+    expect(rotation.receipt).toMatchObject({
+      event: 'rotate',
+      issuer: { key_id: rotation.to.keyId },
+      rotation: { from_key_id: lost.keyId, to_key_id: rotation.to.keyId },
+    });
+    const keyring = Keyring.load(keyringPath(keys));
+    expect(keyring.get(lost.keyId)!.entry.not_after).toBe(rotation.receipt.ts);
+    expect(await verifyLedger(ledgerDir, keyring)).toMatchObject({ ok: true, receipts: 3 });
+    expect(loadOrCreateSigner(keys, silentLog).keyId).toBe(rotation.to.keyId);
   });
 });
