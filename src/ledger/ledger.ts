@@ -80,7 +80,7 @@ export class Ledger {
     }
     const release = acquireLock(opts.dir);
     try {
-      const state = await recoverChain(opts.dir, opts.log);
+      const state = await recoverChain(opts.dir, opts.log, opts.signer);
       const chainId = state.chainId ?? `chain_${ulid()}`;
       assertAssignedFields(opts.issuerId, chainId, opts.signer.keyId);
       const tail = state.tail && { path: state.tail.segment.path, count: state.tail.count, bytes: state.tail.bytes };

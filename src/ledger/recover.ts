@@ -1,14 +1,17 @@
 // Recovery when a ledger is opened: cut a torn last line (logged), then restore the chain state
 // (next seq, prev leaf hash, Merkle frontier) from the last checkpoint's resume hints plus a replay
-// of the receipts written after it. Anything else that does not fit refuses to open: fail closed.
+// of the receipts written after it. Hints that do not check out (resume-hints.ts) are logged and
+// ignored: the state is then recomputed from the first receipt, and must reach the signed root of
+// the last checkpoint. Anything else that does not fit refuses to open: fail closed.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { openPayload, parseEnvelopeJson, leafHash } from '../receipts/index.js';
-import { parseCheckpoint } from './checkpoint.js';
+import { openPayload, parseEnvelopeJson, leafHash, type Signer } from '../receipts/index.js';
+import { type Checkpoint, parseCheckpoint } from './checkpoint.js';
 import { LedgerError } from './errors.js';
 import { CHECKPOINTS_FILE, CheckpointRecordSchema, cutTornTail, listSegments, readLines, type CheckpointRecord, type Segment } from './files.js';
 import { Frontier } from './merkle.js';
+import { checkHints } from './resume-hints.js';
 
 export interface ChainState {
   chainId: string | null;
@@ -43,7 +46,7 @@ async function lastCheckpoint(dir: string, log: Logger): Promise<CheckpointRecor
   }
 }
 
-export async function recoverChain(dir: string, log: Logger): Promise<ChainState> {
+export async function recoverChain(dir: string, log: Logger, signer: Pick<Signer, 'keyId' | 'publicKey'>): Promise<ChainState> {
   const record = await lastCheckpoint(dir, log);
   const segments = listSegments(dir);
   const last = segments.at(-1);
@@ -51,48 +54,56 @@ export async function recoverChain(dir: string, log: Logger): Promise<ChainState
   const state: ChainState = { chainId: null, size: 0, prev: null, frontier: Frontier.empty(), lastCheckpointSize: 0, tail: null };
   let from = 0;
   let offset = 0;
+  let signed: Checkpoint | undefined;
   if (record) {
-    const { checkpoint } = parseCheckpoint(record.note);
-    state.chainId = checkpoint.origin.replace(/^toolgate\//, '');
-    state.size = checkpoint.size;
-    state.lastCheckpointSize = checkpoint.size;
-    try {
-      state.frontier = Frontier.of(
-        checkpoint.size,
-        record.frontier.map((h) => Buffer.from(h, 'hex')),
+    signed = parseCheckpoint(record.note).checkpoint;
+    state.chainId = signed.origin.replace(/^toolgate\//, '');
+    state.lastCheckpointSize = signed.size;
+    const hints = checkHints(record, signed, state.chainId, segments, signer);
+    if (hints.ok) {
+      Object.assign(state, { size: signed.size, frontier: hints.frontier, prev: hints.prev });
+      from = hints.segment;
+      offset = record.offset;
+    } else {
+      log.warn(
+        { file: join(dir, CHECKPOINTS_FILE), problem: hints.problem },
+        "ledger recovery: the last checkpoint's resume hints do not match the ledger; the chain state is recomputed from the receipts",
       );
-    } catch (err) {
-      corrupt(join(dir, CHECKPOINTS_FILE), `last checkpoint: ${(err as Error).message}`);
     }
-    state.prev = record.last_leaf === null ? null : Buffer.from(record.last_leaf, 'hex');
-    from = segments.findIndex((s) => s.name === record.segment);
-    if (from < 0) corrupt(join(dir, record.segment), 'the segment named by the last checkpoint is missing');
-    offset = record.offset;
   }
   for (const segment of segments.slice(from)) {
     let bytes = segment === segments[from] ? offset : 0;
     if (bytes === 0 && segment.start !== state.size) corrupt(segment.path, `starts at seq ${segment.start}, expected ${state.size}`);
     for await (const line of readLines(segment.path, bytes, state.size - segment.start + 1)) {
-      const where = `${segment.path}:${line.line}`;
-      let body, payload;
-      try {
-        ({ body, payload } = openPayload(parseEnvelopeJson(line.text)));
-      } catch (err) {
-        return corrupt(where, (err as Error).message);
+      addReceipt(state, `${segment.path}:${line.line}`, line.text);
+      // Recomputed from the start: the receipts must still hash to the root the checkpoint signed.
+      if (signed && state.size === signed.size && !state.frontier.root().equals(signed.root)) {
+        corrupt(`${segment.path}:${line.line}`, `the receipts up to seq ${signed.size - 1} do not hash to the root of the last signed checkpoint`);
       }
-      if (body.chain.seq !== state.size) corrupt(where, `seq ${body.chain.seq}, expected ${state.size}`);
-      if (body.chain.prev !== (state.prev?.toString('hex') ?? null)) {
-        corrupt(where, `seq ${body.chain.seq}: prev does not link to the previous receipt`);
-      }
-      state.chainId ??= body.chain.id;
-      if (body.chain.id !== state.chainId) corrupt(where, `chain id ${body.chain.id}, expected ${state.chainId}`);
-      const leaf = leafHash(payload);
-      state.frontier.add(leaf);
-      state.prev = leaf;
-      state.size++;
       bytes = line.end;
     }
     state.tail = { segment, count: state.size - segment.start, bytes };
   }
+  if (signed && state.size < signed.size) {
+    corrupt(join(dir, CHECKPOINTS_FILE), `the last checkpoint covers ${signed.size} receipts but the ledger holds ${state.size}`);
+  }
   return state;
+}
+
+/** Untrusted: one line of a segment. Appends its leaf to the chain state, or refuses the open. */
+function addReceipt(state: ChainState, where: string, text: string): void {
+  let body, payload;
+  try {
+    ({ body, payload } = openPayload(parseEnvelopeJson(text)));
+  } catch (err) {
+    return corrupt(where, (err as Error).message);
+  }
+  if (body.chain.seq !== state.size) corrupt(where, `seq ${body.chain.seq}, expected ${state.size}`);
+  if (body.chain.prev !== (state.prev?.toString('hex') ?? null)) corrupt(where, `seq ${body.chain.seq}: prev does not link to the previous receipt`);
+  state.chainId ??= body.chain.id;
+  if (body.chain.id !== state.chainId) corrupt(where, `chain id ${body.chain.id}, expected ${state.chainId}`);
+  const leaf = leafHash(payload);
+  state.frontier.add(leaf);
+  state.prev = leaf;
+  state.size++;
 }
