@@ -92,12 +92,7 @@ export async function recoverChain(dir: string, log: Logger, signer: Pick<Signer
 
 /** Untrusted: one line of a segment. Appends its leaf to the chain state, or refuses the open. */
 function addReceipt(state: ChainState, where: string, text: string): void {
-  let body, payload;
-  try {
-    ({ body, payload } = openPayload(parseEnvelopeJson(text)));
-  } catch (err) {
-    return corrupt(where, (err as Error).message);
-  }
+  const { body, payload } = openReceipt(where, text);
   if (body.chain.seq !== state.size) corrupt(where, `seq ${body.chain.seq}, expected ${state.size}`);
   if (body.chain.prev !== (state.prev?.toString('hex') ?? null)) corrupt(where, `seq ${body.chain.seq}: prev does not link to the previous receipt`);
   state.chainId ??= body.chain.id;
@@ -106,4 +101,12 @@ function addReceipt(state: ChainState, where: string, text: string): void {
   state.frontier.add(leaf);
   state.prev = leaf;
   state.size++;
+}
+
+function openReceipt(where: string, text: string): ReturnType<typeof openPayload> {
+  try {
+    return openPayload(parseEnvelopeJson(text));
+  } catch (err) {
+    return corrupt(where, (err as Error).message);
+  }
 }
