@@ -5,9 +5,10 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Approvals, HeldCall } from '../approvals/index.js';
 import type { CallRequest, Decider, Decision, LimitCharge } from '../core/index.js';
 import type { AppendedReceipt } from '../ledger/index.js';
-import type { Logger } from '../log.js';
+import { logFault, type Logger } from '../log.js';
 import { canonicalSha256 } from '../receipts/index.js';
-import { refusal, withReceipt } from './answer.js';
+import { UpstreamError } from '../upstream/index.js';
+import { faultRefusal, refusal, withReceipt } from './answer.js';
 import { awaitApproval, decidedBy } from './hold.js';
 import { approvalStamp, callDraft, type BreakGlassStamp, type ReceiptExtras, type ReceiptSink } from './receipts.js';
 import type { Answered, CallHandler, ToolCall } from './types.js';
@@ -46,6 +47,9 @@ export interface CallObservation {
 
 const ZERO_SHA = '0'.repeat(64);
 
+/** A decision, and when a fault forced it, the error id the log has the fault under. */
+type Decided = Decision & { errorId?: string };
+
 export class Gate implements CallHandler {
   /** Aborted by drain(): held requests stop waiting and tell the agent to retry after the restart. */
   private readonly stopping = new AbortController();
@@ -76,16 +80,16 @@ export class Gate implements CallHandler {
   }
 
   /** decide: a quarantined surface is decided by the gateway; any fault in the decider is a refusal. */
-  private decideOrQuarantine(call: ToolCall): Decision {
+  private decideOrQuarantine(call: ToolCall): Decided {
     return call.quarantine ? this.quarantined(call.quarantine, call.request) : this.decide(call.request);
   }
 
-  private decide(request: CallRequest): Decision {
+  private decide(request: CallRequest): Decided {
     try {
       return this.options.decider()(request);
     } catch (err) {
-      this.options.log.error({ err, callId: request.callId }, 'policy evaluation failed: refusing');
-      return { outcome: 'deny', rules: [], reason: 'policy evaluation failed (fail closed)', bundleSha256: ZERO_SHA };
+      const errorId = logFault(this.options.log, { err, callId: request.callId }, 'policy evaluation failed: refusing');
+      return { outcome: 'deny', rules: [], reason: 'policy evaluation failed (fail closed)', bundleSha256: ZERO_SHA, errorId };
     }
   }
 
@@ -105,7 +109,7 @@ export class Gate implements CallHandler {
   }
 
   /** charge: rates and budgets before anything runs; a limit reached or a store that fails is a DENY. */
-  private async charge(request: CallRequest, decision: Decision): Promise<Decision> {
+  private async charge(request: CallRequest, decision: Decided): Promise<Decided> {
     if (decision.outcome !== 'permit' || !decision.limits?.length) return decision;
     if (!this.options.limits) return { ...decision, outcome: 'deny', reason: 'the policy sets limits but no limit store is configured (fail closed)' };
     try {
@@ -120,13 +124,13 @@ export class Gate implements CallHandler {
         reason: `limit of rule ${charge.ruleId} reached (${what} of ${charge.max} per ${charge.windowMs / 1000}s window); try again later`,
       };
     } catch (err) {
-      this.options.log.error({ err, callId: request.callId }, 'limit store failed: refusing');
-      return { ...decision, outcome: 'deny', reason: 'the limit store failed (fail closed)' };
+      const errorId = logFault(this.options.log, { err, callId: request.callId }, 'limit store failed: refusing');
+      return { ...decision, outcome: 'deny', reason: 'the limit store failed (fail closed)', errorId };
     }
   }
 
   /** What the decision asks for: run it, hold it for reviewers, or refuse it. */
-  private proceed(call: ToolCall, decision: Decision, breakGlass: BreakGlassStamp | undefined): Promise<Answered> {
+  private proceed(call: ToolCall, decision: Decided, breakGlass: BreakGlassStamp | undefined): Promise<Answered> {
     if (breakGlass) return this.execute(call, decision, { breakGlass });
     switch (decision.outcome) {
       case 'permit':
@@ -184,13 +188,13 @@ export class Gate implements CallHandler {
       result = await call.dispatch(args);
     } catch (err) {
       const upstreamMs = performance.now() - sent;
+      const errorId = logFault(
+        this.options.log,
+        { err, callId: request.callId, server: request.server, tool: request.tool },
+        'the upstream failed a permitted call',
+      );
       const failed = await this.recordAfterDispatch('fail', request, decision, { ...permitExtras, ref: permit.leafHash }, permit);
-      return {
-        final: 'fail',
-        receipt: failed,
-        upstreamMs,
-        answer: refusal(`the call was permitted but the upstream failed: ${(err as Error).message}`, failed.envelope),
-      };
+      return { final: 'fail', receipt: failed, upstreamMs, answer: faultRefusal(`the call was permitted but ${upstreamFault(err)}`, errorId, failed.envelope) };
     }
     const upstreamMs = performance.now() - sent;
     const outcome = { sha256: canonicalSha256(result), is_error: result.isError === true };
@@ -215,12 +219,13 @@ export class Gate implements CallHandler {
   }
 
   /** DENY / SILENCE: the receipt, then a refusal that says why. */
-  private async refuse(request: CallRequest, decision: Decision): Promise<Answered> {
+  private async refuse(request: CallRequest, decision: Decided): Promise<Answered> {
     const event = decision.outcome === 'silence' ? 'silence' : 'deny';
     const receipt = await this.record(event, request, decision);
     const verb = event === 'silence' ? 'refused' : 'denied';
     const rules = decision.rules.length ? ` (rule ${decision.rules.join(', ')})` : '';
-    return { final: event, receipt, answer: refusal(`call ${verb}${rules}: ${decision.reason}`, receipt.envelope) };
+    const text = `call ${verb}${rules}: ${decision.reason}`;
+    return { final: event, receipt, answer: decision.errorId ? faultRefusal(text, decision.errorId, receipt.envelope) : refusal(text, receipt.envelope) };
   }
 
   /** An approved call that may not run after all: a `deny` receipt naming the approval, and the reason. */
@@ -231,14 +236,18 @@ export class Gate implements CallHandler {
 
   /** A receipt, the store or the approvals failed before dispatch: fail closed, and say so. */
   private failedClosed(request: CallRequest, err: unknown): Answered {
-    this.options.log.error({ err, callId: request.callId }, 'call refused: the gate failed closed');
-    const text = `call refused: toolgate could not record or check it (${(err as Error).message}). Nothing was executed; try again later.`;
-    return { final: 'error', answer: refusal(text) };
+    const errorId = logFault(this.options.log, { err, callId: request.callId }, 'call refused: the gate failed closed');
+    return { final: 'error', answer: faultRefusal('call refused: toolgate could not record or check it. Nothing was executed; try again later', errorId) };
   }
 
   private record(event: Parameters<typeof callDraft>[0], request: CallRequest, decision: Decision, extras: ReceiptExtras = {}): Promise<AppendedReceipt> {
     return this.options.receipts.append(callDraft(event, request, decision, extras));
   }
+}
+
+/** The upstream area's own errors are worded for clients (never stderr); anything else is told by its error id only. */
+function upstreamFault(err: unknown): string {
+  return err instanceof UpstreamError ? err.message : 'the upstream failed';
 }
 
 function alreadyUsed(approval: HeldCall, what: string): string {

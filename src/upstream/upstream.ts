@@ -4,14 +4,13 @@
 // Why an upstream is down is told in two places: `lastError`, which reaches clients and receipts, is
 // a fixed description with an error id; the log line with the same id holds the details (the error,
 // the upstream's stderr), which may hold anything the upstream printed, credentials included.
-import { randomBytes } from 'node:crypto';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { LATEST_PROTOCOL_VERSION, type JSONRPCNotification, type JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
 import { parseDuration } from '../core/duration.js';
 import type { UpstreamConfig } from '../config/index.js';
 import { isStdioUpstream } from '../config/index.js';
-import type { Logger } from '../log.js';
+import { logFault, type Logger } from '../log.js';
 import { UpstreamError } from './errors.js';
 import { JsonRpcPeer } from './peer.js';
 import { ProcessGroupTransport } from './process-transport.js';
@@ -209,9 +208,8 @@ export class Upstream {
 
   /** Logs a fault with its details under a new error id; returns the description clients and receipts get. */
   private fault(description: string, message: string, err?: string): string {
-    const errorId = `err_${randomBytes(8).toString('hex')}`;
     const stderr = this.transport instanceof ProcessGroupTransport ? this.transport.stderr : '';
-    this.log.warn({ upstream: this.name, error_id: errorId, ...(err ? { err } : {}), ...(stderr ? { stderr } : {}) }, message);
+    const errorId = logFault(this.log, { upstream: this.name, ...(err ? { err } : {}), ...(stderr ? { stderr } : {}) }, message, 'warn');
     return `${description} (error ${errorId}; the gateway log has the details)`;
   }
 }
