@@ -33,6 +33,13 @@ const layering = LAYERS.flatMap((areas, rank) => {
 module.exports = {
   forbidden: [
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
+    {
+      name: 'console-vocabulary-imports-nothing',
+      severity: 'error',
+      comment: 'the browser console bundles src/core/events.ts: no node module or library may come with it',
+      from: { path: '^src/core/events\\.ts$' },
+      to: {},
+    },
     ...layering,
   ],
   options: {

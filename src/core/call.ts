@@ -1,5 +1,6 @@
 // The shared vocabulary of one tools/call as it passes the gate. Every area above `core` speaks in
 // these types: the gateway builds a CallRequest, the policy returns a Decision, receipts record both.
+import type { Outcome } from './events.js';
 
 export interface Principal {
   id: string;
@@ -31,9 +32,6 @@ export interface CallRequest {
   now: Date;
 }
 
-/** What the gate does with a call. */
-export type Outcome = 'permit' | 'deny' | 'silence' | 'hold';
-
 export interface ApprovalSpec {
   ruleId: string;
   approvers: string[];
@@ -57,6 +55,9 @@ export interface LimitCharge {
   /** 1 for a rate; the argument's value for a budget. */
   amount: number;
 }
+
+/** What charging the limits of a call did: all charged, or the first limit that was reached. */
+export type ChargeResult = { ok: true } | { ok: false; charge: LimitCharge; used: number };
 
 export interface Decision {
   outcome: Outcome;

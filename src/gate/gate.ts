@@ -3,7 +3,7 @@
 // fault on the way refuses the call: no permit, no execution; no durable receipt, no execution.
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Approvals, HeldCall } from '../approvals/index.js';
-import type { CallRequest, Decider, Decision, LimitCharge } from '../core/index.js';
+import type { CallRequest, ChargeResult, Decider, Decision, LimitCharge } from '../core/index.js';
 import type { AppendedReceipt } from '../ledger/index.js';
 import { logFault, type Logger } from '../log.js';
 import { canonicalSha256 } from '../receipts/index.js';
@@ -14,7 +14,7 @@ import { approvalStamp, callDraft, type BreakGlassStamp, type ReceiptExtras, typ
 import type { Answered, CallHandler, ToolCall } from './types.js';
 
 export interface LimitCounter {
-  charge(charges: LimitCharge[], now: Date): Promise<{ ok: true } | { ok: false; charge: LimitCharge; used: number }>;
+  charge(charges: LimitCharge[], now: Date): Promise<ChargeResult>;
 }
 
 export interface GateOptions {

@@ -1,6 +1,6 @@
 // Turns the events of one call (and of its approval) into receipt drafts for the ledger.
 import type { ApprovalChange, HeldCall, Recorder } from '../approvals/index.js';
-import type { CallRequest, Decision } from '../core/index.js';
+import type { CallEvent, CallRequest, Decision } from '../core/index.js';
 import type { AppendedReceipt } from '../ledger/index.js';
 import type { CallReceiptBody, ReceiptDraft } from '../receipts/index.js';
 
@@ -8,8 +8,6 @@ import type { CallReceiptBody, ReceiptDraft } from '../receipts/index.js';
 export interface ReceiptSink {
   append(draft: ReceiptDraft): Promise<AppendedReceipt>;
 }
-
-type CallEvent = 'permit' | 'deny' | 'silence' | 'hold' | 'approve' | 'reject' | 'expire' | 'cancel' | 'complete' | 'fail';
 
 export interface BreakGlassStamp {
   id: string;

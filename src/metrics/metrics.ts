@@ -2,7 +2,7 @@
 // gateways in one process, or a test, do not share counters). The per-call path caches label
 // children so that one call costs a few map lookups and additions.
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { Outcome } from '../core/call.js';
+import type { Outcome } from '../core/index.js';
 
 export interface CallObservation {
   server: string;

@@ -1,7 +1,7 @@
 // Fixture cases kept beside the policies (`*.test.yaml`): a call in, the expected effect and rule
 // ids out. `toolgate policy test` runs them against the bundle of the folder they live in.
 import { z } from 'zod';
-import type { CallRequest, Decision, Outcome } from '../core/call.js';
+import type { CallRequest, Decision, Outcome } from '../core/index.js';
 import { formatKeyPath, parseYamlSource } from '../core/yaml-source.js';
 import { canonicalSha256, type PolicyBundle } from './bundle.js';
 import { PolicyError } from './errors.js';

@@ -1,6 +1,8 @@
 // The receipt body (v1): a union keyed on `event`. Call events describe one event of one tools/call;
-// `rotate` records a signing-key hand-over. The zod schemas are the source of the types.
+// `rotate` records a signing-key hand-over. The events come from core/events.ts; the zod schemas are
+// the source of the types.
 import { z } from 'zod';
+import { CALL_EVENTS, RECEIPT_EVENTS } from '../core/index.js';
 import { KEY_ID_PATTERN } from './dsse.js';
 import { ReceiptError } from './errors.js';
 
@@ -14,21 +16,8 @@ export const Rfc3339Utc = z
   .regex(Rfc3339UtcText, 'RFC 3339 UTC time, e.g. 2026-01-02T03:04:05.678Z')
   .refine((s) => !Number.isNaN(Date.parse(s)), 'not a real date');
 
-export const CALL_EVENTS = [
-  'permit',
-  'deny',
-  'silence',
-  'hold',
-  'approve',
-  'reject',
-  'expire',
-  'cancel',
-  'complete',
-  'fail',
-  'break_glass_open',
-  'break_glass_close',
-  'pin_approve',
-] as const;
+/** Any event a receipt may carry (the console's filter and the receipts search accept exactly these). */
+export const ReceiptEventSchema = z.enum(RECEIPT_EVENTS);
 
 export const ReceiptIdSchema = z.string().regex(/^rcpt_[0-9A-HJKMNP-TV-Z]{26}$/, 'rcpt_ followed by a 26-character ULID');
 

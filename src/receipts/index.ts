@@ -4,7 +4,7 @@ export { canonicalJson, canonicalSha256, sha256, sha256Hex, leafHash } from './c
 export { RECEIPT_MEDIA_TYPE, EnvelopeSchema, pae, envelopeOf, envelopeLine, signPayloads } from './dsse.js';
 export type { Envelope, PayloadBatch, SignedBatch } from './dsse.js';
 export {
-  CALL_EVENTS,
+  ReceiptEventSchema,
   Rfc3339UtcText,
   ReceiptBodySchema,
   ReceiptDraftSchema,

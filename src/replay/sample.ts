@@ -1,8 +1,9 @@
 // Choosing which receipts to replay: the decision receipts of the period whose arguments were kept
 // as evidence, a uniform sample of them (reservoir sampling, seeded so a run can be repeated).
+import { OUTCOMES } from '../core/index.js';
 import { scanReceipts, type ScannedReceipt } from '../report/index.js';
 
-const DECISIONS = new Set(['permit', 'deny', 'silence', 'hold']);
+const DECISIONS = new Set<string>(OUTCOMES);
 
 /** A decision receipt: one with the call and the policy that decided it. */
 export type DecisionReceipt = ScannedReceipt & {

@@ -1,17 +1,13 @@
 // One streaming pass over the ledger gathers what the review needs for the period and the one
 // before it: calls and effects per surface, hold outcomes, approval latencies (hold -> approve or
 // reject, matched by approval id), expired holds, and break-glass windows with the calls they let through.
+import { HOLD_ENDS, OUTCOMES, type HoldEnd, type Outcome } from '../core/index.js';
 import { scanReceipts, type ScannedReceipt } from './scan.js';
-
-export const EFFECTS = ['permit', 'deny', 'silence', 'hold'] as const;
-export const HOLD_OUTCOMES = ['approve', 'reject', 'expire', 'cancel'] as const;
-export type Effect = (typeof EFFECTS)[number];
-export type HoldOutcome = (typeof HOLD_OUTCOMES)[number];
 
 export interface SurfaceFigures {
   calls: number;
-  effects: Record<Effect, number>;
-  holdOutcomes: Record<HoldOutcome, number>;
+  effects: Record<Outcome, number>;
+  holdOutcomes: Record<HoldEnd, number>;
   breakGlassCalls: number;
 }
 
@@ -42,11 +38,12 @@ export interface Collected {
   receiptsRead: number;
 }
 
-const isEffect = (e: string): e is Effect => (EFFECTS as readonly string[]).includes(e);
-const isHoldOutcome = (e: string): e is HoldOutcome => (HOLD_OUTCOMES as readonly string[]).includes(e);
+const isOutcome = (e: string): e is Outcome => (OUTCOMES as string[]).includes(e);
+const isHoldEnd = (e: string): e is HoldEnd => (HOLD_ENDS as string[]).includes(e);
+const zeroes = <E extends string>(events: E[]) => Object.fromEntries(events.map((e) => [e, 0])) as Record<E, number>;
 
 function emptySurface(): SurfaceFigures {
-  return { calls: 0, effects: { permit: 0, deny: 0, silence: 0, hold: 0 }, holdOutcomes: { approve: 0, reject: 0, expire: 0, cancel: 0 }, breakGlassCalls: 0 };
+  return { calls: 0, effects: zeroes(OUTCOMES), holdOutcomes: zeroes(HOLD_ENDS), breakGlassCalls: 0 };
 }
 
 function period(sinceMs: number, untilMs: number): PeriodFigures {
@@ -83,7 +80,7 @@ class Tally {
     const p =
       r.tsMs >= this.current.untilMs ? undefined : r.tsMs >= this.current.sinceMs ? this.current : r.tsMs >= this.previous.sinceMs ? this.previous : undefined;
     const surface = p && surfaceIn(p, `${r.call.server}/${r.call.tool}`);
-    if (isEffect(r.event)) {
+    if (isOutcome(r.event)) {
       if (r.event === 'hold' && r.approval && !this.heldAt.has(r.approval.id)) this.heldAt.set(r.approval.id, r.tsMs);
       if (!surface) return;
       surface.calls++;
@@ -92,7 +89,7 @@ class Tally {
         surface.breakGlassCalls++;
         if (p === this.current) windowOf(this.windows, r.break_glass).calls++;
       }
-    } else if (isHoldOutcome(r.event)) {
+    } else if (isHoldEnd(r.event)) {
       const held = r.approval ? this.heldAt.get(r.approval.id) : undefined;
       if (r.approval) this.heldAt.delete(r.approval.id);
       if (!surface) return;

@@ -1,4 +1,5 @@
 // The review as text (terminal), Markdown (a ticket or wiki page) or JSON (scripts).
+import { HOLD_ENDS, OUTCOMES } from '../core/index.js';
 import { pct, type RateFigure, type Review } from './review.js';
 
 export type ReportFormat = 'text' | 'md' | 'json';
@@ -17,13 +18,13 @@ function rows(r: Review): string[][] {
     s.surface,
     `${s.calls}${s.volume_material ? ' !' : ''}`,
     String(s.previous_calls),
-    ...Object.values(s.effects).map(rateCell),
-    ...['approve', 'reject', 'expire'].map((o) => (s.effects.hold!.count ? rateCell(s.hold_outcomes[o]!) : '-')),
+    ...OUTCOMES.map((o) => rateCell(s.effects[o]!)),
+    ...HOLD_ENDS.map((o) => (s.effects.hold!.count ? rateCell(s.hold_outcomes[o]!) : '-')),
     String(s.break_glass_calls),
   ]);
 }
 
-const HEADER = ['surface', 'calls', 'prev', 'permit', 'deny', 'silence', 'hold', 'approved', 'rejected', 'expired', 'break-glass'];
+const HEADER = ['surface', 'calls', 'prev', ...OUTCOMES, ...HOLD_ENDS, 'break-glass'];
 
 function breakGlassLines(r: Review): string[] {
   if (!r.break_glass.length) return ['none'];

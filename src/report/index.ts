@@ -1,6 +1,6 @@
 // The periodic review of the ledger: per-surface outcome rates against the previous period with
 // material changes flagged, approval latency, expired holds, and every break-glass use.
-export { collect, EFFECTS, HOLD_OUTCOMES } from './collect.js';
+export { collect } from './collect.js';
 export type { Collected, PeriodFigures, SurfaceFigures, BreakGlassUse } from './collect.js';
 export { review, buildReview, rateFigure, volumeMaterial, MATERIAL } from './review.js';
 export type { Review, SurfaceReview, RateFigure } from './review.js';

@@ -5,7 +5,8 @@
 //     points AND a two-proportion z-test gives |z| >= 3, with at least 20 in each period's base;
 //   - a surface's call volume at least doubled or at least halved, with 20 or more calls in the
 //     busier period (a surface new in this period with 20 or more calls counts as doubled).
-import { collect, EFFECTS, HOLD_OUTCOMES, type BreakGlassUse, type Collected, type PeriodFigures, type SurfaceFigures } from './collect.js';
+import { HOLD_ENDS, OUTCOMES } from '../core/index.js';
+import { collect, type BreakGlassUse, type Collected, type PeriodFigures, type SurfaceFigures } from './collect.js';
 
 export const MATERIAL = { minBase: 20, minRateChange: 0.05, minAbsZ: 3, volumeFactor: 2 } as const;
 
@@ -79,8 +80,8 @@ function surfaceReview(surface: string, cur: SurfaceFigures | undefined, prev: S
     calls,
     previous_calls: previousCalls,
     volume_material: volumeMaterial(calls, previousCalls),
-    effects: Object.fromEntries(EFFECTS.map((e) => [e, rateFigure(cur?.effects[e] ?? 0, calls, prev?.effects[e] ?? 0, previousCalls)])),
-    hold_outcomes: Object.fromEntries(HOLD_OUTCOMES.map((o) => [o, rateFigure(cur?.holdOutcomes[o] ?? 0, holds, prev?.holdOutcomes[o] ?? 0, previousHolds)])),
+    effects: Object.fromEntries(OUTCOMES.map((e) => [e, rateFigure(cur?.effects[e] ?? 0, calls, prev?.effects[e] ?? 0, previousCalls)])),
+    hold_outcomes: Object.fromEntries(HOLD_ENDS.map((o) => [o, rateFigure(cur?.holdOutcomes[o] ?? 0, holds, prev?.holdOutcomes[o] ?? 0, previousHolds)])),
     break_glass_calls: cur?.breakGlassCalls ?? 0,
   };
 }

@@ -1,7 +1,7 @@
 // Limit counters as sliding-window logs: each counter keeps the (time, amount) of the charges still
 // inside its window, so a rate of 60/1m means at most 60 calls in any 60 s, not per clock minute.
-import type { LimitCharge } from '../core/call.js';
-import { StoreError, type ChargeResult } from './store.js';
+import type { ChargeResult, LimitCharge } from '../core/call.js';
+import { StoreError } from './store.js';
 
 /** One counter's log: parallel arrays of epoch milliseconds and amounts, oldest first. */
 export interface CounterLog {

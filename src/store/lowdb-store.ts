@@ -7,12 +7,12 @@ import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Low } from 'lowdb';
 import { z } from 'zod';
-import type { LimitCharge } from '../core/call.js';
+import type { ChargeResult, LimitCharge } from '../core/call.js';
 import { applyCharges } from './counters.js';
 import { FieldIndex } from './field-index.js';
 import { Journal, type JournalEntry } from './journal.js';
 import { DurableJsonFile } from './durable-file.js';
-import { StoreError, type ChargeResult, type Match, type Mutation, type Store } from './store.js';
+import { StoreError, type Match, type Mutation, type Store } from './store.js';
 
 // Untrusted until checked: the file may have been edited by hand or cut short by a full disk.
 const StateFileSchema = z.strictObject({

@@ -1,7 +1,7 @@
 // The one seam for mutable state (open approvals, pins, limit counters): small enough that a
 // PostgreSQL backend can implement it with one table of JSON documents and row locks.
 import { ToolgateError } from '../core/errors.js';
-import type { LimitCharge } from '../core/call.js';
+import type { ChargeResult, LimitCharge } from '../core/call.js';
 
 export class StoreError extends ToolgateError<'store_failed' | 'store_corrupt' | 'store_closed' | 'invalid_charge'> {}
 
@@ -14,8 +14,6 @@ export type Match = Record<string, string | number | boolean | null>;
  * backend may run it again when a concurrent writer got there first.
  */
 export type Mutation = (current: unknown | undefined) => unknown | undefined;
-
-export type ChargeResult = { ok: true } | { ok: false; charge: LimitCharge; used: number };
 
 export interface Store {
   get(collection: string, id: string): Promise<unknown | undefined>;

@@ -1,6 +1,6 @@
 // The combining table, exhaustively: every subset of matching effects under every default.
 import { describe, expect, it } from 'vitest';
-import type { Outcome } from '../../src/core/call.js';
+import type { Outcome } from '../../src/core/index.js';
 import { bundleOf, decide } from './helpers.js';
 
 const EFFECTS = ['deny', 'require_approval', 'allow_with_constraints', 'allow'] as const;

@@ -1,18 +1,22 @@
 // Inline SVG charts (no chart library, no external requests): stacked bars of decisions per time
 // bucket, and a sparkline of one surface's refusal rate.
 import { h, svg } from './dom.js';
+import { VERDICTS, type Verdict } from './model.js';
 
-/** Outcomes in stacking order, with the label and colour the legend shows. */
-export const OUTCOMES: Array<[string, string, string]> = [
-  ['permit', 'PERMIT', '#2da44e'],
-  ['deny', 'DENY', '#cf222e'],
-  ['silence', 'SILENCE', '#8c959f'],
-  ['hold', 'HOLD', '#d4a72c'],
-  ['approve', 'HOLD → approved', '#1f883d'],
-  ['reject', 'HOLD → rejected', '#a40e26'],
-  ['expire', 'HOLD → expired', '#8250df'],
-  ['cancel', 'HOLD → cancelled', '#57606a'],
-];
+/** The label and colour the legend shows for each counted event (a new one needs its own). */
+const LOOK: Record<Verdict, [label: string, color: string]> = {
+  permit: ['PERMIT', '#2da44e'],
+  deny: ['DENY', '#cf222e'],
+  silence: ['SILENCE', '#8c959f'],
+  hold: ['HOLD', '#d4a72c'],
+  approve: ['HOLD → approved', '#1f883d'],
+  reject: ['HOLD → rejected', '#a40e26'],
+  expire: ['HOLD → expired', '#8250df'],
+  cancel: ['HOLD → cancelled', '#57606a'],
+};
+
+/** The overview's series in stacking order (the vocabulary's), with label and colour. */
+export const SERIES: Array<[Verdict, string, string]> = VERDICTS.map((v) => [v, ...LOOK[v]]);
 
 const W = 720;
 const H = 240;
@@ -22,7 +26,7 @@ export function legend(): HTMLUListElement {
   return h(
     'ul',
     { class: 'legend', 'aria-label': 'Legend' },
-    ...OUTCOMES.map(([, label, color]) => {
+    ...SERIES.map(([, label, color]) => {
       const swatch = h('span', { class: 'swatch', 'aria-hidden': 'true' });
       swatch.style.background = color;
       return h('li', {}, swatch, label);
@@ -31,7 +35,7 @@ export function legend(): HTMLUListElement {
 }
 
 export function stackedBars(buckets: string[], series: Array<Record<string, number>>, title: string, labelOf: (iso: string) => string): SVGSVGElement {
-  const totals = series.map((s) => OUTCOMES.reduce((n, [k]) => n + (s[k] ?? 0), 0));
+  const totals = series.map((s) => SERIES.reduce((n, [k]) => n + (s[k] ?? 0), 0));
   const max = Math.max(1, ...totals);
   const plotW = W - PAD.left - PAD.right;
   const plotH = H - PAD.top - PAD.bottom;
@@ -51,7 +55,7 @@ export function stackedBars(buckets: string[], series: Array<Record<string, numb
     const x = PAD.left + i * step + (step - bar) / 2;
     let base = 0;
     const group = svg('g', {}, svg('title', {}, `${labelOf(start)}: ${totals[i]} decisions`));
-    for (const [key, label, color] of OUTCOMES) {
+    for (const [key, label, color] of SERIES) {
       const v = series[i]?.[key] ?? 0;
       if (v === 0) continue;
       group.append(

@@ -1,5 +1,8 @@
 // The shapes the console reads from the admin API. Untrusted JSON: views show fields as text and
-// tolerate missing ones rather than trusting the server's types blindly.
+// tolerate missing ones rather than trusting the server's types blindly. The receipt events and
+// outcomes are the server's own (src/core/events.ts, bundled in: it imports nothing).
+export { OUTCOMES, RECEIPT_EVENTS, REFUSALS, VERDICTS } from '../../src/core/events.js';
+export type { Verdict } from '../../src/core/events.js';
 export interface Vote {
   reviewer: string;
   verdict: 'approve' | 'reject';
@@ -90,20 +93,3 @@ export function listOf<T>(body: unknown, key: string): T[] {
   const inner = (body as Record<string, unknown> | null)?.[key];
   return Array.isArray(inner) ? (inner as T[]) : [];
 }
-
-export const EVENTS = [
-  'permit',
-  'deny',
-  'silence',
-  'hold',
-  'approve',
-  'reject',
-  'expire',
-  'cancel',
-  'complete',
-  'fail',
-  'break_glass_open',
-  'break_glass_close',
-  'pin_approve',
-  'rotate',
-] as const;

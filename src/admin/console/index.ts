@@ -21,5 +21,5 @@ export function consoleRoutes(options: ConsoleOptions): Route[] {
 }
 
 export { CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from './assets.js';
-export { summarize, OUTCOME_EVENTS } from './overview.js';
+export { summarize } from './overview.js';
 export { searchReceipts, receiptWithNeighbours } from './receipt-routes.js';

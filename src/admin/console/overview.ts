@@ -1,13 +1,12 @@
 // Counts of decisions by surface and outcome over time for the overview: hourly over the last day,
 // daily over the last week or month, buckets aligned to UTC so two reviewers see the same numbers.
+import { VERDICTS } from '../../core/index.js';
 import { readReceipts } from '../../ledger/index.js';
 import type { ReceiptBody } from '../../receipts/index.js';
 import type { Route } from '../router.js';
 import { OverviewQuerySchema, parseQuery, type OverviewQuery } from './query.js';
 
-/** PERMIT, DENY, SILENCE, HOLD and the outcomes of holds (complete/fail are execution, not decisions). */
-export const OUTCOME_EVENTS = ['permit', 'deny', 'silence', 'hold', 'approve', 'reject', 'expire', 'cancel'] as const;
-const COUNTED = new Set<string>(OUTCOME_EVENTS);
+const COUNTED = new Set<string>(VERDICTS);
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -50,7 +49,7 @@ export async function summarize(bodies: AsyncIterable<ReceiptBody> | Iterable<Re
     from: new Date(start).toISOString(),
     to: new Date(end).toISOString(),
     bucket_ms: bucketMs,
-    outcomes: [...OUTCOME_EVENTS],
+    outcomes: VERDICTS,
     buckets: Array.from({ length: buckets }, (_, i) => new Date(start + i * bucketMs).toISOString()),
     surfaces: [...surfaces.values()].sort((a, b) => total(b.totals) - total(a.totals) || a.server.localeCompare(b.server) || a.tool.localeCompare(b.tool)),
   };

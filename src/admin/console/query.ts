@@ -1,5 +1,6 @@
 // Untrusted: query strings of the console's routes, validated with zod (unknown keys are errors).
 import { z } from 'zod';
+import { ReceiptEventSchema } from '../../receipts/index.js';
 import { AdminError } from '../errors.js';
 
 const rfc3339 = z.iso.datetime({ offset: true });
@@ -10,7 +11,7 @@ export const ReceiptSearchSchema = z.strictObject({
   server: name.optional(),
   tool: name.optional(),
   principal: name.optional(),
-  event: z.enum(['permit', 'deny', 'silence', 'hold', 'approve', 'reject', 'expire', 'cancel', 'complete', 'fail', 'rotate']).optional(),
+  event: ReceiptEventSchema.optional(),
   from: rfc3339.optional(),
   to: rfc3339.optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),

@@ -2,8 +2,8 @@
 // surface's refusal (DENY + SILENCE) rate per bucket so a change stands out at a glance.
 import { api, query } from '../api.js';
 import { h, show, table } from '../dom.js';
-import { legend, OUTCOMES, sparkline, stackedBars } from '../chart.js';
-import type { Overview } from '../model.js';
+import { legend, SERIES, sparkline, stackedBars } from '../chart.js';
+import { OUTCOMES, REFUSALS, VERDICTS, type Overview } from '../model.js';
 import type { View } from './view.js';
 
 const PERIODS: Array<[string, string]> = [
@@ -12,10 +12,11 @@ const PERIODS: Array<[string, string]> = [
   ['30d', 'Last 30 days (daily)'],
 ];
 
-const sum = (r: Record<string, number>) => OUTCOMES.reduce((n, [k]) => n + (r[k] ?? 0), 0);
+const sumOf = (r: Record<string, number>, keys: readonly string[]) => keys.reduce((n, k) => n + (r[k] ?? 0), 0);
+const sum = (r: Record<string, number>) => sumOf(r, VERDICTS);
 const refusalRate = (r: Record<string, number>) => {
-  const decided = (r.permit ?? 0) + (r.deny ?? 0) + (r.silence ?? 0) + (r.hold ?? 0);
-  return decided === 0 ? 0 : ((r.deny ?? 0) + (r.silence ?? 0)) / decided;
+  const decided = sumOf(r, OUTCOMES);
+  return decided === 0 ? 0 : sumOf(r, REFUSALS) / decided;
 };
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
@@ -52,13 +53,13 @@ export const overviewView: View = (root, params) => {
       const totals = addUp(shown.map((s) => s.totals));
       const hourly = ov.bucket_ms < 86_400_000;
       const labelOf = (iso: string) => (hourly ? iso.slice(11, 16) : iso.slice(5, 10));
-      const cards = OUTCOMES.map(([k, label]) => h('div', { class: 'card' }, h('span', { class: 'n' }, String(totals[k] ?? 0)), label));
+      const cards = SERIES.map(([k, label]) => h('div', { class: 'card' }, h('span', { class: 'n' }, String(totals[k] ?? 0)), label));
       const rows = ov.surfaces.map((s) =>
         h(
           'tr',
           {},
           h('td', {}, h('a', { href: `#/receipts${query({ server: s.server, tool: s.tool })}` }, `${s.server} / ${s.tool}`)),
-          ...OUTCOMES.map(([k]) => h('td', { class: 'num' }, String(s.totals[k] ?? 0))),
+          ...SERIES.map(([k]) => h('td', { class: 'num' }, String(s.totals[k] ?? 0))),
           h('td', { class: 'num' }, pct(refusalRate(s.totals))),
           h('td', { class: 'wide' }, sparkline(s.series.map(refusalRate), `${s.server} / ${s.tool} refusal rate per ${hourly ? 'hour' : 'day'}`)),
         ),
@@ -73,7 +74,7 @@ export const overviewView: View = (root, params) => {
         h('h2', {}, 'By surface'),
         ov.surfaces.length === 0
           ? h('p', {}, 'No decisions in this period.')
-          : table(['Surface', ...OUTCOMES.map(([, label]) => label), 'Refused', ['Refusal rate over time', 'wide']], rows, 'Decisions by surface and outcome'),
+          : table(['Surface', ...SERIES.map(([, label]) => label), 'Refused', ['Refusal rate over time', 'wide']], rows, 'Decisions by surface and outcome'),
       );
     })
     .catch((err: unknown) => show(body, h('p', { class: 'error', role: 'alert' }, `Could not load the overview: ${(err as Error).message}`)));

@@ -3,7 +3,7 @@
 import { api, query } from '../api.js';
 import { h, show, statusBadge, table } from '../dom.js';
 import { setShortcuts } from '../keys.js';
-import { EVENTS, listOf, type ReceiptRow } from '../model.js';
+import { listOf, RECEIPT_EVENTS, type ReceiptRow } from '../model.js';
 import { when } from '../time.js';
 import type { View } from './view.js';
 
@@ -36,7 +36,7 @@ export const receiptsView: View = (root, params) => {
     'select',
     { id: 'q-event', name: 'event' },
     h('option', { value: '' }, 'any'),
-    ...EVENTS.map((e) => h('option', { value: e, selected: params.get('event') === e }, e)),
+    ...RECEIPT_EVENTS.map((e) => h('option', { value: e, selected: params.get('event') === e }, e)),
   );
   const from = h('input', { id: 'q-from', name: 'from', type: 'datetime-local', value: params.get('from') ?? '' });
   const to = h('input', { id: 'q-to', name: 'to', type: 'datetime-local', value: params.get('to') ?? '' });

@@ -1,0 +1,61 @@
+// The receipt events and the gate's outcomes, written once. Every list of events derives from the
+// table below: the receipt schema (receipts/body.ts), the receipts search, the report, replay
+// sampling, the console's overview and filter. The console's browser bundle imports this file, so
+// it imports nothing (no node modules, no zod).
+
+/**
+ * Every receipt event and the kind of step it records. Adding an event is one line here; a new
+ * kind, or an event that needs a body of its own, also needs its place in the consumers.
+ *   decision     the gate's decision on a call; the event is the decision's outcome
+ *   hold_end     what became of a held call
+ *   execution    what the upstream did with a permitted call
+ *   break_glass  the life of an emergency window
+ *   pin          a reviewer approved a tool definition
+ *   key          a signing-key hand-over (no call: a body of its own)
+ */
+export const EVENT_KINDS = {
+  permit: 'decision',
+  deny: 'decision',
+  silence: 'decision',
+  hold: 'decision',
+  approve: 'hold_end',
+  reject: 'hold_end',
+  expire: 'hold_end',
+  cancel: 'hold_end',
+  complete: 'execution',
+  fail: 'execution',
+  break_glass_open: 'break_glass',
+  break_glass_close: 'break_glass',
+  pin_approve: 'pin',
+  rotate: 'key',
+} as const;
+
+export type ReceiptEvent = keyof typeof EVENT_KINDS;
+export type EventKind = (typeof EVENT_KINDS)[ReceiptEvent];
+type OfKind<K extends EventKind> = { [E in ReceiptEvent]: (typeof EVENT_KINDS)[E] extends K ? E : never }[ReceiptEvent];
+
+/** Every event, in the table's order (the order the console offers them in). */
+export const RECEIPT_EVENTS = Object.keys(EVENT_KINDS) as ReceiptEvent[];
+
+function ofKind<K extends EventKind>(...kinds: K[]): OfKind<K>[] {
+  return RECEIPT_EVENTS.filter((e) => (kinds as EventKind[]).includes(EVENT_KINDS[e])) as OfKind<K>[];
+}
+
+/** What the gate does with a call. A decision's receipt carries its outcome as the event. */
+export type Outcome = OfKind<'decision'>;
+export const OUTCOMES = ofKind('decision');
+
+/** The outcomes that refuse a call outright (a HOLD may still run). */
+export const REFUSALS = ['deny', 'silence'] as const satisfies readonly Outcome[];
+
+/** What became of a held call. */
+export type HoldEnd = OfKind<'hold_end'>;
+export const HOLD_ENDS = ofKind('hold_end');
+
+/** Decisions and the ends of holds: what reviews count (execution is not a decision). */
+export type Verdict = Outcome | HoldEnd;
+export const VERDICTS = ofKind('decision', 'hold_end');
+
+/** The events whose receipt describes one call (every kind but the key hand-over). */
+export type CallEvent = OfKind<'decision' | 'hold_end' | 'execution' | 'break_glass' | 'pin'>;
+export const CALL_EVENTS = ofKind('decision', 'hold_end', 'execution', 'break_glass', 'pin');
