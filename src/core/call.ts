@@ -74,11 +74,3 @@ export interface Decision {
 
 /** The seam between the gate and the policy engine. It must never throw for a call: errors are DENY. */
 export type Decider = (request: CallRequest) => Decision;
-
-/** The safe default until a policy is loaded: refuse everything. */
-export const refuseAll: Decider = () => ({
-  outcome: 'silence',
-  rules: [],
-  reason: 'no policy is loaded: every call is refused',
-  bundleSha256: '0'.repeat(64),
-});

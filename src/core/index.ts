@@ -2,7 +2,6 @@
 export type { Principal, CallRequest, ApprovalSpec, LimitCharge, ChargeResult, Decision, Decider } from './call.js';
 export { RECEIPT_EVENTS, CALL_EVENTS, OUTCOMES, HOLD_ENDS, VERDICTS } from './events.js';
 export type { ReceiptEvent, CallEvent, Outcome, HoldEnd, Verdict } from './events.js';
-export { refuseAll } from './call.js';
 export { ToolgateError } from './errors.js';
 export { parseDuration } from './duration.js';
 export { parseYamlSource, formatKeyPath, YamlSyntaxError } from './yaml-source.js';

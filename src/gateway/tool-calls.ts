@@ -61,13 +61,8 @@ async function handOver(ctx: GatewayContext, session: ClientSession, request: JS
   if (token !== undefined) {
     call.progress = (progress, message) => extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress, message } });
   }
-  try {
-    return (await ctx.handler.handle(call)) as Result;
-  } catch (err) {
-    // Unavailable, timed out, crashed: the client gets a tool error it can show, not a hang.
-    if (err instanceof UpstreamError) return toolError(`toolgate: ${err.message}`);
-    throw err;
-  }
+  // The gate answers every call, upstream faults included (a refusal with an error id): it does not throw them.
+  return (await ctx.handler.handle(call)) as Result;
 }
 
 /** Untrusted: the client's params. Only the shape the gateway relies on is checked here. */

@@ -6,7 +6,7 @@ export { verifyLedger, formatProblem } from './verify.js';
 export type { LedgerReport, LedgerProblem, VerifyOptions } from './verify.js';
 export { prove, verifyProof, InclusionProofSchema, PROOF_VERSION } from './proof.js';
 export type { InclusionProof, VerifiedProof } from './proof.js';
-export { readReceipts, findReceipts, ledgerStats, tailReceipts } from './reader.js';
+export { readReceipts, ledgerStats, tailReceipts } from './reader.js';
 export type { StoredReceipt, LedgerStats } from './reader.js';
 export { signCheckpoint, verifyCheckpoint, parseCheckpoint, originOf, noteKeyHash } from './checkpoint.js';
 export type { Checkpoint, VerifiedCheckpoint } from './checkpoint.js';

@@ -33,18 +33,6 @@ export async function* readReceipts(dir: string): AsyncGenerator<StoredReceipt> 
   }
 }
 
-export async function findReceipts(dir: string, by: { id?: string; callId?: string }): Promise<StoredReceipt[]> {
-  const found: StoredReceipt[] = [];
-  for await (const r of readReceipts(dir)) {
-    const callId = r.body.event === 'rotate' ? undefined : r.body.call.id;
-    if ((by.id !== undefined && r.body.id === by.id) || (by.callId !== undefined && callId === by.callId)) {
-      found.push(r);
-      if (by.id !== undefined) break;
-    }
-  }
-  return found;
-}
-
 export interface LedgerStats {
   receipts: number;
   byEvent: Record<string, number>;

@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { Ledger, readReceipts, verifyLedger, findReceipts, ledgerStats } from '../../src/ledger/index.js';
+import { Ledger, readReceipts, verifyLedger, ledgerStats } from '../../src/ledger/index.js';
 import { draft, keyringOf, silentLog, tempDir, testSigner } from './helpers.js';
 
 const signer = testSigner('append');
@@ -39,7 +39,7 @@ describe('appending receipts', () => {
     expect(await verifyLedger(dir, keyringOf({ signer }))).toMatchObject({ ok: true, receipts: 75, checkpoints: 5 });
   });
 
-  it('continues the chain after reopening and finds receipts by id and call id', async () => {
+  it('continues the chain after reopening, and reading it back finds receipts by id and call id', async () => {
     const dir = tempDir();
     let ledger = await Ledger.open({ dir, signer, issuerId: 'gate', log: silentLog });
     const first = await ledger.append(draft(1));
@@ -48,8 +48,10 @@ describe('appending receipts', () => {
     const second = await ledger.append(draft(2, 'complete'));
     await ledger.close();
     expect(second.body.chain).toEqual({ id: first.body.chain.id, seq: 1, prev: first.leafHash });
-    expect((await findReceipts(dir, { id: second.body.id }))[0]!.body).toEqual(second.body);
-    expect((await findReceipts(dir, { callId: 'call_1' })).map((r) => r.body.id)).toEqual([first.body.id]);
+    const read = [];
+    for await (const r of readReceipts(dir)) read.push(r);
+    expect(read.find((r) => r.body.id === second.body.id)?.body).toEqual(second.body);
+    expect(read.filter((r) => r.body.event !== 'rotate' && r.body.call.id === 'call_1').map((r) => r.body.id)).toEqual([first.body.id]);
     expect(await ledgerStats(dir)).toMatchObject({
       receipts: 2,
       byEvent: { permit: 1, complete: 1 },
