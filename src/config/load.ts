@@ -2,9 +2,9 @@
 // against the strict schema, and resolve relative paths against the config file's folder.
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import type { z } from 'zod';
 import { ToolgateError } from '../core/errors.js';
-import { formatKeyPath, parseYamlSource, YamlSyntaxError } from '../core/yaml-source.js';
+import { schemaProblems, type SchemaProblem } from '../core/schema-issues.js';
+import { formatKeyPath, parseYamlSource, YamlSyntaxError, type YamlSource } from '../core/yaml-source.js';
 import { ConfigSchema, isStdioUpstream, type Config } from './schema.js';
 
 export class ConfigError extends ToolgateError<'config_invalid' | 'config_unreadable'> {}
@@ -42,7 +42,7 @@ export function parseConfig(path: string, text: string, env: NodeJS.ProcessEnv =
   }
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => describeIssue(path, issue, source.lineOf(issue.path as PropertyKey[])));
+    const lines = schemaProblems(parsed.error.issues).map((problem) => describeProblem(path, problem, source));
     throw new ConfigError('config_invalid', `invalid config:\n${lines.join('\n')}`);
   }
   const dir = dirname(path);
@@ -51,11 +51,10 @@ export function parseConfig(path: string, text: string, env: NodeJS.ProcessEnv =
   return { file: path, dir, config };
 }
 
-function describeIssue(file: string, issue: z.core.$ZodIssue, line: number | undefined): string {
-  const where = `${file}${line ? `:${line}` : ''}`;
-  const key = formatKeyPath(issue.path as PropertyKey[]);
-  if (issue.code === 'unrecognized_keys') return `  ${where}: ${key}: unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-  return `  ${where}: ${key}: ${issue.message}`;
+/** An unknown key is reported at its own line, not at the start of the object holding it. */
+function describeProblem(file: string, { path, unknownKey, message }: SchemaProblem, source: YamlSource): string {
+  const line = source.lineOf(unknownKey === undefined ? path : [...path, unknownKey]);
+  return `  ${file}${line ? `:${line}` : ''}: ${formatKeyPath(path)}: ${message}`;
 }
 
 const ENV_REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;

@@ -6,5 +6,6 @@ export { ToolgateError } from './errors.js';
 export { parseDuration } from './duration.js';
 export { parseYamlSource, formatKeyPath, YamlSyntaxError } from './yaml-source.js';
 export type { YamlSource } from './yaml-source.js';
+export { schemaProblems } from './schema-issues.js';
 export { syncDirectory } from './durable.js';
 export { canonicalJson } from './canonical-json.js';
