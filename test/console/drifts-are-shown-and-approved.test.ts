@@ -1,14 +1,14 @@
 // The Drifts view shows a tool whose definition changed, with the readable diff as text (markup in
 // the upstream's description stays characters), and a reviewer with the "pins" right approves it
 // from the keyboard: the drift is gone, the store holds the new pin, the ledger a pin_approve receipt.
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { readReceipts } from '../../src/ledger/index.js';
 import type { PinRegistry, UpstreamIdentity } from '../../src/pins/index.js';
-import { demo, openPage, signIn, type Demo } from './fixtures.js';
+import { describeInBrowser, demo, openPage, signIn, type Demo } from './fixtures.js';
 
 type PinsDemo = Demo & { pins: { registry: PinRegistry; identity: UpstreamIdentity; settled(): Promise<unknown> } };
 
-describe('the Drifts view', () => {
+describeInBrowser('the Drifts view', () => {
   it('shows a drifted tool with its diff as text and approves it by keyboard', async () => {
     const d = (await demo()) as PinsDemo;
     const { page } = await openPage(d);

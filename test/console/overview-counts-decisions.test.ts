@@ -1,15 +1,15 @@
 // The overview counts decisions by surface and outcome in UTC buckets and charts them; the console's
 // API routes validate their queries and answer unknown receipts with 404.
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { summarize } from '../../src/admin/console/index.js';
 import type { ReceiptBody } from '../../src/receipts/index.js';
 // @ts-expect-error plain ESM JavaScript shared with web/screenshots.mjs
 import { decisionDraft } from '../../web/demo-gateway.mjs';
-import { demo, openPage, signIn, TOKENS } from './fixtures.js';
+import { describeInBrowser, demo, openPage, signIn, TOKENS } from './fixtures.js';
 
 const body = (event: string, ts: string, server = 'fs', tool = 'read_file') => ({ event, ts, call: { server, tool } }) as unknown as ReceiptBody;
 
-describe('the overview', () => {
+describeInBrowser('the overview', () => {
   it('puts each decision in its UTC day and leaves out what falls outside the period', async () => {
     const now = new Date('2026-03-10T12:00:00Z');
     const ov = await summarize(

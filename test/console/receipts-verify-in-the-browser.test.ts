@@ -2,10 +2,10 @@
 // its signature verified in the browser (noble, strict) against the published keyring or their own.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { generateKey, keyringPath, type Envelope } from '../../src/receipts/index.js';
 import { readReceipts } from '../../src/ledger/index.js';
-import { demo, openPage, signIn, type Demo } from './fixtures.js';
+import { describeInBrowser, demo, openPage, signIn, type Demo } from './fixtures.js';
 
 async function approvedCall(d: Demo) {
   const held = await d.hold();
@@ -32,7 +32,7 @@ async function openReceipt(d: Demo, callId: string, event: string) {
   return page;
 }
 
-describe('the receipts view', () => {
+describeInBrowser('the receipts view', () => {
   it('finds a call by id and verifies its approve receipt against the published keyring', async () => {
     const d = await demo();
     const { held, receipts } = await approvedCall(d);

@@ -1,10 +1,10 @@
 // A held call appears live in a signed-in reviewer's queue; a click opens it and a click approves
 // it with a note; the held request sees "approved" and the ledger holds the signed approve receipt.
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { readReceipts } from '../../src/ledger/index.js';
-import { demo, openPage, signIn } from './fixtures.js';
+import { describeInBrowser, demo, openPage, signIn } from './fixtures.js';
 
-describe('a reviewer in the console', () => {
+describeInBrowser('a reviewer in the console', () => {
   it('sees a new held call appear live and approves it with a click', async () => {
     const d = await demo();
     const { page } = await openPage(d);

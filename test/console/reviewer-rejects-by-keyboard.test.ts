@@ -1,9 +1,9 @@
 // The queue works without a mouse: j/k move through the calls oldest first, r opens the reject
 // dialog for the selected one, a note and Enter send it, and the held request sees "rejected".
-import { describe, expect, it } from 'vitest';
-import { demo, openPage, signIn } from './fixtures.js';
+import { expect, it } from 'vitest';
+import { describeInBrowser, demo, openPage, signIn } from './fixtures.js';
 
-describe('a reviewer using only the keyboard', () => {
+describeInBrowser('a reviewer using only the keyboard', () => {
   it('rejects the second-oldest held call with a note', async () => {
     const d = await demo();
     const first = await d.hold({ args: { sql: 'DELETE FROM a' } });

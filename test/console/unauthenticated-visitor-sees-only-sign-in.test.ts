@@ -1,9 +1,9 @@
 // Without a valid reviewer token the console shows the sign-in and nothing else, and the API gives
 // nothing away; the page shell carries a strict CSP and the other security headers.
-import { describe, expect, it } from 'vitest';
-import { demo, openPage } from './fixtures.js';
+import { expect, it } from 'vitest';
+import { describeInBrowser, demo, openPage } from './fixtures.js';
 
-describe('a visitor without a reviewer token', () => {
+describeInBrowser('a visitor without a reviewer token', () => {
   it('gets the page shell with a strict CSP, nosniff and no referrer', async () => {
     const d = await demo();
     for (const path of ['/', '/app.js', '/console.css']) {

@@ -1,12 +1,12 @@
 // Arguments and tool descriptions come from agents and upstreams: markup in them is shown as the
 // characters it is made of, never parsed, and (with the CSP as a second wall) never run.
-import { describe, expect, it } from 'vitest';
-import { demo, openPage, signIn } from './fixtures.js';
+import { expect, it } from 'vitest';
+import { describeInBrowser, demo, openPage, signIn } from './fixtures.js';
 
 const SCRIPT = '<script>window.__pwned = 1</script>';
 const IMG = '<img src=x onerror="window.__pwned = 2">';
 
-describe('untrusted text in a held call', () => {
+describeInBrowser('untrusted text in a held call', () => {
   it('shows <script> and event-handler markup literally and runs none of it', async () => {
     const d = await demo();
     const held = await d.hold({ args: { sql: SCRIPT, comment: IMG }, description: `Runs SQL. ${IMG}<b>bold?</b>` });

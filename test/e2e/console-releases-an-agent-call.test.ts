@@ -2,8 +2,8 @@
 // reviewer's console queue, a click approves it, and the agent's call completes with a receipt
 // that verifies offline with the CLI.
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { openPage, signIn } from '../console/fixtures.js';
+import { expect, it } from 'vitest';
+import { describeInBrowser, openPage, signIn } from '../console/fixtures.js';
 import { receiptBody, servedForFile, textOf, TOKENS, toolgate } from './harness.js';
 
 const POLICY = `version: toolgate.policy/v1
@@ -15,7 +15,7 @@ rules:
     approval: { approvers: ["group:dba"], wait: 45s }
 `;
 
-describe('the console releases an agent call', () => {
+describeInBrowser('the console releases an agent call', () => {
   const gate = servedForFile({ policy: POLICY });
 
   it('holds the call, shows it in the queue, and a click lets it run', async () => {
