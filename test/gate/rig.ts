@@ -112,3 +112,13 @@ export function receiptOf(result: CallToolResult): { event: string; policy: { ru
 }
 
 export const errorIdOf = (result: CallToolResult) => result._meta?.['dev.toolgate/error_id'] as string | undefined;
+
+/** The first pending approval, once there is one. */
+export async function heldApproval(approvals: Approvals): Promise<{ id: string }> {
+  for (let i = 0; i < 200; i++) {
+    const [pending] = await approvals.list('pending');
+    if (pending) return pending;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error('no call was held');
+}
