@@ -1,11 +1,12 @@
 // Fixture cases kept beside the policies (`*.test.yaml`): a call in, the expected effect and rule
 // ids out. `toolgate policy test` runs them against the bundle of the folder they live in.
 import { z } from 'zod';
-import type { CallRequest, Decision, Outcome } from '../core/index.js';
+import { OUTCOMES, type CallRequest, type Decision } from '../core/index.js';
 import { formatKeyPath, parseYamlSource } from '../core/yaml-source.js';
 import { canonicalSha256, type PolicyBundle } from './bundle.js';
 import { PolicyError } from './errors.js';
 import { evaluate } from './evaluate.js';
+import { EffectSchema, outcomeOf } from './schema.js';
 
 const PrincipalInput = z.union([z.string().min(1), z.strictObject({ id: z.string().min(1), groups: z.array(z.string()).default([]) })]);
 
@@ -19,7 +20,7 @@ export const CallInputSchema = z.strictObject({
   now: z.iso.datetime({ offset: true }).default('2026-01-01T12:00:00Z'),
 });
 
-const ExpectedEffect = z.enum(['allow', 'allow_with_constraints', 'deny', 'require_approval', 'silence', 'permit', 'hold']);
+const ExpectedEffect = z.enum([...new Set([...EffectSchema.options, ...OUTCOMES])]);
 
 export const FixtureFileSchema = z.strictObject({
   /** The policy.path_root the cases are decided with (absolute; default "/"). */
@@ -44,16 +45,6 @@ export const FixtureFileSchema = z.strictObject({
 export type CallInput = z.input<typeof CallInputSchema>;
 export type FixtureFile = z.infer<typeof FixtureFileSchema>;
 export type FixtureCase = FixtureFile['cases'][number];
-
-const OUTCOME: Record<z.infer<typeof ExpectedEffect>, Outcome> = {
-  allow: 'permit',
-  allow_with_constraints: 'permit',
-  permit: 'permit',
-  deny: 'deny',
-  require_approval: 'hold',
-  hold: 'hold',
-  silence: 'silence',
-};
 
 /** A CallRequest from the short form used by fixtures and `policy explain`. */
 export function callRequest(input: CallInput, callId = 'explain'): CallRequest {
@@ -100,7 +91,7 @@ const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringif
 export function runCase(bundle: PolicyBundle, c: FixtureCase, index: number): CaseResult {
   const decision = evaluate(bundle, callRequest(c.call, `fixture-${index}`));
   const problems: string[] = [];
-  const want = OUTCOME[c.expect.effect];
+  const want = outcomeOf(c.expect.effect);
   if (decision.outcome !== want) problems.push(`expected ${c.expect.effect} (${want}), got ${decision.outcome}`);
   if (c.expect.rules && !sameJson([...c.expect.rules].sort(), [...decision.rules].sort())) {
     problems.push(`expected rules [${c.expect.rules.join(', ')}], got [${decision.rules.join(', ')}]`);

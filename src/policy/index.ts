@@ -1,6 +1,6 @@
 // The policy engine: policy files compiled into bundles, pure evaluation into Decisions, explain,
 // fixture tests, archived bundles for replay, and hot reload.
-export { POLICY_VERSION, PolicyFileSchema, policyJsonSchema } from './schema.js';
+export { POLICY_VERSION, PolicyFileSchema, policyJsonSchema, outcomeOf } from './schema.js';
 export type { Effect, PolicyFile, RuleConfig } from './schema.js';
 export { PolicyError } from './errors.js';
 export type { PolicyErrorCode } from './errors.js';

@@ -2,6 +2,7 @@
 // the JSON Schema. Every object is strict, so a misspelt key is an error rather than a rule that
 // silently matches more than its author meant.
 import { z } from 'zod';
+import type { Outcome } from '../core/index.js';
 
 export const POLICY_VERSION = 'toolgate.policy/v1';
 
@@ -12,6 +13,21 @@ const oneOrMany = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]
 const celSource = z.string().min(1).max(4096);
 
 export const EffectSchema = z.enum(['allow', 'deny', 'require_approval', 'allow_with_constraints']);
+
+/** What the gate does for each effect a rule may name (a rule allows; the gate permits). */
+const OUTCOME_OF_EFFECT: Record<z.infer<typeof EffectSchema>, Outcome> = {
+  allow: 'permit',
+  allow_with_constraints: 'permit',
+  require_approval: 'hold',
+  deny: 'deny',
+};
+
+/** The outcome an effect stands for; an outcome (or any other name) stands for itself. */
+export function outcomeOf(name: z.infer<typeof EffectSchema> | Outcome): Outcome;
+export function outcomeOf(name: string): string;
+export function outcomeOf(name: string): string {
+  return Object.hasOwn(OUTCOME_OF_EFFECT, name) ? OUTCOME_OF_EFFECT[name as keyof typeof OUTCOME_OF_EFFECT] : name;
+}
 
 export const ApprovalSchema = z.strictObject({
   /** Reviewer ids ("user:alice") or groups ("group:dba"). */

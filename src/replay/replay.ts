@@ -5,7 +5,7 @@
 import type { CallRequest, Decision } from '../core/call.js';
 import type { PrincipalConfig } from '../config/index.js';
 import { EvidenceError, type EvidenceStore } from '../evidence/index.js';
-import { evaluate, loadArchivedBundle, type PolicyBundle } from '../policy/index.js';
+import { evaluate, loadArchivedBundle, outcomeOf, type PolicyBundle } from '../policy/index.js';
 import { sampleDecisions, type DecisionReceipt } from './sample.js';
 
 export interface ReplayOptions {
@@ -56,8 +56,6 @@ export interface ReplayResult {
 }
 
 // Receipts may record the outcome (permit, hold ...) or the policy's effect name (allow, require_approval ...).
-const OUTCOME_OF: Record<string, string> = { allow: 'permit', allow_with_constraints: 'permit', require_approval: 'hold' };
-const outcomeOf = (effect: string) => OUTCOME_OF[effect] ?? effect;
 
 export async function replay(options: ReplayOptions): Promise<ReplayResult> {
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 32);
