@@ -13,7 +13,7 @@ export interface CallRequest {
   callId: string;
   /** The client session (MCP session id, or "stdio"). */
   session: string;
-  /** The JSON-RPC id of the client's request. */
+  /** The JSON-RPC id of the client's request, as receipts record it (a string id too long for one is cut and marked). */
   rpcId: string | number;
   principal: Principal;
   /** Upstream name as configured. */

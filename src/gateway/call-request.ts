@@ -10,8 +10,10 @@ import type { Quarantine } from '../gate/index.js';
 import type { GatewayContext } from './context.js';
 import type { ClientSession } from './session.js';
 
-/** Receipts hold names of at most this many characters. */
+/** Receipts hold names and request ids of at most this many characters. */
 const MAX_NAME = 256;
+/** What marks a value cut to fit a receipt: the marker, then the sha256 of the whole value. */
+const CUT_MARKER = '…sha256:';
 
 export interface DescribedCall {
   request: CallRequest;
@@ -38,7 +40,7 @@ export function describeCall(
   const request: CallRequest = {
     callId: randomUUID(),
     session: session.id,
-    rpcId,
+    rpcId: typeof rpcId === 'string' ? fitted(rpcId) : rpcId,
     principal: session.principal,
     server: entry ? entry.upstream.name : (owner?.name ?? 'unknown'),
     tool: entry ? entry.tool.name : recordedName(name, owner?.prefix ?? ''),
@@ -56,7 +58,7 @@ export function describeCall(
     const reason =
       owner && owner.state !== 'ready'
         ? `upstream ${owner.name} is unavailable (${owner.lastError}); toolgate is retrying it`
-        : `unknown tool "${name.slice(0, MAX_NAME)}"`;
+        : `unknown tool "${fitted(name)}"`;
     return { request, quarantine: { action: 'silence', reason }, forwardable: false };
   }
   if (oversized)
@@ -69,7 +71,20 @@ export function describeCall(
  * (without the prefix of the upstream it names), so `server/tool` never repeats the prefix.
  */
 function recordedName(exposed: string, prefix: string): string {
-  return exposed.slice(prefix.length, prefix.length + MAX_NAME) || '(empty name)';
+  return fitted(exposed.slice(prefix.length)) || '(empty name)';
+}
+
+/**
+ * Untrusted text as a receipt field of at most `max` characters. A longer value, or one that holds
+ * the marker already, is cut: its start, the marker and the sha256 (hex) of its UTF-8, so a receipt
+ * says when a value was cut and the whole value can still be checked against it.
+ */
+export function fitted(value: string, max = MAX_NAME): string {
+  if (value.length <= max && !value.includes(CUT_MARKER)) return value;
+  let keep = max - CUT_MARKER.length - 64;
+  // Never keep half of a surrogate pair.
+  if (/[\uD800-\uDBFF]/.test(value.charAt(keep - 1))) keep -= 1;
+  return `${value.slice(0, keep)}${CUT_MARKER}${createHash('sha256').update(value).digest('hex')}`;
 }
 
 function canonicalArgs(args: Record<string, unknown>): string {

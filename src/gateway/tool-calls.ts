@@ -18,8 +18,8 @@ export function toolMethods(ctx: GatewayContext): [string, MethodHandler][] {
 
   const callTool: MethodHandler = async (session, request, extra) => {
     const params = checkParams(request);
-    if (ctx.inFlight.draining) return toolError(DRAINING_MESSAGE);
-    return ctx.inFlight.track(() => handOver(ctx, session, request, params, extra));
+    const draining = ctx.inFlight.draining;
+    return ctx.inFlight.track(() => handOver(ctx, session, request, params, extra, draining));
   };
 
   return [
@@ -42,10 +42,23 @@ function visibleTools(ctx: GatewayContext, session: ClientSession): Result[] {
   });
 }
 
-async function handOver(ctx: GatewayContext, session: ClientSession, request: JSONRPCRequest, params: CallParams, extra: Extra): Promise<Result> {
+/** A call that arrives while the gateway drains is refused at once, with its receipt like any refusal. */
+async function handOver(
+  ctx: GatewayContext,
+  session: ClientSession,
+  request: JSONRPCRequest,
+  params: CallParams,
+  extra: Extra,
+  draining: boolean,
+): Promise<Result> {
   const entry = ctx.catalog.resolve(params.name);
   const args = params.arguments ?? {};
-  const { request: callRequest, quarantine, forwardable } = describeCall(ctx, session, request.id, params.name, args, entry);
+  const described = describeCall(ctx, session, request.id, params.name, args, entry);
+  const {
+    request: callRequest,
+    quarantine,
+    forwardable,
+  } = draining ? { ...described, quarantine: { action: 'deny', reason: DRAINING_MESSAGE } as const, forwardable: false } : described;
   const token = params._meta?.progressToken;
   const call: ToolCall = {
     request: callRequest,

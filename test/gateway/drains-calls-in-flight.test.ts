@@ -1,10 +1,10 @@
 // Graceful shutdown: once the gateway drains, new tools/call requests are refused at once with a
-// clear tool error while other methods still answer, and the drain settles clean when the call in
+// clear tool error and a DENY receipt while other methods still answer, and the drain settles clean when the call in
 // flight has finished; with a deadline shorter than the call it settles unclean, naming the count.
 // health() tells /readyz which upstreams are connected.
 import { afterEach, expect, test } from 'vitest';
 import type { Gateway } from '../../src/gateway/index.js';
-import { eventually, fixture, gatewayFrom, httpClient, node, stdioUpstream, text } from './helpers.js';
+import { eventually, fixture, gatewayFrom, httpClient, node, receiptOf, stdioUpstream, text } from './helpers.js';
 
 let gateway: Gateway | undefined;
 afterEach(() => gateway?.close());
@@ -23,7 +23,8 @@ test('draining refuses new calls, answers other methods, and waits for the call 
   const drained = gateway.drain(30_000);
   const refused = await client.callTool({ name: 'fx__echo', arguments: { text: 'late' } });
   expect(refused.isError).toBe(true);
-  expect(text(refused)).toBe('toolgate is shutting down; retry shortly');
+  expect(text(refused)).toContain('toolgate is shutting down; retry shortly');
+  expect(receiptOf(refused)).toMatchObject({ event: 'deny', policy: { effect: 'deny', reason: 'toolgate is shutting down; retry shortly' } });
   expect((await client.listTools()).tools.length).toBeGreaterThan(0);
   expect(text(await call)).toBe('done after 10');
   expect(await drained).toEqual({ clean: true, inFlight: 0 });

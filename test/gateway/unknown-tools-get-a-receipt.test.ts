@@ -31,10 +31,11 @@ test('a name that is only an upstream prefix is recorded as an empty name on tha
   expect(receiptOf(await client.callTool({ name: 'fx__', arguments: {} })).call).toMatchObject({ server: 'fx', tool: '(empty name)' });
 });
 
-test('a name no upstream claims is recorded on the server "unknown", bounded in length', async () => {
+test('a name no upstream claims is recorded on the server "unknown", cut to 256 characters with a marker and its hash', async () => {
   const name = 'x'.repeat(1000);
   const receipt = receiptOf(await client.callTool({ name, arguments: {} }));
-  expect(receipt.call).toMatchObject({ server: 'unknown', tool: 'x'.repeat(256) });
+  const hash = createHash('sha256').update(name).digest('hex');
+  expect(receipt.call).toMatchObject({ server: 'unknown', tool: `${'x'.repeat(184)}…sha256:${hash}` });
 });
 
 test('oversized arguments are denied with a receipt that hashes only the allowed prefix', async () => {
