@@ -12,6 +12,8 @@
 // (c-discard): breakdown only, receipts dropped unsigned: the proxy's own cost without the receipt path.
 // (c-canned): breakdown only, every append answered with one receipt signed at startup: the gate's
 // receipt work (drafts, hashes, the envelope in the answer) without the ledger's (sealing, signing, writing).
+// With TOOLGATE_BENCH_BASELINE=DIR (a built checkout of another commit), (b) and (c) also run that
+// checkout's gateway, interleaved in the same rounds: a before/after comparison measured side by side.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -34,6 +36,8 @@ const LOAD_PROCESSES = 4;
 const LOAD_CONCURRENCY = 8;
 const LOAD_MS = 2000;
 const THROUGHPUT_ROUNDS = 5;
+const BASELINE = process.env.TOOLGATE_BENCH_BASELINE;
+const baselineEntry = BASELINE && join(BASELINE, 'test/fixtures/permit-all-gateway.mjs');
 const children = [];
 
 function freePort() {
@@ -80,8 +84,9 @@ const stdio = (args) => new StdioClientTransport({ command: node, args, stderr: 
 const http = (url) => new StreamableHTTPClientTransport(new URL(url));
 
 async function main() {
-  const [portC, portCT, portCX, portCC, portD, portE1, portE2] = await Promise.all(Array.from({ length: 7 }, freePort));
+  const [portC, portCT, portCX, portCC, portD, portE1, portE2, portCB] = await Promise.all(Array.from({ length: 8 }, freePort));
   await Promise.all([
+    ...(baselineEntry ? [start([baselineEntry, gatewayConfig(`{ http: { port: ${portCB} } }`)], /listening/)] : []),
     start([gatewayEntry, gatewayConfig(`{ http: { port: ${portC} } }`)], /listening/),
     start([gatewayEntry, gatewayConfig(`{ http: { port: ${portCT} } }`), TMPFS], /listening/),
     start([gatewayEntry, gatewayConfig(`{ http: { port: ${portCX} } }`), 'discard'], /listening/),
@@ -101,6 +106,7 @@ async function main() {
     d: `http://127.0.0.1:${portD}/mcp`,
     'e-json': `http://127.0.0.1:${portE1}/mcp`,
     'e-sse': `http://127.0.0.1:${portE2}/mcp`,
+    ...(baselineEntry ? { 'c-base': `http://127.0.0.1:${portCB}/mcp` } : {}),
   };
   const clients = {
     a: await connect(stdio([echo])),
@@ -113,6 +119,9 @@ async function main() {
     d: await connect(http(urls.d)),
     'e-json': await connect(http(urls['e-json'])),
     'e-sse': await connect(http(urls['e-sse'])),
+    ...(baselineEntry
+      ? { 'b-base': await connect(stdio([baselineEntry, gatewayConfig('{ stdio: true }')])), 'c-base': await connect(http(urls['c-base'])) }
+      : {}),
   };
   const call = (client) => client.callTool({ name: 'echo', arguments: { text: 'hello' } });
   for (const client of Object.values(clients)) for (let i = 0; i < 200; i++) await call(client); // warm-up
@@ -162,6 +171,7 @@ async function main() {
       d: () => load(urls.d),
       'e-json': () => load(urls['e-json']),
       'e-sse': () => load(urls['e-sse']),
+      ...(baselineEntry ? { 'b-base': inProcess(clients['b-base']), 'c-base': () => load(urls['c-base']) } : {}),
     },
     THROUGHPUT_ROUNDS,
   );
@@ -205,6 +215,7 @@ function report(p50, p90, rps) {
     d: '(d) mcp-proxy HTTP -> stdio',
     'e-json': '(e) bare SDK HTTP server, JSON responses',
     'e-sse': '(e) bare SDK HTTP server, SSE responses (SDK default)',
+    ...(baselineEntry ? { 'b-base': '(b) baseline checkout, stdio -> stdio', 'c-base': '(c) baseline checkout, HTTP -> stdio' } : {}),
   };
   const rows = Object.keys(label).map((k) => [
     label[k],
@@ -230,6 +241,11 @@ function report(p50, p90, rps) {
     `With the ledger on tmpfs: (b) adds ${fmt(p50('b-tmpfs') - p50('a'))} ms to the direct p50; (c) p50 is ${fmt(p50('c-tmpfs') / p50('d'))}x mcp-proxy's, throughput ${fmt(rps('c-tmpfs') / rps('d'))}x mcp-proxy's and ${fmt(rps('c-tmpfs') / rps('e-json'))}x the bare SDK server's.`,
     `Receipts discarded (the proxy alone): (c) p50 is ${fmt(p50('c-discard') / p50('d'))}x mcp-proxy's, throughput ${fmt(rps('c-discard') / rps('d'))}x mcp-proxy's and ${fmt(rps('c-discard') / rps('e-json'))}x the bare SDK server's.`,
     `One pre-signed receipt for every append (the gate's receipt work without the ledger's): (c) throughput ${fmt(rps('c-canned') / rps('d'))}x mcp-proxy's, ${fmt(rps('c-canned') / rps('c-discard'))}x the discarded row's.`,
+    ...(baselineEntry
+      ? [
+          `Against the baseline checkout (${BASELINE}), side by side: (b) p50 ${fmt(p50('b') / p50('b-base'))}x, calls/s ${fmt(rps('b') / rps('b-base'))}x; (c) p50 ${fmt(p50('c') / p50('c-base'))}x, calls/s ${fmt(rps('c') / rps('c-base'))}x.`,
+        ]
+      : []),
     'Every toolgate call above, except the breakdown rows, writes two signed receipts and waits for each to be durable (permit before dispatch, complete before answering); mcp-proxy and the bare server write nothing.',
     '',
     machine(),
