@@ -7,6 +7,7 @@ import type { ApprovalSpec } from '../core/call.js';
 import { canonicalJson } from '../core/canonical-json.js';
 import { parseYamlSource, type YamlSource } from '../core/yaml-source.js';
 import { PathFunctions } from './cel.js';
+import { type Bounds, DEFAULT_BOUNDS } from './bounds.js';
 import { approvalSpec, compileRule, type CompiledRule } from './compile-rule.js';
 import { PolicyError } from './errors.js';
 import { RuleIndex } from './rule-index.js';
@@ -37,6 +38,8 @@ export interface PolicyBundle {
   defaults: { effect: DefaultsConfig['effect']; approval: ApprovalSpec | undefined };
   index: RuleIndex<CompiledRule>;
   path: PathFunctions;
+  /** What one call may cost to decide (policy files' `bounds`, or the defaults). */
+  bounds: Bounds;
 }
 
 export function bundleDocument(sources: readonly PolicySource[], pathRoot: string): BundleDocument {
@@ -66,14 +69,14 @@ interface Collected {
 /** Compiling yields after this many rules, so that an asynchronous driver can let calls through. */
 const RULES_PER_SLICE = 250;
 
-function* compileFile(p: ParsedPolicyFile, options: CompileOptions, out: Collected, problems: string[]): Generator<void> {
+function* compileFile(p: ParsedPolicyFile, options: CompileOptions, bounds: Bounds, out: Collected, problems: string[]): Generator<void> {
   const { file, text } = p.source;
   // Lines inside a rule are only needed for messages: parse again, here, only when there is one.
   let source: YamlSource | undefined;
   const at = (path: PropertyKey[]) => where((source ??= parseYamlSource(file, text)), path);
   if (p.data.defaults) out.defaults.push({ at: p.defaultsAt ?? file, value: p.data.defaults });
   for (const [i, raw] of p.data.rules.entries()) {
-    const { rule, problems: found } = compileRule(raw, { file, line: p.ruleLines[i] }, options.knownUpstreams);
+    const { rule, problems: found } = compileRule(raw, { file, line: p.ruleLines[i] }, options.knownUpstreams, bounds);
     for (const f of found) problems.push(`${at(['rules', i, ...f.path])}: rule "${raw.id}": ${f.message}`);
     out.rules.push(rule);
     out.index.add(rule);
@@ -93,6 +96,17 @@ function mergeDefaults(found: Collected['defaults'], problems: string[]): Policy
   return { effect: d?.effect, approval: d?.approval && approvalSpec('defaults', d.approval) };
 }
 
+/** The bounds stated in the files (all that state them must agree), or the defaults. */
+function mergeBounds(results: readonly ParseResult[], problems: string[]): Bounds {
+  const stated = results.flatMap((r) => (r.ok && r.parsed.data.bounds ? [{ at: r.parsed.source.file, value: r.parsed.data.bounds }] : []));
+  const [first, ...others] = stated;
+  for (const other of others) {
+    if (JSON.stringify(other.value) !== JSON.stringify(first!.value))
+      problems.push(`${other.at}: bounds differ from those in ${first!.at}; state them in one file`);
+  }
+  return first?.value ?? DEFAULT_BOUNDS;
+}
+
 function duplicateIds(rules: readonly CompiledRule[], problems: string[]): void {
   const seen = new Map<string, CompiledRule>();
   for (const r of rules) {
@@ -109,8 +123,9 @@ export function* assembleBundle(sources: readonly PolicySource[], results: reado
   if (!isAbsolute(pathRoot)) throw new PolicyError('policy_invalid', [`policy.path_root must be an absolute path (got ${JSON.stringify(pathRoot)})`]);
   const problems: string[] = [];
   const out: Collected = { rules: [], index: new RuleIndex(), defaults: [] };
+  const bounds = mergeBounds(results, problems);
   for (const r of results) {
-    if (r.ok) yield* compileFile(r.parsed, options, out, problems);
+    if (r.ok) yield* compileFile(r.parsed, options, bounds, out, problems);
     else problems.push(...r.problems);
   }
   const defaults = mergeDefaults(out.defaults, problems);
@@ -125,6 +140,7 @@ export function* assembleBundle(sources: readonly PolicySource[], results: reado
     defaults,
     index: out.index,
     path: new PathFunctions(pathRoot),
+    bounds,
   };
 }
 

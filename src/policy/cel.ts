@@ -2,8 +2,10 @@
 // bypass (path.*, url.*, text.*, min/max), and compilation that checks types and regexes at load.
 // Each expression is parsed and type-checked once; evaluation reuses the checked AST.
 import { Environment } from '@marcbachmann/cel-js';
+import { chargeRange, chargeText, type CostMeter, metered } from './cost.js';
 import { fold, hostWithin, normalizePath, pathWithin, urlHost, urlScheme } from './helpers.js';
-import { boundedMatch, regexProblem } from './regex.js';
+import { boundedMatch } from './regex.js';
+import { BOUNDED_MATCHES, CHARGED_RANGE, rewriteForRun, worstSteps } from './rewrite.js';
 
 /** Carries the configured root against which relative paths are resolved. */
 export class PathFunctions {
@@ -14,8 +16,6 @@ class TextFunctions {}
 
 const URL_FUNCTIONS = new UrlFunctions();
 const TEXT_FUNCTIONS = new TextFunctions();
-/** `x.matches(re)` is compiled to this, so that patterns are checked and input is bounded. */
-export const BOUNDED_MATCHES = 'tgBoundedMatches';
 
 function numeric(name: string, a: unknown, b: unknown): void {
   const ok = (v: unknown) => typeof v === 'bigint' || (typeof v === 'number' && Number.isFinite(v));
@@ -35,18 +35,25 @@ const env = new Environment({ homogeneousAggregateLiterals: false })
   .registerVariable('path', 'toolgate.Path')
   .registerConstant('url', 'toolgate.Url', URL_FUNCTIONS)
   .registerConstant('text', 'toolgate.Text', TEXT_FUNCTIONS)
-  .registerFunction('toolgate.Path.within(string, string): bool', (p: PathFunctions, s: string, root: string) => pathWithin(s, root, p.root))
-  .registerFunction('toolgate.Path.withinIgnoreCase(string, string): bool', (p: PathFunctions, s: string, root: string) => pathWithin(s, root, p.root, true))
-  .registerFunction('toolgate.Path.normalize(string): string', (p: PathFunctions, s: string) => normalizePath(s, p.root))
-  .registerFunction('toolgate.Url.host(string): string', (_u: UrlFunctions, s: string) => urlHost(s))
-  .registerFunction('toolgate.Url.scheme(string): string', (_u: UrlFunctions, s: string) => urlScheme(s))
-  .registerFunction('toolgate.Url.hostWithin(string, string): bool', (_u: UrlFunctions, s: string, d: string) => hostWithin(s, d))
-  .registerFunction('toolgate.Text.fold(string): string', (_t: TextFunctions, s: string) => fold(s))
-  .registerFunction('toolgate.Text.equalsFold(string, string): bool', (_t: TextFunctions, a: string, b: string) => fold(a) === fold(b))
-  .registerFunction('toolgate.Text.lower(string): string', (_t: TextFunctions, s: string) => s.toLowerCase())
+  .registerFunction('toolgate.Path.within(string, string): bool', (p: PathFunctions, s: string, root: string) => (chargeText(s), pathWithin(s, root, p.root)))
+  .registerFunction(
+    'toolgate.Path.withinIgnoreCase(string, string): bool',
+    (p: PathFunctions, s: string, root: string) => (chargeText(s), pathWithin(s, root, p.root, true)),
+  )
+  .registerFunction('toolgate.Path.normalize(string): string', (p: PathFunctions, s: string) => (chargeText(s), normalizePath(s, p.root)))
+  .registerFunction('toolgate.Url.host(string): string', (_u: UrlFunctions, s: string) => (chargeText(s), urlHost(s)))
+  .registerFunction('toolgate.Url.scheme(string): string', (_u: UrlFunctions, s: string) => (chargeText(s), urlScheme(s)))
+  .registerFunction('toolgate.Url.hostWithin(string, string): bool', (_u: UrlFunctions, s: string, d: string) => (chargeText(s), hostWithin(s, d)))
+  .registerFunction('toolgate.Text.fold(string): string', (_t: TextFunctions, s: string) => (chargeText(s), fold(s)))
+  .registerFunction(
+    'toolgate.Text.equalsFold(string, string): bool',
+    (_t: TextFunctions, a: string, b: string) => (chargeText(a), chargeText(b), fold(a) === fold(b)),
+  )
+  .registerFunction('toolgate.Text.lower(string): string', (_t: TextFunctions, s: string) => (chargeText(s), s.toLowerCase()))
   .registerFunction('min(dyn, dyn): dyn', (a: unknown, b: unknown) => (numeric('min', a, b), (a as number) <= (b as number) ? a : b))
   .registerFunction('max(dyn, dyn): dyn', (a: unknown, b: unknown) => (numeric('max', a, b), (a as number) >= (b as number) ? a : b))
-  .registerFunction(`string.${BOUNDED_MATCHES}(string): bool`, (s: string, re: string) => boundedMatch(s, re));
+  .registerFunction(`string.${BOUNDED_MATCHES}(string): bool`, (s: string, re: string) => (chargeText(s), boundedMatch(s, re)))
+  .registerFunction(`${CHARGED_RANGE}(dyn): dyn`, chargeRange);
 
 /** What a condition sees. `args` and `annotations` are untrusted input from the client/upstream. */
 export interface CelContext {
@@ -57,25 +64,14 @@ export interface CelContext {
   annotations: Record<string, unknown>;
   now: Date;
   path: PathFunctions;
+  /** Counts this decision's evaluation steps (not a CEL variable). */
+  meter?: CostMeter;
 }
 
-export type CompiledExpression = (context: CelContext) => unknown;
-
-interface AstNode {
-  op: string;
-  args: unknown;
-  start: number;
-  end: number;
-}
-
-const isNode = (v: unknown): v is AstNode => typeof v === 'object' && v !== null && 'op' in v && 'args' in v;
-
-function walk(node: unknown, visit: (n: AstNode) => void): void {
-  if (Array.isArray(node)) for (const child of node) walk(child, visit);
-  else if (isNode(node)) {
-    visit(node);
-    walk(node.args, visit);
-  }
+export interface CompiledExpression {
+  (context: CelContext): unknown;
+  /** The most comprehension steps one run can take when every argument list holds `listItems` items. */
+  worstSteps(listItems: number): number;
 }
 
 /** The library's first message line, with the column its caret drawing points at. */
@@ -85,30 +81,6 @@ function messageOf(err: unknown): string {
   const caret = code ? lines[lines.indexOf(code) + 1] : undefined;
   const column = code && caret?.includes('^') ? caret.indexOf('^') - code.indexOf('|') - 1 : undefined;
   return `${lines[0]}${column ? ` (column ${column})` : ''}`;
-}
-
-/** Checks every `matches` pattern and returns the source with `matches` calls made bounded. */
-function boundMatches(source: string, ast: unknown): string {
-  const edits: number[] = [];
-  walk(ast, (n) => {
-    if ((n.op !== 'rcall' && n.op !== 'call') || !Array.isArray(n.args)) return;
-    const [name, receiver, params] = n.args as [string, AstNode, AstNode[]];
-    if (name === BOUNDED_MATCHES) throw new Error(`${BOUNDED_MATCHES} is internal; write .matches(...)`);
-    if (name !== 'matches') return;
-    if (n.op === 'call') throw new Error('write matches as a method: value.matches("pattern")');
-    const pattern = params[0];
-    if (pattern?.op !== 'value' || typeof pattern.args !== 'string') {
-      throw new Error('matches() takes a string literal pattern, so that it can be checked at load');
-    }
-    const problem = regexProblem(pattern.args);
-    if (problem) throw new Error(`matches(${JSON.stringify(pattern.args)}): ${problem}`);
-    const at = source.indexOf('matches', receiver.end);
-    if (at < 0 || at > pattern.start) throw new Error('cannot locate matches() in the expression');
-    edits.push(at);
-  });
-  let out = source;
-  for (const at of edits.sort((a, b) => b - a)) out = out.slice(0, at) + BOUNDED_MATCHES + out.slice(at + 'matches'.length);
-  return out;
 }
 
 /**
@@ -150,10 +122,12 @@ function compileUncached(source: string, kind: 'boolean' | 'value'): CompiledExp
   if (kind === 'boolean' && checked.type !== 'bool' && checked.type !== 'dyn') {
     throw new Error(`CEL: the condition has type ${checked.type}, expected bool`);
   }
-  const bounded = boundMatches(source, parsed.ast);
-  const program = bounded === source ? parsed : env.parse(bounded);
-  if (program !== parsed && !program.check().valid) throw new Error('CEL: internal rewrite of matches() failed');
-  return (context) => program(context as unknown as Record<string, unknown>);
+  const runnable = rewriteForRun(source, parsed.ast);
+  const program = runnable === source ? parsed : env.parse(runnable);
+  if (program !== parsed && !program.check().valid) throw new Error('CEL: internal rewrite of the condition failed');
+  const steps = worstSteps(parsed.ast);
+  const run = (context: CelContext) => metered(context.meter, () => program(context as unknown as Record<string, unknown>));
+  return Object.assign(run, { worstSteps: steps });
 }
 
 /** A CEL result turned back into JSON for forwarding (`set` constraints). */

@@ -2,6 +2,7 @@
 // sets, CEL programs, approval and limit templates. Reports problems instead of throwing, so that
 // `policy check` can list every one of them.
 import type { ApprovalSpec } from '../core/call.js';
+import type { Bounds } from './bounds.js';
 import { parseDuration } from '../core/duration.js';
 import { compileExpression, type CompiledExpression } from './cel.js';
 import { NameMatcher, type Indexable } from './rule-index.js';
@@ -89,10 +90,18 @@ function upstreamProblems(servers: NameMatcher, known: readonly string[] | undef
   return out;
 }
 
-function expression(source: string | undefined, kind: 'boolean' | 'value', path: PropertyKey[], problems: RuleProblem[]) {
+function expression(source: string | undefined, kind: 'boolean' | 'value', path: PropertyKey[], problems: RuleProblem[], bounds: Bounds) {
   if (source === undefined) return undefined;
   try {
-    return compileExpression(source, kind);
+    const program = compileExpression(source, kind);
+    const steps = program.worstSteps(bounds.list_items);
+    if (steps > bounds.eval_cost) {
+      problems.push({
+        path,
+        message: `the condition can take ${steps} steps when argument lists hold ${bounds.list_items} items (bounds.list_items), more than bounds.eval_cost (${bounds.eval_cost}): avoid nesting comprehensions over arguments, or lower bounds.list_items`,
+      });
+    }
+    return program;
   } catch (err) {
     problems.push({ path, message: (err as Error).message });
     return undefined;
@@ -103,6 +112,7 @@ export function compileRule(
   rule: RuleConfig,
   where: { file: string; line: number | undefined },
   knownUpstreams: readonly string[] | undefined,
+  bounds: Bounds,
 ): { rule: CompiledRule; problems: RuleProblem[] } {
   const servers = new NameMatcher(list(rule.match.server)!);
   const tools = new NameMatcher(list(rule.match.tool)!);
@@ -111,7 +121,7 @@ export function compileRule(
   const groups = list(rule.principal?.groups);
   const set: Array<[string, CompiledExpression]> = [];
   for (const [key, source] of Object.entries(rule.constraints?.set ?? {})) {
-    const program = expression(source, 'value', ['constraints', 'set', key], problems);
+    const program = expression(source, 'value', ['constraints', 'set', key], problems, bounds);
     if (program) set.push([key, program]);
   }
   return {
@@ -127,9 +137,9 @@ export function compileRule(
       tools,
       principalIds: ids && new Set(ids),
       principalGroups: groups && new Set(groups),
-      when: expression(rule.when, 'boolean', ['when'], problems),
+      when: expression(rule.when, 'boolean', ['when'], problems, bounds),
       whenSource: rule.when,
-      require: expression(rule.constraints?.require, 'boolean', ['constraints', 'require'], problems),
+      require: expression(rule.constraints?.require, 'boolean', ['constraints', 'require'], problems, bounds),
       requireSource: rule.constraints?.require,
       set,
       approval: rule.approval && approvalSpec(rule.id, rule.approval),

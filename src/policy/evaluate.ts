@@ -3,9 +3,11 @@
 // Combining never depends on rule order: deny > require_approval > allow_with_constraints > allow
 // > defaults, and nothing matching is SILENCE.
 import type { CallRequest, Decision, Decider, LimitCharge } from '../core/call.js';
+import { argumentsOverBound } from './bounds.js';
 import type { PolicyBundle } from './bundle.js';
 import { toJsonValue, type CelContext } from './cel.js';
 import type { CompiledRule } from './compile-rule.js';
+import { CostMeter } from './cost.js';
 import { celContext, errorText, judgeCandidate, runCondition, type Verdict } from './judge.js';
 
 const deny = (bundle: PolicyBundle, rules: string[], reason: string): Decision => ({
@@ -29,21 +31,29 @@ export function matchedRules(bundle: PolicyBundle, request: CallRequest, ctx: Ce
   return decided;
 }
 
+/** A call past a bound of the bundle is denied before, or instead of, the rest of its decision. */
 export function evaluate(bundle: PolicyBundle, request: CallRequest): Decision {
+  const meter = new CostMeter(bundle.bounds.eval_cost);
   try {
-    return decide(bundle, request);
+    const over = argumentsOverBound(request.args, bundle.bounds);
+    if (over) return deny(bundle, [], `the call passes a bound of the policy (${over}); the call is refused`);
+    const decision = decide(bundle, request, meter);
+    return meter.exceeded ? overCost(bundle, meter) : decision;
   } catch (err) {
-    return deny(bundle, [], `policy evaluation failed (${errorText(err)}); the call is refused`);
+    return meter.exceeded ? overCost(bundle, meter) : deny(bundle, [], `policy evaluation failed (${errorText(err)}); the call is refused`);
   }
 }
+
+const overCost = (bundle: PolicyBundle, meter: CostMeter) =>
+  deny(bundle, [], `deciding this call takes more than bounds.eval_cost (${meter.budget} steps) of the policy; the call is refused`);
 
 /** A Decider bound to one bundle, for the gate. */
 export function decider(bundle: PolicyBundle): Decider {
   return (request) => evaluate(bundle, request);
 }
 
-function decide(bundle: PolicyBundle, request: CallRequest): Decision {
-  const ctx = celContext(bundle, request);
+function decide(bundle: PolicyBundle, request: CallRequest, meter: CostMeter): Decision {
+  const ctx = celContext(bundle, request, meter);
   const verdicts = matchedRules(bundle, request, ctx);
   const failed = verdicts.find((v) => v.status === 'when_error');
   if (failed) return whenError(bundle, failed);

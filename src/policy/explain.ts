@@ -4,6 +4,7 @@ import type { CallRequest, Decision, Principal } from '../core/call.js';
 import type { PolicyBundle } from './bundle.js';
 import type { Effect } from './schema.js';
 import { evaluate } from './evaluate.js';
+import { CostMeter } from './cost.js';
 import { celContext, judgeRule, principalMatches, type RuleStatus } from './judge.js';
 
 export interface RuleExplanation {
@@ -30,7 +31,8 @@ const WHY: Record<RuleStatus, string> = {
 };
 
 export function explain(bundle: PolicyBundle, request: CallRequest): Explanation {
-  const ctx = celContext(bundle, request);
+  // Metered like a decision: explain may be asked about any call, over every rule.
+  const ctx = celContext(bundle, request, new CostMeter(bundle.bounds.eval_cost));
   const rules = bundle.rules.map((rule) => {
     const v = judgeRule(rule, request, ctx);
     return {

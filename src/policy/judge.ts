@@ -2,7 +2,9 @@
 // about candidate rules) and by explain (which asks about every rule).
 import type { CallRequest, Principal } from '../core/call.js';
 import type { PolicyBundle } from './bundle.js';
-import { BOUNDED_MATCHES, type CelContext } from './cel.js';
+import type { CelContext } from './cel.js';
+import type { CostMeter } from './cost.js';
+import { BOUNDED_MATCHES } from './rewrite.js';
 import type { CompiledRule } from './compile-rule.js';
 
 export type RuleStatus = 'server' | 'tool' | 'principal' | 'when_false' | 'when_error' | 'matched';
@@ -14,8 +16,9 @@ export interface Verdict {
   detail?: string;
 }
 
-export function celContext(bundle: PolicyBundle, request: CallRequest): CelContext {
+export function celContext(bundle: PolicyBundle, request: CallRequest, meter?: CostMeter): CelContext {
   return {
+    meter,
     args: request.args,
     principal: { id: request.principal.id, groups: request.principal.groups },
     server: request.server,

@@ -93,9 +93,26 @@ export const DefaultsSchema = z.strictObject({
   approval: ApprovalSchema.optional(),
 });
 
+/**
+ * How much one call may cost to decide. Arguments past a size bound are denied before any condition
+ * runs; conditions that would take more steps than `eval_cost` are refused at load where that can be
+ * seen, and stopped (deny) at run time otherwise.
+ */
+export const BoundsSchema = z.strictObject({
+  /** The arguments' size as JSON text, in characters. */
+  arg_bytes: z.number().int().min(1).default(1_048_576),
+  /** How deeply lists and objects may nest in the arguments. */
+  arg_depth: z.number().int().min(1).max(1000).default(32),
+  /** The most items one list (or keys one object) in the arguments may hold. */
+  list_items: z.number().int().min(1).default(1_000),
+  /** Evaluation steps per call: one per comprehension item, and one per 64 characters a helper or matches() reads. */
+  eval_cost: z.number().int().min(1).default(20_000),
+});
+
 export const PolicyFileSchema = z.strictObject({
   version: z.literal(POLICY_VERSION),
   defaults: DefaultsSchema.optional(),
+  bounds: BoundsSchema.optional(),
   rules: z.array(RuleSchema).default([]),
 });
 
@@ -104,6 +121,7 @@ export type ApprovalConfig = z.infer<typeof ApprovalSchema>;
 export type LimitConfig = z.infer<typeof LimitSchema>;
 export type RuleConfig = z.infer<typeof RuleSchema>;
 export type DefaultsConfig = z.infer<typeof DefaultsSchema>;
+export type BoundsConfig = z.infer<typeof BoundsSchema>;
 export type PolicyFile = z.infer<typeof PolicyFileSchema>;
 
 /** The JSON Schema of policy files, for editors. */
