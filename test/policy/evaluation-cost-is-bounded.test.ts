@@ -52,7 +52,7 @@ describe('arguments past a size bound', () => {
   it('a list longer than bounds.list_items is denied before any condition runs', () => {
     const started = performance.now();
     const d = decide(bundle, { args: { items: items(6_000) } });
-    expect(performance.now() - started).toBeLessThan(50);
+    expect(performance.now() - started).toBeLessThan(250);
     expect(d).toMatchObject({
       outcome: 'deny',
       rules: [],
@@ -82,7 +82,7 @@ describe('at run time', () => {
   it('a condition that reads too much text is stopped and denied, naming bounds.eval_cost', () => {
     const started = performance.now();
     const d = decide(scan('deny'), { args: heavy });
-    expect(performance.now() - started).toBeLessThan(200);
+    expect(performance.now() - started).toBeLessThan(1_000);
     expect(d).toMatchObject({ outcome: 'deny', rules: [], reason: expect.stringMatching(/bounds\.eval_cost \(20000 steps\)/) });
   });
 
