@@ -34,6 +34,8 @@ export class JsonRpcPeer {
   /** Requests the upstream sent us that are still being answered, so its cancellation can reach them. */
   private readonly incoming = new Map<RequestId, AbortController>();
   private closedReason?: string;
+  /** What closed the connection, for the operator's log (an unreachable URL's ECONNREFUSED): never for clients. */
+  private closedCause?: unknown;
 
   constructor(
     private readonly name: string,
@@ -49,7 +51,7 @@ export class JsonRpcPeer {
   }
 
   request(method: string, params: Record<string, unknown> | undefined, options: RequestOptions): Promise<Record<string, unknown>> {
-    if (this.closedReason) return Promise.reject(new UpstreamError('upstream_closed', `upstream ${this.name}: ${this.closedReason}`));
+    if (this.closedReason) return Promise.reject(this.closedError());
     if (options.signal?.aborted) return Promise.reject(new UpstreamError('upstream_cancelled', `upstream ${this.name}: request cancelled`));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
@@ -70,7 +72,7 @@ export class JsonRpcPeer {
       this.pending.set(id, entry);
       const message = params === undefined ? { jsonrpc: '2.0' as const, id, method } : { jsonrpc: '2.0' as const, id, method, params };
       // A send that fails means the connection is gone (process exited, HTTP server unreachable).
-      this.transport.send(message).catch((err: Error) => this.fail(`cannot reach the upstream: ${err.message}`));
+      this.transport.send(message).catch((err: Error) => this.fail(`cannot reach the upstream: ${err.message}`, err));
     });
   }
 
@@ -129,14 +131,19 @@ export class JsonRpcPeer {
     if (entry.abort) entry.signal?.removeEventListener('abort', entry.abort);
   }
 
-  private fail(reason: string): void {
+  private fail(reason: string, cause?: unknown): void {
     if (this.closedReason) return;
     this.closedReason = reason;
+    this.closedCause = cause;
     for (const controller of this.incoming.values()) controller.abort();
     for (const [id, entry] of this.pending) {
       this.forget(id, entry);
-      entry.reject(new UpstreamError('upstream_closed', `upstream ${this.name}: ${reason}`));
+      entry.reject(this.closedError());
     }
     this.handlers.closed();
+  }
+
+  private closedError(): UpstreamError {
+    return new UpstreamError('upstream_closed', `upstream ${this.name}: ${this.closedReason}`, { cause: this.closedCause });
   }
 }

@@ -79,7 +79,7 @@ export class Upstream {
       await this.initialize(peer, transport);
       await this.refreshTools();
     } catch (err) {
-      this.lastError = this.fault('failed to start', 'upstream failed to start', (err as Error).message);
+      this.lastError = this.fault('failed to start', 'upstream failed to start', err);
       await peer.close().catch(() => undefined);
       return;
     }
@@ -206,10 +206,26 @@ export class Upstream {
     this.restartTimer.unref();
   }
 
-  /** Logs a fault with its details under a new error id; returns the description clients and receipts get. */
-  private fault(description: string, message: string, err?: string): string {
+  /**
+   * Logs a fault with its details under a new error id: the error with every cause under it (fetch
+   * failed <- connect ECONNREFUSED 127.0.0.1:9), the URL of an HTTP upstream, a stdio upstream's last
+   * stderr lines. Returns the description clients and receipts get, which holds none of them.
+   */
+  private fault(description: string, message: string, err?: unknown): string {
     const stderr = this.transport instanceof ProcessGroupTransport ? this.transport.stderr : '';
-    const errorId = logFault(this.log, { upstream: this.name, ...(err ? { err } : {}), ...(stderr ? { stderr } : {}) }, message, 'warn');
+    const url = isStdioUpstream(this.config) ? undefined : this.config.url;
+    const detail = { upstream: this.name, ...(url ? { url } : {}), ...(err ? { err: causeChain(err) } : {}), ...(stderr ? { stderr } : {}) };
+    const errorId = logFault(this.log, detail, message, 'warn');
     return `${description} (error ${errorId}; the gateway log has the details)`;
   }
+}
+
+/** An error and its causes on one line: Node's fetch hides the useful part (ECONNREFUSED) in `cause`. */
+function causeChain(err: unknown): string {
+  const parts: string[] = [];
+  for (let e = err, depth = 0; e !== undefined && depth < 5; depth++) {
+    parts.push(e instanceof Error ? e.message : String(e));
+    e = e instanceof Error ? e.cause : undefined;
+  }
+  return parts.join(' <- ');
 }
