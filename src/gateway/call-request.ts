@@ -1,24 +1,27 @@
 // How a client's tools/call is described to the gate: the CallRequest every receipt is made of and,
 // when the tool cannot be called as listed, the quarantine the gate decides it by. Unknown names,
-// unavailable upstreams, oversized arguments and drifted tools all reach the gate, so every
-// refusal is recorded with a receipt the client gets back.
+// unavailable upstreams, oversized arguments, arguments with prototype keys and drifted tools all
+// reach the gate, so every refusal is recorded with a receipt the client gets back.
 import { createHash, randomUUID } from 'node:crypto';
 import { ErrorCode, McpError, type RequestId } from '@modelcontextprotocol/sdk/types.js';
 import { canonicalJson, type CallRequest } from '../core/index.js';
 import type { CatalogEntry } from '../upstream/index.js';
 import type { Quarantine } from '../gate/index.js';
 import type { GatewayContext } from './context.js';
+import { findPrototypeKey } from './prototype-keys.js';
 import type { ClientSession } from './session.js';
 
 /** Receipts hold names and request ids of at most this many characters. */
 const MAX_NAME = 256;
+/** A path into the arguments named in a receipt's reason (which holds 4096 characters) is cut beyond this. */
+const MAX_PATH = 1024;
 /** What marks a value cut to fit a receipt: the marker, then the sha256 of the whole value. */
 const CUT_MARKER = '…sha256:';
 
 export interface DescribedCall {
   request: CallRequest;
   quarantine?: Quarantine;
-  /** False for an unknown tool or oversized arguments: such a call is never sent upstream. */
+  /** False for an unknown tool, oversized arguments or arguments with prototype keys: such a call is never sent upstream. */
   forwardable: boolean;
 }
 
@@ -63,6 +66,11 @@ export function describeCall(
   }
   if (oversized)
     return { request, quarantine: { action: 'deny', reason: `the arguments exceed the limit of ${limit} bytes (max_argument_bytes)` }, forwardable: false };
+  const prototypeKey = findPrototypeKey(args, canonical);
+  if (prototypeKey) {
+    const reason = `the arguments hold the key "${prototypeKey.key}" at ${fitted(prototypeKey.path, MAX_PATH)}; keys named __proto__, constructor or prototype are refused at any depth, since an upstream may take them for an object's prototype`;
+    return { request, quarantine: { action: 'deny', reason }, forwardable: false };
+  }
   return { request, quarantine: surfaced?.quarantine, forwardable: true };
 }
 
@@ -79,7 +87,7 @@ function recordedName(exposed: string, prefix: string): string {
  * the marker already, is cut: its start, the marker and the sha256 (hex) of its UTF-8, so a receipt
  * says when a value was cut and the whole value can still be checked against it.
  */
-export function fitted(value: string, max = MAX_NAME): string {
+function fitted(value: string, max = MAX_NAME): string {
   if (value.length <= max && !value.includes(CUT_MARKER)) return value;
   let keep = max - CUT_MARKER.length - 64;
   // Never keep half of a surrogate pair.
