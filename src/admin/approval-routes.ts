@@ -1,22 +1,21 @@
 // The reviewer's routes: list and read held calls, approve or reject them, who am I, health.
 import { z } from 'zod';
-import { ApprovalStatusSchema, type Approvals } from '../approvals/index.js';
+import { ApprovalStatusSchema, type Approvals, type Reviewer } from '../approvals/index.js';
 import { approvalView } from './approval-view.js';
-import { AdminError } from './errors.js';
-import type { RequestContext, Route } from './router.js';
+import { HttpError, type Route } from '../http/index.js';
 
 // Untrusted: the reviewer's request body.
 const DecisionBodySchema = z.strictObject({ note: z.string().max(2000).optional() });
 
-export function approvalRoutes(approvals: Approvals, clock: () => Date = () => new Date()): Route[] {
-  const decideRoute = (verdict: 'approve' | 'reject'): Route => ({
+export function approvalRoutes(approvals: Approvals, clock: () => Date = () => new Date()): Route<Reviewer>[] {
+  const decideRoute = (verdict: 'approve' | 'reject'): Route<Reviewer> => ({
     method: 'POST',
     path: `/api/approvals/:id/${verdict}`,
-    auth: 'reviewer',
+    auth: 'token',
     async handle(ctx) {
       const body = DecisionBodySchema.safeParse(await ctx.json());
-      if (!body.success) throw new AdminError('bad_request', `body: ${body.error.issues[0]?.message} (expected { "note"?: string })`);
-      const approval = await approvals.decide(ctx.params.id!, ctx.reviewer!, verdict, body.data.note ?? null);
+      if (!body.success) throw new HttpError('bad_request', `body: ${body.error.issues[0]?.message} (expected { "note"?: string })`);
+      const approval = await approvals.decide(ctx.params.id!, ctx.caller!, verdict, body.data.note ?? null);
       return { body: approvalView(approval, clock()) };
     },
   });
@@ -25,17 +24,17 @@ export function approvalRoutes(approvals: Approvals, clock: () => Date = () => n
     {
       method: 'GET',
       path: '/api/whoami',
-      auth: 'reviewer',
-      handle: async ({ reviewer }: RequestContext) => ({ body: reviewer }),
+      auth: 'token',
+      handle: async ({ caller }) => ({ body: caller }),
     },
     {
       method: 'GET',
       path: '/api/approvals',
-      auth: 'reviewer',
+      auth: 'token',
       async handle({ url }) {
         const raw = url.searchParams.get('status');
         const status = raw === null ? undefined : ApprovalStatusSchema.safeParse(raw);
-        if (status && !status.success) throw new AdminError('bad_request', `status must be one of ${ApprovalStatusSchema.options.join(', ')}`);
+        if (status && !status.success) throw new HttpError('bad_request', `status must be one of ${ApprovalStatusSchema.options.join(', ')}`);
         const now = clock();
         return { body: { approvals: (await approvals.list(status?.data)).map((a) => approvalView(a, now)) } };
       },
@@ -43,7 +42,7 @@ export function approvalRoutes(approvals: Approvals, clock: () => Date = () => n
     {
       method: 'GET',
       path: '/api/approvals/:id',
-      auth: 'reviewer',
+      auth: 'token',
       handle: async ({ params }) => ({ body: approvalView(await approvals.get(params.id!), clock()) }),
     },
     decideRoute('approve'),

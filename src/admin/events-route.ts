@@ -1,16 +1,16 @@
 // GET /api/events: a server-sent-event stream of approval changes for consoles and scripts.
 // Comment lines keep idle connections (and the proxies between) alive.
-import type { Approvals } from '../approvals/index.js';
+import type { Approvals, Reviewer } from '../approvals/index.js';
+import type { Route } from '../http/index.js';
 import { approvalView } from './approval-view.js';
-import type { Route } from './router.js';
 
-export function eventsRoute(approvals: Approvals, options: { heartbeatMs?: number; clock?: () => Date } = {}): Route {
+export function eventsRoute(approvals: Approvals, options: { heartbeatMs?: number; clock?: () => Date } = {}): Route<Reviewer> {
   const clock = options.clock ?? (() => new Date());
   let seq = 0;
   return {
     method: 'GET',
     path: '/api/events',
-    auth: 'reviewer',
+    auth: 'token',
     async handle({ res }) {
       res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive' });
       res.write('retry: 3000\n: connected\n\n');

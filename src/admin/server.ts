@@ -1,20 +1,21 @@
-// The admin HTTP listener (node:http): Host check against DNS rebinding, bearer-token auth of
-// reviewers, body limits, JSON errors, and dispatch to the routes it was given.
+// The admin HTTP listener (node:http): the HTTP edge's guards (Host and Origin against DNS
+// rebinding, reviewer bearer tokens, body limits, the error table) around the routes it was given.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ReviewerDirectory } from '../approvals/index.js';
+import type { Reviewer, ReviewerDirectory } from '../approvals/index.js';
 import type { Config } from '../config/index.js';
+import { bearerToken, hostGuard, HttpError, type RequestContext, type Route, readJson, Router, sendJson } from '../http/index.js';
 import type { Logger } from '../log.js';
-import { AdminError, errorReply } from './errors.js';
-import { Router, type RequestContext, type Route } from './router.js';
+import { adminErrorReply } from './errors.js';
 
 type AdminConfig = NonNullable<Config['admin']>;
 
 export interface AdminServerOptions {
-  admin: Pick<AdminConfig, 'host' | 'port' | 'allowed_hosts'>;
+  /** `allowed_origins` may be left out (tests): only the listener's own origin is accepted then. */
+  admin: Pick<AdminConfig, 'host' | 'port' | 'allowed_hosts'> & Partial<Pick<AdminConfig, 'allowed_origins'>>;
   reviewers: ReviewerDirectory;
   log: Logger;
-  routes: Route[];
+  routes: Route<Reviewer>[];
   /** Largest accepted request body (default 16 KiB: the API takes notes, not documents). */
   maxBodyBytes?: number;
 }
@@ -26,32 +27,30 @@ export interface AdminServer {
   close(): Promise<void>;
 }
 
-const LOCAL_NAMES = ['localhost', '127.0.0.1', '::1'];
-const ANY_ADDRESS = new Set(['0.0.0.0', '::']);
-
 export function createAdminServer(options: AdminServerOptions): AdminServer {
   const router = new Router(options.routes);
-  const allowed = new Set([...LOCAL_NAMES, ...options.admin.allowed_hosts.map((h) => h.toLowerCase())]);
-  if (!ANY_ADDRESS.has(options.admin.host)) allowed.add(options.admin.host.toLowerCase());
+  const { host, allowed_hosts, allowed_origins = [] } = options.admin;
+  const guard = hostGuard({ bind: host, allowed_hosts, allowed_origins, configKey: 'admin' });
+  const maxBodyBytes = options.maxBodyBytes ?? 16 * 1024;
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => respondError(res, err));
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    checkHost(req.headers.host, allowed);
+    guard(req);
     const url = new URL(req.url ?? '/', 'http://admin.invalid');
     const { route, params } = router.match(req.method ?? 'GET', url.pathname);
-    const reviewer = route.auth === 'reviewer' ? authenticate(req, options.reviewers) : undefined;
-    const ctx: RequestContext = { req, res, url, params, reviewer, json: () => readJson(req, options.maxBodyBytes ?? 16 * 1024) };
+    const caller = route.auth === 'public' ? undefined : authenticate(req, options.reviewers, route.auth === 'token');
+    const ctx: RequestContext<Reviewer> = { req, res, url, params, caller, json: () => readJson(req, maxBodyBytes) };
     const reply = await route.handle(ctx);
-    if (reply) send(res, reply.status ?? 200, reply.body);
+    if (reply) sendJson(res, reply.status ?? 200, reply.body);
   }
 
   function respondError(res: ServerResponse, err: unknown): void {
-    const reply = errorReply(err);
+    const reply = adminErrorReply(err);
     if (reply.internal) options.log.error({ err }, 'admin request failed');
     if (res.headersSent) res.destroy();
-    else send(res, reply.status, reply.body);
+    else sendJson(res, reply.status, { error: { code: reply.code, message: reply.message } }, reply.headers);
   }
 
   return {
@@ -72,48 +71,12 @@ export function createAdminServer(options: AdminServerOptions): AdminServer {
   };
 }
 
-export function send(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
-}
-
-/** DNS rebinding: a browser tricked into calling us sends the attacker's host name, which is refused. */
-function checkHost(header: string | undefined, allowed: Set<string>): void {
-  if (!header) throw new AdminError('host_not_allowed', 'missing Host header');
-  const host = header.toLowerCase();
-  const name = host.startsWith('[') ? host.slice(1, host.indexOf(']')) : host.replace(/:\d+$/, '');
-  if (!allowed.has(name) && !allowed.has(host)) {
-    throw new AdminError('host_not_allowed', `Host ${header} is not allowed (add it to admin.allowed_hosts)`);
-  }
-}
-
-function authenticate(req: IncomingMessage, reviewers: ReviewerDirectory) {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
-  if (!match) throw new AdminError('unauthorized', 'a reviewer token is required: Authorization: Bearer <token>');
-  const reviewer = reviewers.authenticate(match[1]!);
-  if (!reviewer) throw new AdminError('unauthorized', 'the token is not a reviewer token');
+/** The reviewer holding the request's bearer token; without a token, a refusal only when one is `required`. */
+function authenticate(req: IncomingMessage, reviewers: ReviewerDirectory, required: boolean): Reviewer | undefined {
+  const token = bearerToken(req);
+  if (token === undefined && !required && req.headers.authorization === undefined) return undefined;
+  if (token === undefined) throw new HttpError('unauthorized', 'a reviewer token is required: Authorization: Bearer <token>');
+  const reviewer = reviewers.authenticate(token);
+  if (!reviewer) throw new HttpError('unauthorized', 'the token is not a reviewer token');
   return reviewer;
-}
-
-/** Untrusted: the body of a request, bounded in size before it is parsed. */
-async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limit) throw new AdminError('payload_too_large', `request body over ${limit} bytes`);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw new AdminError('payload_too_large', `request body over ${limit} bytes`);
-    chunks.push(chunk);
-  }
-  if (size === 0) return {};
-  if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
-    throw new AdminError('unsupported_media_type', 'the request body must be application/json');
-  }
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
-  } catch {
-    throw new AdminError('bad_request', 'the request body is not valid JSON');
-  }
 }

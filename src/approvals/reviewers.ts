@@ -1,7 +1,7 @@
-// Reviewers from the config, and who may decide which held call. Tokens are compared by their
-// sha256 in constant time, and every configured reviewer is compared so timing reveals nothing.
-import { createHash, timingSafeEqual } from 'node:crypto';
+// Reviewers from the config, and who may decide which held call. Tokens are checked by the HTTP
+// edge's token table (sha256, constant time, every reviewer compared).
 import type { ReviewerConfig } from '../config/index.js';
+import { TokenTable } from '../http/index.js';
 
 export interface Reviewer {
   id: string;
@@ -10,21 +10,15 @@ export interface Reviewer {
 }
 
 export class ReviewerDirectory {
-  private readonly entries: Array<{ digest: Buffer; reviewer: Reviewer }>;
+  private readonly tokens: TokenTable<Reviewer>;
 
   constructor(reviewers: ReviewerConfig[]) {
-    this.entries = reviewers.map((r) => ({
-      digest: Buffer.from(r.token_sha256, 'hex'),
-      reviewer: { id: r.id, groups: [...r.groups], rights: [...r.rights] },
-    }));
+    this.tokens = new TokenTable(reviewers.map((r) => ({ token_sha256: r.token_sha256, holder: { id: r.id, groups: [...r.groups], rights: [...r.rights] } })));
   }
 
   /** The reviewer holding this bearer token, or undefined. */
   authenticate(token: string): Reviewer | undefined {
-    const digest = createHash('sha256').update(token, 'utf8').digest();
-    let found: Reviewer | undefined;
-    for (const entry of this.entries) if (timingSafeEqual(entry.digest, digest)) found = entry.reviewer;
-    return found;
+    return this.tokens.find(token);
   }
 }
 

@@ -1,10 +1,11 @@
 // GET /readyz: tells a load balancer the truth. Ready only when a policy bundle is in force, the
 // ledger takes receipts and every enabled upstream is connected; the body says which check failed.
-import type { Route } from '../admin/index.js';
+import type { Reviewer } from '../approvals/index.js';
+import type { Route } from '../http/index.js';
 
 export type ReadinessCheck = () => { ok: boolean; detail: string };
 
-export function readinessRoute(checks: Record<string, ReadinessCheck>): Route {
+export function readinessRoute(checks: Record<string, ReadinessCheck>): Route<Reviewer> {
   return {
     method: 'GET',
     path: '/readyz',

@@ -62,7 +62,10 @@ export const ListenSchema = z.strictObject({
 export const AdminSchema = z.strictObject({
   host: z.string().default('127.0.0.1'),
   port: z.number().int().min(0).max(65535).default(8081),
+  /** Extra Host header values accepted besides the bind address and localhost (DNS-rebinding guard). */
   allowed_hosts: z.array(z.string()).default([]),
+  /** Origins accepted on browser requests besides the admin listener's own (its console). */
+  allowed_origins: z.array(z.string()).default([]),
   /** A token (by sha256) that may read /metrics and nothing else. */
   metrics_token_sha256: sha256Hex.optional(),
 });

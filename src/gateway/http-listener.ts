@@ -1,4 +1,4 @@
-// The Streamable HTTP listener on node:http: guards, body limit, JSON-RPC envelope checks, and
+// The Streamable HTTP listener on node:http: the HTTP edge's guards and body limit, JSON-RPC envelope checks, and
 // stateful sessions (created by initialize, named by the Mcp-Session-Id header, bound to the
 // principal that created them, ended by DELETE).
 import { randomUUID } from 'node:crypto';
@@ -9,6 +9,7 @@ import type { Config } from '../config/index.js';
 import { parseDuration, type Principal } from '../core/index.js';
 import type { Logger } from '../log.js';
 import { isEnvelope } from '../upstream/index.js';
+import { errorReply, HttpError, isJson, readBody, sendJson } from '../http/index.js';
 import { GatewayError } from './errors.js';
 import { createGuards } from './guards.js';
 import { HttpSessionTransport } from './http-transport.js';
@@ -35,46 +36,37 @@ export async function listenHttp(config: Config, log: Logger, createSession: Ses
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = req.url?.split('?')[0];
-    if (path !== options.path) return reply(res, 404, `not found: the MCP endpoint is ${options.path}`);
-    const admission = admit(req);
-    if (!admission.ok) {
-      if (admission.status === 401) res.setHeader('www-authenticate', 'Bearer realm="toolgate"');
-      return reply(res, admission.status, admission.message);
-    }
+    if (path !== options.path) throw new HttpError('not_found', `not found: the MCP endpoint is ${options.path}`);
+    const principal = admit(req);
     const id = req.headers['mcp-session-id'];
     const known = typeof id === 'string' ? sessions.get(id) : undefined;
-    if (known && known.session.principal.id !== admission.principal.id) return reply(res, 403, 'this session belongs to another principal');
+    if (known && known.session.principal.id !== principal.id) throw new HttpError('forbidden', 'this session belongs to another principal');
     if (known) known.lastSeen = Date.now();
-    if (req.method === 'POST') return post(req, res, admission.principal, known);
-    if (!known)
-      return reply(res, id === undefined ? 400 : 404, id === undefined ? 'Mcp-Session-Id header is required' : 'session not found: initialize a new one');
+    if (req.method === 'POST') return post(req, res, principal, known);
+    const session = requireSession(id, known);
     if (req.method === 'GET') {
-      if (!(req.headers.accept ?? '').includes('text/event-stream')) return reply(res, 406, 'GET needs Accept: text/event-stream');
-      if (!known.transport.openStream(res)) reply(res, 409, 'this session already has a GET stream');
+      if (!(req.headers.accept ?? '').includes('text/event-stream')) throw new HttpError('not_acceptable', 'GET needs Accept: text/event-stream');
+      if (!session.transport.openStream(res)) throw new HttpError('conflict', 'this session already has a GET stream');
       return;
     }
     if (req.method === 'DELETE') {
-      sessions.delete(known.transport.sessionId);
-      await known.session.close();
+      sessions.delete(session.transport.sessionId);
+      await session.session.close();
       res.writeHead(200).end();
       return;
     }
-    res.setHeader('allow', 'GET, POST, DELETE');
-    reply(res, 405, `method ${req.method} is not allowed`);
+    throw new HttpError('method_not_allowed', `method ${req.method} is not allowed`, { headers: { allow: 'GET, POST, DELETE' } });
   }
 
   async function post(req: IncomingMessage, res: ServerResponse, principal: Principal, known: HttpSession | undefined): Promise<void> {
     const accept = req.headers.accept ?? '*/*';
-    if (!/application\/json|\*\/\*|text\/event-stream/.test(accept)) return reply(res, 406, 'Accept must allow application/json or text/event-stream');
-    if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return reply(res, 415, 'Content-Type must be application/json');
-    const body = await readBody(req, options.max_body_bytes);
-    if (body === undefined) {
-      res.setHeader('connection', 'close');
-      return reply(res, 413, `request body exceeds listen.http.max_body_bytes (${options.max_body_bytes} bytes)`);
-    }
+    if (!/application\/json|\*\/\*|text\/event-stream/.test(accept))
+      throw new HttpError('not_acceptable', 'Accept must allow application/json or text/event-stream');
+    if (!isJson(req.headers['content-type'])) throw new HttpError('unsupported_media_type', 'Content-Type must be application/json');
+    const body = await readBody(req, options.max_body_bytes, 'listen.http.max_body_bytes');
     let parsed: unknown;
     try {
-      parsed = JSON.parse(body);
+      parsed = JSON.parse(body.toString('utf8'));
     } catch {
       return reply(res, 400, 'parse error: the body is not JSON', -32700);
     }
@@ -94,17 +86,15 @@ export async function listenHttp(config: Config, log: Logger, createSession: Ses
       transport.receive(messages as JSONRPCMessage[], false, res, canStream);
       return;
     }
-    const id = req.headers['mcp-session-id'];
-    if (!known)
-      return reply(res, id === undefined ? 400 : 404, id === undefined ? 'Mcp-Session-Id header is required' : 'session not found: initialize a new one');
-    known.transport.receive(messages as JSONRPCMessage[], batch, res, canStream);
+    requireSession(req.headers['mcp-session-id'], known).transport.receive(messages as JSONRPCMessage[], batch, res, canStream);
   }
 
   const server: HttpServer = createServer((req, res) => {
-    handle(req, res).catch((err: Error) => {
-      log.error({ err: err.message }, 'http request failed');
-      if (!res.headersSent) reply(res, 500, 'internal error');
-      else res.destroy();
+    handle(req, res).catch((err: unknown) => {
+      const answer = errorReply(err);
+      if (answer.internal) log.error({ err }, 'http request failed');
+      if (res.headersSent) res.destroy();
+      else reply(res, answer.status, answer.message, -32000, answer.headers);
     });
   });
   server.keepAliveTimeout = 60_000;
@@ -143,33 +133,14 @@ export async function listenHttp(config: Config, log: Logger, createSession: Ses
   };
 }
 
-/** The body as text, or undefined when it exceeds `limit` bytes. */
-function readBody(req: IncomingMessage, limit: number): Promise<string | undefined> {
-  const declared = Number(req.headers['content-length']);
-  if (declared > limit) {
-    req.resume();
-    return Promise.resolve(undefined);
-  }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        chunks.length = 0;
-        req.removeAllListeners('data');
-        req.resume();
-        resolve(undefined);
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(size > limit ? undefined : chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
+/** The session a request names; refused when it names none (400) or one that is gone (404). */
+function requireSession(id: string | string[] | undefined, known: HttpSession | undefined): HttpSession {
+  if (known) return known;
+  if (id === undefined) throw new HttpError('bad_request', 'Mcp-Session-Id header is required');
+  throw new HttpError('not_found', 'session not found: initialize a new one');
 }
 
 /** An HTTP error with a JSON-RPC error body, which MCP clients surface as a message. */
-function reply(res: ServerResponse, status: number, message: string, code = -32000): void {
-  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code, message } }));
+function reply(res: ServerResponse, status: number, message: string, code = -32000, headers: Record<string, string> = {}): void {
+  sendJson(res, status, { jsonrpc: '2.0', id: null, error: { code, message } }, headers);
 }

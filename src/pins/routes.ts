@@ -2,8 +2,9 @@
 // definitions and the readable diff, and a reviewer's approval of exactly the definition they saw
 // (`expected_pin`). Approving needs the `pins` right (config `reviewers[].rights`).
 import { z } from 'zod';
-import { AdminError, type Route } from '../admin/index.js';
+import type { Reviewer } from '../approvals/index.js';
 import type { Config } from '../config/index.js';
+import { HttpError, type Route } from '../http/index.js';
 import { diffDefinitions } from './diff.js';
 import { PinError } from './errors.js';
 import { identityOf } from './identity.js';
@@ -23,10 +24,10 @@ export interface PinRoutesOptions {
   upstreams: Config['upstreams'];
 }
 
-export function pinRoutes({ registry, upstreams }: PinRoutesOptions): Route[] {
+export function pinRoutes({ registry, upstreams }: PinRoutesOptions): Route<Reviewer>[] {
   const upstreamNamed = (name: string) => {
     const config = Object.hasOwn(upstreams, name) ? upstreams[name] : undefined;
-    if (!config) throw new AdminError('not_found', `no upstream named "${name}" in the config`);
+    if (!config) throw new HttpError('not_found', `no upstream named "${name}" in the config`);
     return identityOf(config);
   };
 
@@ -54,33 +55,33 @@ export function pinRoutes({ registry, upstreams }: PinRoutesOptions): Route[] {
     {
       method: 'GET',
       path: '/api/pins/drifts',
-      auth: 'reviewer',
+      auth: 'token',
       handle: async () => ({ body: { drifts: await drifts() } }),
     },
     {
       method: 'POST',
       path: '/api/pins/:upstream/:tool/approve',
-      auth: 'reviewer',
+      auth: 'token',
       handle: async (ctx) => {
-        const reviewer = ctx.reviewer!;
+        const reviewer = ctx.caller!;
         if (!reviewer.rights.includes(PINS_RIGHT)) {
-          throw new AdminError('forbidden', `${reviewer.id} lacks the "${PINS_RIGHT}" right (config reviewers[].rights)`);
+          throw new HttpError('forbidden', `${reviewer.id} lacks the "${PINS_RIGHT}" right (config reviewers[].rights)`);
         }
         const parsed = ApproveRequestSchema.safeParse(await ctx.json());
         if (!parsed.success) {
           const issue = parsed.error.issues[0];
-          throw new AdminError('bad_request', `body: ${issue?.path.join('.') || '(top level)'}: ${issue?.message}`);
+          throw new HttpError('bad_request', `body: ${issue?.path.join('.') || '(top level)'}: ${issue?.message}`);
         }
         const { upstream, tool } = ctx.params as { upstream: string; tool: string };
         const identity = upstreamNamed(upstream);
         const pending = (await registry.record(identity))?.drifts[tool];
-        if (!pending) throw new AdminError('not_found', `tool ${upstream}/${tool} has no pending change to approve`);
+        if (!pending) throw new HttpError('not_found', `tool ${upstream}/${tool} has no pending change to approve`);
         try {
           const event = await registry.approve(upstream, identity, tool, reviewer.id, parsed.data.expected_pin);
           return { body: { upstream, tool, from: event.from, to: event.to, reviewer: reviewer.id, at: event.at } };
         } catch (err) {
           // The only refusal left once a drift was pending: it changed again since the reviewer looked.
-          if (err instanceof PinError && err.code === 'nothing_to_approve') throw new AdminError('conflict', err.message, { cause: err });
+          if (err instanceof PinError && err.code === 'nothing_to_approve') throw new HttpError('conflict', err.message, { cause: err });
           throw err;
         }
       },

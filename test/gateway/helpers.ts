@@ -2,6 +2,7 @@
 // gate (tests choose their decider explicitly) writing to a real ledger, and real SDK clients over
 // real transports.
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
@@ -115,4 +116,25 @@ export function alive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+export interface RawAnswer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** A request over node:http, since fetch does not let a caller set Host; an empty `host` sends no Host header at all. */
+export function rawRequest(url: URL, method: string, headers: Record<string, string>, body?: string): Promise<RawAnswer> {
+  const { host, ...rest } = headers;
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, headers: host ? { host, ...rest } : rest, setHost: host !== '' });
+    req.on('response', (res) => {
+      let data = '';
+      res.on('data', (c: Buffer) => (data += c.toString()));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: data }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }

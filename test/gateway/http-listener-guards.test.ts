@@ -1,10 +1,9 @@
 // The HTTP listener's guards and bad-input handling: DNS-rebinding (Host, Origin), bearer tokens
 // bound to sessions, the body limit, malformed JSON-RPC, unknown methods and oversized arguments.
 import { createHash } from 'node:crypto';
-import { request } from 'node:http';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Gateway } from '../../src/gateway/index.js';
-import { fixture, gatewayFrom, httpClient, stdioUpstream, text } from './helpers.js';
+import { fixture, gatewayFrom, httpClient, type RawAnswer, rawRequest, stdioUpstream, text } from './helpers.js';
 
 const sha = (t: string) => createHash('sha256').update(t).digest('hex');
 let gateway: Gateway;
@@ -24,26 +23,9 @@ upstreams:
 });
 afterAll(() => gateway?.close());
 
-interface Reply {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-function post(body: string, headers: Record<string, string> = {}): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: 'Bearer token-a', ...headers },
-    });
-    req.on('response', (res) => {
-      let data = '';
-      res.on('data', (c) => (data += c));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: data }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
+function post(body: string, headers: Record<string, string> = {}): Promise<RawAnswer> {
+  const defaults = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: 'Bearer token-a' };
+  return rawRequest(url, 'POST', { ...defaults, ...headers }, body);
 }
 
 const init = JSON.stringify({

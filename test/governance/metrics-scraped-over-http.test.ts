@@ -15,7 +15,7 @@ async function serve(metrics: GatewayMetrics) {
     log: silentLog,
     routes: [
       metricsRoute(metrics, { reviewers, metricsTokenSha256: sha256('scraper-token') }),
-      { method: 'GET', path: '/api/whoami', auth: 'reviewer', handle: async (ctx) => ({ body: ctx.reviewer }) },
+      { method: 'GET', path: '/api/whoami', auth: 'token', handle: async (ctx) => ({ body: ctx.caller }) },
     ],
   });
   const url = await admin.listen();

@@ -5,8 +5,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ServerResponse } from 'node:http';
-import { AdminError } from '../errors.js';
-import type { Route } from '../router.js';
+import type { Reviewer } from '../../approvals/index.js';
+import { HttpError, type Route } from '../../http/index.js';
 
 export const CONTENT_SECURITY_POLICY =
   "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
@@ -37,8 +37,8 @@ function sendAsset(res: ServerResponse, body: Buffer, type: string): void {
 }
 
 /** Public routes for the page shell and its assets, read once from `dir`. */
-export function assetRoutes(dir: string = DEFAULT_ASSETS_DIR): Route[] {
-  return FILES.map(([path, file, type]): Route => {
+export function assetRoutes(dir: string = DEFAULT_ASSETS_DIR): Route<Reviewer>[] {
+  return FILES.map(([path, file, type]): Route<Reviewer> => {
     let body: Buffer | undefined;
     return {
       method: 'GET',
@@ -48,7 +48,7 @@ export function assetRoutes(dir: string = DEFAULT_ASSETS_DIR): Route[] {
         try {
           body ??= readFileSync(join(dir, file));
         } catch {
-          throw new AdminError('not_found', `the reviewer console is not built (${join(dir, file)} is missing): run npm run build`);
+          throw new HttpError('not_found', `the reviewer console is not built (${join(dir, file)} is missing): run npm run build`);
         }
         sendAsset(res, body, type);
         return undefined;

@@ -1,10 +1,11 @@
 // The reviewer web console: the page and its assets (public shell, strict CSP) and the API routes
 // the page needs beyond the approvals API (receipts search and detail, keyring, overview). The
 // admin server takes these routes alongside approvalRoutes and eventsRoute.
-import type { Route } from '../router.js';
 import { assetRoutes } from './assets.js';
 import { overviewRoute } from './overview.js';
 import { receiptRoutes } from './receipt-routes.js';
+import type { Reviewer } from '../../approvals/index.js';
+import type { Route } from '../../http/index.js';
 
 export interface ConsoleOptions {
   ledgerDir: string;
@@ -15,7 +16,7 @@ export interface ConsoleOptions {
   clock?: () => Date;
 }
 
-export function consoleRoutes(options: ConsoleOptions): Route[] {
+export function consoleRoutes(options: ConsoleOptions): Route<Reviewer>[] {
   const clock = options.clock ?? (() => new Date());
   return [...assetRoutes(options.assetsDir), ...receiptRoutes(options), overviewRoute(options.ledgerDir, clock)];
 }

@@ -3,8 +3,9 @@
 import { VERDICTS } from '../../core/index.js';
 import { readReceipts } from '../../ledger/index.js';
 import type { ReceiptBody } from '../../receipts/index.js';
-import type { Route } from '../router.js';
 import { OverviewQuerySchema, parseQuery, type OverviewQuery } from './query.js';
+import type { Reviewer } from '../../approvals/index.js';
+import type { Route } from '../../http/index.js';
 
 const COUNTED = new Set<string>(VERDICTS);
 
@@ -59,11 +60,11 @@ async function* bodiesOf(ledgerDir: string): AsyncGenerator<ReceiptBody> {
   for await (const { body } of readReceipts(ledgerDir)) yield body;
 }
 
-export function overviewRoute(ledgerDir: string, clock: () => Date): Route {
+export function overviewRoute(ledgerDir: string, clock: () => Date): Route<Reviewer> {
   return {
     method: 'GET',
     path: '/api/overview',
-    auth: 'reviewer',
+    auth: 'token',
     async handle({ url }) {
       const { period } = parseQuery(OverviewQuerySchema, url);
       return { body: await summarize(bodiesOf(ledgerDir), period, clock()) };

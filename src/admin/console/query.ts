@@ -1,7 +1,7 @@
 // Untrusted: query strings of the console's routes, validated with zod (unknown keys are errors).
 import { z } from 'zod';
+import { HttpError } from '../../http/index.js';
 import { ReceiptEventSchema } from '../../receipts/index.js';
-import { AdminError } from '../errors.js';
 
 const rfc3339 = z.iso.datetime({ offset: true });
 const name = z.string().min(1).max(256);
@@ -28,7 +28,7 @@ export function parseQuery<T>(schema: z.ZodType<T>, url: URL): T {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const key = issue?.path.map(String).join('.') || (issue?.code === 'unrecognized_keys' ? issue.keys.join(', ') : 'query');
-    throw new AdminError('bad_request', `query ${key}: ${issue?.message ?? 'invalid'}`);
+    throw new HttpError('bad_request', `query ${key}: ${issue?.message ?? 'invalid'}`);
   }
   return parsed.data;
 }

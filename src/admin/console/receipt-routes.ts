@@ -3,8 +3,8 @@
 // reader, one pass per request, so memory stays flat however long the ledger grows.
 import { readReceipts, type StoredReceipt } from '../../ledger/index.js';
 import { Keyring, keyringPath, type ReceiptBody } from '../../receipts/index.js';
-import { AdminError } from '../errors.js';
-import type { Route } from '../router.js';
+import type { Reviewer } from '../../approvals/index.js';
+import { HttpError, type Route } from '../../http/index.js';
 import { parseQuery, ReceiptSearchSchema, type ReceiptSearch } from './query.js';
 
 export interface ReceiptSource {
@@ -69,28 +69,28 @@ export async function receiptWithNeighbours(ledgerDir: string, id: string) {
     if (r.body.id === id) found = r;
     else prev = r;
   }
-  if (!found) throw new AdminError('not_found', `no receipt ${id} in the ledger`);
+  if (!found) throw new HttpError('not_found', `no receipt ${id} in the ledger`);
   return { receipt: entry(found), prev: entry(prev), next: null };
 }
 
-export function receiptRoutes(source: ReceiptSource): Route[] {
+export function receiptRoutes(source: ReceiptSource): Route<Reviewer>[] {
   return [
     {
       method: 'GET',
       path: '/api/receipts',
-      auth: 'reviewer',
+      auth: 'token',
       handle: async ({ url }) => ({ body: await searchReceipts(source.ledgerDir, parseQuery(ReceiptSearchSchema, url)) }),
     },
     {
       method: 'GET',
       path: '/api/receipts/:id',
-      auth: 'reviewer',
+      auth: 'token',
       handle: async ({ params }) => ({ body: await receiptWithNeighbours(source.ledgerDir, params.id!) }),
     },
     {
       method: 'GET',
       path: '/api/keyring',
-      auth: 'reviewer',
+      auth: 'token',
       // Read on each request: a key rotation rewrites the file while the gateway runs.
       handle: async () => ({ body: Keyring.load(keyringPath(source.keysDir)).file }),
     },

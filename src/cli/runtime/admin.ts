@@ -1,11 +1,12 @@
 // The admin listener of a running toolgate: the routes reviewers and operators use (approvals,
 // events, break-glass, pins, metrics, readiness, the console) behind one server with their tokens.
-import { ReviewerDirectory, type Approvals } from '../../approvals/index.js';
-import { approvalRoutes, createAdminServer, eventsRoute, type AdminServer, type Route } from '../../admin/index.js';
+import { approvalRoutes, createAdminServer, eventsRoute, type AdminServer } from '../../admin/index.js';
+import { ReviewerDirectory, type Approvals, type Reviewer } from '../../approvals/index.js';
 import { consoleRoutes } from '../../admin/console/index.js';
 import { breakGlassRoutes, type BreakGlass } from '../../breakglass/index.js';
 import type { Config } from '../../config/index.js';
 import type { Gateway } from '../../gateway/index.js';
+import type { Route } from '../../http/index.js';
 import type { Ledger } from '../../ledger/index.js';
 import type { Logger } from '../../log.js';
 import { metricsRoute, type GatewayMetrics } from '../../metrics/index.js';
@@ -40,7 +41,7 @@ export async function startAdmin(parts: AdminParts): Promise<{ server: AdminServ
   return { server, url };
 }
 
-function adminRoutes(parts: AdminParts, reviewers: ReviewerDirectory): Route[] {
+function adminRoutes(parts: AdminParts, reviewers: ReviewerDirectory): Route<Reviewer>[] {
   const { config, admin, approvals, breakGlass, pins, metrics } = parts;
   return [
     ...approvalRoutes(approvals),
@@ -53,7 +54,7 @@ function adminRoutes(parts: AdminParts, reviewers: ReviewerDirectory): Route[] {
   ];
 }
 
-function readiness({ engine, ledger, gateway, accepting }: AdminParts): Route {
+function readiness({ engine, ledger, gateway, accepting }: AdminParts): Route<Reviewer> {
   return readinessRoute({
     policy: () => ({ ok: true, detail: `bundle ${engine.current.sha256}` }),
     ledger: () => ledger.writable(),

@@ -1,17 +1,17 @@
-// A small router: routes are data (method, path pattern, who may call it, handler), so later
-// features (web console, receipts API, /metrics) add routes without touching the server core.
+// A small router: routes are data (method, path pattern, whether a token is needed, handler), so
+// every area adds its routes to a listener without touching the listener. Generic over who holds
+// the token (`Caller`), so it knows nothing of the areas above it.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Reviewer } from '../approvals/index.js';
-import { AdminError } from './errors.js';
+import { HttpError } from './errors.js';
 
-export interface RequestContext {
+export interface RequestContext<Caller> {
   req: IncomingMessage;
   res: ServerResponse;
   url: URL;
   /** Path parameters, e.g. `id` for `/api/approvals/:id`. */
   params: Record<string, string>;
-  /** The authenticated reviewer; undefined only on public routes. */
-  reviewer: Reviewer | undefined;
+  /** The token's holder: always set on `token` routes, set on `optional` routes when a token was sent. */
+  caller: Caller | undefined;
   /** The JSON body (an empty body is `{}`), size-limited. Untrusted: validate it. */
   json(): Promise<unknown>;
 }
@@ -22,39 +22,42 @@ export interface Reply {
   body: unknown;
 }
 
-export interface Route {
+export interface Route<Caller> {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Literal segments and `:name` parameters. */
   path: string;
-  /** `reviewer`: a valid reviewer bearer token is required; `public`: the handler checks what it needs. */
-  auth: 'reviewer' | 'public';
-  handle(ctx: RequestContext): Promise<Reply | undefined>;
+  /**
+   * `token`: a valid bearer token is required. `optional`: anyone, but a token that is sent must be
+   * valid, and the handler may answer its holder more. `public`: the handler checks what it needs.
+   */
+  auth: 'token' | 'optional' | 'public';
+  handle(ctx: RequestContext<Caller>): Promise<Reply | undefined>;
 }
 
-interface CompiledRoute {
-  route: Route;
+interface CompiledRoute<Caller> {
+  route: Route<Caller>;
   segments: string[];
 }
 
-export class Router {
-  private readonly routes: CompiledRoute[];
+export class Router<Caller> {
+  private readonly routes: CompiledRoute<Caller>[];
 
-  constructor(routes: Route[]) {
+  constructor(routes: Route<Caller>[]) {
     this.routes = routes.map((route) => ({ route, segments: route.path.split('/').filter(Boolean) }));
   }
 
-  /** The route for this request and its parameters; 404 or 405 when there is none. */
-  match(method: string, pathname: string): { route: Route; params: Record<string, string> } {
+  /** The route for this request and its parameters; 404, or 405 naming the methods the path has. */
+  match(method: string, pathname: string): { route: Route<Caller>; params: Record<string, string> } {
     const parts = pathname.split('/').filter(Boolean);
-    let pathMatched = false;
+    const allowed: string[] = [];
     for (const { route, segments } of this.routes) {
       const params = matchSegments(segments, parts);
       if (!params) continue;
       if (route.method === method) return { route, params };
-      pathMatched = true;
+      allowed.push(route.method);
     }
-    if (pathMatched) throw new AdminError('method_not_allowed', `${method} is not allowed on ${pathname}`);
-    throw new AdminError('not_found', `no route ${method} ${pathname}`);
+    if (allowed.length) throw new HttpError('method_not_allowed', `${method} is not allowed on ${pathname}`, { headers: { allow: allowed.join(', ') } });
+    throw new HttpError('not_found', `no route ${method} ${pathname}`);
   }
 }
 
