@@ -3,3 +3,4 @@ export { createAdminServer } from './server.js';
 export type { AdminServer, AdminServerOptions } from './server.js';
 export { approvalRoutes } from './approval-routes.js';
 export { eventsRoute } from './events-route.js';
+export { readinessRoute } from './readiness.js';

@@ -1,6 +1,6 @@
 // The admin listener of a running toolgate: the routes reviewers and operators use (approvals,
 // events, break-glass, pins, metrics, readiness, the console) behind one server with their tokens.
-import { approvalRoutes, createAdminServer, eventsRoute, type AdminServer } from '../../admin/index.js';
+import { approvalRoutes, createAdminServer, eventsRoute, readinessRoute, type AdminServer } from '../../admin/index.js';
 import { ReviewerDirectory, type Approvals, type Reviewer } from '../../approvals/index.js';
 import { consoleRoutes } from '../../admin/console/index.js';
 import { breakGlassRoutes, type BreakGlass } from '../../breakglass/index.js';
@@ -12,7 +12,6 @@ import type { Logger } from '../../log.js';
 import { metricsRoute, type GatewayMetrics } from '../../metrics/index.js';
 import { pinRoutes, type PinRegistry } from '../../pins/index.js';
 import type { PolicyEngine } from '../../policy/index.js';
-import { readinessRoute } from '../readiness.js';
 import type { Closers } from './closers.js';
 
 interface AdminParts {
@@ -54,17 +53,14 @@ function adminRoutes(parts: AdminParts, reviewers: ReviewerDirectory): Route<Rev
   ];
 }
 
-function readiness({ engine, ledger, gateway, accepting }: AdminParts): Route<Reviewer> {
+function readiness({ engine, ledger, gateway, accepting, log }: AdminParts): Route<Reviewer> {
   return readinessRoute({
-    policy: () => ({ ok: true, detail: `bundle ${engine.current.sha256}` }),
-    ledger: () => ledger.writable(),
-    upstreams: () => {
-      const down = gateway.health().upstreams.filter((u) => u.state !== 'ready');
-      return {
-        ok: down.length === 0,
-        detail: down.length ? `not connected: ${down.map((u) => `${u.name} (${u.lastError ?? u.state})`).join(', ')}` : 'all connected',
-      };
+    log,
+    checks: {
+      policy: { probe: () => ({ ok: true, detail: `bundle ${engine.current.sha256}` }), failure: 'no policy bundle in force' },
+      ledger: { probe: () => ledger.writable(), failure: 'the ledger does not take receipts' },
+      accepting: { probe: () => ({ ok: accepting(), detail: 'taking calls' }), failure: 'draining for shutdown' },
     },
-    accepting: () => ({ ok: accepting(), detail: accepting() ? 'taking calls' : 'draining for shutdown' }),
+    upstreams: () => gateway.health().upstreams,
   });
 }
