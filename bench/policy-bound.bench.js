@@ -1,21 +1,22 @@
 // What bounding the cost of a decision costs (issue 13 item 9): ordinary decisions whose conditions
-// walk argument lists, with the step meter and the argument size walk in the path, and the attack the
-// bound exists for, a nested `exists` over a 6,000-item list. The baseline is the 5-rule payments call
-// of policy.bench.js against a 10-rule bundle, measured in the same interleaved rounds.
+// walk argument lists, with the argument size walk and the step meter in the path, and the attack the
+// bound exists for, a nested `exists` over a 6,000-item list. Baseline: the 5-rule payments call.
+// With TOOLGATE_BENCH_BASELINE=DIR (a built checkout of another commit, e.g. from before the bound),
+// every call also runs against that checkout's policy engine in the same interleaved rounds.
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { callRequest, compileBundle, evaluate } from '../dist/policy/index.js';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { fmt, interleave, machine, median, now, quantile, table } from './lib.js';
 
 const ROUNDS = 15;
 const ATTACK_ROUNDS = 3;
-const shipped = (name) => ({ file: `${name}.yaml`, text: readFileSync(fileURLToPath(new URL(`../policies/${name}/policy.yaml`, import.meta.url)), 'utf8') });
+const BASELINE = process.env.TOOLGATE_BENCH_BASELINE;
+const engines = { here: await import('../dist/policy/index.js') };
+if (BASELINE) engines.baseline = await import(pathToFileURL(join(BASELINE, 'dist/policy/index.js')).href);
 
-const payments = compileBundle([
-  {
-    file: 'p.yaml',
-    text: `version: toolgate.policy/v1
+const shipped = (name) => ({ file: `${name}.yaml`, text: readFileSync(fileURLToPath(new URL(`../policies/${name}/policy.yaml`, import.meta.url)), 'utf8') });
+const PAYMENTS = `version: toolgate.policy/v1
 rules:
   - { id: deny-big, effect: deny, match: { server: payments, tool: transfer }, when: 'args.amount > 100000' }
   - id: hold
@@ -26,25 +27,7 @@ rules:
   - { id: capped, effect: allow_with_constraints, match: { server: payments, tool: transfer }, constraints: { require: 'args.currency in ["EUR", "USD"]' } }
   - { id: eng, effect: allow, match: { server: payments, tool: "tr*" }, principal: { groups: [engineering] } }
   - { id: any, effect: allow, match: { server: "pay*", tool: transfer }, when: 'path.within(args.memo_path, "/srv/memos")' }
-${Array.from({ length: 5 }, (_v, i) => `  - { id: filler-${i}, effect: allow, match: { server: svc${i}, tool: op${i} }, when: 'args.n > ${i}' }\n`).join('')}`,
-  },
-]);
-const transfer = callRequest({
-  server: 'payments',
-  tool: 'transfer',
-  args: { amount: 250, currency: 'EUR', to: 'acct-1', memo_path: '/srv/memos/2026/a.txt' },
-  principal: { id: 'agent:billing', groups: ['engineering'] },
-});
-
-const filesystem = compileBundle([shipped('filesystem-readonly'), shipped('secret-files')], { pathRoot: '/srv/workspace' });
-const readMany = (n) =>
-  callRequest({
-    server: 'fs',
-    tool: 'read_multiple_files',
-    args: { paths: Array.from({ length: n }, (_v, i) => `docs/chapter-${i}/notes.md`) },
-    principal: 'agent:ci',
-  });
-
+`;
 // Without bounds.list_items the condition is refused at load; the bound lets it load, and the attack meets it.
 const ATTACK_POLICY = `version: toolgate.policy/v1
 bounds: { list_items: 100 }
@@ -55,58 +38,93 @@ rules:
     match: { server: fx, tool: echo }
     when: 'has(args.items) && args.items.exists(a, args.items.exists(b, a == b + "!"))'
 `;
-const attackBundle = compileBundle([{ file: 'attack.yaml', text: ATTACK_POLICY }]);
-const attack = callRequest({
-  server: 'fx',
-  tool: 'echo',
-  args: { text: 'x', items: Array.from({ length: 6_000 }, (_v, i) => `item${i}`) },
-  principal: 'agent:x',
-});
 
-const calls = {
-  'payments/transfer, 5 matching rules (baseline)': [payments, transfer, 20_000],
-  'fs read_multiple_files, 10 paths (filesystem-readonly + secret-files)': [filesystem, readMany(10), 2_000],
-  'fs read_multiple_files, 1,000 paths (filesystem-readonly + secret-files)': [filesystem, readMany(1_000), 20],
-};
-for (const [name, [bundle, request]] of Object.entries(calls)) {
-  const d = evaluate(bundle, request);
-  if (d.outcome !== 'permit') throw new Error(`${name}: unexpected decision ${JSON.stringify(d)}`);
-}
-const scenarios = Object.fromEntries(
-  Object.entries(calls).map(([name, [bundle, request, count]]) => [
-    name,
-    () => {
-      const start = now();
-      for (let i = 0; i < count; i++) evaluate(bundle, request);
-      return ((now() - start) * 1000) / count; // µs per call
+/** The bundles and calls, built by one checkout's engine (one from before bounds refuses the key). */
+function setup({ callRequest, compileBundle }) {
+  const attackBundle = (() => {
+    try {
+      return compileBundle([{ file: 'attack.yaml', text: ATTACK_POLICY }]);
+    } catch {
+      return compileBundle([{ file: 'attack.yaml', text: ATTACK_POLICY.replace(/^bounds:.*\n/m, '') }]);
+    }
+  })();
+  const filesystem = compileBundle([shipped('filesystem-readonly'), shipped('secret-files')], { pathRoot: '/srv/workspace' });
+  const readMany = (n) =>
+    callRequest({
+      server: 'fs',
+      tool: 'read_multiple_files',
+      args: { paths: Array.from({ length: n }, (_v, i) => `docs/chapter-${i}/notes.md`) },
+      principal: 'agent:ci',
+    });
+  const transfer = callRequest({
+    server: 'payments',
+    tool: 'transfer',
+    args: { amount: 250, currency: 'EUR', to: 'acct-1', memo_path: '/srv/memos/2026/a.txt' },
+    principal: { id: 'agent:billing', groups: ['engineering'] },
+  });
+  return {
+    calls: {
+      'payments/transfer, 5 matching rules': [compileBundle([{ file: 'p.yaml', text: PAYMENTS }]), transfer, 20_000],
+      'fs read_multiple_files, 10 paths (filesystem-readonly + secret-files)': [filesystem, readMany(10), 2_000],
+      'fs read_multiple_files, 1,000 paths (filesystem-readonly + secret-files)': [filesystem, readMany(1_000), 20],
     },
-  ]),
-);
+    attack: [
+      attackBundle,
+      callRequest({ server: 'fx', tool: 'echo', args: { text: 'x', items: Array.from({ length: 6_000 }, (_v, i) => `item${i}`) }, principal: 'agent:x' }),
+    ],
+  };
+}
+
+const built = Object.fromEntries(Object.entries(engines).map(([which, engine]) => [which, { engine, ...setup(engine) }]));
+const scenarios = {};
+for (const [which, { engine, calls }] of Object.entries(built)) {
+  for (const [name, [bundle, request, count]] of Object.entries(calls)) {
+    const d = engine.evaluate(bundle, request);
+    if (d.outcome !== 'permit') throw new Error(`${name} (${which}): unexpected decision ${JSON.stringify(d)}`);
+    scenarios[`${which}\u0000${name}`] = () => {
+      const start = now();
+      for (let i = 0; i < count; i++) engine.evaluate(bundle, request);
+      return ((now() - start) * 1000) / count; // µs per call
+    };
+  }
+}
 await interleave(scenarios, 3); // warm-up
 const results = await interleave(scenarios, ROUNDS);
-const base = median(results['payments/transfer, 5 matching rules (baseline)']);
 
-const attackTimes = [];
-let attackReason = '';
-for (let i = 0; i < ATTACK_ROUNDS; i++) {
-  const start = now();
-  const d = evaluate(attackBundle, attack);
-  attackTimes.push(now() - start);
-  attackReason = `${d.outcome}: ${d.reason}`;
+/** One decision of the attack per round (the baseline's may take many seconds: one round). */
+function attackRounds(which, rounds) {
+  const { engine, attack } = built[which];
+  const times = [];
+  let decision;
+  for (let i = 0; i < rounds; i++) {
+    const start = now();
+    decision = engine.evaluate(...attack);
+    times.push(now() - start);
+  }
+  return [which, fmt(median(times)), fmt(Math.max(...times)), `${decision.outcome}: ${decision.reason}`.slice(0, 150)];
 }
+
+const names = Object.keys(built.here.calls);
+const rows = names.map((name) => {
+  const here = results[`here\u0000${name}`];
+  const row = [name, fmt(median(here)), fmt(quantile(here, 0.9))];
+  if (!BASELINE) return row;
+  const before = results[`baseline\u0000${name}`];
+  return [...row, fmt(median(before)), `${fmt(median(here) / median(before))}x`];
+});
+const header = ['call', 'median µs/call', 'p90 µs/call', ...(BASELINE ? ['baseline median µs/call', 'vs baseline'] : [])];
 
 console.log(`## Cost of the evaluation bound
 
 \`npm run bench -- policy-bound\` — \`evaluate(bundle, call)\` with the argument size walk and the step
-meter in the path (bounds at their defaults). ${ROUNDS} interleaved rounds.
+meter in the path (bounds at their defaults). ${ROUNDS} interleaved rounds.${BASELINE ? ' Baseline: the policy engine of the checkout in TOOLGATE_BENCH_BASELINE, in the same rounds.' : ''}
 
-${table(
-  ['call', 'median µs/call', 'p90 µs/call', 'vs baseline'],
-  Object.entries(results).map(([name, r]) => [name, fmt(median(r)), fmt(quantile(r, 0.9)), `${fmt(median(r) / base)}x`]),
-)}
+${table(header, rows)}
 
 The attack the bound exists for: a nested \`exists\` over a 6,000-item (30 KB) argument list, one
-decision, ${ATTACK_ROUNDS} rounds: median ${fmt(median(attackTimes))} ms, max ${fmt(Math.max(...attackTimes))} ms (${attackReason.slice(0, 160)}).
+decision per round (${ATTACK_ROUNDS} rounds here${BASELINE ? ', 1 for the baseline' : ''}):
+
+${table(['engine', 'median ms', 'max ms', 'decision'], [attackRounds('here', ATTACK_ROUNDS), ...(BASELINE ? [attackRounds('baseline', 1)] : [])])}
 
 Load average while measuring: ${os
   .loadavg()
