@@ -81,6 +81,7 @@ export class Approvals<R extends RecordedReceipt = RecordedReceipt> {
         rule_id: spec.ruleId,
         reason: decision.reason,
         approvers: [...spec.approvers],
+        pin_approvers: [...(spec.pinApprovers ?? [])],
         quorum: spec.quorum,
         timeout_ms: spec.timeoutMs,
         decisions: [],

@@ -1,7 +1,7 @@
 // The rules of deciding, as pure functions from (approval, actor, now) to the next approval: who
 // may vote, separation of duties, one vote per reviewer, quorum, any reject rejects, expiry.
 import { isApprover, type Reviewer } from './reviewers.js';
-import { ApprovalError, type ApprovalChange, type HeldCall } from './schema.js';
+import { ApprovalError, type ApprovalChange, type HeldCall, type Vote } from './schema.js';
 
 /** "user:alice" and "alice" name the same person: separation of duties must not hinge on a prefix. */
 const person = (id: string) => (id.startsWith('user:') ? id.slice('user:'.length) : id);
@@ -23,20 +23,40 @@ export function castVote(approval: HeldCall, reviewer: Reviewer, verdict: 'appro
   if (person(reviewer.id) === person(approval.call.principal.id)) {
     throw new ApprovalError('self_approval', `${reviewer.id} made this call and so cannot decide it (separation of duties)`);
   }
-  if (!isApprover(reviewer, approval.approvers)) {
-    throw new ApprovalError('not_an_approver', `${reviewer.id} is not among the approvers of rule ${approval.rule_id} (${approval.approvers.join(', ')})`);
+  const countsFor = requirementsOf(approval, reviewer);
+  if (!countsFor.length) {
+    const pins = approval.pin_approvers.length ? `, nor a pin reviewer (${approval.pin_approvers.join(', ')})` : '';
+    throw new ApprovalError(
+      'not_an_approver',
+      `${reviewer.id} is not among the approvers of rule ${approval.rule_id} (${approval.approvers.join(', ')})${pins}`,
+    );
   }
   if (approval.decisions.some((d) => d.reviewer === reviewer.id)) {
     throw new ApprovalError('already_voted', `${reviewer.id} has already decided approval ${id}: one vote per reviewer`);
   }
   const at = now.toISOString();
-  const vote = { reviewer: reviewer.id, verdict, note, at };
+  const vote = { reviewer: reviewer.id, verdict, note, at, ...(approval.pin_approvers.length ? { counts_for: countsFor } : {}) };
   const decisions = [...approval.decisions, vote];
   if (verdict === 'reject') return { kind: 'reject', vote, approval: { ...approval, decisions, status: 'rejected', decided_at: at } };
-  const approvals = decisions.filter((d) => d.verdict === 'approve').length;
-  if (approvals < approval.quorum) return { kind: 'vote', vote, approval: { ...approval, decisions } };
+  if (!isGranted(approval, decisions)) return { kind: 'vote', vote, approval: { ...approval, decisions } };
   const validUntil = new Date(now.getTime() + approval.timeout_ms).toISOString();
   return { kind: 'approve', vote, approval: { ...approval, decisions, status: 'approved', decided_at: at, valid_until: validUntil } };
+}
+
+/** Which requirements a reviewer's vote counts toward: the rule's approvers, the pin reviewers, or both. */
+function requirementsOf(approval: HeldCall, reviewer: Reviewer): Array<'rule' | 'pin'> {
+  const out: Array<'rule' | 'pin'> = [];
+  if (isApprover(reviewer, approval.approvers)) out.push('rule');
+  if (approval.pin_approvers.length && isApprover(reviewer, approval.pin_approvers)) out.push('pin');
+  return out;
+}
+
+/** The rule's quorum is met by its own approvers, and a drifted tool's pin reviewer approved too. */
+function isGranted(approval: HeldCall, decisions: Vote[]): boolean {
+  const approving = decisions.filter((d) => d.verdict === 'approve');
+  const forRule = approving.filter((d) => d.counts_for?.includes('rule') ?? true).length;
+  const forPin = !approval.pin_approvers.length || approving.some((d) => d.counts_for?.includes('pin'));
+  return forRule >= approval.quorum && forPin;
 }
 
 /** The sweep: a pending approval past its expiry, or an approved one not executed in time, expires. */

@@ -17,6 +17,8 @@ export const VoteSchema = z.strictObject({
   verdict: z.enum(['approve', 'reject']),
   note: z.string().nullable(),
   at: isoTime,
+  /** Which requirements the vote counts toward, when the approval has pin approvers besides the rule's. */
+  counts_for: z.array(z.enum(['rule', 'pin'])).optional(),
 });
 
 export const HeldCallSchema = z.strictObject({
@@ -39,6 +41,8 @@ export const HeldCallSchema = z.strictObject({
     annotations: z.record(z.string(), z.unknown()),
   }),
   rule_id: z.string(),
+  /** Pin reviewers of a drifted tool: one of them must approve as well as the rule's quorum (empty: none needed). */
+  pin_approvers: z.array(z.string()).default([]),
   reason: z.string(),
   approvers: z.array(z.string()),
   quorum: z.number().int().positive(),

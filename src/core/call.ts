@@ -41,6 +41,8 @@ export interface ApprovalSpec {
   /** How long the client's request is kept open. */
   waitMs: number;
   webhook?: string;
+  /** The tool drifted from its pin (`pins.on_drift: hold`): one of these must approve too, besides the rule's quorum. */
+  pinApprovers?: string[];
 }
 
 /** A limit the gate must charge against the store before the call may run. */

@@ -11,7 +11,7 @@ import { UpstreamError } from '../upstream/index.js';
 import { faultRefusal, refusal, withReceipt } from './answer.js';
 import { awaitApproval, decidedBy } from './hold.js';
 import { approvalStamp, callDraft, type BreakGlassStamp, type ReceiptExtras, type ReceiptSink } from './receipts.js';
-import type { Answered, CallHandler, ToolCall } from './types.js';
+import type { Answered, CallHandler, Quarantine, ToolCall } from './types.js';
 
 export interface LimitCounter {
   charge(charges: LimitCharge[], now: Date): Promise<ChargeResult>;
@@ -79,11 +79,13 @@ export class Gate implements CallHandler {
     this.stopping.abort();
   }
 
-  /** decide: a quarantined surface is decided by the gateway; any fault in the decider is a refusal. */
+  /** decide: policy first, always; a quarantined surface may only make its decision stricter. */
   private decideOrQuarantine(call: ToolCall): Decided {
-    return call.quarantine ? this.quarantined(call.quarantine, call.request) : this.decide(call.request);
+    const decision = this.decide(call.request);
+    return call.quarantine ? this.stricter(decision, call.quarantine) : decision;
   }
 
+  /** Any fault in the decider is a refusal. */
   private decide(request: CallRequest): Decided {
     try {
       return this.options.decider()(request);
@@ -93,13 +95,20 @@ export class Gate implements CallHandler {
     }
   }
 
-  private quarantined(q: NonNullable<ToolCall['quarantine']>, request: CallRequest): Decision {
-    // The bundle in force is still named, so the receipt says under which policy the refusal happened.
-    const base = { rules: [], reason: q.reason, bundleSha256: this.decide(request).bundleSha256 };
-    if (q.action !== 'hold') return { ...base, outcome: q.action };
-    const approvers = this.options.driftApprovers ?? [];
-    const approval = { ruleId: 'pin-drift', approvers, quorum: 1, timeoutMs: 15 * 60_000, waitMs: 50_000 };
-    return { ...base, rules: ['pin-drift'], outcome: approvers.length ? 'hold' : 'deny', approval };
+  /**
+   * A quarantine never widens policy: deny and silence stay as they are; an unknown surface is
+   * silence; on drift (`pins.on_drift`) deny refuses, and hold turns a permit into a hold for the pin
+   * reviewers and makes a hold need a pin reviewer besides the rule's own approvers.
+   */
+  private stricter(decision: Decided, q: Quarantine): Decided {
+    if (decision.outcome === 'deny' || decision.outcome === 'silence') return decision;
+    const pinApprovers = this.options.driftApprovers ?? [];
+    const { bundleSha256 } = decision;
+    if (q.action !== 'hold') return { outcome: q.action === 'silence' ? 'silence' : 'deny', rules: [], reason: q.reason, bundleSha256 };
+    if (!pinApprovers.length) return { outcome: 'deny', rules: ['pin-drift'], reason: q.reason, bundleSha256 };
+    const held = { ...decision, outcome: 'hold' as const, rules: [...decision.rules, 'pin-drift'], reason: q.reason };
+    if (decision.outcome === 'hold') return { ...held, approval: { ...decision.approval!, pinApprovers } };
+    return { ...held, approval: { ruleId: 'pin-drift', approvers: pinApprovers, quorum: 1, timeoutMs: 15 * 60_000, waitMs: 50_000 } };
   }
 
   /** break-glass: an open window lets a refused or held call through, flagged in every receipt (which keep the policy's own verdict, so replay reproduces it). */
