@@ -4,8 +4,11 @@
 // it imports nothing (no node modules, no zod).
 
 /**
- * Every receipt event and the kind of step it records. Adding an event is one line here; a new
- * kind, or an event that needs a body of its own, also needs its place in the consumers.
+ * Every receipt event and the kind of step it records. Adding an event of a known kind is one line
+ * here (a new decision or hold end also wants its label and colour in web/src/chart.ts, whose type
+ * demands them, and its name in docs/receipts.md, which a test checks). A new kind must also be placed in test/core/every-event-reaches-every-consumer.test.ts (its
+ * types say so); a kind with a body of its own (not a call) also goes in OWN_BODY below, with its
+ * schema in receipts/body.ts.
  *   decision     the gate's decision on a call; the event is the decision's outcome
  *   hold_end     what became of a held call
  *   execution    what the upstream did with a permitted call
@@ -56,6 +59,7 @@ export const HOLD_ENDS = ofKind('hold_end');
 export type Verdict = Outcome | HoldEnd;
 export const VERDICTS = ofKind('decision', 'hold_end');
 
-/** The events whose receipt describes one call (every kind but the key hand-over). */
-export type CallEvent = OfKind<'decision' | 'hold_end' | 'execution' | 'break_glass' | 'pin'>;
-export const CALL_EVENTS = ofKind('decision', 'hold_end', 'execution', 'break_glass', 'pin');
+/** Kinds whose receipts have a body of their own (receipts/body.ts); every other event describes one call. */
+const OWN_BODY = ['key'] as const satisfies readonly EventKind[];
+export type CallEvent = Exclude<ReceiptEvent, OfKind<(typeof OWN_BODY)[number]>>;
+export const CALL_EVENTS = RECEIPT_EVENTS.filter((e) => !(OWN_BODY as readonly EventKind[]).includes(EVENT_KINDS[e])) as CallEvent[];
