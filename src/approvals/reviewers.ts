@@ -1,6 +1,6 @@
 // Reviewers from the config, and who may decide which held call. Tokens are checked by the HTTP
 // edge's token table (sha256, constant time, every reviewer compared).
-import type { ReviewerConfig } from '../config/index.js';
+import { sameIdentity, type ReviewerConfig } from '../config/index.js';
 import { TokenTable } from '../http/index.js';
 
 export interface Reviewer {
@@ -22,11 +22,7 @@ export class ReviewerDirectory {
   }
 }
 
-/** Whether the reviewer is named by one of the rule's approvers ("user:<id>" or "group:<name>"). */
+/** Whether the reviewer is named by one of the rule's approvers ("group:<name>", or an id in any spelling). */
 export function isApprover(reviewer: Reviewer, approvers: string[]): boolean {
-  return approvers.some((a) => {
-    if (a.startsWith('group:')) return reviewer.groups.includes(a.slice('group:'.length));
-    if (a.startsWith('user:')) return reviewer.id === a.slice('user:'.length) || reviewer.id === a;
-    return reviewer.id === a;
-  });
+  return approvers.some((a) => (a.startsWith('group:') ? reviewer.groups.includes(a.slice('group:'.length)) : sameIdentity(reviewer.id, a)));
 }

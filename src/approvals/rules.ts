@@ -1,10 +1,8 @@
 // The rules of deciding, as pure functions from (approval, actor, now) to the next approval: who
 // may vote, separation of duties, one vote per reviewer, quorum, any reject rejects, expiry.
+import { canonicalId, sameIdentity } from '../config/index.js';
 import { isApprover, type Reviewer } from './reviewers.js';
 import { ApprovalError, type ApprovalChange, type HeldCall, type Vote } from './schema.js';
-
-/** "user:alice" and "alice" name the same person: separation of duties must not hinge on a prefix. */
-const person = (id: string) => (id.startsWith('user:') ? id.slice('user:'.length) : id);
 
 export function isPastDeadline(approval: HeldCall, now: Date): boolean {
   const deadline = approval.status === 'approved' ? approval.valid_until : approval.expires_at;
@@ -20,7 +18,8 @@ export function castVote(approval: HeldCall, reviewer: Reviewer, verdict: 'appro
     );
   }
   if (approval.status !== 'pending') throw new ApprovalError('not_pending', `approval ${id} is already ${approval.status}: it takes no more decisions`);
-  if (person(reviewer.id) === person(approval.call.principal.id)) {
+  // Ids are canonical from config load on; compared canonically still, for approvals stored before.
+  if (sameIdentity(reviewer.id, approval.call.principal.id)) {
     throw new ApprovalError('self_approval', `${reviewer.id} made this call and so cannot decide it (separation of duties)`);
   }
   const countsFor = requirementsOf(approval, reviewer);
@@ -31,7 +30,7 @@ export function castVote(approval: HeldCall, reviewer: Reviewer, verdict: 'appro
       `${reviewer.id} is not among the approvers of rule ${approval.rule_id} (${approval.approvers.join(', ')})${pins}`,
     );
   }
-  if (approval.decisions.some((d) => d.reviewer === reviewer.id)) {
+  if (approval.decisions.some((d) => sameIdentity(d.reviewer, reviewer.id))) {
     throw new ApprovalError('already_voted', `${reviewer.id} has already decided approval ${id}: one vote per reviewer`);
   }
   const at = now.toISOString();
@@ -54,7 +53,8 @@ function requirementsOf(approval: HeldCall, reviewer: Reviewer): Array<'rule' | 
 /** The rule's quorum is met by its own approvers, and a drifted tool's pin reviewer approved too. */
 function isGranted(approval: HeldCall, decisions: Vote[]): boolean {
   const approving = decisions.filter((d) => d.verdict === 'approve');
-  const forRule = approving.filter((d) => d.counts_for?.includes('rule') ?? true).length;
+  // Votes count per person, not per entry (also for decisions stored before ids were canonical).
+  const forRule = new Set(approving.filter((d) => d.counts_for?.includes('rule') ?? true).map((d) => canonicalId(d.reviewer))).size;
   const forPin = !approval.pin_approvers.length || approving.some((d) => d.counts_for?.includes('pin'));
   return forRule >= approval.quorum && forPin;
 }

@@ -1,5 +1,6 @@
 // A break-glass window as stored, and the request that opens one. Zod schemas are the source of types.
 import { z } from 'zod';
+import { IdentitySchema } from '../config/index.js';
 import { ToolgateError } from '../core/errors.js';
 
 export type BreakGlassErrorCode = 'forbidden' | 'bad_request' | 'not_found' | 'not_open';
@@ -35,7 +36,8 @@ export const OpenRequestSchema = z.strictObject({
   reason: z.string().trim().min(1, 'a reason is required').max(4096),
   /** A duration such as 30m. */
   for: z.string().regex(/^\d+(ms|s|m|h|d)$/, 'a duration such as 30m or 2h'),
-  principal: z.string().min(1).max(256).optional(),
+  /** Only this principal's calls; canonical like the config's ids. */
+  principal: IdentitySchema.optional(),
   /** "server" or "server/tool-glob". */
   surface: z
     .string()

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import picomatch from 'picomatch';
 import type { Reviewer } from '../approvals/index.js';
+import { sameIdentity } from '../config/index.js';
 import { parseDuration } from '../core/duration.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/index.js';
@@ -74,10 +75,14 @@ export class BreakGlass {
     return all.sort((a, b) => b.opened_at.localeCompare(a.opened_at));
   }
 
-  /** The open window that covers this call at `now`, if any: the gate lets a refused or held call through with it. */
+  /**
+   * The open window that covers this call at `now`, if any: the gate lets a refused or held call
+   * through with it. A window never covers the calls of the person who opened it: break-glass is
+   * one person vouching for another's calls, never a way around the approval of one's own.
+   */
   async activeWindowFor(principal: string, server: string, tool: string, now: Date): Promise<BreakGlassWindow | undefined> {
     const open = (await this.options.store.find(COLLECTION, { closed_at: null })).map(parseWindow);
-    return open.find((w) => isActive(w, now) && covers(w, principal, server, tool));
+    return open.find((w) => isActive(w, now) && !sameIdentity(w.opened_by, principal) && covers(w, principal, server, tool));
   }
 
   /** Closes every window whose time is up, each with its receipt; returns how many. */
@@ -127,7 +132,7 @@ export function isActive(w: BreakGlassWindow, now: Date): boolean {
 }
 
 function covers(w: BreakGlassWindow, principal: string, server: string, tool: string): boolean {
-  if (w.principal !== null && w.principal !== principal) return false;
+  if (w.principal !== null && !sameIdentity(w.principal, principal)) return false;
   if (w.server !== null && w.server !== server) return false;
   return w.tool === null || picomatch.isMatch(tool, w.tool);
 }

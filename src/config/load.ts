@@ -48,6 +48,7 @@ export function parseConfig(path: string, text: string, env: NodeJS.ProcessEnv =
   const dir = dirname(path);
   const config = resolvePaths(parsed.data, dir);
   checkConsistency(path, config);
+  checkIdentities(config, raw, (list, i) => `${path}${lineSuffix(source.lineOf([list, i, 'id']))}`);
   return { file: path, dir, config };
 }
 
@@ -112,5 +113,27 @@ function checkConsistency(file: string, config: Config): void {
   for (const p of [...config.principals, ...config.reviewers]) {
     if (seen.has(p.token_sha256)) throw new ConfigError('config_invalid', `${file}: two principals/reviewers share one token (id ${p.id})`);
     seen.add(p.token_sha256);
+  }
+}
+
+const lineSuffix = (line: number | undefined) => (line ? `:${line}` : '');
+
+/**
+ * One person is one entry per list: "alice" and "User:Alice" are one canonical id, and two entries
+ * would be two votes toward a quorum or two sets of rights for one person. `raw` is the config as
+ * written, for the spellings in the message.
+ */
+function checkIdentities(config: Config, raw: unknown, where: (list: string, index: number) => string): void {
+  for (const list of ['principals', 'reviewers'] as const) {
+    const written = (i: number) => JSON.stringify((raw as Record<string, Array<{ id?: unknown }>>)[list]?.[i]?.id);
+    const seen = new Map<string, number>();
+    config[list].forEach((entry, i) => {
+      const first = seen.get(entry.id);
+      if (first === undefined) return void seen.set(entry.id, i);
+      throw new ConfigError(
+        'config_invalid',
+        `${where(list, i)}: ${list}[${i}].id ${written(i)} is ${entry.id}, already ${list}[${first}] (${written(first)}): one person is one entry (ids are compared lower-case, with "user:" added when no kind is given)`,
+      );
+    });
   }
 }

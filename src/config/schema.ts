@@ -2,6 +2,7 @@
 // JSON Schema (see `toolgate schema`). Every object is strict: an unknown key is an error, not a
 // silently ignored typo in a security product.
 import { z } from 'zod';
+import { IdentitySchema } from './identity.js';
 
 const duration = z.string().regex(/^\d+(ms|s|m|h|d)$/, 'a duration such as 500ms, 50s, 15m, 2h or 7d');
 
@@ -55,7 +56,7 @@ export const HttpListenSchema = z.strictObject({
 export const ListenSchema = z.strictObject({
   stdio: z.boolean().default(false),
   /** The principal a stdio client acts as (stdio has no tokens: whoever starts the process is the client). */
-  stdio_principal: z.string().optional(),
+  stdio_principal: IdentitySchema.optional(),
   http: HttpListenSchema.optional(),
 });
 
@@ -71,13 +72,15 @@ export const AdminSchema = z.strictObject({
 });
 
 export const PrincipalSchema = z.strictObject({
-  id: z.string().min(1),
+  /** Canonical from load on: lower-case, "user:" added when no kind is given (docs/design.md, identities). */
+  id: IdentitySchema,
   token_sha256: sha256Hex,
   groups: z.array(z.string()).default([]),
 });
 
 export const ReviewerSchema = z.strictObject({
-  id: z.string().min(1),
+  /** Canonical from load on, like principal ids: one person is one id as principal and as reviewer. */
+  id: IdentitySchema,
   token_sha256: sha256Hex,
   groups: z.array(z.string()).default([]),
   /** Extra rights beyond deciding held calls: "break-glass" (open windows), "pins" (approve drifted tool definitions). */

@@ -3,7 +3,7 @@
 // gateway never decides anything itself. drain() and health() serve a graceful shutdown and /readyz.
 import { userInfo } from 'node:os';
 import type { JSONRPCMessage, ServerCapabilities } from '@modelcontextprotocol/sdk/types.js';
-import type { Config } from '../config/index.js';
+import { canonicalId, type Config } from '../config/index.js';
 import type { Principal } from '../core/index.js';
 import type { CallHandler } from '../gate/index.js';
 import type { Logger } from '../log.js';
@@ -140,7 +140,7 @@ function capabilities(upstreams: readonly Upstream[]): ServerCapabilities {
 
 /** stdio has no tokens: the client is whoever started the process, or the principal the config names. */
 function stdioPrincipal(config: Config): Principal {
-  const id = config.listen.stdio_principal ?? `user:${userInfo().username}`;
+  const id = config.listen.stdio_principal ?? canonicalId(`user:${userInfo().username}`);
   return { id, groups: config.principals.find((p) => p.id === id)?.groups ?? [] };
 }
 

@@ -1,6 +1,7 @@
 // Turns one validated rule from a policy file into its compiled form: name matchers, principal
 // sets, CEL programs, approval and limit templates. Reports problems instead of throwing, so that
 // `policy check` can list every one of them.
+import { canonicalId } from '../config/index.js';
 import type { ApprovalSpec } from '../core/call.js';
 import type { Bounds } from './bounds.js';
 import { parseDuration } from '../core/duration.js';
@@ -135,7 +136,8 @@ export function compileRule(
       reason: rule.reason,
       servers,
       tools,
-      principalIds: ids && new Set(ids),
+      // Canonical like the config's principal ids, so that "Alice" in a rule names user:alice.
+      principalIds: ids && new Set(ids.map(canonicalId)),
       principalGroups: groups && new Set(groups),
       when: expression(rule.when, 'boolean', ['when'], problems, bounds),
       whenSource: rule.when,

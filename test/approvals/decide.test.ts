@@ -35,6 +35,17 @@ describe('deciding a held call', () => {
     await expect(approvals.decide(asAlice.approval.id, alice, 'approve')).rejects.toMatchObject({ code: 'self_approval' });
   });
 
+  it('counts one vote per person however the id is spelt (a decision stored before ids were canonical)', async () => {
+    const { approvals } = await setup();
+    const { approval } = await approvals.openOrAttach(callRequest(), holdDecision({ quorum: 2 }));
+    expect((await approvals.decide(approval.id, { ...alice, id: 'Alice' }, 'approve')).status).toBe('pending');
+    await expect(approvals.decide(approval.id, alice, 'approve')).rejects.toMatchObject({ code: 'already_voted' });
+    const byBob = await approvals.openOrAttach(callRequest({ sql: 'y' }, 'User:Bob'), holdDecision());
+    await expect(approvals.decide(byBob.approval.id, bob, 'approve')).rejects.toMatchObject({ code: 'self_approval' });
+    const named = await approvals.openOrAttach(callRequest({ n: 2 }), holdDecision({ approvers: ['Carol'] }));
+    expect((await approvals.decide(named.approval.id, carol, 'approve')).status).toBe('approved');
+  });
+
   it('refuses a reviewer outside the approvers, and accepts one named by user', async () => {
     const { approvals } = await setup();
     const { approval } = await approvals.openOrAttach(callRequest(), holdDecision());

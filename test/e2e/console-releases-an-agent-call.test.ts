@@ -32,7 +32,7 @@ describeInBrowser('the console releases an agent call', () => {
     const result = await call;
     expect(textOf(result)).toBe('release me <script>alert(1)</script>');
     const body = receiptBody(result);
-    expect(body).toMatchObject({ event: 'complete', approval: { decided_by: ['alice'] } });
+    expect(body).toMatchObject({ event: 'complete', approval: { decided_by: ['user:alice'] } });
     const envelope = JSON.stringify(result._meta?.['dev.toolgate/receipt']);
     const verified = toolgate(['verify', '-', '--keyring', join(gate.served().dir, 'keys/keyring.json')], envelope);
     expect(verified.status, verified.stdout + verified.stderr).toBe(0);

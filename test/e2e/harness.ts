@@ -25,6 +25,9 @@ export interface ServeOptions {
   extra?: string;
   /** Extra upstream entries (YAML lines indented by two spaces) beside the fixture upstream `fx`. */
   upstreams?: string;
+  /** Extra principal and reviewer entries (YAML list items indented by two spaces) beside the standard cast. */
+  principals?: string;
+  reviewers?: string;
   dir?: string;
   env?: NodeJS.ProcessEnv;
 }
@@ -41,20 +44,20 @@ export interface Served {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export function configText(policyFile: string, extra = '', upstreams = ''): string {
+export function configText(policyFile: string, extra = '', more: Pick<ServeOptions, 'upstreams' | 'principals' | 'reviewers'> = {}): string {
   return `name: e2e-gate
 listen: { http: { host: 127.0.0.1, port: 0, path: /mcp } }
 admin: { host: 127.0.0.1, port: 0 }
 upstreams:
   fx: { command: ${JSON.stringify(process.execPath)}, args: [${JSON.stringify(fixture)}] }
-${upstreams}policies: [${policyFile}]
+${more.upstreams ?? ''}policies: [${policyFile}]
 principals:
   - { id: "agent:ci", token_sha256: ${sha256(TOKENS.agent)}, groups: [engineering] }
-reviewers:
+${more.principals ?? ''}reviewers:
   - { id: alice, token_sha256: ${sha256(TOKENS.alice)}, groups: [dba], rights: [break-glass] }
   - { id: bob, token_sha256: ${sha256(TOKENS.bob)}, groups: [dba] }
   - { id: carol, token_sha256: ${sha256(TOKENS.carol)}, groups: [finance] }
-store: { kind: lowdb, path: state/state.json }
+${more.reviewers ?? ''}store: { kind: lowdb, path: state/state.json }
 ledger: { dir: ledger, checkpoint_every: 50 }
 keys: { dir: keys }
 policy: { watch: false }
@@ -65,7 +68,7 @@ ${extra}`;
 export async function serve(options: ServeOptions): Promise<Served> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'toolgate-e2e-'));
   writeFileSync(join(dir, 'policy.yaml'), options.policy);
-  writeFileSync(join(dir, 'toolgate.yaml'), configText('policy.yaml', options.extra, options.upstreams));
+  writeFileSync(join(dir, 'toolgate.yaml'), configText('policy.yaml', options.extra, options));
   const child = spawn(process.execPath, [cli, 'serve', '-c', join(dir, 'toolgate.yaml'), '--drain-timeout', '5s'], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, TOOLGATE_LOG_LEVEL: 'info', ...options.env },

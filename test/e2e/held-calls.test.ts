@@ -44,7 +44,7 @@ describe('held calls', () => {
     expect(decided.status).toBe(200);
     const result = await call;
     expect(textOf(result)).toBe('approve me');
-    expect(receiptBody(result)).toMatchObject({ event: 'complete', approval: { id: approval.id, decided_by: ['alice'] } });
+    expect(receiptBody(result)).toMatchObject({ event: 'complete', approval: { id: approval.id, decided_by: ['user:alice'] } });
     for (let i = 1; i < progress.length; i++) expect(progress[i]!.progress).toBeGreaterThan(progress[i - 1]!.progress);
   });
 
@@ -56,7 +56,7 @@ describe('held calls', () => {
     expect(result.isError).toBe(true);
     expect(textOf(result)).toContain('bob');
     expect(textOf(result)).toContain('not today');
-    expect(receiptBody(result)).toMatchObject({ event: 'reject', approval: { id: approval.id, decided_by: ['bob'] } });
+    expect(receiptBody(result)).toMatchObject({ event: 'reject', approval: { id: approval.id, decided_by: ['user:bob'] } });
   });
 
   it('refuses a reviewer outside the approvers', async () => {

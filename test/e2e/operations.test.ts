@@ -66,7 +66,7 @@ describe('operations', () => {
       expect(opened.status, JSON.stringify(opened.json)).toBe(201);
       const through = await client.callTool({ name: 'fx__pid', arguments: {} });
       expect(through.isError).toBeFalsy();
-      expect(receiptBody(through)).toMatchObject({ event: 'complete', break_glass: { opened_by: 'alice', reason: 'incident 42' } });
+      expect(receiptBody(through)).toMatchObject({ event: 'complete', break_glass: { opened_by: 'user:alice', reason: 'incident 42' } });
       expect((await admin(served, '/api/break-glass', TOKENS.bob, { reason: 'no right', for: '5m' })).status).toBe(403);
       const id = opened.json.id ?? opened.json.window?.id;
       expect((await admin(served, `/api/break-glass/${id}/close`, TOKENS.alice, {})).status).toBe(200);
