@@ -29,6 +29,8 @@ class Exchange {
     if (!this.streaming) {
       this.streaming = true;
       this.res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'mcp-session-id': this.sessionId });
+      // Answers already given to other requests of this POST were waiting for a JSON body: they go first.
+      for (const answer of this.answers.splice(0)) this.res.write(sseEvent(answer));
     }
     this.res.write(sseEvent(message));
     return true;

@@ -80,6 +80,18 @@ describe('over Streamable HTTP', () => {
     expect(refused.error!.message).toContain('"dup" is already in use');
   });
 
+  test('a batch whose answers start as JSON and turn into a stream (progress) still carries every answer', async () => {
+    const slow = { jsonrpc: '2.0', id: 'streamed', method: 'tools/call', params: { name: 'fx__slow', arguments: { steps: 3 }, _meta: { progressToken: 'p' } } };
+    const reply = await post([echo('quick', 'first'), slow, echo('quick', 'duplicate')]);
+    const messages = reply.body
+      .split('\n')
+      .filter((line) => line.startsWith('data: '))
+      .map((line) => JSON.parse(line.slice(6)) as Message);
+    const answers = messages.filter((m) => !('method' in m));
+    expect(answers.map((a) => a.id).sort()).toEqual(['quick', 'quick', 'streamed']);
+    expect(messages.some((m) => m.method === 'notifications/progress')).toBe(true);
+  });
+
   test('an id already in flight in another POST is refused at once, and the first request still gets its answer', async () => {
     const slow = post({ jsonrpc: '2.0', id: 'busy', method: 'tools/call', params: { name: 'fx__slow', arguments: { steps: 10 } } });
     await new Promise((r) => setTimeout(r, 100));
