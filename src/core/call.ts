@@ -72,6 +72,8 @@ export interface Decision {
   effectiveArgs?: Record<string, unknown>;
   approval?: ApprovalSpec;
   limits?: LimitCharge[];
+  /** On a DENY: every deny rule that decided says `break_glass: allow`, so an open window may override it. Any other DENY holds inside windows. */
+  breakGlassAllowed?: true;
 }
 
 /** The seam between the gate and the policy engine. It must never throw for a call: errors are DENY. */

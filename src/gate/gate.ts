@@ -111,9 +111,10 @@ export class Gate implements CallHandler {
     return { ...held, approval: { ruleId: 'pin-drift', approvers: pinApprovers, quorum: 1, timeoutMs: 15 * 60_000, waitMs: 50_000 } };
   }
 
-  /** break-glass: an open window lets a refused or held call through, flagged in every receipt (which keep the policy's own verdict, so replay reproduces it). */
+  /** break-glass: an open window lets a held, silenced or break-glass-allowed denied call through, flagged in every receipt (which keep the policy's own verdict, so replay reproduces it). */
   private async breakGlass(call: ToolCall, decision: Decision): Promise<BreakGlassStamp | undefined> {
     if (decision.outcome === 'permit' || call.quarantine?.action === 'silence') return undefined;
+    if (decision.outcome === 'deny' && !decision.breakGlassAllowed) return undefined;
     return this.options.breakGlass?.(call.request);
   }
 

@@ -33,6 +33,8 @@ export interface CompiledRule extends Indexable {
   set: Array<[string, CompiledExpression]>;
   approval: ApprovalSpec | undefined;
   limits: LimitTemplate[];
+  /** A deny rule that a break-glass window may override (`break_glass: allow`). */
+  yieldsToBreakGlass: boolean;
 }
 
 export const TIER: Record<Effect, number> = { deny: 0, require_approval: 1, allow_with_constraints: 2, allow: 3 };
@@ -76,6 +78,7 @@ function effectProblems(rule: RuleConfig): RuleProblem[] {
   }
   if (rule.effect !== 'allow_with_constraints' && c) add(['constraints'], `"constraints" only apply to allow_with_constraints (effect is ${rule.effect})`);
   if (rule.effect === 'deny' && rule.limits?.length) add(['limits'], 'a deny rule has nothing to limit');
+  if (rule.effect !== 'deny' && rule.break_glass) add(['break_glass'], `"break_glass" only applies to deny rules (effect is ${rule.effect})`);
   return out;
 }
 
@@ -146,6 +149,7 @@ export function compileRule(
       set,
       approval: rule.approval && approvalSpec(rule.id, rule.approval),
       limits: (rule.limits ?? []).map(limitTemplate),
+      yieldsToBreakGlass: rule.effect === 'deny' && rule.break_glass === 'allow',
     },
   };
 }

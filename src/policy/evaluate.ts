@@ -60,11 +60,12 @@ function decide(bundle: PolicyBundle, request: CallRequest, meter: CostMeter): D
   const denies = verdicts.filter((v) => v.rule.effect === 'deny').map((v) => v.rule);
   if (denies.length) {
     const first = denies[0]!;
-    return deny(
+    const decision = deny(
       bundle,
       denies.map((r) => r.id),
       first.reason ?? `denied by policy rule "${first.id}"`,
     );
+    return denies.every((r) => r.yieldsToBreakGlass) ? { ...decision, breakGlassAllowed: true } : decision;
   }
   if (verdicts.length === 0) return byDefaults(bundle, request);
   return permitOrHold(

@@ -83,6 +83,8 @@ export const RuleSchema = z.strictObject({
     })
     .optional(),
   limits: z.array(LimitSchema).optional(),
+  /** On a deny rule: an open break-glass window may let the calls it denies through. Without it, a deny holds inside windows too. */
+  break_glass: z.literal('allow').optional(),
 });
 
 export const DefaultsSchema = z.strictObject({
