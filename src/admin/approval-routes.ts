@@ -16,7 +16,7 @@ export function approvalRoutes(approvals: Approvals, clock: () => Date = () => n
       const body = DecisionBodySchema.safeParse(await ctx.json());
       if (!body.success) throw new HttpError('bad_request', `body: ${body.error.issues[0]?.message} (expected { "note"?: string })`);
       const approval = await approvals.decide(ctx.params.id!, ctx.caller!, verdict, body.data.note ?? null);
-      return { body: approvalView(approval, clock()) };
+      return { body: approvalView(approval, clock(), approvals.isWaiting(approval.id)) };
     },
   });
   return [
@@ -36,14 +36,14 @@ export function approvalRoutes(approvals: Approvals, clock: () => Date = () => n
         const status = raw === null ? undefined : ApprovalStatusSchema.safeParse(raw);
         if (status && !status.success) throw new HttpError('bad_request', `status must be one of ${ApprovalStatusSchema.options.join(', ')}`);
         const now = clock();
-        return { body: { approvals: (await approvals.list(status?.data)).map((a) => approvalView(a, now)) } };
+        return { body: { approvals: (await approvals.list(status?.data)).map((a) => approvalView(a, now, approvals.isWaiting(a.id))) } };
       },
     },
     {
       method: 'GET',
       path: '/api/approvals/:id',
       auth: 'token',
-      handle: async ({ params }) => ({ body: approvalView(await approvals.get(params.id!), clock()) }),
+      handle: async ({ params }) => ({ body: approvalView(await approvals.get(params.id!), clock(), approvals.isWaiting(params.id!)) }),
     },
     decideRoute('approve'),
     decideRoute('reject'),

@@ -1,7 +1,8 @@
 // What a reviewer sees of a held call: everything needed to decide, in the API's words.
 import type { HeldCall } from '../approvals/index.js';
 
-export function approvalView(a: HeldCall, now: Date) {
+/** `agentWaiting`: the agent's request is still open on this call, so an approval lets it go ahead now. */
+export function approvalView(a: HeldCall, now: Date, agentWaiting: boolean) {
   return {
     id: a.id,
     status: a.status,
@@ -27,5 +28,6 @@ export function approvalView(a: HeldCall, now: Date) {
     executed_at: a.executed_at,
     call_id: a.call.id,
     session: a.call.session,
+    agent_waiting: a.status === 'pending' && agentWaiting,
   };
 }

@@ -15,7 +15,7 @@ export function eventsRoute(approvals: Approvals, options: { heartbeatMs?: numbe
       res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive' });
       res.write('retry: 3000\n: connected\n\n');
       const unsubscribe = approvals.subscribe((change) => {
-        const data = JSON.stringify({ kind: change.kind, approval: approvalView(change.approval, clock()) });
+        const data = JSON.stringify({ kind: change.kind, approval: approvalView(change.approval, clock(), approvals.isWaiting(change.approval.id)) });
         res.write(`id: ${++seq}\nevent: approval.${change.kind}\ndata: ${data}\n\n`);
       });
       const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), options.heartbeatMs ?? 15_000);

@@ -124,6 +124,14 @@ export class Approvals<R extends RecordedReceipt = RecordedReceipt> {
     return this.waiters.wait(id, () => this.get(id), options) as Promise<Settled<R>>;
   }
 
+  /**
+   * Whether the agent's request is still open on this approval (in this process). When it is not,
+   * the agent already got its "pending" answer: an approval runs the call only if the agent repeats it.
+   */
+  isWaiting(id: string): boolean {
+    return this.waiters.isWaiting(id);
+  }
+
   decide(id: string, reviewer: Reviewer, verdict: 'approve' | 'reject', note: string | null = null): Promise<HeldCall> {
     return this.transition(id, (a, now) => castVote(a, reviewer, verdict, note, now)).then((r) => r.approval);
   }

@@ -24,6 +24,11 @@ export class Waiters {
     for (const wake of this.byId.get(settled.approval.id) ?? []) wake(settled);
   }
 
+  /** Whether a held request is still open on approval `id`: approving it lets that request go ahead. */
+  isWaiting(id: string): boolean {
+    return (this.byId.get(id)?.size ?? 0) > 0;
+  }
+
   /** Waits on approval `id`; `read` runs after registering, so no change slips between read and wait. */
   wait(id: string, read: () => Promise<HeldCall>, options: WaitOptions): Promise<Settled> {
     return new Promise<Settled>((resolve, reject) => {

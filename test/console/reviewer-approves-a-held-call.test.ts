@@ -24,6 +24,7 @@ describeInBrowser('a reviewer in the console', () => {
     await expect.poll(() => page.getByLabel('Arguments as sent').innerText()).toContain('UPDATE accounts SET frozen = true');
     expect(await page.locator('main').innerText()).toContain('writes to production need a DBA');
     await page.getByLabel(/^Note/).fill('checked with the account owner');
+    page.once('dialog', (dialog) => void dialog.accept());
     await page.getByRole('button', { name: 'Approve' }).click();
 
     const { approval: decided } = await waiter;

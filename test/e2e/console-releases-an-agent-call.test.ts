@@ -27,6 +27,7 @@ describeInBrowser('the console releases an agent call', () => {
     expect(await row.innerText()).toContain('fx / echo');
     await row.getByRole('link').click();
     await expect.poll(() => page.getByLabel('Arguments as sent').innerText()).toContain('release me <script>alert(1)</script>');
+    page.once('dialog', (dialog) => void dialog.accept());
     await page.getByRole('button', { name: 'Approve' }).click();
 
     const result = await call;

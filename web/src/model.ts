@@ -35,6 +35,8 @@ export interface Approval {
   expires_at: string;
   decided_at: string | null;
   call_id: string;
+  /** The agent's request is still open on this call: an approval lets it go ahead now, not only on a retry. */
+  agent_waiting: boolean;
 }
 
 /** One line of a receipts search: the body's fields the tables show. */

@@ -1,10 +1,19 @@
 // Sending a reviewer's decision, and the confirmation dialog the queue's a/r shortcuts open (a
-// decision from the list still shows what is being decided and takes a note).
+// decision from the list still shows what is being decided and takes a note). Both say whether
+// the agent still waits on the call: only then does an approval let its call go ahead at once.
 import { api } from '../api.js';
 import { fields, h } from '../dom.js';
 import type { Approval } from '../model.js';
 
 export type Verdict = 'approve' | 'reject';
+
+/** What an approval does for the agent, in words true to whether its request is still open. */
+export function agentState(approval: Approval): string {
+  if (approval.status !== 'pending') return 'no decision is waiting';
+  return approval.agent_waiting
+    ? 'waiting for this decision: if you approve, its call goes ahead'
+    : 'no longer waiting (it got a “pending” answer): if you approve, the call runs if the agent repeats it';
+}
 
 export function postDecision(id: string, verdict: Verdict, note: string): Promise<unknown> {
   const body = note.trim() ? { note: note.trim() } : {};
@@ -23,6 +32,7 @@ export function confirmDecision(approval: Approval, verdict: Verdict): Promise<b
     h('h2', { id: 'dialog-title' }, `${verdict === 'approve' ? 'Approve' : 'Reject'} ${approval.upstream} / ${approval.tool}?`),
     fields([
       ['Principal', approval.principal.id],
+      ['Agent', agentState(approval)],
       ['Rule', approval.rule],
       ['Reason', approval.reason],
       ['Arguments sha256', h('code', {}, approval.args_sha256)],

@@ -8,7 +8,7 @@ import { setShortcuts } from '../keys.js';
 import { onLive } from '../live.js';
 import type { Approval } from '../model.js';
 import { age, learnServerClock, left, when } from '../time.js';
-import { postDecision, type Verdict } from './decide.js';
+import { agentState, postDecision, type Verdict } from './decide.js';
 import { surfaceHistory } from './surface-history.js';
 import type { View } from './view.js';
 
@@ -35,6 +35,7 @@ function summary(approval: Approval, clock: HTMLElement): HTMLElement {
     ['Status', statusBadge(approval.status)],
     ['Upstream', approval.upstream],
     ['Tool', approval.tool],
+    ['Agent', agentState(approval)],
     ['Principal', `${approval.principal.id}${approval.principal.groups.length ? ` (${approval.principal.groups.join(', ')})` : ''}`],
     ['Rule', approval.rule],
     ['Reason', approval.reason],
@@ -105,13 +106,21 @@ export const heldCallView: View = (root, _query, id) => {
       })
       .catch((err: unknown) => show(head, h('h1', {}, 'Held call'), h('p', { class: 'error', role: 'alert' }, (err as Error).message)));
 
-  const decide = (verdict: Verdict) => {
+  const decide = async (verdict: Verdict) => {
     if (approval?.status !== 'pending') return;
     approve.disabled = reject.disabled = true;
+    // Whether the agent still waits changes without an event: ask the server now, not the page.
+    const current = await api<Approval>(`/api/approvals/${encodeURIComponent(approval.id)}`).catch(() => approval!);
+    render(current, false);
+    approve.disabled = reject.disabled = true;
+    if (verdict === 'approve' && !confirm(approveQuestion(current))) {
+      approve.disabled = reject.disabled = current.status !== 'pending';
+      return;
+    }
     message.textContent = verdict === 'approve' ? 'Approving…' : 'Rejecting…';
-    postDecision(approval.id, verdict, note.value).then(
+    postDecision(current.id, verdict, note.value).then(
       () => {
-        message.textContent = verdict === 'approve' ? 'Approved. The agent’s call goes ahead.' : 'Rejected. The agent is told why.';
+        message.textContent = verdict === 'reject' ? 'Rejected. The agent is told why.' : approvedText(current);
         void load(false);
       },
       (err: unknown) => {
@@ -120,15 +129,26 @@ export const heldCallView: View = (root, _query, id) => {
       },
     );
   };
-  approve.addEventListener('click', () => decide('approve'));
-  reject.addEventListener('click', () => decide('reject'));
+  approve.addEventListener('click', () => void decide('approve'));
+  reject.addEventListener('click', () => void decide('reject'));
 
   const stopLive = onLive(() => void load(false));
   const timer = setInterval(tick, 1000);
-  setShortcuts({ a: () => decide('approve'), r: () => decide('reject'), Escape: () => (location.hash = '#/queue') });
+  setShortcuts({ a: () => void decide('approve'), r: () => void decide('reject'), Escape: () => (location.hash = '#/queue') });
   void load(true);
   return () => {
     stopLive();
     clearInterval(timer);
   };
 };
+
+function approveQuestion(approval: Approval): string {
+  const effect = approval.agent_waiting
+    ? 'The agent is waiting: its call goes ahead now.'
+    : 'The agent is no longer waiting: the call runs if the agent repeats the call.';
+  return `Approve ${approval.upstream} / ${approval.tool} for ${approval.principal.id}? ${effect}`;
+}
+
+function approvedText(approval: Approval): string {
+  return approval.agent_waiting ? 'Approved. The agent’s call goes ahead.' : 'Approved. The call runs if the agent repeats it.';
+}
