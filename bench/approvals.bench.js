@@ -24,6 +24,7 @@ function request(i) {
     session: 'bench',
     rpcId: i,
     principal: { id: 'agent:bench', groups: [] },
+    method: 'tools/call',
     server: 'postgres-prod',
     tool: 'execute_sql',
     args,

@@ -129,6 +129,7 @@ async function perCallChild() {
       session: 's',
       rpcId: i,
       principal: { id: 'agent:ci', groups: [] },
+      method: 'tools/call',
       server: 'fs',
       tool: tools[i % 4],
       args: { path: `/srv/${i}` },

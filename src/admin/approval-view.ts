@@ -6,8 +6,10 @@ export function approvalView(a: HeldCall, now: Date, agentWaiting: boolean) {
   return {
     id: a.id,
     status: a.status,
+    method: a.call.method ?? 'tools/call',
     upstream: a.call.server,
     tool: a.call.tool,
+    ...(a.call.uri === undefined ? {} : { uri: a.call.uri }),
     arguments: a.call.args,
     args_sha256: a.call.args_sha256,
     principal: a.call.principal,

@@ -7,6 +7,5 @@ export { ReviewerDirectory, isApprover } from './reviewers.js';
 export type { Reviewer } from './reviewers.js';
 export { ApprovalError, HeldCallSchema, ApprovalStatusSchema } from './schema.js';
 export type { HeldCall, ApprovalStatus, ApprovalChange, ChangeKind, Vote, Settled } from './schema.js';
-export { whyVoid } from './binding.js';
 export { WebhookNotifier, webhookPayload } from './webhook.js';
 export type { WebhookOptions } from './webhook.js';

@@ -1,6 +1,7 @@
 // The held call as stored: one record per approval, from hold to execution. The zod schema is the
 // source of the type, and records read back from the store are parsed with it (the file is data).
 import { z } from 'zod';
+import { GOVERNED_METHODS } from '../core/call.js';
 import { ToolgateError } from '../core/errors.js';
 
 export class ApprovalError extends ToolgateError<
@@ -10,7 +11,7 @@ export class ApprovalError extends ToolgateError<
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
 const isoTime = z.iso.datetime();
 
-export const ApprovalStatusSchema = z.enum(['pending', 'approved', 'rejected', 'expired', 'cancelled', 'executed', 'voided']);
+export const ApprovalStatusSchema = z.enum(['pending', 'approved', 'rejected', 'expired', 'cancelled', 'executed']);
 
 export const VoteSchema = z.strictObject({
   reviewer: z.string(),
@@ -31,8 +32,12 @@ export const HeldCallSchema = z.strictObject({
     session: z.string(),
     rpc_id: z.union([z.string(), z.number()]),
     principal: z.strictObject({ id: z.string(), groups: z.array(z.string()) }),
+    /** The MCP method, when not tools/call. */
+    method: z.enum(GOVERNED_METHODS).exclude(['tools/call']).optional(),
     server: z.string(),
     tool: z.string(),
+    /** The resource a held resources/read (or subscribe, or completion) is about. */
+    uri: z.string().optional(),
     /** Exactly as the client sent them: the reviewer decides on these. */
     args: z.record(z.string(), z.unknown()),
     args_sha256: sha256Hex,
@@ -59,13 +64,7 @@ export const HeldCallSchema = z.strictObject({
   executed_at: isoTime.nullable(),
   /** Leaf hash of the `hold` receipt, returned by the recorder; `approve` references it. */
   hold_leaf: sha256Hex.nullable(),
-  /** What the approval is bound to besides the call: the arguments forwarded, the deciding rules, the requirement (see binding.ts). */
-  effective_args_sha256: sha256Hex.nullable().default(null),
-  rules: z.array(z.string()).default([]),
-  requirement_sha256: sha256Hex.nullable().default(null),
-  /** Why the approval was voided at release (the policy or the tool changed since it was granted). */
-  void_reason: z.string().nullable().default(null),
-  /** principal, server, tool and args_sha256: an identical retry finds its approval by this. */
+  /** principal, server, tool and args_sha256 (and method and uri, but for tools/call): an identical retry finds its approval by this. */
   retry_key: z.string(),
 });
 
@@ -74,7 +73,7 @@ export type Vote = z.infer<typeof VoteSchema>;
 export type HeldCall = z.infer<typeof HeldCallSchema>;
 
 /** What happened to an approval: the recorder writes a receipt for it, subscribers see it. */
-export type ChangeKind = 'hold' | 'vote' | 'approve' | 'reject' | 'expire' | 'cancel' | 'execute' | 'void';
+export type ChangeKind = 'hold' | 'vote' | 'approve' | 'reject' | 'expire' | 'cancel' | 'execute';
 
 export interface ApprovalChange {
   kind: ChangeKind;

@@ -13,8 +13,10 @@ interface Connection {
 interface ApprovalRow {
   id: string;
   status: string;
+  method: string;
   upstream: string;
   tool: string;
+  uri?: string;
   principal: { id: string };
   rule: string;
   age_ms: number;
@@ -54,7 +56,16 @@ const print = (value: unknown) => process.stdout.write(`${typeof value === 'stri
 function describe(a: ApprovalRow): string {
   const age = `${Math.round(a.age_ms / 1000)}s`;
   const votes = a.decisions.map((d) => `${d.reviewer}:${d.verdict}`).join(',') || '-';
-  return [a.id, a.status, `${a.upstream}/${a.tool}`, a.principal.id, a.rule, age, a.expires_at, votes].join('\t');
+  return [
+    a.id,
+    a.status,
+    a.uri === undefined ? `${a.upstream}/${a.tool}` : `${a.upstream} ${a.method} ${a.uri}`,
+    a.principal.id,
+    a.rule,
+    age,
+    a.expires_at,
+    votes,
+  ].join('\t');
 }
 
 /** A command group that talks to the admin API: --url and --token (or their environment variables). */

@@ -97,8 +97,10 @@ async function test(dirs: string[], opts: { pathRoot?: string; verbose?: boolean
 }
 
 interface ExplainOptions extends BundleOptions {
+  method: string;
   server: string;
-  tool: string;
+  tool?: string;
+  uri?: string;
   args: string;
   principal: string;
   groups?: string;
@@ -127,15 +129,17 @@ async function explainCall(files: string[], opts: ExplainOptions): Promise<void>
         .filter(Boolean)
     : [];
   const input = {
+    method: opts.method,
     server: opts.server,
-    tool: opts.tool,
+    ...(opts.tool === undefined ? {} : { tool: opts.tool }),
+    ...(opts.uri === undefined ? {} : { uri: opts.uri }),
     args: args as Record<string, unknown>,
     principal: { id: opts.principal, groups },
     now: opts.now ?? new Date().toISOString(),
   };
   const checked = CallInputSchema.safeParse(input);
   if (!checked.success) throw new Error(`invalid call: ${z.prettifyError(checked.error).replaceAll('\n', ' ')}`);
-  const request = callRequest(input);
+  const request = callRequest(checked.data);
   const result = explain(bundle, request);
   if (opts.json) {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
@@ -167,7 +171,9 @@ export function registerPolicy(program: Command): void {
   withConfigOption(policy.command('explain [files...]'))
     .description('show for one call which rules match, which do not and why, and the decision')
     .requiredOption('--server <name>', 'upstream name')
-    .requiredOption('--tool <name>', "the upstream's own tool name")
+    .option('--tool <name>', "the upstream's own tool (or prompt) name")
+    .option('--method <method>', 'the MCP method (tools/call, resources/read, resources/subscribe, prompts/get, completion/complete)', 'tools/call')
+    .option('--uri <uri>', 'the resource a resources/read, resources/subscribe or completion is about')
     .option('--args <json>', 'arguments as a JSON object', '{}')
     .requiredOption('--principal <id>', 'principal id')
     .option('--groups <list>', 'principal groups, comma-separated')

@@ -1,14 +1,29 @@
-// The shared vocabulary of one tools/call as it passes the gate. Every area above `core` speaks in
+// The shared vocabulary of one governed request as it passes the gate (a tools/call, or a request
+// that reads from an upstream: resources/read, prompts/get...). Every area above `core` speaks in
 // these types: the gateway builds a CallRequest, the policy returns a Decision, receipts record both.
 import type { Outcome } from './events.js';
+
+/**
+ * The MCP methods the gate decides. Listing methods, resources/unsubscribe and logging/setLevel are
+ * not among them: they reveal nothing a listing does not, or only narrow what flows (docs/gateway.md).
+ */
+export const GOVERNED_METHODS = ['tools/call', 'resources/read', 'resources/subscribe', 'prompts/get', 'completion/complete'] as const;
+export type GovernedMethod = (typeof GOVERNED_METHODS)[number];
+
+/** Methods whose requests name a tool-like item (`tool`: a tool, a prompt, a prompt a completion is for). */
+export const NAMED_METHODS: readonly GovernedMethod[] = ['tools/call', 'prompts/get', 'completion/complete'];
+/** Methods whose requests name a resource (`uri`: a resource, or the template a completion is for). */
+export const URI_METHODS: readonly GovernedMethod[] = ['resources/read', 'resources/subscribe', 'completion/complete'];
 
 export interface Principal {
   id: string;
   groups: string[];
 }
 
-/** One tools/call as the gate sees it, after the exposed name was resolved to (server, tool). */
+/** One governed request as the gate sees it, after the exposed name was resolved to (server, tool). */
 export interface CallRequest {
+  /** What the client asked for. */
+  method: GovernedMethod;
   /** Unique per call; every receipt of the call carries it. */
   callId: string;
   /** The client session (MCP session id, or "stdio"). */
@@ -18,9 +33,18 @@ export interface CallRequest {
   principal: Principal;
   /** Upstream name as configured. */
   server: string;
-  /** The upstream's own tool name (never the exposed, prefixed one). */
+  /**
+   * The upstream's own name of what is called (never the exposed, prefixed one): the tool for
+   * tools/call, the prompt for prompts/get and for a completion of a prompt's argument. For a request
+   * about a resource it is the method itself, and the resource is `uri`.
+   */
   tool: string;
-  /** Untrusted: exactly as the client sent them. */
+  /** Untrusted: the resource a request is about (a URI, or a URI template for completion); absent otherwise. */
+  uri?: string;
+  /**
+   * Untrusted: exactly as the client sent them. The tool's or the prompt's arguments; for a
+   * completion, `{argument, context}`; for resources/read and resources/subscribe, none.
+   */
   args: Record<string, unknown>;
   /** sha256 hex of the RFC 8785 canonical JSON of `args`. */
   argsSha256: string;

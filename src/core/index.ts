@@ -1,5 +1,6 @@
 // Shared vocabulary and primitives at the bottom of the dependency graph.
-export type { Principal, CallRequest, ApprovalSpec, LimitCharge, ChargeResult, Decision, Decider } from './call.js';
+export type { Principal, CallRequest, GovernedMethod, ApprovalSpec, LimitCharge, ChargeResult, Decision, Decider } from './call.js';
+export { GOVERNED_METHODS, NAMED_METHODS, URI_METHODS } from './call.js';
 export { RECEIPT_EVENTS, CALL_EVENTS, OUTCOMES, HOLD_ENDS, VERDICTS } from './events.js';
 export type { ReceiptEvent, CallEvent, Outcome, HoldEnd, Verdict } from './events.js';
 export { ToolgateError } from './errors.js';

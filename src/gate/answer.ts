@@ -1,22 +1,35 @@
-// What the client gets back: the upstream's result untouched but for the receipt added to `_meta`,
-// or a refusal in words an agent acts on correctly, also with its receipt (and, when a fault
-// caused it, the error id the operator's log has the detail under).
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+// What the gate answers, whatever the method: the upstream's result untouched with the receipt of
+// what happened, or a refusal in words an agent acts on correctly, also with its receipt (and, when
+// a fault caused it, the error id the operator's log has the detail under). The gateway shapes it
+// for the method (a tool result, or a JSON-RPC error).
 import type { Envelope } from '../receipts/index.js';
 
+/** Where the receipt travels: a result's `_meta`, or a refusal's error data. */
 export const RECEIPT_META_KEY = 'dev.toolgate/receipt';
 export const ERROR_ID_META_KEY = 'dev.toolgate/error_id';
+/** Where a held request's approval travels beside its receipt. */
+export const APPROVAL_META_KEY = 'dev.toolgate/approval';
 
-export function withReceipt(result: CallToolResult, receipt: Envelope | undefined): CallToolResult {
-  if (!receipt) return result;
-  return { ...result, _meta: { ...result._meta, [RECEIPT_META_KEY]: receipt } };
+/** A held request's approval, as the client is told it. */
+export interface ApprovalNotice {
+  id: string;
+  status: 'pending';
+  expires_at: string;
 }
 
-export function refusal(text: string, receipt?: Envelope, meta: Record<string, unknown> = {}): CallToolResult {
-  return withReceipt({ isError: true, content: [{ type: 'text', text: `toolgate: ${text}` }], ...(Object.keys(meta).length ? { _meta: meta } : {}) }, receipt);
+export type GateAnswer =
+  | { kind: 'result'; result: Record<string, unknown>; receipt?: Envelope }
+  | { kind: 'refusal'; message: string; receipt?: Envelope; approval?: ApprovalNotice; errorId?: string };
+
+export function withReceipt(result: Record<string, unknown>, receipt: Envelope | undefined): GateAnswer {
+  return { kind: 'result', result, receipt };
+}
+
+export function refusal(text: string, receipt?: Envelope, approval?: ApprovalNotice): GateAnswer {
+  return { kind: 'refusal', message: `toolgate: ${text}`, receipt, ...(approval ? { approval } : {}) };
 }
 
 /** A refusal caused by an internal fault: what happened in user terms, and the error id the operator's log has the detail under. */
-export function faultRefusal(text: string, errorId: string, receipt?: Envelope): CallToolResult {
-  return refusal(`${text} (error ${errorId}; the gateway log has the details)`, receipt, { [ERROR_ID_META_KEY]: errorId });
+export function faultRefusal(text: string, errorId: string, receipt?: Envelope): GateAnswer {
+  return { kind: 'refusal', message: `toolgate: ${text} (error ${errorId}; the gateway log has the details)`, receipt, errorId };
 }

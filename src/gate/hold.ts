@@ -12,13 +12,17 @@ export type Waited = { kind: 'approved'; approval: HeldCall } | { kind: 'used'; 
 
 /** Waits for reviewers on this call's approval; `shutdown` is aborted when the gateway stops. */
 export async function awaitApproval(approvals: Approvals<AppendedReceipt>, call: ToolCall, decision: Decision, shutdown: AbortSignal): Promise<Waited> {
-  const { opened, settled } = await approvals.holdAndWait(call.request, decision, call.definition ? { toolDefinition: call.definition } : {}, {
-    waitMs: decision.approval!.waitMs,
-    signal: AbortSignal.any([call.signal, shutdown]),
-    onHeartbeat: call.progress ? (beat, a) => call.progress!(beat, `held for approval ${a.id} by ${a.approvers.join(', ')}`) : undefined,
-  });
+  const opened = await approvals.openOrAttach(call.request, decision, call.definition ? { toolDefinition: call.definition } : {});
   const { approval } = opened;
   const who = approval.approvers.join(', ');
+  const settled =
+    approval.status === 'pending'
+      ? await approvals.wait(approval.id, {
+          waitMs: decision.approval!.waitMs,
+          signal: AbortSignal.any([call.signal, shutdown]),
+          onHeartbeat: call.progress ? (beat) => call.progress!(beat, `held for approval ${approval.id} by ${who}`) : undefined,
+        })
+      : opened;
   const now = settled.approval;
   switch (now.status) {
     case 'pending':
@@ -49,11 +53,11 @@ async function cancelled(approvals: Approvals<AppendedReceipt>, approval: HeldCa
 }
 
 function stillPending(approval: HeldCall, receipt: AppendedReceipt | undefined, restarting: boolean): Waited {
-  const meta = { 'dev.toolgate/approval': { id: approval.id, status: 'pending', expires_at: approval.expires_at } };
+  const notice = { id: approval.id, status: 'pending' as const, expires_at: approval.expires_at };
   const text = restarting
     ? `the gateway is restarting. Approval ${approval.id} stays open for reviewers; repeat the identical call in a moment to pick up the decision. The call has not run.`
     : `this call is awaiting human approval ${approval.id} (approvers: ${approval.approvers.join(', ')}; reviewers have until ${approval.expires_at}). It has not run. Repeat the identical call (same tool and arguments) later to pick up the decision; an approved call runs once, on that retry.`;
-  return { kind: 'answered', final: 'hold', receipt, answer: refusal(text, receipt?.envelope, meta) };
+  return { kind: 'answered', final: 'hold', receipt, answer: refusal(text, receipt?.envelope, notice) };
 }
 
 function ended(final: string, receipt: AppendedReceipt | undefined, text: string): Waited {

@@ -1,4 +1,4 @@
-// Turns the events of one call (and of its approval) into receipt drafts for the ledger.
+// Turns the events of one governed request (and of its approval) into receipt drafts for the ledger.
 import type { ApprovalChange, HeldCall, Recorder } from '../approvals/index.js';
 import type { CallEvent, CallRequest, Decision } from '../core/index.js';
 import type { AppendedReceipt } from '../ledger/index.js';
@@ -31,13 +31,14 @@ export function callDraft(event: CallEvent, request: CallRequest, decision: Deci
       id: request.callId,
       session: request.session,
       rpc_id: request.rpcId,
+      ...subjectOf(request.method === 'tools/call' ? undefined : request.method, request.uri),
       server: request.server,
       tool: request.tool,
       tool_sha256: request.toolSha256,
       args_sha256: request.argsSha256,
       ...(extras.effectiveArgsSha256 ? { effective_args_sha256: extras.effectiveArgsSha256 } : {}),
     },
-    principal: { id: request.principal.id, groups: [...request.principal.groups] },
+    principal: { id: request.principal.id },
     policy: { bundle_sha256: decision.bundleSha256, rules: decision.rules, effect: decision.outcome, reason: decision.reason },
     ...(extras.approval ? { approval: extras.approval } : {}),
     ...(extras.result ? { result: extras.result } : {}),
@@ -46,13 +47,17 @@ export function callDraft(event: CallEvent, request: CallRequest, decision: Deci
   };
 }
 
+/** A receipt names the method and the resource only when there is one: tools/call receipts stay as they always were. */
+function subjectOf(method: Exclude<CallRequest['method'], 'tools/call'> | undefined, uri: string | undefined) {
+  return { ...(method ? { method } : {}), ...(uri === undefined ? {} : { uri }) };
+}
+
 const CHANGE_EVENTS: Partial<Record<ApprovalChange['kind'], CallEvent>> = {
   hold: 'hold',
   approve: 'approve',
   reject: 'reject',
   expire: 'expire',
   cancel: 'cancel',
-  void: 'void',
 };
 
 /** The approvals service's recorder: the durable receipt of a change first, then the service stores the change. */
@@ -67,18 +72,14 @@ export function approvalRecorder(sink: ReceiptSink): Recorder<AppendedReceipt> {
         id: a.call.id,
         session: a.call.session,
         rpc_id: a.call.rpc_id,
+        ...subjectOf(a.call.method, a.call.uri),
         server: a.call.server,
         tool: a.call.tool,
         tool_sha256: a.call.tool_sha256,
         args_sha256: a.call.args_sha256,
       },
-      principal: { id: a.call.principal.id, groups: [...a.call.principal.groups] },
-      policy: {
-        bundle_sha256: a.bundle_sha256,
-        rules: [a.rule_id],
-        effect: 'hold',
-        reason: change.kind === 'void' ? `approval void: ${a.void_reason}` : a.reason,
-      },
+      principal: { id: a.call.principal.id },
+      policy: { bundle_sha256: a.bundle_sha256, rules: [a.rule_id], effect: 'hold', reason: a.reason },
       approval: approvalStamp(a),
       ...(event !== 'hold' && a.hold_leaf ? { ref: a.hold_leaf } : {}),
     });

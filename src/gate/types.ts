@@ -1,8 +1,8 @@
 // The seam between the gateway (which speaks MCP) and the gate (which decides and records), and
 // what each step of the gate returns.
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { CallRequest } from '../core/index.js';
 import type { AppendedReceipt } from '../ledger/index.js';
+import type { GateAnswer } from './answer.js';
 
 /** Why a surface cannot be called as listed, decided by the gateway before any policy runs. */
 export interface Quarantine {
@@ -11,11 +11,11 @@ export interface Quarantine {
   reason: string;
 }
 
-/** One tools/call handed to the gate by the gateway. */
+/** One governed request (a tools/call, a resources/read ...) handed to the gate by the gateway. */
 export interface ToolCall {
   request: CallRequest;
-  /** Forward the call upstream with these arguments (the gateway carries progress and cancellation). */
-  dispatch(args: Record<string, unknown>): Promise<CallToolResult>;
+  /** Forward the request upstream with these arguments (the gateway carries progress and cancellation); resolves with the upstream's result. */
+  dispatch(args: Record<string, unknown>): Promise<Record<string, unknown>>;
   /** Aborted when the client cancels the request (notifications/cancelled). */
   signal: AbortSignal;
   /** Present when the client sent a progress token: report progress on the client's token. */
@@ -26,7 +26,7 @@ export interface ToolCall {
 }
 
 export interface CallHandler {
-  handle(call: ToolCall): Promise<CallToolResult>;
+  handle(call: ToolCall): Promise<GateAnswer>;
 }
 
 /** What happened to a call once the gate is done with it: what each final step returns. */
@@ -35,8 +35,8 @@ export interface Answered {
   final: string;
   /** That last receipt, when there is one. */
   receipt?: AppendedReceipt;
-  /** What the client gets. */
-  answer: CallToolResult;
+  /** What the client gets (the gateway shapes it for the method). */
+  answer: GateAnswer;
   /** Time spent upstream, when the call was dispatched. */
   upstreamMs?: number;
 }

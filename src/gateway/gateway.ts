@@ -12,6 +12,8 @@ import { JsonLinesTransport, ToolCatalog, Upstream, type UpstreamState } from '.
 import type { GatewayContext, MethodHandler, Visibility } from './context.js';
 import { listenHttp, type HttpListener } from './http-listener.js';
 import { CallsInFlight, type DrainOutcome } from './in-flight.js';
+import { Directory } from './directory.js';
+import { governedMethods } from './governed.js';
 import { passthroughMethods } from './passthrough.js';
 import { unreadableLineAnswers } from './request-check.js';
 import { Routes } from './routes.js';
@@ -89,7 +91,8 @@ export async function startGateway({ config, handler, log, pins, visibleTo }: Ga
     throw err;
   }
 
-  const methods = new Map<string, MethodHandler>([...toolMethods(ctx), ...passthroughMethods(ctx)]);
+  const directory = new Directory(ctx);
+  const methods = new Map<string, MethodHandler>([...toolMethods(ctx), ...governedMethods(ctx, directory), ...passthroughMethods(ctx, directory)]);
   const host: SessionHost = { name: config.name, log, opened: (session) => ctx.sessions.add(session), closed: (session) => forgetSession(ctx, session) };
   const createSession = (id: string, principal: Principal) => new ClientSession(id, principal, host, capabilities(upstreams), methods);
 

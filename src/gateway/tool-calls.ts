@@ -5,6 +5,7 @@
 import { ErrorCode, McpError, type CallToolResult, type JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { ToolCall } from '../gate/index.js';
 import { UpstreamError, UpstreamRpcError, type CatalogEntry } from '../upstream/index.js';
+import { toolResult } from './answer.js';
 import { describeCall } from './call-request.js';
 import type { Extra, GatewayContext, MethodHandler, Result } from './context.js';
 import type { ClientSession } from './session.js';
@@ -75,7 +76,7 @@ async function handOver(
     call.progress = (progress, message) => extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress, message } });
   }
   // The gate answers every call, upstream faults included (a refusal with an error id): it does not throw them.
-  return (await ctx.handler.handle(call)) as Result;
+  return toolResult(await ctx.handler.handle(call));
 }
 
 /** Untrusted: the client's params. Only the shape the gateway relies on is checked here. */

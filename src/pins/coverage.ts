@@ -24,15 +24,17 @@ export interface RuleCoverage {
 
 export function coverageOf(bundle: PolicyBundle): RuleCoverage {
   return {
-    rulesCovering: (server, tool) => bundle.index.candidates(server, tool).map((r) => ({ id: r.id, effect: r.effect })),
+    rulesCovering: (server, tool) => bundle.index.candidates('tools/call', server, tool).map((r) => ({ id: r.id, effect: r.effect })),
     allRules: () =>
-      bundle.rules.map((r) => ({
-        id: r.id,
-        effect: r.effect,
-        servers: [...r.servers.patterns],
-        tools: [...r.tools.patterns],
-        where: `${r.file}${r.line ? `:${r.line}` : ''}`,
-      })),
+      bundle.rules
+        .filter((r) => r.methods.includes('tools/call'))
+        .map((r) => ({
+          id: r.id,
+          effect: r.effect,
+          servers: [...r.servers.patterns],
+          tools: [...r.tools.patterns],
+          where: `${r.file}${r.line ? `:${r.line}` : ''}`,
+        })),
     defaultEffect: bundle.defaults.effect,
   };
 }

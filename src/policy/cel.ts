@@ -25,8 +25,10 @@ function numeric(name: string, a: unknown, b: unknown): void {
 const env = new Environment({ homogeneousAggregateLiterals: false })
   .registerVariable('args', 'map')
   .registerVariable('principal', 'map')
+  .registerVariable('method', 'string')
   .registerVariable('server', 'string')
   .registerVariable('tool', 'string')
+  .registerVariable('uri', 'string')
   .registerVariable('annotations', 'map')
   .registerVariable('now', 'google.protobuf.Timestamp')
   .registerType('toolgate.Path', { ctor: PathFunctions, fields: {} })
@@ -59,8 +61,12 @@ const env = new Environment({ homogeneousAggregateLiterals: false })
 export interface CelContext {
   args: Record<string, unknown>;
   principal: { id: string; groups: string[] };
+  /** The MCP method (tools/call, resources/read, ...). */
+  method: string;
   server: string;
   tool: string;
+  /** Untrusted: the resource URI of a request about one; "" otherwise. */
+  uri: string;
   annotations: Record<string, unknown>;
   now: Date;
   path: PathFunctions;

@@ -2,7 +2,7 @@
 // sets, CEL programs, approval and limit templates. Reports problems instead of throwing, so that
 // `policy check` can list every one of them.
 import { canonicalId } from '../config/index.js';
-import type { ApprovalSpec } from '../core/call.js';
+import { NAMED_METHODS, URI_METHODS, type ApprovalSpec, type GovernedMethod } from '../core/call.js';
 import type { Bounds } from './bounds.js';
 import { parseDuration } from '../core/duration.js';
 import { compileExpression, type CompiledExpression } from './cel.js';
@@ -82,6 +82,21 @@ function effectProblems(rule: RuleConfig): RuleProblem[] {
   return out;
 }
 
+/** `tool` and `uri` each apply to some methods only: a rule naming one for no such method could never match. */
+function subjectProblems(rule: RuleConfig, methods: readonly GovernedMethod[]): RuleProblem[] {
+  const out: RuleProblem[] = [];
+  if (rule.match.tool !== undefined && !methods.some((m) => NAMED_METHODS.includes(m))) {
+    out.push({ path: ['match', 'tool'], message: `match.tool does not apply to ${methods.join(', ')}: match resources with match.uri` });
+  }
+  if (rule.match.uri !== undefined && !methods.some((m) => URI_METHODS.includes(m))) {
+    out.push({ path: ['match', 'uri'], message: `match.uri applies to ${URI_METHODS.join(', ')} only (the rule is for ${methods.join(', ')})` });
+  }
+  if (rule.match.tool !== undefined && rule.match.uri !== undefined) {
+    out.push({ path: ['match'], message: 'a rule names either tools (match.tool) or resources (match.uri), not both' });
+  }
+  return out;
+}
+
 function upstreamProblems(servers: NameMatcher, known: readonly string[] | undefined): RuleProblem[] {
   if (!known) return [];
   const out: RuleProblem[] = [];
@@ -119,8 +134,10 @@ export function compileRule(
   bounds: Bounds,
 ): { rule: CompiledRule; problems: RuleProblem[] } {
   const servers = new NameMatcher(list(rule.match.server)!);
-  const tools = new NameMatcher(list(rule.match.tool)!);
-  const problems = [...effectProblems(rule), ...upstreamProblems(servers, knownUpstreams)];
+  const tools = new NameMatcher(list(rule.match.tool) ?? ['*']);
+  const uris = rule.match.uri === undefined ? undefined : new NameMatcher(list(rule.match.uri)!);
+  const methods = [...new Set(list(rule.match.method) as GovernedMethod[])];
+  const problems = [...effectProblems(rule), ...subjectProblems(rule, methods), ...upstreamProblems(servers, knownUpstreams)];
   const ids = list(rule.principal?.id);
   const groups = list(rule.principal?.groups);
   const set: Array<[string, CompiledExpression]> = [];
@@ -137,8 +154,11 @@ export function compileRule(
       effect: rule.effect,
       tier: TIER[rule.effect],
       reason: rule.reason,
+      methods,
       servers,
       tools,
+      namesTools: rule.match.tool !== undefined,
+      uris,
       // Canonical like the config's principal ids, so that "Alice" in a rule names user:alice.
       principalIds: ids && new Set(ids.map(canonicalId)),
       principalGroups: groups && new Set(groups),

@@ -23,7 +23,7 @@ const whenError = (bundle: PolicyBundle, v: Verdict) =>
 /** Judges candidates tier by tier, stopping after the deny tier when something there decided. */
 export function matchedRules(bundle: PolicyBundle, request: CallRequest, ctx: CelContext): Verdict[] {
   const decided: Verdict[] = [];
-  for (const rule of bundle.index.candidates(request.server, request.tool)) {
+  for (const rule of bundle.index.candidates(request.method, request.server, request.tool, request.uri)) {
     if (rule.tier > 0 && decided.some((v) => v.rule.tier === 0)) break;
     const v = judgeCandidate(rule, request, ctx);
     if (v.status === 'matched' || v.status === 'when_error') decided.push(v);
@@ -83,7 +83,7 @@ function decide(bundle: PolicyBundle, request: CallRequest, meter: CostMeter): D
  */
 function byDefaults(bundle: PolicyBundle, request: CallRequest): Decision {
   const { effect, approval } = bundle.defaults;
-  const surface = `${request.server}/${request.tool}`;
+  const surface = request.uri === undefined ? `${request.server}/${request.tool}` : `${request.method} of ${request.uri} on ${request.server}`;
   const base = { rules: [], bundleSha256: bundle.sha256 };
   if (effect === 'allow') return { ...base, outcome: 'permit', reason: `no policy rule matches ${surface}; the default is allow` };
   if (effect === 'require_approval' && approval) {

@@ -22,8 +22,10 @@ export interface Explanation {
 }
 
 const WHY: Record<RuleStatus, string> = {
+  method: 'match.method does not name the method',
   server: 'match.server does not match the upstream',
   tool: 'match.tool does not match the tool',
+  uri: 'match.uri does not match the resource (or the rule names tools)',
   principal: 'the principal is not among principal.id / principal.groups',
   when_false: 'its condition (when) is false',
   when_error: 'its condition (when) failed to evaluate, which denies',
@@ -47,12 +49,12 @@ export function explain(bundle: PolicyBundle, request: CallRequest): Explanation
 }
 
 /**
- * True when no call of this principal to this tool can be permitted, whatever its arguments: a
+ * True when no tools/call of this principal to this tool can be permitted, whatever its arguments: a
  * deny rule without a condition applies, or no permitting rule applies and no default permits.
  * The gateway hides such tools from the principal's tools/list.
  */
 export function isDeniedUnconditionally(bundle: PolicyBundle, principal: Principal, server: string, tool: string): boolean {
-  const applicable = bundle.index.candidates(server, tool).filter((r) => principalMatches(r, principal));
+  const applicable = bundle.index.candidates('tools/call', server, tool).filter((r) => principalMatches(r, principal));
   if (applicable.some((r) => r.effect === 'deny' && !r.when)) return true;
   if (applicable.some((r) => r.effect !== 'deny')) return false;
   return bundle.defaults.effect !== 'allow' && bundle.defaults.effect !== 'require_approval';

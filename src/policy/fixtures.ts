@@ -1,7 +1,7 @@
 // Fixture cases kept beside the policies (`*.test.yaml`): a call in, the expected effect and rule
 // ids out. `toolgate policy test` runs them against the bundle of the folder they live in.
 import { z } from 'zod';
-import { OUTCOMES, type CallRequest, type Decision } from '../core/index.js';
+import { GOVERNED_METHODS, OUTCOMES, type CallRequest, type Decision } from '../core/index.js';
 import { formatKeyPath, parseYamlSource } from '../core/yaml-source.js';
 import { canonicalSha256, type PolicyBundle } from './bundle.js';
 import { PolicyError } from './errors.js';
@@ -10,15 +10,21 @@ import { EffectSchema, outcomeOf } from './schema.js';
 
 const PrincipalInput = z.union([z.string().min(1), z.strictObject({ id: z.string().min(1), groups: z.array(z.string()).default([]) })]);
 
-export const CallInputSchema = z.strictObject({
-  server: z.string().min(1),
-  tool: z.string().min(1),
-  args: z.record(z.string(), z.unknown()).default({}),
-  principal: PrincipalInput,
-  annotations: z.record(z.string(), z.unknown()).default({}),
-  /** RFC 3339; fixtures are deterministic, so the default is a fixed instant. */
-  now: z.iso.datetime({ offset: true }).default('2026-01-01T12:00:00Z'),
-});
+export const CallInputSchema = z
+  .strictObject({
+    method: z.enum(GOVERNED_METHODS).default('tools/call'),
+    server: z.string().min(1),
+    /** The tool or prompt; for a request about a resource (with `uri`) it may be left out. */
+    tool: z.string().min(1).optional(),
+    /** The resource a resources/read, resources/subscribe or completion is about. */
+    uri: z.string().min(1).optional(),
+    args: z.record(z.string(), z.unknown()).default({}),
+    principal: PrincipalInput,
+    annotations: z.record(z.string(), z.unknown()).default({}),
+    /** RFC 3339; fixtures are deterministic, so the default is a fixed instant. */
+    now: z.iso.datetime({ offset: true }).default('2026-01-01T12:00:00Z'),
+  })
+  .refine((c) => c.tool !== undefined || c.uri !== undefined, 'a call names a tool (or prompt), or a resource uri');
 
 const ExpectedEffect = z.enum([...new Set([...EffectSchema.options, ...OUTCOMES])]);
 
@@ -55,8 +61,11 @@ export function callRequest(input: CallInput, callId = 'explain'): CallRequest {
     session: 'policy-test',
     rpcId: 0,
     principal,
+    method: c.method,
     server: c.server,
-    tool: c.tool,
+    // As the gateway describes them: a request about a resource is named by its method.
+    tool: c.uri === undefined ? c.tool! : c.method,
+    ...(c.uri === undefined ? {} : { uri: c.uri }),
     args: c.args,
     argsSha256: canonicalSha256(c.args),
     toolSha256: null,

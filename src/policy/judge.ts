@@ -6,8 +6,9 @@ import type { CelContext } from './cel.js';
 import type { CostMeter } from './cost.js';
 import { BOUNDED_MATCHES } from './rewrite.js';
 import type { CompiledRule } from './compile-rule.js';
+import { subjectMatches } from './rule-index.js';
 
-export type RuleStatus = 'server' | 'tool' | 'principal' | 'when_false' | 'when_error' | 'matched';
+export type RuleStatus = 'method' | 'server' | 'tool' | 'uri' | 'principal' | 'when_false' | 'when_error' | 'matched';
 
 export interface Verdict {
   rule: CompiledRule;
@@ -21,8 +22,10 @@ export function celContext(bundle: PolicyBundle, request: CallRequest, meter?: C
     meter,
     args: request.args,
     principal: { id: request.principal.id, groups: request.principal.groups },
+    method: request.method,
     server: request.server,
     tool: request.tool,
+    uri: request.uri ?? '',
     annotations: request.annotations,
     now: request.now,
     path: bundle.path,
@@ -61,7 +64,8 @@ export function judgeCandidate(rule: CompiledRule, request: CallRequest, ctx: Ce
 }
 
 export function judgeRule(rule: CompiledRule, request: CallRequest, ctx: CelContext): Verdict {
+  if (!rule.methods.includes(request.method)) return { rule, status: 'method' };
   if (!rule.servers.test(request.server)) return { rule, status: 'server' };
-  if (!rule.tools.test(request.tool)) return { rule, status: 'tool' };
+  if (!subjectMatches(rule, request.tool, request.uri)) return { rule, status: request.uri === undefined ? 'tool' : 'uri' };
   return judgeCandidate(rule, request, ctx);
 }

@@ -2,7 +2,7 @@
 // the JSON Schema. Every object is strict, so a misspelt key is an error rather than a rule that
 // silently matches more than its author meant.
 import { z } from 'zod';
-import type { Outcome } from '../core/index.js';
+import { GOVERNED_METHODS, type Outcome } from '../core/index.js';
 
 export const POLICY_VERSION = 'toolgate.policy/v1';
 
@@ -70,8 +70,12 @@ export const RuleSchema = z.strictObject({
   match: z.strictObject({
     /** Upstream name(s) as configured; globs allowed. */
     server: oneOrMany,
-    /** The upstream's own tool name(s); globs allowed. */
-    tool: oneOrMany.default('*'),
+    /** The MCP method(s) the rule speaks for; a rule that names none speaks for tools/call only. */
+    method: z.union([z.enum(GOVERNED_METHODS), z.array(z.enum(GOVERNED_METHODS)).min(1)]).default('tools/call'),
+    /** The upstream's own tool name(s), or prompt name(s) for prompts/get and completion; globs allowed. */
+    tool: oneOrMany.optional(),
+    /** Resource URI(s) for resources/read, resources/subscribe and completion of a template; globs allowed. */
+    uri: oneOrMany.optional(),
   }),
   principal: z.strictObject({ id: oneOrMany.optional(), groups: oneOrMany.optional() }).optional(),
   when: celSource.optional(),

@@ -18,7 +18,7 @@ export function setConflicts(rules: readonly CompiledRule[]): string[] {
     for (let j = i + 1; j < setters.length; j++) {
       const a = setters[i]!;
       const b = setters[j]!;
-      if (!mayOverlap(a.servers, b.servers) || !mayOverlap(a.tools, b.tools)) continue;
+      if (!a.methods.some((m) => b.methods.includes(m)) || !mayOverlap(a.servers, b.servers) || !mayOverlap(a.tools, b.tools)) continue;
       const keys = a.set.map(([k]) => k).filter((k) => b.set.some(([kb]) => kb === k));
       if (keys.length) {
         problems.push(

@@ -1,8 +1,8 @@
-// The receipt body (v1): a union keyed on `event`. Call events describe one event of one tools/call;
-// `rotate` records a signing-key hand-over. The events come from core/events.ts; the zod schemas are
-// the source of the types.
+// The receipt body (v1): a union keyed on `event`. Call events describe one event of one governed
+// request (a tools/call, or a request such as resources/read); `rotate` records a signing-key
+// hand-over. The events come from core/events.ts; the zod schemas are the source of the types.
 import { z } from 'zod';
-import { CALL_EVENTS, RECEIPT_EVENTS } from '../core/index.js';
+import { CALL_EVENTS, GOVERNED_METHODS, RECEIPT_EVENTS } from '../core/index.js';
 import { KEY_ID_PATTERN } from './dsse.js';
 import { ReceiptError } from './errors.js';
 
@@ -29,12 +29,20 @@ const envelopeFields = {
   chain: z.strictObject({ id: name, seq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER), prev: hex64.nullable() }),
 };
 
+/** Receipts hold URIs of at most this many characters (a longer one is cut, and its request refused). */
+export const MAX_RECEIPT_URI = 4096;
+
 export const CallSchema = z.strictObject({
   id: name,
   session: text(256),
   rpc_id: z.union([z.string().max(256), z.number().int(), z.null()]),
+  /** The MCP method; absent for tools/call (receipts written before methods were governed have none). */
+  method: z.enum(GOVERNED_METHODS).exclude(['tools/call']).optional(),
   server: name,
+  /** The tool; the prompt for prompts/get and prompt completions; the method for a request about a resource. */
   tool: name,
+  /** The resource a request is about (a URI, or a URI template for completion/complete). */
+  uri: z.string().min(1).max(MAX_RECEIPT_URI).optional(),
   tool_sha256: hex64.nullable(),
   args_sha256: hex64,
   /** Present when constraints rewrote the arguments: the hash of what was actually forwarded. */
@@ -45,8 +53,7 @@ export const CallReceiptSchema = z.strictObject({
   ...envelopeFields,
   event: z.enum(CALL_EVENTS),
   call: CallSchema,
-  /** groups: the principal's groups when the call was decided (replay judges the call with them). */
-  principal: z.strictObject({ id: name, groups: z.array(name).max(256).optional() }),
+  principal: z.strictObject({ id: name }),
   policy: z.strictObject({ bundle_sha256: hex64, rules: z.array(name).max(256), effect: name, reason: text(4096) }),
   approval: z
     .strictObject({

@@ -25,4 +25,5 @@ export { newReceiptId, ulid } from './ids.js';
 export { generateKey, loadCurrentSigner, loadOrCreateSigner, rotateKey, rotateLostKey, keyringPath, keyFileName, KEYRING_FILE } from './keys.js';
 export type { RotationSink, AppendSink, GeneratedKey, Rotation } from './keys.js';
 export { ReceiptError } from './errors.js';
+export { MAX_RECEIPT_URI } from './body.js';
 export type { ReceiptErrorCode } from './errors.js';

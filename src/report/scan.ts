@@ -4,6 +4,7 @@
 import { createReadStream, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { GOVERNED_METHODS } from '../core/index.js';
 import { ReportError } from './errors.js';
 
 const SEGMENT = /^receipts-\d{12}\.jsonl$/;
@@ -19,14 +20,15 @@ export const ScannedReceiptSchema = z.object({
       id: name,
       session: z.string(),
       rpc_id: z.union([z.string(), z.number(), z.null()]),
+      method: z.enum(GOVERNED_METHODS).optional(),
       server: name,
       tool: name,
+      uri: z.string().optional(),
       tool_sha256: z.string().nullable(),
       args_sha256: z.string(),
-      effective_args_sha256: z.string().optional(),
     })
     .optional(),
-  principal: z.object({ id: name, groups: z.array(z.string()).optional() }).optional(),
+  principal: z.object({ id: name }).optional(),
   policy: z.object({ bundle_sha256: z.string(), rules: z.array(z.string()), effect: z.string(), reason: z.string() }).optional(),
   approval: z.object({ id: name }).optional(),
   break_glass: z.object({ id: name, opened_by: name, reason: z.string(), expires_at: z.string().optional() }).optional(),

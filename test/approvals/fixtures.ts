@@ -34,6 +34,7 @@ export function callRequest(args: Record<string, unknown> = { sql: 'DELETE FROM 
     session: 'stdio',
     rpcId: 7,
     principal: { id: principal, groups: ['engineering'] },
+    method: 'tools/call',
     server: 'postgres-prod',
     tool: 'execute_sql',
     args,

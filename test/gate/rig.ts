@@ -11,6 +11,7 @@ import { pino } from 'pino';
 import { Approvals, type Reviewer } from '../../src/approvals/index.js';
 import type { CallRequest } from '../../src/core/index.js';
 import { approvalRecorder, Gate, RECEIPT_META_KEY, type GateOptions, type ReceiptSink, type ToolCall } from '../../src/gate/index.js';
+import { toolResult } from '../../src/gateway/answer.js';
 import { readReceipts } from '../../src/ledger/index.js';
 import { callRequest, compileBundle, decider, type PolicyBundle } from '../../src/policy/index.js';
 import { openPayload, type Envelope, type ReceiptDraft } from '../../src/receipts/index.js';
@@ -83,17 +84,20 @@ export async function gateRig(rules: string, options: Partial<GateOptions> = {})
       for await (const r of readReceipts(join(dir, 'ledger'))) out.push(r.body.event);
       return out;
     },
-    call(tool, args = {}, { principal = 'agent:ci', ...more } = {}) {
+    async call(tool, args = {}, { principal = 'agent:ci', ...more } = {}) {
       const request: CallRequest = { ...callRequest({ server: 'db', tool, args, principal }, `call_${++n}`), now: new Date() };
-      return gate.handle({
-        request,
-        signal: new AbortController().signal,
-        dispatch: (effective) => {
-          upstream.calls.push(effective);
-          return upstream.answer(effective);
-        },
-        ...more,
-      });
+      // The gate's answer as the gateway shapes it for a tools/call.
+      return toolResult(
+        await gate.handle({
+          request,
+          signal: new AbortController().signal,
+          dispatch: (effective) => {
+            upstream.calls.push(effective);
+            return upstream.answer(effective);
+          },
+          ...more,
+        }),
+      );
     },
     async close() {
       await ledger.close();

@@ -12,6 +12,7 @@ const request: CallRequest = {
   session: 's1',
   rpcId: 3,
   principal: { id: 'agent:ci', groups: [] },
+  method: 'tools/call',
   server: 'fs',
   tool: 'read_file',
   args,

@@ -50,6 +50,7 @@ export async function recordCalls(dir: string, tamper?: (i: number, effect: stri
       session: 's',
       rpcId: i,
       principal: { id: principal, groups: principals.find((p) => p.id === principal)!.groups },
+      method: 'tools/call',
       server: 'fs',
       tool,
       args,
