@@ -1,4 +1,4 @@
-// The admin API's break-glass routes: open, close early, list. Errors of the area become the HTTP
+// The admin API's break-glass routes: open, confirm, review, close early, list. Errors of the area become the HTTP
 // edge's refusals (403, 400, 404) here, since the listener only knows its own.
 import type { Reviewer } from '../approvals/index.js';
 import { HttpError, type Route } from '../http/index.js';
@@ -24,6 +24,18 @@ export function breakGlassRoutes(breakGlass: BreakGlass, clock: () => Date = () 
       path: '/api/break-glass',
       auth: 'token',
       handle: async (ctx) => ({ status: 201, body: view(await refusing(async () => breakGlass.open(ctx.caller!, await ctx.json()))) }),
+    },
+    {
+      method: 'POST',
+      path: '/api/break-glass/:id/confirm',
+      auth: 'token',
+      handle: async (ctx) => ({ body: view(await refusing(() => breakGlass.confirm(ctx.caller!, ctx.params.id!))) }),
+    },
+    {
+      method: 'POST',
+      path: '/api/break-glass/:id/review',
+      auth: 'token',
+      handle: async (ctx) => ({ body: view(await refusing(async () => breakGlass.review(ctx.caller!, ctx.params.id!, await ctx.json()))) }),
     },
     {
       method: 'POST',

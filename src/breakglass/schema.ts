@@ -27,6 +27,12 @@ export const BreakGlassWindowSchema = z.strictObject({
   expires_at: iso,
   closed_at: iso.nullable(),
   closed_by: z.string().min(1).nullable(),
+  /** How many reviewers must vouch for the window before it lets anything through (config break_glass.open_quorum, fixed at opening). */
+  open_quorum: z.number().int().min(1).default(1),
+  /** Reviewers besides the opener who confirmed the window, in order. */
+  confirmations: z.array(z.strictObject({ by: z.string().min(1), at: iso })).default([]),
+  /** After-the-fact reviews by reviewers who neither opened nor confirmed the window. */
+  reviews: z.array(z.strictObject({ by: z.string().min(1), at: iso, note: z.string().min(1).max(4096) })).default([]),
 });
 
 export type BreakGlassWindow = z.infer<typeof BreakGlassWindowSchema>;
@@ -46,6 +52,9 @@ export const OpenRequestSchema = z.strictObject({
 });
 
 export type OpenRequest = z.infer<typeof OpenRequestSchema>;
+
+// Untrusted: a reviewer's request body.
+export const ReviewRequestSchema = z.strictObject({ note: z.string().trim().min(1, 'a note is required').max(4096) });
 
 export function parseWindow(value: unknown): BreakGlassWindow {
   const parsed = BreakGlassWindowSchema.safeParse(value);

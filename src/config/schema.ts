@@ -141,6 +141,8 @@ export const EvidenceSchema = z.strictObject({
 export const BreakGlassSchema = z.strictObject({
   /** The longest a break-glass window may be opened for. */
   max_duration: duration.default('4h'),
+  /** How many reviewers with the right, the opener included, must vouch for a window before it lets anything through. */
+  open_quorum: z.number().int().min(1).max(10).default(1),
 });
 
 export const NotifySchema = z.strictObject({ webhook: z.url().optional() });

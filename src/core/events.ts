@@ -28,6 +28,8 @@ export const EVENT_KINDS = {
   complete: 'execution',
   fail: 'execution',
   break_glass_open: 'break_glass',
+  break_glass_confirm: 'break_glass',
+  break_glass_review: 'break_glass',
   break_glass_close: 'break_glass',
   pin_approve: 'pin',
   rotate: 'key',
@@ -50,6 +52,11 @@ export const OUTCOMES = ofKind('decision');
 
 /** The outcomes that refuse a call outright (a HOLD may still run). */
 export const REFUSALS = ['deny', 'silence'] as const satisfies readonly Outcome[];
+
+/** The steps in the life of a break-glass window: open, confirm (a second reviewer), review, close. */
+export type BreakGlassEvent = OfKind<'break_glass'>;
+
+export const BREAK_GLASS_EVENTS = ofKind('break_glass');
 
 /** What became of a held call. */
 export type HoldEnd = OfKind<'hold_end'>;

@@ -67,8 +67,8 @@ export const CallReceiptSchema = z.strictObject({
   result: z.strictObject({ sha256: hex64, is_error: z.boolean() }).optional(),
   /** Leaf hash of the receipt this one follows (complete -> permit, approve -> hold). */
   ref: hex64.optional(),
-  /** On calls let through by a break-glass window, and on the window's own open/close receipts (with expires_at). */
-  break_glass: z.strictObject({ id: name, opened_by: name, reason: text(4096), expires_at: Rfc3339Utc.optional() }).optional(),
+  /** On calls let through by a break-glass window, and on the window's own receipts (with expires_at; a review with its note). */
+  break_glass: z.strictObject({ id: name, opened_by: name, reason: text(4096), expires_at: Rfc3339Utc.optional(), note: text(4096).optional() }).optional(),
 });
 
 export const RotateReceiptSchema = z.strictObject({

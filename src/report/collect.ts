@@ -1,7 +1,7 @@
 // One streaming pass over the ledger gathers what the review needs for the period and the one
 // before it: calls and effects per surface, hold outcomes, approval latencies (hold -> approve or
 // reject, matched by approval id), expired holds, and break-glass windows with the calls they let through.
-import { HOLD_ENDS, OUTCOMES, type HoldEnd, type Outcome } from '../core/index.js';
+import { BREAK_GLASS_EVENTS, HOLD_ENDS, OUTCOMES, type HoldEnd, type Outcome } from '../core/index.js';
 import { scanReceipts, type ScannedReceipt } from './scan.js';
 
 export interface SurfaceFigures {
@@ -40,6 +40,7 @@ export interface Collected {
 
 const isOutcome = (e: string): e is Outcome => (OUTCOMES as string[]).includes(e);
 const isHoldEnd = (e: string): e is HoldEnd => (HOLD_ENDS as string[]).includes(e);
+const isBreakGlassStep = (e: string) => (BREAK_GLASS_EVENTS as string[]).includes(e);
 const zeroes = <E extends string>(events: E[]) => Object.fromEntries(events.map((e) => [e, 0])) as Record<E, number>;
 
 function emptySurface(): SurfaceFigures {
@@ -73,7 +74,7 @@ class Tally {
   add(r: ScannedReceipt): void {
     this.receiptsRead++;
     if (!r.call) return;
-    if (r.event === 'break_glass_open' || r.event === 'break_glass_close') {
+    if (isBreakGlassStep(r.event)) {
       noteWindow(this.windows, r);
       return;
     }
@@ -128,7 +129,7 @@ function noteWindow(windows: Map<string, BreakGlassUse>, r: ScannedReceipt): voi
   if (!r.break_glass) return;
   const w = windowOf(windows, r.break_glass);
   if (r.event === 'break_glass_open') w.opened_at = r.ts;
-  else {
+  else if (r.event === 'break_glass_close') {
     // The close receipt is made by whoever closed it (the reviewer, or the expiry sweep).
     w.closed_at = r.ts;
     w.closed_by = r.principal?.id;

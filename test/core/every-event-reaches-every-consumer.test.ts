@@ -44,6 +44,9 @@ const WRITE: Record<EventKind, Write> = {
       expires_at: new Date(now.getTime() + 60_000).toISOString(),
       closed_at: now.toISOString(),
       closed_by: 'user:olga',
+      open_quorum: 2,
+      confirmations: [{ by: 'user:rick', at: now.toISOString() }],
+      reviews: [{ by: 'user:sam', at: now.toISOString(), note: `reviewed ${event}` }],
     };
     return ledger.append(breakGlassDraft(event as 'break_glass_open', window, BUNDLE));
   },

@@ -1,56 +1,9 @@
 // Break-glass over a real admin server, a real store and a real ledger: only a reviewer with the
 // right opens a window, within the maximum; it covers the calls in its scope until it closes early
 // or on time (by the sweep); opening and closing are receipts; it never extends itself.
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createAdminServer, type AdminServer } from '../../src/admin/index.js';
-import { BreakGlass, breakGlassDraft, breakGlassRoutes, EXPIRY_ACTOR } from '../../src/breakglass/index.js';
-import { readReceipts, type Ledger } from '../../src/ledger/index.js';
-import { openLowdbStore } from '../../src/store/index.js';
-import { openLedger, reviewers, silentLog, tempDir } from './helpers.js';
-
-const running: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const close of running.splice(0).reverse()) await close();
-});
-
-async function setup() {
-  const dir = tempDir();
-  const store = await openLowdbStore(join(dir, 'state.json'));
-  const ledger: Ledger = await openLedger(join(dir, 'ledger'));
-  let now = new Date('2026-03-10T09:00:00.000Z');
-  const breakGlass = new BreakGlass({
-    store,
-    log: silentLog,
-    maxDurationMs: 4 * 3_600_000,
-    clock: () => now,
-    record: (event, w) => ledger.append(breakGlassDraft(event, w, 'b'.repeat(64))),
-  });
-  const admin: AdminServer = createAdminServer({
-    admin: { host: '127.0.0.1', port: 0, allowed_hosts: [] },
-    reviewers,
-    log: silentLog,
-    routes: breakGlassRoutes(breakGlass, () => now),
-  });
-  const url = await admin.listen();
-  running.push(
-    () => store.close(),
-    () => ledger.close(),
-    () => admin.close(),
-  );
-  const api = (method: string, path: string, token: string, body?: unknown) =>
-    fetch(`${url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-  const receipts = async () => {
-    const out = [];
-    for await (const r of readReceipts(join(dir, 'ledger'))) out.push(r.body);
-    return out;
-  };
-  return { breakGlass, api, receipts, setNow: (t: string) => (now = new Date(t)) };
-}
+import { describe, expect, it } from 'vitest';
+import { EXPIRY_ACTOR } from '../../src/breakglass/index.js';
+import { setup } from './break-glass-rig.js';
 
 describe('break-glass windows', () => {
   it('opens for a reviewer with the right, covers its scope only, and closes early with receipts', async () => {

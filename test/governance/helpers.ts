@@ -32,6 +32,8 @@ export function tempDir(): string {
 export const reviewerConfigs = [
   { id: 'user:olga', token_sha256: sha256('olga-token'), groups: ['sre'], rights: ['break-glass'] },
   { id: 'user:rick', token_sha256: sha256('rick-token'), groups: ['sre'], rights: [] },
+  { id: 'user:sam', token_sha256: sha256('sam-token'), groups: ['sre'], rights: ['break-glass'] },
+  { id: 'user:tess', token_sha256: sha256('tess-token'), groups: ['security'], rights: ['break-glass'] },
 ];
 export const reviewers = new ReviewerDirectory(reviewerConfigs);
 

@@ -19,6 +19,9 @@ export const window: BreakGlassWindow = {
   expires_at: '2026-03-10T10:00:00.000Z',
   closed_at: null,
   closed_by: null,
+  open_quorum: 1,
+  confirmations: [],
+  reviews: [],
 };
 
 const at = (day: number, minute = 0) => new Date(Date.UTC(2026, 2, day, 9, minute)).toISOString();

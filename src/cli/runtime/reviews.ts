@@ -51,6 +51,7 @@ export function openBreakGlass(parts: {
     store,
     log,
     maxDurationMs: parseDuration(config.break_glass.max_duration),
+    openQuorum: config.break_glass.open_quorum,
     record: (event, window) => receipts.append(breakGlassDraft(event, window, engine.current.sha256)),
   });
   breakGlass.start();
