@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ApprovalChange } from '../../src/approvals/index.js';
-import { openLowdbStore } from '../../src/store/index.js';
 import { alice, callRequest, holdDecision, setup } from './fixtures.js';
+import { lowdbStore } from '../fixtures/stores.js';
 
 describe('durability and receipts', () => {
   it('keeps a pending approval across a restart: a reviewer decides and the retry executes once', async () => {
@@ -9,7 +9,7 @@ describe('durability and receipts', () => {
     const { approval } = await first.approvals.openOrAttach(callRequest(), holdDecision());
     await first.store.close();
 
-    const store = await openLowdbStore(first.path);
+    const store = await lowdbStore(first.path);
     const { approvals } = await setup({ store });
     expect((await approvals.list('pending')).map((a) => a.id)).toEqual([approval.id]);
     await approvals.decide(approval.id, alice, 'approve');

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { Approvals, ReviewerDirectory, type ApprovalsOptions, type Reviewer } from '../../src/approvals/index.js';
 import type { CallRequest, Decision } from '../../src/core/index.js';
 import { createLogger } from '../../src/log.js';
-import { openLowdbStore, type Store } from '../../src/store/index.js';
+import type { Store } from '../../src/store/index.js';
+import { lowdbStore } from '../fixtures/stores.js';
 
 export const log = createLogger({ level: 'silent' });
 
@@ -63,6 +64,6 @@ export function manualClock(start = Date.now()) {
 
 export async function setup(options: Partial<ApprovalsOptions> & { path?: string } = {}): Promise<{ store: Store; approvals: Approvals; path: string }> {
   const path = options.path ?? tempPath();
-  const store = options.store ?? (await openLowdbStore(path));
+  const store = options.store ?? (await lowdbStore(path));
   return { store, path, approvals: new Approvals({ log, heartbeatMs: 50, ...options, store }) };
 }
