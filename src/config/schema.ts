@@ -132,8 +132,8 @@ export const EvidenceSchema = z.strictObject({
   store_arguments: z.boolean().default(false),
   /** The AES-256 key file (mode 0600, created on first use); default <keys.dir>/evidence.key. */
   key_file: z.string().optional(),
-  /** Records older than this are purged. */
-  retention: duration.default('90d'),
+  /** Records not seen for this long are purged; the default keeps a year's sample replayable. */
+  retention: duration.default('400d'),
   /** Where encrypted records are kept; relative paths are resolved against the config file's folder. */
   dir: z.string().default('.toolgate/evidence'),
 });

@@ -53,7 +53,8 @@ export const CallReceiptSchema = z.strictObject({
   ...envelopeFields,
   event: z.enum(CALL_EVENTS),
   call: CallSchema,
-  principal: z.strictObject({ id: name }),
+  /** groups: the principal's groups when the call was decided (replay judges the call with them). */
+  principal: z.strictObject({ id: name, groups: z.array(name).max(256).optional() }),
   policy: z.strictObject({ bundle_sha256: hex64, rules: z.array(name).max(256), effect: name, reason: text(4096) }),
   approval: z
     .strictObject({

@@ -22,10 +22,17 @@ export function formatReplay(r: ReplayResult, format: 'text' | 'json'): string {
     for (const d of r.differences) {
       const rules = (list: string[]) => `[${list.join(', ')}]`;
       out.push(
-        `  ${d.receipt_id} ${d.ts} ${d.surface} ${d.principal}: ${d.recorded.effect} ${rules(d.recorded.rules)} -> ${d.replayed.effect} ${rules(d.replayed.rules)} (${d.replayed.reason})`,
+        `  ${d.receipt_id} ${d.ts} ${d.surface} ${d.principal}: ${d.recorded.effect} ${rules(d.recorded.rules)} -> ${d.replayed.effect} ${rules(d.replayed.rules)}${forwarded(d)} (${d.replayed.reason})`,
       );
     }
   }
   if (r.problems.length) out.push('', 'could not replay:', ...r.problems.map((p) => `  ${p.receipt_id}: ${p.problem}`));
   return `${out.join('\n')}\n`;
+}
+
+/** A permit whose forwarded (constrained) arguments would come out different says so. */
+function forwarded(d: ReplayResult['differences'][number]): string {
+  const { effective_args_sha256: was } = d.recorded;
+  const now = d.replayed.effective_args_sha256;
+  return was && now && was !== now ? `, forwarded arguments ${was.slice(0, 12)}… -> ${now.slice(0, 12)}…` : '';
 }

@@ -2,10 +2,11 @@
 // bundle archived under each receipt's bundle_sha256 every decision must reproduce (a difference
 // is a non-determinism, or an archive that no longer hashes to its name); against a candidate
 // bundle (shadow evaluation) the differences are what a policy change would change.
-import type { CallRequest, Decision } from '../core/call.js';
+import type { CallRequest } from '../core/call.js';
 import type { PrincipalConfig } from '../config/index.js';
 import { EvidenceError, type EvidenceStore } from '../evidence/index.js';
-import { evaluate, loadArchivedBundle, outcomeOf, type PolicyBundle } from '../policy/index.js';
+import { evaluate, loadArchivedBundle, type PolicyBundle } from '../policy/index.js';
+import { recordedDecision, replayedDecision, sameDecision, type RecordedDecision } from './recorded.js';
 import { sampleDecisions, type DecisionReceipt } from './sample.js';
 
 export interface ReplayOptions {
@@ -13,7 +14,7 @@ export interface ReplayOptions {
   evidence: EvidenceStore;
   /** policy.archive_dir: where bundles are kept by sha256. */
   archiveDir: string;
-  /** Groups of principals come from the config (receipts name only the principal's id). */
+  /** Groups of principals from the config, for receipts written before receipts recorded the groups. */
   principals: readonly PrincipalConfig[];
   since: Date;
   until: Date;
@@ -30,8 +31,8 @@ export interface ReplayedCall {
   surface: string;
   principal: string;
   bundle_sha256: string;
-  recorded: { effect: string; rules: string[] };
-  replayed: { effect: string; rules: string[]; reason: string; bundle_sha256: string };
+  recorded: RecordedDecision;
+  replayed: RecordedDecision & { reason: string; bundle_sha256: string };
 }
 
 /** A sampled call that could not be replayed at all (its archive or its evidence is unusable). */
@@ -54,8 +55,6 @@ export interface ReplayResult {
   differences: ReplayedCall[];
   problems: ReplayProblem[];
 }
-
-// Receipts may record the outcome (permit, hold ...) or the policy's effect name (allow, require_approval ...).
 
 export async function replay(options: ReplayOptions): Promise<ReplayResult> {
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 32);
@@ -95,14 +94,16 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
       problem(`evidence: ${err.message}`);
       continue;
     }
-    const decision = evaluate(bundle, rebuildRequest(receipt, args, groups.get(receipt.principal.id) ?? []));
-    if (sameDecision(receipt, decision)) result.same++;
-    else result.differences.push(describe(receipt, decision));
+    const decision = evaluate(bundle, rebuildRequest(receipt, args, receipt.principal.groups ?? groups.get(receipt.principal.id) ?? []));
+    const recorded = recordedDecision(receipt);
+    const replayed = replayedDecision(decision, args, recorded);
+    if (sameDecision(receipt, recorded, replayed)) result.same++;
+    else result.differences.push(describe(receipt, recorded, { ...replayed, reason: decision.reason, bundle_sha256: decision.bundleSha256 }));
   }
   return result;
 }
 
-/** The CallRequest as the gate built it, from the receipt and the kept arguments. Annotations are not recorded. */
+/** The CallRequest as the gate built it, from the receipt, the kept arguments and the principal's groups then. Annotations are not recorded. */
 export function rebuildRequest(r: DecisionReceipt, args: Record<string, unknown>, groups: readonly string[]): CallRequest {
   return {
     callId: r.call.id,
@@ -121,14 +122,7 @@ export function rebuildRequest(r: DecisionReceipt, args: Record<string, unknown>
   };
 }
 
-function sameDecision(r: DecisionReceipt, d: Decision): boolean {
-  if (outcomeOf(r.policy.effect) !== d.outcome) return false;
-  const recorded = [...r.policy.rules].sort();
-  const replayed = [...d.rules].sort();
-  return recorded.length === replayed.length && recorded.every((rule, i) => rule === replayed[i]);
-}
-
-function describe(r: DecisionReceipt, d: Decision): ReplayedCall {
+function describe(r: DecisionReceipt, recorded: RecordedDecision, replayed: ReplayedCall['replayed']): ReplayedCall {
   return {
     receipt_id: r.id,
     call_id: r.call.id,
@@ -136,8 +130,8 @@ function describe(r: DecisionReceipt, d: Decision): ReplayedCall {
     surface: `${r.call.server}/${r.call.tool}`,
     principal: r.principal.id,
     bundle_sha256: r.policy.bundle_sha256,
-    recorded: { effect: outcomeOf(r.policy.effect), rules: r.policy.rules },
-    replayed: { effect: d.outcome, rules: d.rules, reason: d.reason, bundle_sha256: d.bundleSha256 },
+    recorded,
+    replayed,
   };
 }
 

@@ -49,7 +49,9 @@ export async function sampleDecisions(options: SampleOptions): Promise<Sample> {
   return { considered, withEvidence, receipts };
 }
 
+/** A `deny` naming an approval refused the release of an approved call: a check of the approval, not a decision of the policy (the call's `hold` receipt is that). */
 function isDecision(r: ScannedReceipt): r is DecisionReceipt {
+  if (r.event === 'deny' && r.approval) return false;
   return DECISIONS.has(r.event) && r.call !== undefined && r.policy !== undefined && r.principal !== undefined;
 }
 

@@ -26,9 +26,10 @@ export const ScannedReceiptSchema = z.object({
       uri: z.string().optional(),
       tool_sha256: z.string().nullable(),
       args_sha256: z.string(),
+      effective_args_sha256: z.string().optional(),
     })
     .optional(),
-  principal: z.object({ id: name }).optional(),
+  principal: z.object({ id: name, groups: z.array(z.string()).optional() }).optional(),
   policy: z.object({ bundle_sha256: z.string(), rules: z.array(z.string()), effect: z.string(), reason: z.string() }).optional(),
   approval: z.object({ id: name }).optional(),
   break_glass: z.object({ id: name, opened_by: name, reason: z.string(), expires_at: z.string().optional() }).optional(),

@@ -3,6 +3,7 @@
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/index.js';
 import { EvidenceStore } from '../../src/evidence/index.js';
 import { canonicalSha256 } from '../../src/receipts/index.js';
 import { tempDir } from './helpers.js';
@@ -65,6 +66,19 @@ describe('evidence at rest', () => {
     expect(evidence.purgeExpired(new Date(start.getTime() + 91 * DAY))).toBe(1);
     expect(evidence.has(canonicalSha256(old))).toBe(false);
     expect(evidence.get(canonicalSha256(seenAgain))).toEqual(seenAgain);
+  });
+
+  it('keeps a record for 400 days by default, so a year of calls can be replayed', () => {
+    const dir = tempDir();
+    const { config } = parseConfig(
+      join(dir, 'toolgate.yaml'),
+      `evidence: { store_arguments: true, dir: evidence }\nkeys: { dir: ${JSON.stringify(join(dir, 'keys'))} }\n`,
+    );
+    const evidence = EvidenceStore.fromConfig(config, dir)!;
+    const start = new Date('2026-01-01T00:00:00Z');
+    evidence.put(sha, args, start);
+    expect(evidence.purgeExpired(new Date(start.getTime() + 399 * DAY))).toBe(0);
+    expect(evidence.purgeExpired(new Date(start.getTime() + 401 * DAY))).toBe(1);
   });
 
   it('refuses a key file that others can read', () => {
