@@ -1,6 +1,4 @@
 // Evidence for replay: each call's arguments by args_sha256, encrypted at rest under a key of its
 // own, with a retention period.
 export { EvidenceStore } from './store.js';
-export type { EvidenceStoreOptions } from './store.js';
 export { EvidenceError } from './errors.js';
-export type { EvidenceErrorCode } from './errors.js';

@@ -1,8 +1,8 @@
 // The gate: the only place that orchestrates policy, approvals, receipts and dispatch for a call.
 export { Gate } from './gate.js';
-export type { GateOptions, LimitCounter, CallObservation } from './gate.js';
+export type { GateOptions, CallObservation } from './gate.js';
 export { approvalRecorder } from './receipts.js';
-export type { ReceiptSink, BreakGlassStamp } from './receipts.js';
+export type { ReceiptSink } from './receipts.js';
 export { RECEIPT_META_KEY, APPROVAL_META_KEY, ERROR_ID_META_KEY } from './answer.js';
-export type { GateAnswer, ApprovalNotice } from './answer.js';
+export type { GateAnswer } from './answer.js';
 export type { ToolCall, CallHandler, Quarantine } from './types.js';

@@ -2,10 +2,10 @@
 // add to it): Host/Origin guards, bearer tokens checked in constant time, bounded bodies, the
 // error-to-status table and the routing seam. It sits at the bottom: it imports only core/.
 export { HttpError, errorReply } from './errors.js';
-export type { HttpErrorCode, ErrorReply } from './errors.js';
+export type { ErrorReply } from './errors.js';
 export { bearerToken, TokenTable } from './tokens.js';
 export { hostGuard } from './guards.js';
 export { isJson, readBody, readJson } from './body.js';
 export { Router } from './router.js';
-export type { Route, RequestContext, Reply } from './router.js';
+export type { Route, RequestContext } from './router.js';
 export { sendJson } from './reply.js';

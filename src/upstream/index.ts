@@ -2,8 +2,6 @@
 export { Upstream } from './upstream.js';
 export type { UpstreamEvents, UpstreamState, UpstreamTool } from './upstream.js';
 export { ToolCatalog } from './catalog.js';
-export type { CatalogEntry, ToolSource } from './catalog.js';
+export type { CatalogEntry } from './catalog.js';
 export { UpstreamError, UpstreamRpcError } from './errors.js';
-export type { UpstreamErrorCode } from './errors.js';
-export { ProcessGroupTransport } from './process-transport.js';
 export { JsonLinesTransport, isEnvelope } from './json-lines.js';

@@ -7,7 +7,7 @@ import { receiptRoutes } from './receipt-routes.js';
 import type { Reviewer } from '../../approvals/index.js';
 import type { Route } from '../../http/index.js';
 
-export interface ConsoleOptions {
+interface ConsoleOptions {
   ledgerDir: string;
   /** The keys directory (its keyring.json is what /api/keyring publishes). */
   keysDir: string;
@@ -21,6 +21,4 @@ export function consoleRoutes(options: ConsoleOptions): Route<Reviewer>[] {
   return [...assetRoutes(options.assetsDir), ...receiptRoutes(options), overviewRoute(options.ledgerDir, clock)];
 }
 
-export { CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from './assets.js';
 export { summarize } from './overview.js';
-export { searchReceipts, receiptWithNeighbours } from './receipt-routes.js';
