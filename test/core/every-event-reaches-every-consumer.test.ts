@@ -22,9 +22,12 @@ import { callDraft } from '../governance/helpers.js';
 const BUNDLE = 'b'.repeat(64);
 const EVENTS = Object.keys(EVENT_KINDS) as ReceiptEvent[];
 
+/** Holds and their ends name an approval; a plain decision does not (a deny naming one refused a release). */
+const held = (event: ReceiptEvent) => (event === 'hold' || EVENT_KINDS[event] === 'hold_end' ? `apr_${event}` : undefined);
+
 type Write = (event: ReceiptEvent, ledger: Ledger, keysDir: string) => Promise<unknown>;
 const callEvent: Write = (event, ledger) =>
-  ledger.append(callDraft({ event: event as 'permit', call: `c_${event}`, surface: `walk/${event}`, approval: `apr_${event}` }));
+  ledger.append(callDraft({ event: event as 'permit', call: `c_${event}`, surface: `walk/${event}`, approval: held(event) }));
 
 /** How one receipt of each kind is written: by the producer the product uses for it. */
 const WRITE: Record<EventKind, Write> = {
