@@ -40,6 +40,9 @@ test('a crashed upstream gives a prompt tool error and is restarted', async () =
 });
 
 test('a hung upstream times out with a tool error, is restarted, and the others keep serving', async () => {
+  // Its 1500 ms timeout also bounds its start: on a loaded machine the first start may miss it, so the
+  // test waits until it serves, then makes it hang.
+  await eventually(async () => (await echo('hangs__echo')) === 'ok', 20_000);
   const started = Date.now();
   const [hung, other] = await Promise.all([client.callTool({ name: 'hangs__hang', arguments: {} }), echo('good__echo')]);
   expect(other).toBe('ok');
