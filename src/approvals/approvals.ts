@@ -10,9 +10,10 @@ import { randomBytes } from 'node:crypto';
 import type { CallRequest, Decision } from '../core/call.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/index.js';
+import { bindingOf } from './binding.js';
 import { KeyedLock } from './keyed-lock.js';
 import type { Reviewer } from './reviewers.js';
-import { cancelIfPending, castVote, executeIfApproved, expireIfDue, isPastDeadline } from './rules.js';
+import { cancelIfPending, castVote, executeIfApproved, expireIfDue, isPastDeadline, voidIfOpen } from './rules.js';
 import { ApprovalError, parseHeldCall, type ApprovalChange, type ApprovalStatus, type HeldCall, type RecordedReceipt, type Settled } from './schema.js';
 import { Waiters, type WaitOptions } from './waiters.js';
 
@@ -46,10 +47,39 @@ export class Approvals<R extends RecordedReceipt = RecordedReceipt> {
   }
 
   /** Holds the call: re-attaches to the open approval of an identical call, or opens a new one (with its `hold` receipt). */
-  async openOrAttach(
+  openOrAttach(
     request: CallRequest,
     decision: Decision,
     extra: { toolDefinition?: Record<string, unknown> } = {},
+  ): Promise<Settled<R> & { attached: boolean }> {
+    return this.open(request, decision, extra);
+  }
+
+  /**
+   * Holds the call and waits for reviewers, as the gate does: the wait starts before the approval is
+   * visible to anyone, so the receipt of a decision made at once is not missed. Returns how the hold
+   * was opened (attached, its `hold` receipt) and how the wait ended (see wait()).
+   */
+  async holdAndWait(
+    request: CallRequest,
+    decision: Decision,
+    extra: { toolDefinition?: Record<string, unknown> },
+    options: WaitOptions,
+  ): Promise<{ opened: Settled<R> & { attached: boolean }; settled: Settled<R> }> {
+    let waiting: Promise<Settled> | undefined;
+    const opened = await this.open(request, decision, extra, (approval) => {
+      waiting = this.waiters.wait(approval.id, () => Promise.resolve(approval), options);
+    });
+    if (opened.approval.status !== 'pending') return { opened, settled: opened };
+    // Only publish() notifies waiters, always with a receipt from this service's recorder: an R.
+    return { opened, settled: (await (waiting ?? this.wait(opened.approval.id, options))) as Settled<R> };
+  }
+
+  private async open(
+    request: CallRequest,
+    decision: Decision,
+    extra: { toolDefinition?: Record<string, unknown> },
+    beforeVisible?: (approval: HeldCall) => void,
   ): Promise<Settled<R> & { attached: boolean }> {
     const spec = decision.approval;
     if (decision.outcome !== 'hold' || !spec) throw new ApprovalError('invalid_record', 'only a hold decision with an approval spec opens an approval');
@@ -97,10 +127,13 @@ export class Approvals<R extends RecordedReceipt = RecordedReceipt> {
         decided_at: null,
         executed_at: null,
         hold_leaf: null,
+        ...bindingOf(decision),
+        void_reason: null,
         retry_key: retryKey,
       };
       const receipt = await this.record({ kind: 'hold', approval: fresh });
       const approval = parseHeldCall({ ...fresh, hold_leaf: receipt?.leafHash ?? null });
+      beforeVisible?.(approval);
       await this.options.store.update(COLLECTION, approval.id, (current) => current ?? approval);
       this.publish({ kind: 'hold', approval }, receipt);
       return { approval, receipt, attached: false };
@@ -148,6 +181,12 @@ export class Approvals<R extends RecordedReceipt = RecordedReceipt> {
   /** The client cancelled its held request. Returns the approval as it is now (unchanged if already granted). */
   async cancel(id: string): Promise<Settled<R>> {
     const { approval, receipt } = await this.transition(id, cancelIfPending);
+    return { approval, receipt };
+  }
+
+  /** The call no longer is what was approved (see binding.ts): the approval is void, with its `void` receipt. */
+  async void(id: string, reason: string): Promise<Settled<R>> {
+    const { approval, receipt } = await this.transition(id, (a, now) => voidIfOpen(a, reason, now));
     return { approval, receipt };
   }
 

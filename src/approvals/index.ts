@@ -7,3 +7,4 @@ export type { Reviewer } from './reviewers.js';
 export { ApprovalError, ApprovalStatusSchema } from './schema.js';
 export type { HeldCall, ApprovalChange } from './schema.js';
 export { WebhookNotifier } from './webhook.js';
+export { whyVoid } from './binding.js';

@@ -76,3 +76,9 @@ export function executeIfApproved(approval: HeldCall, now: Date): ApprovalChange
   if (approval.status !== 'approved' || isPastDeadline(approval, now)) return undefined;
   return { kind: 'execute', approval: { ...approval, status: 'executed', executed_at: now.toISOString() } };
 }
+
+/** The call is decided again at release and no longer matches what was approved: the approval is void. */
+export function voidIfOpen(approval: HeldCall, reason: string, now: Date): ApprovalChange | undefined {
+  if (approval.status !== 'pending' && approval.status !== 'approved') return undefined;
+  return { kind: 'void', approval: { ...approval, status: 'voided', void_reason: reason, decided_at: approval.decided_at ?? now.toISOString() } };
+}

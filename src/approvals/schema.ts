@@ -11,7 +11,7 @@ export class ApprovalError extends ToolgateError<
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
 const isoTime = z.iso.datetime();
 
-export const ApprovalStatusSchema = z.enum(['pending', 'approved', 'rejected', 'expired', 'cancelled', 'executed']);
+export const ApprovalStatusSchema = z.enum(['pending', 'approved', 'rejected', 'expired', 'cancelled', 'executed', 'voided']);
 
 export const VoteSchema = z.strictObject({
   reviewer: z.string(),
@@ -64,6 +64,12 @@ export const HeldCallSchema = z.strictObject({
   executed_at: isoTime.nullable(),
   /** Leaf hash of the `hold` receipt, returned by the recorder; `approve` references it. */
   hold_leaf: sha256Hex.nullable(),
+  /** What the approval is bound to besides the call: the arguments forwarded, the deciding rules, the requirement (see binding.ts). */
+  effective_args_sha256: sha256Hex.nullable().default(null),
+  rules: z.array(z.string()).default([]),
+  requirement_sha256: sha256Hex.nullable().default(null),
+  /** Why the approval was voided at release (the policy or the tool changed since it was granted). */
+  void_reason: z.string().nullable().default(null),
   /** principal, server, tool and args_sha256 (and method and uri, but for tools/call): an identical retry finds its approval by this. */
   retry_key: z.string(),
 });
@@ -73,7 +79,7 @@ export type Vote = z.infer<typeof VoteSchema>;
 export type HeldCall = z.infer<typeof HeldCallSchema>;
 
 /** What happened to an approval: the recorder writes a receipt for it, subscribers see it. */
-export type ChangeKind = 'hold' | 'vote' | 'approve' | 'reject' | 'expire' | 'cancel' | 'execute';
+export type ChangeKind = 'hold' | 'vote' | 'approve' | 'reject' | 'expire' | 'cancel' | 'execute' | 'void';
 
 export interface ApprovalChange {
   kind: ChangeKind;

@@ -25,6 +25,7 @@ export const EVENT_KINDS = {
   reject: 'hold_end',
   expire: 'hold_end',
   cancel: 'hold_end',
+  void: 'hold_end',
   complete: 'execution',
   fail: 'execution',
   break_glass_open: 'break_glass',

@@ -1,7 +1,8 @@
 // The path of one governed request (a tools/call, a resources/read ...), as the design tells it:
-// decide, charge limits, hold, record, dispatch, record, answer. Each step returns what happened; the call is observed once, at the end. Every
-// fault on the way refuses the call: no permit, no execution; no durable receipt, no execution.
-import type { Approvals, HeldCall } from '../approvals/index.js';
+// decide, charge limits, hold, record, dispatch, record, answer. Each step returns what happened;
+// the call is observed once, at the end. Every fault on the way refuses the call: no permit, no
+// execution; no durable receipt, no execution.
+import { whyVoid, type Approvals, type HeldCall } from '../approvals/index.js';
 import type { CallRequest, ChargeResult, Decider, Decision, LimitCharge } from '../core/index.js';
 import type { AppendedReceipt } from '../ledger/index.js';
 import { logFault, type Logger } from '../log.js';
@@ -162,27 +163,25 @@ export class Gate implements CallHandler {
     if (waited.kind === 'answered') return waited;
     if (waited.kind === 'used')
       return this.refuseRelease(call.request, decision, waited.approval, alreadyUsed(waited.approval, 'was already used by an earlier identical call'));
-    return this.release(call, decision, waited.approval);
+    return this.release(call, waited.approval);
   }
 
-  /** Approved: re-check under the policy in force now, claim the single execution, then run. */
-  private async release(call: ToolCall, held: Decision, approval: HeldCall): Promise<Answered> {
-    const current = this.decide(call.request);
-    if (current.bundleSha256 !== approval.bundle_sha256) {
-      if (current.outcome === 'deny' || current.outcome === 'silence') {
-        const text = `approval ${approval.id} was granted, but the policy changed since and now refuses this call: ${current.reason}`;
-        return this.refuseRelease(call.request, current, approval, text);
-      }
-      if (current.outcome === 'hold' && current.approval?.ruleId !== approval.rule_id) {
-        const text = `approval ${approval.id} was granted under rule ${approval.rule_id}, but the policy changed and rule ${current.approval?.ruleId} now holds this call; make the call again to ask for a new approval`;
-        return this.refuseRelease(call.request, current, approval, text);
-      }
-    }
+  /** Approved: decide the call again under the policy in force; release only what was approved, exactly once. */
+  private async release(call: ToolCall, approval: HeldCall): Promise<Answered> {
+    const current = this.decideOrQuarantine(call);
+    const changed = whyVoid(approval, call.request, current);
+    if (changed) return this.voidAndDecideAfresh(call, approval, current, changed);
     if (!(await this.options.approvals!.claimExecution(approval.id))) {
-      return this.refuseRelease(call.request, held, approval, alreadyUsed(approval, 'was already used or is no longer valid'));
+      return this.refuseRelease(call.request, current, approval, alreadyUsed(approval, 'was already used or is no longer valid'));
     }
-    const reason = `approved by ${decidedBy(approval)} (approval ${approval.id}): ${held.reason}`;
-    return this.execute(call, { ...held, outcome: 'permit', reason }, { approval: approvalStamp(approval) });
+    const reason = `approved by ${decidedBy(approval)} (approval ${approval.id}): ${current.reason}`;
+    return this.execute(call, { ...current, outcome: 'permit', reason }, { approval: approvalStamp(approval) });
+  }
+
+  /** The approval no longer covers the call: a `void` receipt says why, and the call is decided afresh (a new hold if it still needs one). */
+  private async voidAndDecideAfresh(call: ToolCall, approval: HeldCall, current: Decided, why: string): Promise<Answered> {
+    await this.options.approvals!.void(approval.id, why);
+    return this.proceed(call, await this.charge(call.request, current), undefined);
   }
 
   /** record, dispatch, record: durable `permit`, the upstream call, then `complete` or `fail`; the client gets the last receipt. */

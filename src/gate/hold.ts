@@ -12,17 +12,13 @@ export type Waited = { kind: 'approved'; approval: HeldCall } | { kind: 'used'; 
 
 /** Waits for reviewers on this call's approval; `shutdown` is aborted when the gateway stops. */
 export async function awaitApproval(approvals: Approvals<AppendedReceipt>, call: ToolCall, decision: Decision, shutdown: AbortSignal): Promise<Waited> {
-  const opened = await approvals.openOrAttach(call.request, decision, call.definition ? { toolDefinition: call.definition } : {});
+  const { opened, settled } = await approvals.holdAndWait(call.request, decision, call.definition ? { toolDefinition: call.definition } : {}, {
+    waitMs: decision.approval!.waitMs,
+    signal: AbortSignal.any([call.signal, shutdown]),
+    onHeartbeat: call.progress ? (beat, a) => call.progress!(beat, `held for approval ${a.id} by ${a.approvers.join(', ')}`) : undefined,
+  });
   const { approval } = opened;
   const who = approval.approvers.join(', ');
-  const settled =
-    approval.status === 'pending'
-      ? await approvals.wait(approval.id, {
-          waitMs: decision.approval!.waitMs,
-          signal: AbortSignal.any([call.signal, shutdown]),
-          onHeartbeat: call.progress ? (beat) => call.progress!(beat, `held for approval ${approval.id} by ${who}`) : undefined,
-        })
-      : opened;
   const now = settled.approval;
   switch (now.status) {
     case 'pending':

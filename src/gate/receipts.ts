@@ -58,6 +58,7 @@ const CHANGE_EVENTS: Partial<Record<ApprovalChange['kind'], CallEvent>> = {
   reject: 'reject',
   expire: 'expire',
   cancel: 'cancel',
+  void: 'void',
 };
 
 /** The approvals service's recorder: the durable receipt of a change first, then the service stores the change. */
@@ -79,7 +80,12 @@ export function approvalRecorder(sink: ReceiptSink): Recorder<AppendedReceipt> {
         args_sha256: a.call.args_sha256,
       },
       principal: { id: a.call.principal.id, groups: [...a.call.principal.groups] },
-      policy: { bundle_sha256: a.bundle_sha256, rules: [a.rule_id], effect: 'hold', reason: a.reason },
+      policy: {
+        bundle_sha256: a.bundle_sha256,
+        rules: [a.rule_id],
+        effect: 'hold',
+        reason: change.kind === 'void' ? `approval void: ${a.void_reason}` : a.reason,
+      },
       approval: approvalStamp(a),
       ...(event !== 'hold' && a.hold_leaf ? { ref: a.hold_leaf } : {}),
     });

@@ -49,9 +49,35 @@ describe('a held call', () => {
     rig.reload(`  - { id: writes-frozen, effect: deny, match: { server: db, tool: write }, reason: writes are frozen }\n`);
     await rig.approvals.decide(id, reviewer('alice'), 'approve');
     const answer = await answering;
-    expect(textOf(answer)).toMatch(/policy changed since and now refuses this call: writes are frozen/);
-    expect(receiptOf(answer)).toMatchObject({ event: 'deny', approval: { id } });
+    expect(textOf(answer)).toBe('toolgate: call denied (rule writes-frozen): writes are frozen');
+    expect(receiptOf(answer).event).toBe('deny');
+    expect(await rig.events()).toEqual(['hold', 'approve', 'void', 'deny']);
+    expect(await rig.approvals.get(id)).toMatchObject({ status: 'voided', void_reason: 'the policy in force now decides deny for this call, not a hold' });
     expect(rig.upstream.calls).toEqual([]);
+  });
+
+  it('a hot reload that changes the approval requirement voids the approval: the retry is held afresh under the new rule', async () => {
+    rig = await gateRig(HELD.replace('wait: 5s', 'wait: 100ms'));
+    expect(receiptOf(await rig.call('write', { row: 6 })).event).toBe('hold');
+    const { id } = await heldApproval(rig.approvals);
+    await rig.approvals.decide(id, reviewer('alice'), 'approve');
+    rig.reload(HELD.replace('["group:dba"], quorum: 1', '["group:security"], quorum: 2'));
+    const retry = await rig.call('write', { row: 6 });
+    expect(textOf(retry)).toMatch(/awaiting human approval/);
+    expect(await rig.events()).toEqual(['hold', 'approve', 'void', 'hold']);
+    expect((await rig.approvals.get(id)).void_reason).toMatch(/approval requirement of rule writes-held changed .*now 2 of group:security/);
+    expect(await rig.approvals.list('pending')).toMatchObject([{ approvers: ['group:security'], quorum: 2 }]);
+    expect(rig.upstream.calls).toEqual([]);
+  });
+
+  it('a reload that keeps the rule and its requirement keeps the approval: the retry runs once', async () => {
+    rig = await gateRig(HELD.replace('wait: 5s', 'wait: 100ms'));
+    await rig.call('write', { row: 7 });
+    const { id } = await heldApproval(rig.approvals);
+    await rig.approvals.decide(id, reviewer('alice'), 'approve');
+    rig.reload(`${HELD.replace('wait: 5s', 'wait: 100ms')}  - { id: unrelated, effect: allow, match: { server: db, tool: query } }\n`);
+    expect(textOf(await rig.call('write', { row: 7 }))).toBe('{"row":7}');
+    expect(rig.upstream.calls).toHaveLength(1);
   });
 
   it('without an approvals service a hold is refused', async () => {

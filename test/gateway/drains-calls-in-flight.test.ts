@@ -43,6 +43,7 @@ test('health names every enabled upstream with its state and last error (an erro
   gateway = await gatewayFrom(`listen: { http: { port: 0 } }\nupstreams:\n  fx: ${stdioUpstream(fixture)}\n  broken: ${broken}\n`);
   const [fx, down] = gateway.health().upstreams;
   expect(fx).toEqual({ name: 'fx', state: 'ready', lastError: '' });
-  expect(down).toMatchObject({ name: 'broken', state: 'down' });
+  // Down, or already being retried (backoff 500 ms) on a slow machine: the last error stays until it is ready.
+  expect(down).toMatchObject({ name: 'broken', state: expect.stringMatching(/^(down|starting)$/) });
   expect(down!.lastError).toMatch(/^failed to start \(error err_[0-9a-f]{16}; the gateway log has the details\)$/);
 });

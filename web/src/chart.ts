@@ -13,6 +13,7 @@ const LOOK: Record<Verdict, [label: string, color: string]> = {
   reject: ['HOLD → rejected', '#a40e26'],
   expire: ['HOLD → expired', '#8250df'],
   cancel: ['HOLD → cancelled', '#57606a'],
+  void: ['HOLD → void', '#bc4c00'],
 };
 
 /** The overview's series in stacking order (the vocabulary's), with label and colour. */

@@ -1,0 +1,43 @@
+// What an approval is bound to, and whether a call decided again at release still is what was
+// approved: the same outcome (hold), the same deciding rules, the same approval requirement, the
+// same tool definition (pin) and the same forwarded arguments. The principal, the surface and the
+// arguments as sent are bound by the retry key an identical call finds its approval by.
+import type { ApprovalSpec, CallRequest, Decision } from '../core/call.js';
+import { canonicalSha256 } from '../receipts/index.js';
+import type { HeldCall } from './schema.js';
+
+/** Who must approve and how many: a change of any of it is a different requirement. */
+export function requirementSha256(spec: ApprovalSpec): string {
+  const sorted = (list: string[] = []) => [...list].sort();
+  return canonicalSha256({ rule: spec.ruleId, approvers: sorted(spec.approvers), quorum: spec.quorum, pin_approvers: sorted(spec.pinApprovers) });
+}
+
+export function bindingOf(decision: Decision): Pick<HeldCall, 'effective_args_sha256' | 'rules' | 'requirement_sha256'> {
+  return {
+    effective_args_sha256: decision.effectiveArgs ? canonicalSha256(decision.effectiveArgs) : null,
+    rules: [...decision.rules],
+    requirement_sha256: decision.approval ? requirementSha256(decision.approval) : null,
+  };
+}
+
+/** Why the approval no longer covers the call as decided now, or undefined when it still does. */
+export function whyVoid(approval: HeldCall, request: CallRequest, now: Decision): string | undefined {
+  if (request.toolSha256 !== approval.call.tool_sha256) {
+    return `the tool's definition changed since approval ${approval.id} was granted (pin ${short(approval.call.tool_sha256)} -> ${short(request.toolSha256)})`;
+  }
+  if (now.outcome !== 'hold' || !now.approval) return `the policy in force now decides ${now.outcome} for this call, not a hold`;
+  const bound = bindingOf(now);
+  if ([...bound.rules].sort().join() !== [...approval.rules].sort().join()) {
+    return `the deciding rules changed since approval ${approval.id} was granted (${approval.rules.join(', ') || 'none'} -> ${bound.rules.join(', ')})`;
+  }
+  if (bound.requirement_sha256 !== approval.requirement_sha256) {
+    return `the approval requirement of rule ${now.approval.ruleId} changed since approval ${approval.id} was granted (now ${now.approval.quorum} of ${now.approval.approvers.join(', ')})`;
+  }
+  if (bound.effective_args_sha256 !== approval.effective_args_sha256)
+    return `the arguments the policy forwards changed since approval ${approval.id} was granted`;
+  return undefined;
+}
+
+function short(pin: string | null): string {
+  return pin ? pin.slice(0, 12) : 'none';
+}
