@@ -130,7 +130,7 @@ export class Gate implements CallHandler {
       return {
         ...decision,
         outcome: 'deny',
-        rules: [charge.ruleId],
+        rules: [limitName(charge)],
         reason: `limit of rule ${charge.ruleId} reached (${what} of ${charge.max} per ${charge.windowMs / 1000}s window); try again later`,
       };
     } catch (err) {
@@ -171,6 +171,9 @@ export class Gate implements CallHandler {
     const current = this.decideOrQuarantine(call);
     const changed = whyVoid(approval, call.request, current);
     if (changed) return this.voidAndDecideAfresh(call, approval, current, changed);
+    // Held calls are charged too, at release: a release over a limit or budget is refused.
+    const charged = await this.charge(call.request, { ...current, outcome: 'permit' });
+    if (charged.outcome !== 'permit') return this.refuseRelease(call.request, charged, approval, `approval ${approval.id} was granted, but ${charged.reason}`);
     if (!(await this.options.approvals!.claimExecution(approval.id))) {
       return this.refuseRelease(call.request, current, approval, alreadyUsed(approval, 'was already used or is no longer valid'));
     }
@@ -251,6 +254,12 @@ export class Gate implements CallHandler {
   private record(event: Parameters<typeof callDraft>[0], request: CallRequest, decision: Decision, extras: ReceiptExtras = {}): Promise<AppendedReceipt> {
     return this.options.receipts.append(callDraft(event, request, decision, extras));
   }
+}
+
+/** A limit reached is named as the limit, not as the rule that allowed the call: `limit:<rule id>:<rate|budget>:<per>`. */
+function limitName(charge: LimitCharge): string {
+  const per = charge.key.slice(`${charge.kind}:${charge.ruleId}:`.length).split(':')[0];
+  return `limit:${charge.ruleId}:${charge.kind}:${per}`;
 }
 
 /** The upstream area's own errors are worded for clients (never stderr); anything else is told by its error id only. */

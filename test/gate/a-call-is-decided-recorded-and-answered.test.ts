@@ -45,7 +45,7 @@ describe('a call through the gate', () => {
     await rig.call('export', {});
     const third = await rig.call('export', {});
     expect(rig.upstream.calls).toEqual([{ limit: 100 }, { limit: 100 }]);
-    expect(receiptOf(third)).toMatchObject({ event: 'deny' });
+    expect(receiptOf(third)).toMatchObject({ event: 'deny', policy: { rules: ['limit:capped-export:rate:principal'] } });
     expect(textOf(third)).toMatch(/limit of rule capped-export reached/);
   });
 

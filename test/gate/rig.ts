@@ -36,7 +36,7 @@ export interface Rig {
   /** Every line the gate logged, parsed. */
   logged: Array<Record<string, unknown>>;
   events(): Promise<string[]>;
-  call(tool: string, args?: Record<string, unknown>, more?: Partial<ToolCall> & { principal?: string }): Promise<CallToolResult>;
+  call(tool: string, args?: Record<string, unknown>, more?: Partial<ToolCall> & { principal?: string; server?: string }): Promise<CallToolResult>;
   close(): Promise<void>;
 }
 
@@ -84,8 +84,8 @@ export async function gateRig(rules: string, options: Partial<GateOptions> = {})
       for await (const r of readReceipts(join(dir, 'ledger'))) out.push(r.body.event);
       return out;
     },
-    async call(tool, args = {}, { principal = 'agent:ci', ...more } = {}) {
-      const request: CallRequest = { ...callRequest({ server: 'db', tool, args, principal }, `call_${++n}`), now: new Date() };
+    async call(tool, args = {}, { principal = 'agent:ci', server = 'db', ...more } = {}) {
+      const request: CallRequest = { ...callRequest({ server, tool, args, principal }, `call_${++n}`), now: new Date() };
       // The gate's answer as the gateway shapes it for a tools/call.
       return toolResult(
         await gate.handle({
