@@ -1,7 +1,8 @@
 // What an approval is bound to, and whether a call decided again at release still is what was
 // approved: the same outcome (hold), the same deciding rules, the same approval requirement, the
-// same tool definition (pin) and the same forwarded arguments. The principal, the surface and the
-// arguments as sent are bound by the retry key an identical call finds its approval by.
+// same tool definition (pin) and the same forwarded arguments. The principal, the surface, the
+// method and resource (uri) and the arguments as sent are bound by the retry key an identical call
+// finds its approval by; the method and uri are checked again here, as the call's identity.
 import type { ApprovalSpec, CallRequest, Decision } from '../core/call.js';
 import { canonicalSha256 } from '../receipts/index.js';
 import type { HeldCall } from './schema.js';
@@ -22,6 +23,9 @@ export function bindingOf(decision: Decision): Pick<HeldCall, 'effective_args_sh
 
 /** Why the approval no longer covers the call as decided now, or undefined when it still does. */
 export function whyVoid(approval: HeldCall, request: CallRequest, now: Decision): string | undefined {
+  if ((approval.call.method ?? 'tools/call') !== request.method || approval.call.uri !== request.uri) {
+    return `the request is not the one approval ${approval.id} was granted for (method or resource differs)`;
+  }
   if (request.toolSha256 !== approval.call.tool_sha256) {
     return `the tool's definition changed since approval ${approval.id} was granted (pin ${short(approval.call.tool_sha256)} -> ${short(request.toolSha256)})`;
   }
