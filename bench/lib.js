@@ -31,6 +31,14 @@ export function machine() {
   return `Node ${process.version}, ${cpu} x${os.cpus().length}, ${new Date().toISOString().slice(0, 10)}`;
 }
 
+/** The machine's load while a bench ran: shared machines are noisy, so every figure says how noisy. */
+export function loadAverage() {
+  return `Load average while measuring: ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' / ')} (1/5/15 min) on ${os.cpus().length} cores.`;
+}
+
 export function fmt(n, digits = 3) {
   if (!Number.isFinite(n)) return 'n/a';
   return n >= 100 ? n.toFixed(0) : n.toPrecision(digits);

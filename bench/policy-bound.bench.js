@@ -4,10 +4,9 @@
 // With TOOLGATE_BENCH_BASELINE=DIR (a built checkout of another commit, e.g. from before the bound),
 // every call also runs against that checkout's policy engine in the same interleaved rounds.
 import { readFileSync } from 'node:fs';
-import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { fmt, interleave, machine, median, now, quantile, table } from './lib.js';
+import { fmt, interleave, loadAverage, machine, median, now, quantile, table } from './lib.js';
 
 const ROUNDS = 15;
 const ATTACK_ROUNDS = 3;
@@ -126,10 +125,7 @@ decision per round (${ATTACK_ROUNDS} rounds here${BASELINE ? ', 1 for the baseli
 
 ${table(['engine', 'median ms', 'max ms', 'decision'], [attackRounds('here', ATTACK_ROUNDS), ...(BASELINE ? [attackRounds('baseline', 1)] : [])])}
 
-Load average while measuring: ${os
-  .loadavg()
-  .map((l) => l.toFixed(1))
-  .join(' / ')} (1/5/15 min) on ${os.cpus().length} cores.
+${loadAverage()}
 
 ${machine()}
 `);

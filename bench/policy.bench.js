@@ -4,11 +4,11 @@
 // against the 10-rule bundle, measured in the same interleaved rounds.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import os, { tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '../dist/log.js';
 import { callRequest, compileBundle, evaluate, PolicyEngine } from '../dist/policy/index.js';
-import { fmt, interleave, machine, median, now, quantile, table } from './lib.js';
+import { fmt, interleave, loadAverage, machine, median, now, quantile, table } from './lib.js';
 
 const SIZES = [10, 1_000, 10_000];
 const CALLS_PER_ROUND = 20_000;
@@ -188,10 +188,7 @@ ${table(
   }),
 )}
 
-Load average while measuring: ${os
-  .loadavg()
-  .map((l) => l.toFixed(1))
-  .join(' / ')} (1/5/15 min) on ${os.cpus().length} cores.
+${loadAverage()}
 
 ${machine()}
 `);
