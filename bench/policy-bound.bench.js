@@ -11,10 +11,12 @@ import { fmt, interleave, loadAverage, machine, median, now, quantile, table } f
 const ROUNDS = 15;
 const ATTACK_ROUNDS = 3;
 const BASELINE = process.env.TOOLGATE_BENCH_BASELINE;
-const engines = { here: await import('../dist/policy/index.js') };
-if (BASELINE) engines.baseline = await import(pathToFileURL(join(BASELINE, 'dist/policy/index.js')).href);
+const here = fileURLToPath(new URL('..', import.meta.url));
+const engines = { here: { root: here, ...(await import('../dist/policy/index.js')) } };
+if (BASELINE) engines.baseline = { root: BASELINE, ...(await import(pathToFileURL(join(BASELINE, 'dist/policy/index.js')).href)) };
 
-const shipped = (name) => ({ file: `${name}.yaml`, text: readFileSync(fileURLToPath(new URL(`../policies/${name}/policy.yaml`, import.meta.url)), 'utf8') });
+/** A shipped bundle as that checkout ships it (a baseline's engine may not read today's keys). */
+const shipped = (root, name) => ({ file: `${name}.yaml`, text: readFileSync(join(root, 'policies', name, 'policy.yaml'), 'utf8') });
 const PAYMENTS = `version: toolgate.policy/v1
 rules:
   - { id: deny-big, effect: deny, match: { server: payments, tool: transfer }, when: 'args.amount > 100000' }
@@ -39,7 +41,7 @@ rules:
 `;
 
 /** The bundles and calls, built by one checkout's engine (one from before bounds refuses the key). */
-function setup({ callRequest, compileBundle }) {
+function setup({ root, callRequest, compileBundle }) {
   const attackBundle = (() => {
     try {
       return compileBundle([{ file: 'attack.yaml', text: ATTACK_POLICY }]);
@@ -47,7 +49,7 @@ function setup({ callRequest, compileBundle }) {
       return compileBundle([{ file: 'attack.yaml', text: ATTACK_POLICY.replace(/^bounds:.*\n/m, '') }]);
     }
   })();
-  const filesystem = compileBundle([shipped('filesystem-readonly'), shipped('secret-files')], { pathRoot: '/srv/workspace' });
+  const filesystem = compileBundle([shipped(root, 'filesystem-readonly'), shipped(root, 'secret-files')], { pathRoot: '/srv/workspace' });
   const readMany = (n) =>
     callRequest({
       server: 'fs',
