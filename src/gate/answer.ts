@@ -1,5 +1,5 @@
 // What the gate answers, whatever the method: the upstream's result untouched with the receipt of
-// what happened, or a refusal in words an agent acts on correctly, also with its receipt (and, when
+// what happened, the upstream's own JSON-RPC error (it answered the call with one), or a refusal in words an agent acts on correctly, also with its receipt (and, when
 // a fault caused it, the error id the operator's log has the detail under). The gateway shapes it
 // for the method (a tool result, or a JSON-RPC error).
 import type { Envelope } from '../receipts/index.js';
@@ -17,8 +17,16 @@ export interface ApprovalNotice {
   expires_at: string;
 }
 
+/** A JSON-RPC error as the upstream answered it. Untrusted: the upstream's words, passed on as they are. */
+export interface UpstreamErrorAnswer {
+  code: number;
+  message: string;
+  data?: unknown;
+}
+
 export type GateAnswer =
   | { kind: 'result'; result: Record<string, unknown>; receipt?: Envelope }
+  | { kind: 'upstream-error'; error: UpstreamErrorAnswer; receipt?: Envelope }
   | { kind: 'refusal'; message: string; receipt?: Envelope; approval?: ApprovalNotice; errorId?: string };
 
 export function withReceipt(result: Record<string, unknown>, receipt: Envelope | undefined): GateAnswer {

@@ -7,7 +7,7 @@ import type { CallRequest, ChargeResult, Decider, Decision, LimitCharge } from '
 import type { AppendedReceipt } from '../ledger/index.js';
 import { logFault, type Logger } from '../log.js';
 import { canonicalSha256 } from '../receipts/index.js';
-import { UpstreamError } from '../upstream/index.js';
+import { UpstreamError, UpstreamRpcError } from '../upstream/index.js';
 import { faultRefusal, refusal, withReceipt, type GateAnswer } from './answer.js';
 import { awaitApproval, decidedBy } from './hold.js';
 import { approvalStamp, callDraft, type BreakGlassStamp, type ReceiptExtras, type ReceiptSink } from './receipts.js';
@@ -187,7 +187,7 @@ export class Gate implements CallHandler {
     return this.proceed(call, await this.charge(call.request, current), undefined);
   }
 
-  /** record, dispatch, record: durable `permit`, the upstream call, then `complete` or `fail`; the client gets the last receipt. */
+  /** record, dispatch, record: durable `permit`, the upstream call, then `complete` or `fail`; the client gets the last receipt (and an upstream's error answer as it was). */
   private async execute(call: ToolCall, decision: Decision, extras: ReceiptExtras): Promise<Answered> {
     const { request } = call;
     const args = decision.effectiveArgs ?? request.args;
@@ -199,6 +199,12 @@ export class Gate implements CallHandler {
       result = await call.dispatch(args);
     } catch (err) {
       const upstreamMs = performance.now() - sent;
+      // The upstream answered with a JSON-RPC error: that answer is the client's, and no fault of toolgate's.
+      if (err instanceof UpstreamRpcError) {
+        const result = { sha256: canonicalSha256(err.rpcError), is_error: true, error_code: err.rpcError.code };
+        const failed = await this.recordAfterDispatch('fail', request, decision, { ...permitExtras, ref: permit.leafHash, result }, permit);
+        return { final: 'fail', receipt: failed, upstreamMs, answer: { kind: 'upstream-error', error: err.rpcError, receipt: failed.envelope } };
+      }
       const errorId = logFault(
         this.options.log,
         { err, callId: request.callId, server: request.server, tool: request.tool },

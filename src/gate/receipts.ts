@@ -17,7 +17,7 @@ export interface BreakGlassStamp {
 
 /** Everything a call receipt may add beyond the call and its decision. */
 export interface ReceiptExtras {
-  result?: { sha256: string; is_error: boolean };
+  result?: CallReceiptBody['result'];
   ref?: string;
   approval?: CallReceiptBody['approval'];
   effectiveArgsSha256?: string;

@@ -2,7 +2,8 @@
 // an upstream, so each passes the gate exactly as a tools/call does (decide, charge, hold, record,
 // dispatch, record, answer). The gateway resolves what a request is about, describes it to the gate
 // and carries it upstream when the gate dispatches it; the client gets the result with its receipt,
-// or a JSON-RPC error (REFUSED_CODE) whose data holds the receipt.
+// or a JSON-RPC error (REFUSED_CODE) whose data holds the receipt; an upstream's own error answer
+// reaches it as the upstream sent it (answer.ts).
 import { ErrorCode, McpError, type JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { Quarantine, ToolCall } from '../gate/index.js';
 import type { Upstream } from '../upstream/index.js';

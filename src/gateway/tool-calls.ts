@@ -5,7 +5,7 @@
 import { ErrorCode, McpError, type CallToolResult, type JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { ToolCall } from '../gate/index.js';
 import { UpstreamError, UpstreamRpcError, type CatalogEntry } from '../upstream/index.js';
-import { toolResult } from './answer.js';
+import { RpcErrorAnswer, toolResult } from './answer.js';
 import { describeCall } from './call-request.js';
 import type { Extra, GatewayContext, MethodHandler, Result } from './context.js';
 import type { ClientSession } from './session.js';
@@ -106,8 +106,6 @@ async function dispatch(
   if (flight.upstreamToken !== clientToken) forwarded._meta = { ...params._meta, progressToken: flight.upstreamToken };
   try {
     return (await entry.upstream.request('tools/call', forwarded, extra.signal)) as CallToolResult;
-  } catch (err) {
-    throw err instanceof UpstreamRpcError ? forwardedError(err) : err;
   } finally {
     ctx.routes.end(flight);
   }
@@ -115,7 +113,7 @@ async function dispatch(
 
 /** An upstream's JSON-RPC error passes through as it was; toolgate's own faults are internal errors. */
 export function forwardedError(err: unknown): unknown {
-  if (err instanceof UpstreamRpcError) return new McpError(err.rpcError.code, err.rpcError.message, err.rpcError.data);
+  if (err instanceof UpstreamRpcError) return new RpcErrorAnswer(err.rpcError.code, err.rpcError.message, err.rpcError.data);
   if (err instanceof UpstreamError) return new McpError(ErrorCode.InternalError, `toolgate: ${err.message}`);
   return err;
 }

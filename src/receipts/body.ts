@@ -65,7 +65,8 @@ export const CallReceiptSchema = z.strictObject({
       expires_at: Rfc3339Utc.optional(),
     })
     .optional(),
-  result: z.strictObject({ sha256: hex64, is_error: z.boolean() }).optional(),
+  /** The upstream's answer: the hash of its result, or of its JSON-RPC error (a `fail`), whose code is `error_code`. */
+  result: z.strictObject({ sha256: hex64, is_error: z.boolean(), error_code: z.number().int().optional() }).optional(),
   /** Leaf hash of the receipt this one follows (complete -> permit, approve -> hold). */
   ref: hex64.optional(),
   /** On calls let through by a break-glass window, and on the window's own receipts (with expires_at; a review with its note). */

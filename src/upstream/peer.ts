@@ -3,7 +3,7 @@
 // Client, which validates, rewrites progress tokens and answers server requests by itself.
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage, JSONRPCNotification, JSONRPCRequest, RequestId } from '@modelcontextprotocol/sdk/types.js';
-import { UpstreamError, UpstreamRpcError } from './errors.js';
+import { rpcErrorOf, UpstreamError, UpstreamRpcError } from './errors.js';
 
 export interface RequestOptions {
   timeoutMs: number;
@@ -99,7 +99,7 @@ export class JsonRpcPeer {
     const entry = this.pending.get(message.id as RequestId);
     if (!entry) return; // a late answer to a request that timed out or was cancelled
     this.forget(message.id as RequestId, entry);
-    if ('error' in message) entry.reject(new UpstreamRpcError(message.error));
+    if ('error' in message) entry.reject(new UpstreamRpcError(rpcErrorOf(message.error)));
     else entry.resolve(message.result as Record<string, unknown>);
   }
 
