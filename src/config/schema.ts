@@ -143,6 +143,8 @@ export const BreakGlassSchema = z.strictObject({
   max_duration: duration.default('4h'),
   /** How many reviewers with the right, the opener included, must vouch for a window before it lets anything through. */
   open_quorum: z.number().int().min(1).max(10).default(1),
+  /** How long a window may wait for its review after it opened before `toolgate report --check` fails. */
+  review_within: duration.default('7d'),
 });
 
 export const NotifySchema = z.strictObject({ webhook: z.url().optional() });

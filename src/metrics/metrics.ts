@@ -68,6 +68,12 @@ export class GatewayMetrics {
     help: 'policy reloads rejected (the previous bundle stayed in force)',
     registers: [this.registry],
   });
+  private readonly voided = new Counter({
+    name: 'toolgate_approvals_voided_total',
+    help: 'approvals voided at release because the call no longer was what was approved (policy, requirement, tool definition or arguments changed), by upstream and tool',
+    labelNames: ['upstream', 'tool'] as const,
+    registers: [this.registry],
+  });
   private readonly callChildren = new Map<string, Counter.Internal>();
   private readonly upstreamChildren = new Map<string, Histogram.Internal<'upstream'>>();
 
@@ -89,6 +95,11 @@ export class GatewayMetrics {
       }
       histogram.observe(call.upstreamMs / 1000);
     }
+  }
+
+  /** An approval voided at release (the snapshot it was granted under no longer holds). */
+  observeVoidedApproval(server: string, tool: string): void {
+    this.voided.labels(server, tool).inc();
   }
 
   /** The number of held calls in each state (replaces the previous figures). */

@@ -1,7 +1,9 @@
 // One streaming pass over the ledger gathers what the review needs for the period and the one
 // before it: calls and effects per surface, hold outcomes, approval latencies (hold -> approve or
-// reject, matched by approval id), expired holds, and break-glass windows with the calls they let through.
+// reject, matched by approval id), expired holds, approvals granted and voided, and break-glass
+// windows with the calls they let through.
 import { BREAK_GLASS_EVENTS, HOLD_ENDS, OUTCOMES, type HoldEnd, type Outcome } from '../core/index.js';
+import { BreakGlassTally, type BreakGlassUse, type UnreviewedWindow } from './break-glass.js';
 import { scanReceipts, type ScannedReceipt } from './scan.js';
 
 export interface SurfaceFigures {
@@ -17,24 +19,17 @@ export interface PeriodFigures {
   surfaces: Map<string, SurfaceFigures>;
   /** hold -> approve/reject, for decisions inside the period. */
   approvalLatenciesMs: number[];
-}
-
-export interface BreakGlassUse {
-  id: string;
-  opened_by: string;
-  reason: string;
-  opened_at?: string;
-  expires_at?: string;
-  closed_at?: string;
-  closed_by?: string;
-  /** Calls in the period that carried this window. */
-  calls: number;
+  /** Approvals granted in the period (by id), and those voided in it: a voided approval is not counted as granted. */
+  approved: Set<string>;
+  voided: Set<string>;
 }
 
 export interface Collected {
   current: PeriodFigures;
   previous: PeriodFigures;
   breakGlass: BreakGlassUse[];
+  /** Windows not reviewed by the end of the period, wherever they opened. */
+  unreviewed: UnreviewedWindow[];
   receiptsRead: number;
 }
 
@@ -48,7 +43,7 @@ function emptySurface(): SurfaceFigures {
 }
 
 function period(sinceMs: number, untilMs: number): PeriodFigures {
-  return { sinceMs, untilMs, surfaces: new Map(), approvalLatenciesMs: [] };
+  return { sinceMs, untilMs, surfaces: new Map(), approvalLatenciesMs: [], approved: new Set(), voided: new Set() };
 }
 
 /** Reads the ledger once for [since, until) and the previous period of equal length. */
@@ -63,7 +58,7 @@ class Tally {
   readonly previous: PeriodFigures;
   /** Open holds by approval id: when they were held. */
   private readonly heldAt = new Map<string, number>();
-  private readonly windows = new Map<string, BreakGlassUse>();
+  private readonly windows = new BreakGlassTally();
   private receiptsRead = 0;
 
   constructor(sinceMs: number, untilMs: number) {
@@ -73,13 +68,13 @@ class Tally {
 
   add(r: ScannedReceipt): void {
     this.receiptsRead++;
-    if (!r.call) return;
+    // The review is of the ledger as it stood at the end of the period.
+    if (!r.call || r.tsMs >= this.current.untilMs) return;
     if (isBreakGlassStep(r.event)) {
-      noteWindow(this.windows, r);
+      if (r.break_glass) this.windows.step({ ...r, break_glass: r.break_glass });
       return;
     }
-    const p =
-      r.tsMs >= this.current.untilMs ? undefined : r.tsMs >= this.current.sinceMs ? this.current : r.tsMs >= this.previous.sinceMs ? this.previous : undefined;
+    const p = r.tsMs >= this.current.sinceMs ? this.current : r.tsMs >= this.previous.sinceMs ? this.previous : undefined;
     const surface = p && surfaceIn(p, `${r.call.server}/${r.call.tool}`);
     if (isOutcome(r.event)) {
       if (r.event === 'hold' && r.approval && !this.heldAt.has(r.approval.id)) this.heldAt.set(r.approval.id, r.tsMs);
@@ -88,7 +83,7 @@ class Tally {
       surface.effects[r.event]++;
       if (r.break_glass) {
         surface.breakGlassCalls++;
-        if (p === this.current) windowOf(this.windows, r.break_glass).calls++;
+        if (p === this.current) this.windows.letThrough({ ...r, break_glass: r.break_glass, call: r.call });
       }
     } else if (isHoldEnd(r.event)) {
       const held = r.approval ? this.heldAt.get(r.approval.id) : undefined;
@@ -96,20 +91,28 @@ class Tally {
       if (!surface) return;
       surface.holdOutcomes[r.event]++;
       if (held !== undefined && (r.event === 'approve' || r.event === 'reject')) p.approvalLatenciesMs.push(r.tsMs - held);
+      if (r.approval) countApproval(p, r.event, r.approval.id);
     }
   }
 
   result(): Collected {
     const { sinceMs, untilMs } = this.current;
-    const overlaps = (w: BreakGlassUse) => {
-      const opened = w.opened_at ? Date.parse(w.opened_at) : -Infinity;
-      const ended = Date.parse(w.closed_at ?? w.expires_at ?? '') || Infinity;
-      return opened < untilMs && ended >= sinceMs;
+    return {
+      current: this.current,
+      previous: this.previous,
+      breakGlass: this.windows.inPeriod(sinceMs, untilMs),
+      unreviewed: this.windows.unreviewed(),
+      receiptsRead: this.receiptsRead,
     };
-    const breakGlass = [...this.windows.values()]
-      .filter((w) => w.calls > 0 || overlaps(w))
-      .sort((a, b) => (a.opened_at ?? '').localeCompare(b.opened_at ?? ''));
-    return { current: this.current, previous: this.previous, breakGlass, receiptsRead: this.receiptsRead };
+  }
+}
+
+/** An approval granted and then voided in the same period counts once, as voided. */
+function countApproval(p: PeriodFigures, event: HoldEnd, id: string): void {
+  if (event === 'approve') p.approved.add(id);
+  else if (event === 'void') {
+    p.approved.delete(id);
+    p.voided.add(id);
   }
 }
 
@@ -117,21 +120,4 @@ function surfaceIn(p: PeriodFigures, key: string): SurfaceFigures {
   let s = p.surfaces.get(key);
   if (!s) p.surfaces.set(key, (s = emptySurface()));
   return s;
-}
-
-function windowOf(windows: Map<string, BreakGlassUse>, bg: NonNullable<ScannedReceipt['break_glass']>): BreakGlassUse {
-  let w = windows.get(bg.id);
-  if (!w) windows.set(bg.id, (w = { id: bg.id, opened_by: bg.opened_by, reason: bg.reason, expires_at: bg.expires_at, calls: 0 }));
-  return w;
-}
-
-function noteWindow(windows: Map<string, BreakGlassUse>, r: ScannedReceipt): void {
-  if (!r.break_glass) return;
-  const w = windowOf(windows, r.break_glass);
-  if (r.event === 'break_glass_open') w.opened_at = r.ts;
-  else if (r.event === 'break_glass_close') {
-    // The close receipt is made by whoever closed it (the reviewer, or the expiry sweep).
-    w.closed_at = r.ts;
-    w.closed_by = r.principal?.id;
-  }
 }

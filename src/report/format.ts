@@ -1,5 +1,6 @@
 // The review as text (terminal), Markdown (a ticket or wiki page) or JSON (scripts).
 import { HOLD_ENDS, OUTCOMES } from '../core/index.js';
+import type { BreakGlassUse } from './break-glass.js';
 import { pct, type RateFigure, type Review } from './review.js';
 
 export type ReportFormat = 'text' | 'md' | 'json';
@@ -28,10 +29,22 @@ const HEADER = ['surface', 'calls', 'prev', ...OUTCOMES, ...HOLD_ENDS, 'break-gl
 
 function breakGlassLines(r: Review): string[] {
   if (!r.break_glass.length) return ['none'];
-  return r.break_glass.map((w) => {
-    const closed = w.closed_at ? `closed ${w.closed_at} by ${w.closed_by ?? '?'}` : `open until ${w.expires_at ?? '?'}`;
-    return `${w.id} opened ${w.opened_at ?? '(before the ledger)'} by ${w.opened_by}, ${closed}, ${w.calls} call(s): ${JSON.stringify(w.reason)}`;
-  });
+  return r.break_glass.flatMap((w) => [
+    `${w.id} opened ${w.opened_at ?? '(before the ledger)'} by ${w.opened_by}, ${confirmation(w)}, ${ending(w)}, ${w.calls} call(s): ${JSON.stringify(w.reason)}`,
+    ...(w.reviewed ? w.reviews.map((v) => `  reviewed ${v.at} by ${v.by}: ${JSON.stringify(v.note ?? '')}`) : ['  NOT REVIEWED']),
+    ...w.let_through.map(
+      (c) => `  ${c.ts} ${c.surface} ${c.principal} call ${c.call_id}: overrode ${c.overrode.toUpperCase()}${c.rules.length ? ` (${c.rules.join(', ')})` : ''}`,
+    ),
+  ]);
+}
+
+const confirmation = (w: BreakGlassUse) =>
+  w.confirmed_by.length ? `confirmed by ${w.confirmed_by.map((c) => `${c.by} (${c.at})`).join(', ')}` : 'not confirmed';
+const ending = (w: BreakGlassUse) => (w.closed_at ? `closed ${w.closed_at} by ${w.closed_by ?? '?'}` : `open until ${w.expires_at ?? '?'}`);
+
+function unreviewedLines(r: Review): string[] {
+  if (!r.break_glass_unreviewed.length) return ['none'];
+  return r.break_glass_unreviewed.map((w) => `${w.id} opened ${w.opened_at ?? '(before the ledger)'} by ${w.opened_by}: ${JSON.stringify(w.reason)}`);
 }
 
 function summary(r: Review): string[] {
@@ -45,6 +58,7 @@ function summary(r: Review): string[] {
             .join(', ')})`
         : ''
     }`,
+    `approvals: ${r.approvals.approved} granted, ${r.approvals.voided} voided at release; snapshot-mismatch rate ${rateCell(r.approvals.snapshot_mismatch)}`,
   ];
 }
 
@@ -69,6 +83,9 @@ function text(r: Review): string {
     '',
     'break-glass:',
     ...breakGlassLines(r).map((l) => `  ${l}`),
+    '',
+    'break-glass windows not yet reviewed:',
+    ...unreviewedLines(r).map((l) => `  ${l}`),
   ];
   return `${out.join('\n')}\n`;
 }
@@ -94,7 +111,11 @@ function markdown(r: Review): string {
     '',
     '## Break-glass',
     '',
-    ...breakGlassLines(r).map((l) => `- ${l}`),
+    ...breakGlassLines(r).map((l) => (l.startsWith('  ') ? `  - ${l.trimStart()}` : `- ${l}`)),
+    '',
+    '### Not yet reviewed',
+    '',
+    ...unreviewedLines(r).map((l) => `- ${l}`),
   ];
   return `${out.join('\n')}\n`;
 }

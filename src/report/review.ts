@@ -6,7 +6,8 @@
 //   - a surface's call volume at least doubled or at least halved, with 20 or more calls in the
 //     busier period (a surface new in this period with 20 or more calls counts as doubled).
 import { HOLD_ENDS, OUTCOMES } from '../core/index.js';
-import { collect, type BreakGlassUse, type Collected, type PeriodFigures, type SurfaceFigures } from './collect.js';
+import type { BreakGlassUse, UnreviewedWindow } from './break-glass.js';
+import { collect, type Collected, type PeriodFigures, type SurfaceFigures } from './collect.js';
 
 export const MATERIAL = { minBase: 20, minRateChange: 0.05, minAbsZ: 3, volumeFactor: 2 } as const;
 
@@ -40,7 +41,15 @@ export interface Review {
   surfaces: SurfaceReview[];
   approval_latency: { decided: number; median_ms: number | null; p90_ms: number | null };
   expired_holds: { total: number; by_surface: Record<string, number> };
+  /**
+   * Approvals granted in the period and still standing, and approvals voided in it (the call had
+   * changed by release: policy, requirement, tool definition or arguments). The snapshot-mismatch
+   * rate is voided / (approved + voided), against the previous period.
+   */
+  approvals: { approved: number; voided: number; snapshot_mismatch: RateFigure };
   break_glass: BreakGlassUse[];
+  /** Windows not reviewed by the end of the period, wherever they opened. */
+  break_glass_unreviewed: UnreviewedWindow[];
   material_changes: string[];
 }
 
@@ -65,8 +74,20 @@ export function review(ledger: string, collected: Collected): Review {
     surfaces,
     approval_latency: { decided: latencies.length, median_ms: quantile(latencies, 0.5), p90_ms: quantile(latencies, 0.9) },
     expired_holds: { total: Object.values(expired).reduce((a, b) => a + b, 0), by_surface: expired },
+    approvals: approvalFigures(current, previous),
     break_glass: collected.breakGlass,
+    break_glass_unreviewed: collected.unreviewed,
     material_changes: surfaces.flatMap(materialLines),
+  };
+}
+
+function approvalFigures(current: PeriodFigures, previous: PeriodFigures): Review['approvals'] {
+  const granted = (p: PeriodFigures) => p.approved.size + p.voided.size;
+  const { approved, voided } = current;
+  return {
+    approved: approved.size,
+    voided: voided.size,
+    snapshot_mismatch: rateFigure(voided.size, granted(current), previous.voided.size, granted(previous)),
   };
 }
 

@@ -32,7 +32,7 @@ export const ScannedReceiptSchema = z.object({
   principal: z.object({ id: name, groups: z.array(z.string()).optional() }).optional(),
   policy: z.object({ bundle_sha256: z.string(), rules: z.array(z.string()), effect: z.string(), reason: z.string() }).optional(),
   approval: z.object({ id: name }).optional(),
-  break_glass: z.object({ id: name, opened_by: name, reason: z.string(), expires_at: z.string().optional() }).optional(),
+  break_glass: z.object({ id: name, opened_by: name, reason: z.string(), expires_at: z.string().optional(), note: z.string().optional() }).optional(),
 });
 
 export type ScannedReceipt = z.infer<typeof ScannedReceiptSchema> & { tsMs: number };

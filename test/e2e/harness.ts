@@ -28,6 +28,8 @@ export interface ServeOptions {
   /** Extra principal and reviewer entries (YAML list items indented by two spaces) beside the standard cast. */
   principals?: string;
   reviewers?: string;
+  /** Reload the policy when its file changes (policy.watch); off by default. */
+  watch?: boolean;
   dir?: string;
   env?: NodeJS.ProcessEnv;
 }
@@ -44,7 +46,7 @@ export interface Served {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export function configText(policyFile: string, extra = '', more: Pick<ServeOptions, 'upstreams' | 'principals' | 'reviewers'> = {}): string {
+export function configText(policyFile: string, extra = '', more: Pick<ServeOptions, 'upstreams' | 'principals' | 'reviewers' | 'watch'> = {}): string {
   return `name: e2e-gate
 listen: { http: { host: 127.0.0.1, port: 0, path: /mcp } }
 admin: { host: 127.0.0.1, port: 0 }
@@ -60,7 +62,7 @@ ${more.principals ?? ''}reviewers:
 ${more.reviewers ?? ''}store: { kind: lowdb, path: state/state.json }
 ledger: { dir: ledger, checkpoint_every: 50 }
 keys: { dir: keys }
-policy: { watch: false }
+policy: { watch: ${more.watch === true} }
 ${extra}`;
 }
 
@@ -118,6 +120,12 @@ export async function admin(served: Served, path: string, token: string, body?: 
   });
   const text = await res.text();
   return { status: res.status, json: text ? JSON.parse(text) : undefined };
+}
+
+/** The oldest pending approval, once there is one, as a reviewer sees it. */
+// biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON the API answered.
+export async function pendingApproval(served: Served, token = TOKENS.alice): Promise<any> {
+  return until(async () => (await admin(served, '/api/approvals?status=pending', token)).json.approvals[0], 'a pending approval');
 }
 
 /** Runs the built CLI synchronously. */

@@ -33,7 +33,11 @@ describe('the weekly review', () => {
         expires_at: window.expires_at,
         closed_at: '2026-03-10T09:20:00.000Z',
         closed_by: 'user:olga',
+        confirmed_by: [],
+        reviews: [],
+        reviewed: false,
         calls: 1,
+        let_through: [{ call_id: 'bg_call', ts: '2026-03-10T09:05:00.000Z', surface: 'db/exec', principal: 'agent:ci', overrode: 'deny', rules: ['no-exec'] }],
       },
     ]);
     expect(r.material_changes).toEqual(['db/query: permit 100.0% -> 50.0% of calls (-50.0 pp)', 'db/query: deny 0.0% -> 50.0% of calls (+50.0 pp)']);

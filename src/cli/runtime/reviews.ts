@@ -1,5 +1,5 @@
-// The human side of a running toolgate: approvals for held calls (with the webhook and the held
-// calls gauge), break-glass windows, and tool pins. Each writes its decisions as receipts.
+// The human side of a running toolgate: approvals for held calls (with the webhook, the held calls
+// gauge and the voided approvals counter), break-glass windows, and tool pins. Each writes its decisions as receipts.
 import { approvalRecorder, type ReceiptSink } from '../../gate/index.js';
 import { Approvals, WebhookNotifier } from '../../approvals/index.js';
 import { BreakGlass, breakGlassDraft } from '../../breakglass/index.js';
@@ -26,6 +26,9 @@ export function wireApprovals(parts: {
   approvals.start();
   closers.add(() => approvals.stop());
   new WebhookNotifier({ log, url: config.notify?.webhook }).attach(approvals);
+  approvals.subscribe((change) => {
+    if (change.kind === 'void') metrics.observeVoidedApproval(change.approval.call.server, change.approval.call.tool);
+  });
   // Counting every held call on every change would be O(held) per decision: recount once a second at most.
   let recount: NodeJS.Timeout | undefined;
   approvals.subscribe(() => {
