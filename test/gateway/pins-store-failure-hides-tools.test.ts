@@ -5,7 +5,7 @@ import { afterAll, expect, test } from 'vitest';
 import { parseConfig } from '../../src/config/index.js';
 import type { Gateway } from '../../src/gateway/index.js';
 import { identityOf, PinRegistry, pinStoreOn } from '../../src/pins/index.js';
-import { openLowdbStore } from '../../src/store/index.js';
+import { lowdbStore } from '../fixtures/stores.js';
 import { tempDir } from '../pins/helpers.js';
 import { gatewayWithLedger, httpClient, permitAll, receiptOf } from './helpers.js';
 import { pinsFixtureConfig, V1 } from './pinned-gateway.js';
@@ -16,7 +16,7 @@ afterAll(() => gateway?.close());
 test('an upstream whose pins cannot be read has its tools hidden', async () => {
   const dir = tempDir();
   const { config } = parseConfig(join(dir, 'toolgate.yaml'), pinsFixtureConfig(dir, [V1]));
-  const store = await openLowdbStore(join(dir, 'state.json'));
+  const store = await lowdbStore(join(dir, 'state.json'));
   await store.update('pins', identityOf(config.upstreams.fx!).sha256, () => ({ not: 'a pin set' }));
   const registry = new PinRegistry({ store: pinStoreOn(store), mode: 'trust-on-first-use', onDrift: 'hide' });
 

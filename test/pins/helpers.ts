@@ -1,11 +1,11 @@
 // Shared setup for the pins tests: a temporary folder, the fixture upstream (test/fixtures/pins-server.js)
-// driven by a JSON file of tool lists, a real lowdb store and a registry over it.
+// driven by a JSON file of tool lists, a real lowdb store (closed after the test) and a registry over it.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { StdioUpstreamConfig } from '../../src/config/index.js';
 import { identityOf, openToolLister, PinRegistry, pinStoreOn, type PinEvent, type PinsFile, type ToolLister } from '../../src/pins/index.js';
-import { openLowdbStore } from '../../src/store/index.js';
+import { lowdbStore } from '../fixtures/stores.js';
 
 export const FIXTURE = resolve('test/fixtures/pins-server.js');
 
@@ -38,7 +38,7 @@ export async function registryIn(
   dir: string,
   options: { mode?: 'trust-on-first-use' | 'strict'; onDrift?: 'hide' | 'hold' | 'deny'; file?: PinsFile } = {},
 ): Promise<{ registry: PinRegistry; events: PinEvent[] }> {
-  const store = await openLowdbStore(join(dir, 'state.json'));
+  const store = await lowdbStore(join(dir, 'state.json'));
   const registry = new PinRegistry({
     store: pinStoreOn(store),
     mode: options.mode ?? 'trust-on-first-use',
