@@ -2,7 +2,7 @@
 // catalog, and open the client listeners. The gate is passed in (the CallHandler seam): the
 // gateway never decides anything itself. drain() and health() serve a graceful shutdown and /readyz.
 import { userInfo } from 'node:os';
-import type { JSONRPCMessage, ServerCapabilities } from '@modelcontextprotocol/sdk/types.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { canonicalId, type Config } from '../config/index.js';
 import type { Principal } from '../core/index.js';
 import type { CallHandler } from '../gate/index.js';
@@ -14,6 +14,7 @@ import { listenHttp, type HttpListener } from './http-listener.js';
 import { CallsInFlight, type DrainOutcome } from './in-flight.js';
 import { Directory } from './directory.js';
 import { governedMethods } from './governed.js';
+import { offer } from './offer.js';
 import { passthroughMethods } from './passthrough.js';
 import { unreadableLineAnswers } from './request-check.js';
 import { Routes } from './routes.js';
@@ -94,7 +95,7 @@ export async function startGateway({ config, handler, log, pins, visibleTo }: Ga
   const directory = new Directory(ctx);
   const methods = new Map<string, MethodHandler>([...toolMethods(ctx), ...governedMethods(ctx, directory), ...passthroughMethods(ctx, directory)]);
   const host: SessionHost = { name: config.name, log, opened: (session) => ctx.sessions.add(session), closed: (session) => forgetSession(ctx, session) };
-  const createSession = (id: string, principal: Principal) => new ClientSession(id, principal, host, capabilities(upstreams), methods);
+  const createSession = (id: string, principal: Principal) => new ClientSession(id, principal, host, offer(upstreams), methods);
 
   let http: HttpListener | undefined;
   let stdioClosed = new Promise<void>(() => undefined);
@@ -127,18 +128,6 @@ export async function startGateway({ config, handler, log, pins, visibleTo }: Ga
       await stopUpstreams();
     },
   };
-}
-
-/** What clients are offered: tools always, everything else when some upstream serves it. */
-function capabilities(upstreams: readonly Upstream[]): ServerCapabilities {
-  const any = (key: string) => upstreams.some((u) => u.capabilities[key]);
-  const subscribe = upstreams.some((u) => (u.capabilities.resources as { subscribe?: boolean } | undefined)?.subscribe);
-  const result: ServerCapabilities = { tools: { listChanged: true } };
-  if (any('resources')) result.resources = { subscribe, listChanged: true };
-  if (any('prompts')) result.prompts = { listChanged: true };
-  if (any('completions')) result.completions = {};
-  if (any('logging')) result.logging = {};
-  return result;
 }
 
 /** stdio has no tokens: the client is whoever started the process, or the principal the config names. */

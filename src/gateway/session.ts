@@ -14,12 +14,12 @@ import {
   type JSONRPCNotification,
   type JSONRPCRequest,
   type RequestId,
-  type ServerCapabilities,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { Principal } from '../core/index.js';
 import type { Logger } from '../log.js';
+import type { Offer } from './offer.js';
 import { checkRequest } from './request-check.js';
 
 /** What a method handler may use of its request: the SDK's extra, or the session's own on the tools/call fast path. */
@@ -55,10 +55,10 @@ export class ClientSession {
     readonly id: string,
     readonly principal: Principal,
     private readonly host: SessionHost,
-    capabilities: ServerCapabilities,
+    { capabilities, instructions }: Offer,
     private readonly methods: ReadonlyMap<string, MethodHandler>,
   ) {
-    this.server = new Server({ name: host.name, version: '0.1.0' }, { capabilities });
+    this.server = new Server({ name: host.name, version: '0.1.0' }, { capabilities, instructions });
     this.server.fallbackRequestHandler = (request, extra) => {
       const method = methods.get(request.method);
       if (!method) return Promise.reject(new McpError(ErrorCode.MethodNotFound, `Method not found: ${request.method}`));

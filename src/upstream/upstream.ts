@@ -39,6 +39,8 @@ export class Upstream {
   /** Why the upstream is down, in words for the client: a fixed description and an error id, never upstream text. */
   lastError = 'not started yet';
   capabilities: Record<string, unknown> = {};
+  /** The instructions the upstream gave at initialize, passed on to clients. Untrusted text. */
+  instructions?: string;
   tools: UpstreamTool[] = [];
   readonly timeoutMs: number;
   readonly prefix: string;
@@ -135,6 +137,7 @@ export class Upstream {
       { timeoutMs: this.timeoutMs },
     );
     this.capabilities = (result.capabilities as Record<string, unknown> | undefined) ?? {};
+    this.instructions = typeof result.instructions === 'string' && result.instructions !== '' ? result.instructions : undefined;
     const version = result.protocolVersion;
     if (typeof version === 'string' && 'setProtocolVersion' in transport) (transport as StreamableHTTPClientTransport).setProtocolVersion(version);
     peer.notify('notifications/initialized');
