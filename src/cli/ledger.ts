@@ -1,20 +1,13 @@
 // `toolgate ledger verify|prove|stats|tail`: audit and inspect a ledger directory, located either
 // through the config (./toolgate.yaml or -c: ledger.dir and keys.dir/keyring.json) or given directly.
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import { formatProblem, ledgerStats, prove, tailReceipts, verifyLedger, type StoredReceipt } from '../ledger/index.js';
-import { Keyring, KEYRING_FILE } from '../receipts/index.js';
-import { readConfig, withConfigOption, type ConfigFlag } from './config-option.js';
+import { Keyring } from '../receipts/index.js';
+import { keyringOf, ledgerDirOf, withLocation } from './ledger-location.js';
+import { registerLedgerConsistency } from './ledger-consistency.js';
 
-/** The ledger directory: --dir, else the config's ledger.dir. */
-export function ledgerDirOf(opts: ConfigFlag & { dir?: string }): string {
-  return opts.dir ?? readConfig(opts, '--dir <dir>').config.ledger.dir;
-}
-
-function keyringOf(opts: ConfigFlag & { keyring?: string }): string {
-  return opts.keyring ?? join(readConfig(opts, '--keyring <file>').config.keys.dir, KEYRING_FILE);
-}
+export { ledgerDirOf } from './ledger-location.js';
 
 function summary(r: StoredReceipt): string {
   const b = r.body;
@@ -22,11 +15,6 @@ function summary(r: StoredReceipt): string {
     b.event === 'rotate' ? `${b.rotation.from_key_id} -> ${b.rotation.to_key_id}` : `${b.call.server}/${b.call.tool} ${b.principal.id} call ${b.call.id}`;
   return `${b.chain.seq}\t${b.ts}\t${b.event}\t${what}\t${b.id}`;
 }
-
-const withLocation = (cmd: Command) =>
-  withConfigOption(cmd)
-    .option('--dir <dir>', 'ledger directory (default: ledger.dir of the config)')
-    .option('--keyring <file>', 'keyring file (default: keyring.json in keys.dir of the config)');
 
 export function registerLedger(program: Command): void {
   const ledger = program.command('ledger').description('verify, prove, summarise and follow the receipt ledger');
@@ -49,6 +37,8 @@ export function registerLedger(program: Command): void {
       if (opts.output) writeFileSync(opts.output, text);
       else process.stdout.write(text);
     });
+
+  registerLedgerConsistency(ledger);
 
   withLocation(ledger.command('stats').description('count receipts by event and by surface (server/tool)'))
     .option('--json', 'print JSON')

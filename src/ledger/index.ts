@@ -8,3 +8,6 @@ export { readReceipts, ledgerStats, tailReceipts } from './reader.js';
 export type { StoredReceipt } from './reader.js';
 export { verifyCheckpoint } from './checkpoint.js';
 export { Frontier, auditPath, verifyInclusion } from './merkle.js';
+export { consistencyPath, frontierRangeHash, leavesRangeHash, verifyConsistency } from './consistency.js';
+export { checkLedgerConsistency, consistencyPathOf, checkpointRecords, verifyConsistencyProof, CONSISTENCY_PROOF_VERSION } from './consistency-proof.js';
+export type { ConsistencyProof, LedgerConsistency } from './consistency-proof.js';

@@ -71,7 +71,8 @@ function subtreeRoot(leaves: Buffer, lo: number, hi: number): Buffer {
   return f.root();
 }
 
-function largestPowerOfTwoBelow(n: number): number {
+/** The split point of RFC 6962's tree of n > 1 leaves. */
+export function largestPowerOfTwoBelow(n: number): number {
   let k = 1;
   while (k * 2 < n) k *= 2;
   return k;

@@ -88,3 +88,14 @@ export async function built() {
   const receipts = (await import(join(dist, 'receipts/index.js'))) as typeof import('../../src/receipts/index.js');
   return { ...ledger, ...receipts };
 }
+
+const sha256 = (...parts: Buffer[]) => createHash('sha256').update(Buffer.concat(parts)).digest();
+
+/** RFC 6962 MTH over leaf hashes, written straight from the RFC (the reference the Merkle code is checked against). */
+export function mth(leaves: Buffer[]): Buffer {
+  if (leaves.length === 0) return sha256();
+  if (leaves.length === 1) return leaves[0]!;
+  let k = 1;
+  while (k * 2 < leaves.length) k *= 2;
+  return sha256(Buffer.from([1]), mth(leaves.slice(0, k)), mth(leaves.slice(k)));
+}

@@ -3,18 +3,10 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { auditPath, Frontier, verifyInclusion } from '../../src/ledger/index.js';
+import { mth } from './helpers.js';
 
 const sha = (...parts: Buffer[]) => createHash('sha256').update(Buffer.concat(parts)).digest();
 const leaf = (i: number) => sha(Buffer.from([0]), Buffer.from(`leaf ${i}`));
-
-/** RFC 6962 MTH, written straight from the RFC. */
-function mth(leaves: Buffer[]): Buffer {
-  if (leaves.length === 0) return sha();
-  if (leaves.length === 1) return leaves[0]!;
-  let k = 1;
-  while (k * 2 < leaves.length) k *= 2;
-  return sha(Buffer.from([1]), mth(leaves.slice(0, k)), mth(leaves.slice(k)));
-}
 
 describe('Merkle tree', () => {
   it('the frontier root equals the RFC 6962 tree hash at every size, also when resumed', () => {
