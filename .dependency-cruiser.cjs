@@ -5,7 +5,7 @@ const LAYERS = [
   ['config'],
   ['policy', 'receipts', 'store', 'upstream'],
   ['ledger', 'approvals', 'evidence', 'report'],
-  ['pins', 'breakglass', 'metrics', 'replay'],
+  ['pins', 'breakglass', 'metrics', 'replay', 'witness'],
   ['gate', 'admin'],
   ['gateway'],
   ['cli'],

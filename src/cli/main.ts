@@ -13,6 +13,7 @@ import { registerSurfaces } from './surfaces.js';
 import { registerReport } from './report.js';
 import { registerReplay } from './replay.js';
 import { registerBreakGlass } from './break-glass.js';
+import { registerWitness } from './witness.js';
 import { endQuietlyWhenStdoutCloses } from './closed-stdout.js';
 
 const program = new Command('toolgate')
@@ -34,6 +35,7 @@ for (const register of [
   registerReport,
   registerReplay,
   registerBreakGlass,
+  registerWitness,
 ])
   register(program);
 endQuietlyWhenStdoutCloses(program);
