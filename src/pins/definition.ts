@@ -1,14 +1,16 @@
-// What a pin is: sha256 hex of the RFC 8785 canonical JSON of the pinned fields of a tool
-// definition. Fields the upstream leaves out are left out of the JSON (never written as null), so
-// an absent field and an explicit null hash differently; any other field (_meta, icons, ...) is not
-// part of the definition an agent reads and is not pinned.
+// What a pin is: sha256 hex of the RFC 8785 canonical JSON of the whole tool definition, after
+// vetting: every field the upstream sent (execution, icons, _meta and any field MCP adds later, as
+// well as those an agent reads), since clients are shown all of them and each may change what a
+// client or an agent does with the tool. Fields the upstream leaves out are left out of the JSON
+// (never written as null), so an absent field and an explicit null hash differently.
 import { z } from 'zod';
 import { canonicalSha256 } from '../receipts/index.js';
 
-export const PINNED_FIELDS = ['name', 'title', 'description', 'inputSchema', 'outputSchema', 'annotations'] as const;
+/** The fields vetting checks and bounds, in the order reviewers read them; any other field is pinned as sent. */
+export const VETTED_FIELDS = ['name', 'title', 'description', 'inputSchema', 'outputSchema', 'annotations'] as const;
 
-/** The pinned part of a tool definition, after vetting (see vet.ts). */
-export const ToolDefinitionSchema = z.strictObject({
+/** A tool definition after vetting (see vet.ts): the vetted fields typed, the others as the upstream sent them. */
+export const ToolDefinitionSchema = z.looseObject({
   name: z.string(),
   title: z.string().optional(),
   description: z.string().optional(),
@@ -18,14 +20,14 @@ export const ToolDefinitionSchema = z.strictObject({
 });
 export type ToolDefinition = z.infer<typeof ToolDefinitionSchema>;
 
-/** Only the pinned fields, absent ones omitted. */
-export function pinnedPart(tool: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const field of PINNED_FIELDS) if (tool[field] !== undefined) out[field] = tool[field];
-  return out;
+/** The pin of a tool definition (throws for values JSON cannot hold, e.g. cycles); canonical JSON leaves absent fields out. */
+export function pinOf(tool: ToolDefinition | Record<string, unknown>): string {
+  return canonicalSha256(tool);
 }
 
-/** The pin of a tool definition (throws for values JSON cannot hold, e.g. cycles). */
-export function pinOf(tool: ToolDefinition | Record<string, unknown>): string {
-  return canonicalSha256(pinnedPart(tool));
+/** Every field of either definition: the vetted ones first, then the others in code point order. */
+export function fieldsOf(...definitions: readonly (Record<string, unknown> | null)[]): string[] {
+  const others = new Set<string>();
+  for (const d of definitions) for (const key of Object.keys(d ?? {})) if (!(VETTED_FIELDS as readonly string[]).includes(key)) others.add(key);
+  return [...VETTED_FIELDS, ...[...others].sort()];
 }

@@ -1,9 +1,9 @@
 // A readable text diff of two tool definitions for reviewers: field by field (title, description,
-// schemas pretty-printed in canonical key order, annotations), unified style with three lines of
+// schemas pretty-printed in canonical key order, annotations, then every other field), unified style with three lines of
 // context. A line LCS after trimming the common head and tail; very large middles fall back to
 // "all removed, all added" rather than spending quadratic time.
 import { canonicalJson } from '../receipts/index.js';
-import { PINNED_FIELDS, type ToolDefinition } from './definition.js';
+import { fieldsOf, type ToolDefinition } from './definition.js';
 
 const CONTEXT = 3;
 const MAX_LCS_CELLS = 4_000_000;
@@ -13,7 +13,7 @@ type Line = { op: ' ' | '-' | '+'; text: string };
 /** The unified-style diff from the approved definition (null: none) to the presented one; "" when equal. */
 export function diffDefinitions(before: ToolDefinition | null, after: ToolDefinition): string {
   const out: string[] = [];
-  for (const field of PINNED_FIELDS) {
+  for (const field of fieldsOf(before, after)) {
     if (field === 'name') continue;
     const a = fieldLines(before?.[field]);
     const b = fieldLines(after[field]);

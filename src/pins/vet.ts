@@ -1,9 +1,10 @@
 // Vetting tool definitions from an upstream. Everything here is untrusted input from a server that
 // may be hostile: nothing throws, every problem becomes a flag. Fatal flags keep the tool from
 // clients (state "invalid"); the others rewrite the definition to a bounded, visible form that is
-// then pinned and shown, so what is pinned is what the agent reads.
+// then pinned and shown, so what is pinned is what the agent reads. Fields not vetted here
+// (execution, icons, _meta ...) are kept as sent, and pinned too.
 import { schemaProblem } from './json-schema.js';
-import { pinOf, type ToolDefinition } from './definition.js';
+import { pinOf, VETTED_FIELDS, type ToolDefinition } from './definition.js';
 
 export const MAX_DESCRIPTION_BYTES = 8 * 1024;
 export const MAX_TITLE_BYTES = 256;
@@ -66,7 +67,8 @@ function vetTool(raw: unknown, index: number): VettedTool {
   const vetted: VettedTool = { name: escapeInvisible(tool.name), definition: null, pin: null, flags: [], invalid: false };
   const nameProblem = checkName(tool.name);
   if (nameProblem) flag(vetted, 'name_invalid', nameProblem);
-  const definition: ToolDefinition = { name: tool.name, inputSchema: {} };
+  // Fields vetting does not check are pinned and shown as the upstream sent them (JSON values).
+  const definition: ToolDefinition = { ...unvetted(tool), name: tool.name, inputSchema: {} };
   for (const [field, max, code] of [
     ['title', MAX_TITLE_BYTES, 'title_truncated'],
     ['description', MAX_DESCRIPTION_BYTES, 'description_truncated'],
@@ -100,6 +102,11 @@ function vetTool(raw: unknown, index: number): VettedTool {
     }
   }
   return vetted;
+}
+
+/** Own data properties only (fromEntries): a `__proto__` key is a field like any other, never a prototype. */
+function unvetted(tool: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(tool).filter(([key, value]) => !(VETTED_FIELDS as readonly string[]).includes(key) && value !== undefined));
 }
 
 function checkName(name: string): string | null {
