@@ -1,7 +1,7 @@
 // Checkpoints: C2SP tlog-checkpoint bodies (origin, tree size, base64 RFC 6962 root, extension lines)
 // signed as C2SP signed notes with ed25519 key hashes. https://c2sp.org/tlog-checkpoint, https://c2sp.org/signed-note
 import { createHash } from 'node:crypto';
-import { Rfc3339UtcText, strictVerify, type Keyring, type SignatureCheck, type Signer } from '../receipts/index.js';
+import { Rfc3339UtcText, verifySignature, type Keyring, type Signer } from '../receipts/index.js';
 import { LedgerError } from './errors.js';
 
 export interface Checkpoint {
@@ -54,7 +54,7 @@ export function parseCheckpoint(note: string): { checkpoint: Checkpoint; text: s
 }
 
 /** Parse and check: at least one signature line by a keyring key that was valid at the checkpoint's time. */
-export function verifyCheckpoint(note: string, keyring: Keyring, check: SignatureCheck = strictVerify): VerifiedCheckpoint {
+export function verifyCheckpoint(note: string, keyring: Keyring): VerifiedCheckpoint {
   const { checkpoint, text, signatures } = parseCheckpoint(note);
   for (const line of signatures) {
     const m = /^\u2014 (\S+) ([A-Za-z0-9+/=]+)$/.exec(line);
@@ -69,7 +69,7 @@ export function verifyCheckpoint(note: string, keyring: Keyring, check: Signatur
     } catch (err) {
       bad((err as Error).message);
     }
-    if (!check(raw.subarray(4), Buffer.from(text, 'utf8'), key.publicKey)) bad(`signature by ${name} does not verify`);
+    if (!verifySignature(raw.subarray(4), Buffer.from(text, 'utf8'), key.publicKey)) bad(`signature by ${name} does not verify`);
     return { ...checkpoint, keyId: name };
   }
   return bad('no signature by a key in the keyring');

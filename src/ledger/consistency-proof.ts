@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { leafHash, openPayload, parseEnvelopeJson, strictVerify, type Keyring } from '../receipts/index.js';
+import { leafHash, openPayload, parseEnvelopeJson, type Keyring } from '../receipts/index.js';
 import { parseCheckpoint, verifyCheckpoint, type VerifiedCheckpoint } from './checkpoint.js';
 import { consistencyPath, frontierRangeHash, leavesRangeHash, verifyConsistency } from './consistency.js';
 import { LedgerError } from './errors.js';
@@ -104,8 +104,8 @@ export function verifyConsistencyProof(value: unknown, keyring: Keyring): { old:
     return fail(`${issue?.path.map(String).join('.') || '(top level)'}: ${issue?.message}`);
   }
   const doc = parsed.data;
-  const older = verifyCheckpoint(doc.old_checkpoint, keyring, strictVerify);
-  const newer = verifyCheckpoint(doc.new_checkpoint, keyring, strictVerify);
+  const older = verifyCheckpoint(doc.old_checkpoint, keyring);
+  const newer = verifyCheckpoint(doc.new_checkpoint, keyring);
   if (older.origin !== newer.origin) fail(`the checkpoints are of two logs (${older.origin}, ${newer.origin})`);
   if (older.size > newer.size) fail(`the old checkpoint covers ${older.size} receipts, more than the ${newer.size} of the new one: receipts were removed`);
   const path = doc.proof.map((h) => Buffer.from(h, 'hex'));
@@ -140,8 +140,8 @@ export async function checkLedgerConsistency(
   const newNote = pick.to === undefined ? notes.at(-1) : bySize(pick.to, '--to');
   if (!newNote) throw new LedgerError('no_checkpoint', `${dir} has no checkpoint yet (one is written every N receipts, every T, and at shutdown)`);
   const oldNote = pick.oldNote ?? bySize(pick.from ?? 0, '--from');
-  const older = verifyCheckpoint(oldNote, keyring, strictVerify);
-  const newer = verifyCheckpoint(newNote, keyring, strictVerify);
+  const older = verifyCheckpoint(oldNote, keyring);
+  const newer = verifyCheckpoint(newNote, keyring);
   if (older.origin !== newer.origin) throw new LedgerError('proof_invalid', `the old checkpoint is of log ${older.origin}, the ledger is ${newer.origin}`);
   if (older.size > newer.size) {
     throw new LedgerError(

@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { EnvelopeSchema, strictVerify, verifyReceipt, type Keyring, type VerifiedReceipt } from '../receipts/index.js';
+import { EnvelopeSchema, verifyReceipt, type Keyring, type VerifiedReceipt } from '../receipts/index.js';
 import { originOf, parseCheckpoint, verifyCheckpoint, type VerifiedCheckpoint } from './checkpoint.js';
 import { LedgerError } from './errors.js';
 import { CHECKPOINTS_FILE, CheckpointRecordSchema, readLines } from './files.js';
@@ -76,8 +76,8 @@ export function verifyProof(value: unknown, keyring: Keyring): VerifiedProof {
     throw new LedgerError('proof_invalid', `proof: ${issue?.path.map(String).join('.') || '(top level)'}: ${issue?.message}`);
   }
   const proof = parsed.data;
-  const receipt = verifyReceipt(proof.receipt, keyring, strictVerify);
-  const checkpoint = verifyCheckpoint(proof.checkpoint, keyring, strictVerify);
+  const receipt = verifyReceipt(proof.receipt, keyring);
+  const checkpoint = verifyCheckpoint(proof.checkpoint, keyring);
   const fail = (message: string): never => {
     throw new LedgerError('proof_invalid', `proof: ${message}`);
   };

@@ -1,12 +1,13 @@
 // `ledger verify`: stream every segment and check every receipt (schema, canonical form, key validity,
-// signature), contiguous seq, every prev link, one chain id, and every checkpoint's signature and
-// Merkle root. Memory stays bounded (one line, the frontier, the checkpoint list); the first problem
+// signature), contiguous seq, every prev link, one chain id, the key timeline (key-timeline.ts), and
+// every checkpoint's signature, signing key and Merkle root. Memory stays bounded (one line, the frontier, the checkpoint list); the first problem
 // is reported with file, line, seq and what is wrong.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Keyring } from '../receipts/index.js';
 import { verifyCheckpoint, originOf, type VerifiedCheckpoint } from './checkpoint.js';
 import { CHECKPOINTS_FILE, CheckpointRecordSchema, listSegments, readLines } from './files.js';
+import { KeyTimeline } from './key-timeline.js';
 import { Frontier } from './merkle.js';
 import { lineChecker } from './verify-pool.js';
 import type { LineResult } from './verify-line.js';
@@ -65,7 +66,7 @@ async function loadCheckpoints(dir: string, keyring: Keyring): Promise<LoadedChe
 }
 
 export interface VerifyOptions {
-  /** Worker threads for signature checks (node:crypto, after the keyring checked every key with noble). */
+  /** Worker threads for the per-line checks (verify-line.ts). */
   threads?: number;
 }
 
@@ -75,6 +76,7 @@ export async function verifyLedger(dir: string, keyring: Keyring, options: Verif
     const checkpoints = await loadCheckpoints(dir, keyring);
     report.checkpoints = checkpoints.length;
     const frontier = Frontier.empty();
+    const timeline = new KeyTimeline(keyring);
     let prev: string | null = null;
     let next = 0; // index of the next checkpoint to match
     const matchCheckpoints = () => {
@@ -85,6 +87,8 @@ export async function verifyLedger(dir: string, keyring: Keyring, options: Verif
           stop({ ...where, code: 'checkpoint_origin', message: `origin ${cp.origin} is not ${originOf(report.chainId)}` });
         if (!cp.root.equals(frontier.root()))
           stop({ ...where, code: 'checkpoint_root', message: `Merkle root over receipts 0..${cp.size - 1} does not match the signed checkpoint` });
+        const wrongKey = timeline.checkpoint(cp.keyId);
+        if (wrongKey) stop({ ...where, ...wrongKey });
       }
     };
     matchCheckpoints();
@@ -101,6 +105,8 @@ export async function verifyLedger(dir: string, keyring: Keyring, options: Verif
             if (result.seq !== report.receipts)
               stop({ ...at, code: 'seq', message: `seq ${result.seq} found where seq ${report.receipts} belongs (a receipt was deleted, inserted or moved)` });
             if (result.prev !== prev) stop({ ...at, code: 'prev', message: `chain.prev does not equal the leaf hash of receipt seq ${report.receipts - 1}` });
+            const wrongKey = timeline.receipt(result);
+            if (wrongKey) stop({ ...at, ...wrongKey });
             report.chainId ??= result.chainId;
             if (result.chainId !== report.chainId) stop({ ...at, code: 'chain_id', message: `chain id ${result.chainId}, expected ${report.chainId}` });
             frontier.add(result.leaf);

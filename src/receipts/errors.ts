@@ -11,6 +11,7 @@ export type ReceiptErrorCode =
   | 'key_mismatch'
   | 'key_not_valid_at_ts'
   | 'signature_invalid'
+  | 'rotation_invalid'
   | 'keyring_invalid'
   | 'key_file_invalid'
   | 'key_missing'

@@ -5,8 +5,9 @@ export { RECEIPT_MEDIA_TYPE, EnvelopeSchema, pae, envelopeOf, envelopeLine, sign
 export type { Envelope, PayloadBatch, SignedBatch } from './dsse.js';
 export { ReceiptEventSchema, Rfc3339UtcText, CallReceiptSchema, assertReceiptDraft } from './body.js';
 export type { ReceiptBody, CallReceiptBody, ReceiptDraft } from './body.js';
-export { keyIdOf, signerFromSeed, pemFromSeed, assertStrictPublicKey, strictVerify, fastVerify } from './ed25519.js';
-export type { Signer, SignatureCheck } from './ed25519.js';
+export { keyIdOf, signerFromSeed, pemFromSeed, assertStrictPublicKey, verifySignature } from './ed25519.js';
+export type { Signer } from './ed25519.js';
+export type { RotateReceiptBody } from './body.js';
 export { Keyring, KEYRING_VERSION } from './keyring.js';
 export type { KeyringFile } from './keyring.js';
 export { sealReceipt, verifyReceipt, parseEnvelopeJson, openPayload } from './receipt.js';

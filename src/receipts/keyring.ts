@@ -17,6 +17,11 @@ export const KeyringEntrySchema = z.strictObject({
   not_before: Rfc3339Utc,
   /** null while the key is current. */
   not_after: Rfc3339Utc.nullable(),
+  /**
+   * The key's private half was lost and it was retired with `toolgate keys rotate --lost`: its
+   * hand-over is signed by the new key, which a verifier accepts only from a keyring that says so.
+   */
+  lost: z.literal(true).optional(),
 });
 
 export const KeyringSchema = z.strictObject({

@@ -156,7 +156,7 @@ export interface Rotation {
 export async function rotateKey(dir: string, sink: RotationSink, now: Date = new Date()): Promise<Rotation> {
   const { keyring, old } = currentOf(dir);
   loadSigner(dir, old); // the old key must be there to sign the hand-over (the sink signs with it)
-  const rotation = await handOver(dir, keyring, old, now, (draft, next) => sink.rotateSigner(draft, next));
+  const rotation = await handOver(dir, keyring, old, now, (draft, next) => sink.rotateSigner(draft, next), false);
   rmSync(keyFileOf(dir, old), { force: true });
   return rotation;
 }
@@ -175,7 +175,7 @@ export async function rotateLostKey(dir: string, sinkFor: (next: Signer) => Prom
       `the private key file of ${old.key_id} is present: use "toolgate keys rotate" without --lost, so that the old key signs the hand-over`,
     );
   }
-  return handOver(dir, keyring, old, now, async (draft, next) => (await sinkFor(next)).append(draft));
+  return handOver(dir, keyring, old, now, async (draft, next) => (await sinkFor(next)).append(draft), true);
 }
 
 function currentOf(dir: string): { keyring: Keyring; old: KeyringEntry } {
@@ -185,13 +185,17 @@ function currentOf(dir: string): { keyring: Keyring; old: KeyringEntry } {
   return { keyring, old };
 }
 
-/** New key in the keyring, the hand-over receipt recorded, the old key's window closed at its time. */
+/**
+ * New key in the keyring, the hand-over receipt recorded, the old key's window closed at its time; a
+ * lost key is marked so (a verifier accepts a hand-over signed by the new key only from such a keyring).
+ */
 async function handOver(
   dir: string,
   keyring: Keyring,
   old: KeyringEntry,
   now: Date,
   record: (draft: ReceiptDraft, next: Signer) => Promise<{ body: ReceiptBody }>,
+  lost: boolean,
 ): Promise<Rotation> {
   const notBefore = now.toISOString();
   const next = newKey(dir, notBefore);
@@ -200,7 +204,7 @@ async function handOver(
     { event: 'rotate', rotation: { from_key_id: old.key_id, to_key_id: next.signer.keyId, to_public_key: next.entry.public_key, not_before: notBefore } },
     next.signer,
   );
-  const closed = keyring.file.keys.map((k) => (k.key_id === old.key_id ? { ...k, not_after: body.ts } : k));
+  const closed = keyring.file.keys.map((k) => (k.key_id === old.key_id ? { ...k, not_after: body.ts, ...(lost && { lost }) } : k));
   writeKeyring(dir, [...closed, next.entry]);
   return { from: old.key_id, to: next.signer, receipt: body };
 }

@@ -3,9 +3,10 @@
 import { assertReceiptBody, type ReceiptBody } from './body.js';
 import { canonicalJson, leafHash } from './canonical.js';
 import { EnvelopeSchema, envelopeOf, pae, RECEIPT_MEDIA_TYPE, type Envelope } from './dsse.js';
-import { strictVerify, type SignatureCheck, type Signer } from './ed25519.js';
+import { verifySignature, type Signer } from './ed25519.js';
 import { ReceiptError } from './errors.js';
 import type { Keyring } from './keyring.js';
+import { assertRotation } from './rotation.js';
 
 export interface SealedReceipt {
   envelope: Envelope;
@@ -78,10 +79,10 @@ export interface VerifiedReceipt extends SealedReceipt {
 
 /**
  * Verify one envelope against a keyring: shape, payload, canonical form, schema, the signing key
- * (known, named by the body, valid at the body's `ts`) and the signature over PAE.
- * `check` defaults to strict RFC 8032 (noble); bulk verification may pass `fastVerify`.
+ * (known, named by the body, valid at the body's `ts`), the signature over PAE (the one equation of
+ * ed25519.ts, the same for one receipt and for a whole ledger), and what a rotate receipt names.
  */
-export function verifyReceipt(value: unknown, keyring: Keyring, check: SignatureCheck = strictVerify): VerifiedReceipt {
+export function verifyReceipt(value: unknown, keyring: Keyring): VerifiedReceipt {
   const envelope = assertReceiptEnvelope(value);
   const { payload, body } = openPayload(envelope);
   const [signature] = envelope.signatures as [Envelope['signatures'][number]];
@@ -90,8 +91,9 @@ export function verifyReceipt(value: unknown, keyring: Keyring, check: Signature
   }
   const key = keyring.keyAt(signature.keyid, body.ts);
   const sig = Buffer.from(signature.sig, 'base64');
-  if (!check(sig, pae(envelope.payloadType, payload), key.publicKey)) {
+  if (!verifySignature(sig, pae(envelope.payloadType, payload), key.publicKey)) {
     throw new ReceiptError('signature_invalid', `signature by ${signature.keyid} does not verify`);
   }
+  if (body.event === 'rotate') assertRotation(body);
   return { envelope, body, payload, leafHash: leafHash(payload), keyId: signature.keyid };
 }

@@ -4,7 +4,7 @@
 // name+hex(key id)+base64(0x04 || public key). https://c2sp.org/tlog-cosignature
 // (ML-DSA-44, which the spec prefers for new deployments, needs a Node version toolgate does not require.)
 import { createHash } from 'node:crypto';
-import { assertStrictPublicKey, strictVerify, type Signer } from '../receipts/index.js';
+import { assertStrictPublicKey, verifySignature, type Signer } from '../receipts/index.js';
 import { WitnessError } from './errors.js';
 
 const COSIGNATURE_V1 = 0x04;
@@ -84,7 +84,7 @@ export function verifyCosignatures(noteText: string, lines: readonly string[], w
     const key = witnesses.find((w) => w.name === name && raw.length === 76 && raw.subarray(0, 4).equals(cosignerKeyId(w)));
     if (!key) continue;
     const timestamp = Number(raw.readBigUInt64BE(4));
-    if (!(timestamp > 0 && Number.isSafeInteger(timestamp)) || !strictVerify(raw.subarray(12), cosignedMessage(noteText, timestamp), key.publicKey)) {
+    if (!(timestamp > 0 && Number.isSafeInteger(timestamp)) || !verifySignature(raw.subarray(12), cosignedMessage(noteText, timestamp), key.publicKey)) {
       throw new WitnessError('cosignature_invalid', `the cosignature by witness ${name} does not verify`);
     }
     if (!found.some((f) => f.witness === name)) found.push({ witness: name, timestamp });

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach } from 'vitest';
 import { type Logger, pino } from 'pino';
-import { Keyring, signerFromSeed, type ReceiptDraft, type Signer } from '../../src/receipts/index.js';
+import { Keyring, signerFromSeed, type ReceiptBody, type ReceiptDraft, type Signer } from '../../src/receipts/index.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -54,6 +54,18 @@ export function draft(n = 0, event: 'permit' | 'deny' | 'complete' = 'permit'): 
     principal: { id: 'agent:test' },
     policy: { bundle_sha256: 'b'.repeat(64), rules: ['r1'], effect: 'allow', reason: 'allowed by r1' },
   };
+}
+
+/** A complete receipt body (seq 0 of a chain) issued under `signer`'s key: what single-receipt tests sign. */
+export function bodyFor(signer: Signer): ReceiptBody {
+  return {
+    ...draft(1),
+    v: 1,
+    id: 'rcpt_01KAQ5XG7N3M9ZP2R4T6V8W0YB',
+    ts: '2026-03-04T05:06:07.089Z',
+    issuer: { id: 'gate', key_id: signer.keyId },
+    chain: { id: 'chain_x', seq: 0, prev: null },
+  } as ReceiptBody;
 }
 
 /** Mount a small tmpfs at `dir` (needs root): false when that is not possible. */

@@ -1,7 +1,7 @@
 // The keyring as the browser reads it (the one the server publishes, or one pasted by an auditor who
 // holds their own): untrusted JSON, checked entry by entry before any key is used.
-import * as ed from '@noble/ed25519';
 import { fromBase64, hex, sha256 } from './bytes.js';
+import { assertStrictKey } from './ed25519.js';
 
 export interface BrowserKey {
   keyId: string;
@@ -15,12 +15,6 @@ export const KEYRING_VERSION = 'toolgate.keyring/v1';
 
 export async function keyIdOf(publicKey: Uint8Array): Promise<string> {
   return `ed25519:${hex(await sha256(publicKey)).slice(0, 16)}`;
-}
-
-/** Strict RFC 8032 point decoding, and no small-order keys (they would accept forged signatures). */
-function assertStrictKey(publicKey: Uint8Array): void {
-  if (publicKey.length !== 32) throw new Error(`an ed25519 public key has 32 bytes, not ${publicKey.length}`);
-  if (ed.Point.fromBytes(publicKey, false).isSmallOrder()) throw new Error('public key is of small order');
 }
 
 /** Untrusted input: parse a keyring file's JSON text into keys by id, or throw naming the bad entry. */

@@ -1,9 +1,9 @@
 // Verifying one receipt envelope in the browser as a list of named checks, mirroring the gateway's
 // verifier: envelope shape, payload JSON in RFC 8785 canonical form, signer named by the body, key
-// in the keyring and valid at the receipt's time, and a strict RFC 8032 signature over DSSE PAE.
-import * as ed from '@noble/ed25519';
+// in the keyring and valid at the receipt's time, and the gateway's ed25519 equation over DSSE PAE.
 import canonicalize from 'canonicalize';
 import { fromBase64, leafHash, pae } from './bytes.js';
+import { verifySignature } from './ed25519.js';
 import type { BrowserKey } from './keyring.js';
 
 export const RECEIPT_MEDIA_TYPE = 'application/vnd.toolgate.receipt.v1+json';
@@ -77,9 +77,9 @@ export async function verifyEnvelope(value: unknown, keys: Map<string, BrowserKe
       key = found;
       return `${keyid}, valid ${found.window}`;
     })) &&
-    (await step('ed25519 signature (RFC 8032 strict)', async () => {
+    (await step('ed25519 signature', async () => {
       const sig = fromBase64(envelope.signatures[0]!.sig);
-      const good = await ed.verifyAsync(sig, pae(envelope.payloadType, payload), key.publicKey, { zip215: false });
+      const good = await verifySignature(sig, pae(envelope.payloadType, payload), key.publicKey);
       if (!good) throw new Error(`signature by ${key.keyId} does not verify`);
       return 'verifies over PAE(payloadType, payload)';
     }));
