@@ -11,6 +11,7 @@ import { methodResult } from './answer.js';
 import { describeRequest, recordedItem, type Subject } from './call-request.js';
 import type { Extra, GatewayContext, MethodHandler, Result } from './context.js';
 import type { Directory } from './directory.js';
+import { forward, type Origin } from './forward.js';
 import { subscriptionKey } from './routes.js';
 import type { ClientSession } from './session.js';
 import { DRAINING_MESSAGE } from './tool-calls.js';
@@ -26,11 +27,12 @@ interface Resolved {
   forward?: (args: Params, signal: AbortSignal) => Promise<Result>;
 }
 
-type Resolver = (session: ClientSession, params: Params, signal: AbortSignal) => Promise<Resolved>;
+type Resolver = (origin: Origin, params: Params, signal: AbortSignal) => Promise<Resolved>;
 
 export function governedMethods(ctx: GatewayContext, directory: Directory): [string, MethodHandler][] {
-  // Upstream faults go to the gate as they are: it records a `fail` and words them for the client.
-  const ask = (upstream: Upstream, method: string, params: Params, signal: AbortSignal) => upstream.request(method, params, signal);
+  // Upstream faults and error answers go to the gate as they are: it records a `fail` and answers the client.
+  const ask = (origin: Origin, upstream: Upstream, method: string, params: Params, signal: AbortSignal) =>
+    forward(ctx, origin, upstream, method, params, signal);
 
   /** A request about the resource `uri`, forwarded as `forward` says once the gate lets it. */
   async function aboutResource(
@@ -66,20 +68,21 @@ export function governedMethods(ctx: GatewayContext, directory: Directory): [str
     return { subject, args, forward: (a, s) => forward(owner, a, s) };
   }
 
-  const read: Resolver = (_session, params, signal) =>
-    aboutResource('resources/read', params.uri, {}, signal, (u, _a, s) => ask(u, 'resources/read', params, s));
+  const read: Resolver = (origin, params, signal) =>
+    aboutResource('resources/read', params.uri, {}, signal, (u, _a, s) => ask(origin, u, 'resources/read', params, s));
 
-  const subscribe: Resolver = (session, params, signal) =>
+  const subscribe: Resolver = (origin, params, signal) =>
     aboutResource('resources/subscribe', params.uri, {}, signal, async (upstream, _a, s) => {
       const key = subscriptionKey(upstream, params.uri as string);
-      if (!ctx.routes.subscribersOf(key).size) await ask(upstream, 'resources/subscribe', params, s);
-      ctx.routes.subscribe(key, session);
+      if (!ctx.routes.subscribersOf(key).size) await ask(origin, upstream, 'resources/subscribe', params, s);
+      ctx.routes.subscribe(key, origin.session);
       return {};
     });
 
-  const getPrompt: Resolver = (_session, params, signal) =>
+  const getPrompt: Resolver = (origin, params, signal) =>
     aboutPrompt('prompts/get', params.name, objectParam(params.arguments, 'prompts/get params.arguments'), signal, (owner, args, s) =>
       ask(
+        origin,
         owner.upstream,
         'prompts/get',
         { ...params, name: owner.name, ...(params.arguments === undefined && Object.keys(args).length === 0 ? {} : { arguments: args }) },
@@ -87,12 +90,12 @@ export function governedMethods(ctx: GatewayContext, directory: Directory): [str
       ),
     );
 
-  const complete: Resolver = (_session, params, signal) => {
+  const complete: Resolver = (origin, params, signal) => {
     const ref = objectParam(params.ref, 'completion/complete params.ref');
     // What a completion asks about besides its reference: the argument typed so far, and the context.
     const args: Params = { argument: params.argument, ...(params.context === undefined ? {} : { context: params.context }) };
     const forward = (upstream: Upstream, ownRef: Params, a: Params, s: AbortSignal) =>
-      ask(upstream, 'completion/complete', { ...params, ...a, ref: ownRef }, s);
+      ask(origin, upstream, 'completion/complete', { ...params, ...a, ref: ownRef }, s);
     if (ref.type === 'ref/prompt')
       return aboutPrompt('completion/complete', ref.name, args, signal, (owner, a, s) => forward(owner.upstream, { ...ref, name: owner.name }, a, s));
     return aboutResource('completion/complete', ref.uri, args, signal, (upstream, a, s) => forward(upstream, ref, a, s));
@@ -124,7 +127,7 @@ async function toGate(
   draining: boolean,
 ): Promise<ToolCall> {
   const params = (request.params ?? {}) as Params;
-  const resolved = await resolve(session, params, extra.signal);
+  const resolved = await resolve({ session, requestId: request.id }, params, extra.signal);
   const { request: described, refused } = describeRequest(ctx, session, request.id, resolved.subject, resolved.args);
   const quarantine: Quarantine | undefined = draining
     ? { action: 'deny', reason: DRAINING_MESSAGE }

@@ -7,6 +7,7 @@ import type { ToolCall } from '../gate/index.js';
 import { UpstreamError, UpstreamRpcError, type CatalogEntry } from '../upstream/index.js';
 import { RpcErrorAnswer, toolResult } from './answer.js';
 import { describeCall } from './call-request.js';
+import { forward } from './forward.js';
 import type { Extra, GatewayContext, MethodHandler, Result } from './context.js';
 import type { ClientSession } from './session.js';
 
@@ -99,16 +100,9 @@ async function dispatch(
   request: JSONRPCRequest,
   extra: Extra,
 ): Promise<CallToolResult> {
-  const clientToken = params._meta?.progressToken;
-  const flight = ctx.routes.begin(entry.upstream, session, request.id, clientToken);
   // The client's params go upstream as sent (its _meta and progress token included), renamed.
-  const forwarded: Record<string, unknown> = { ...params, name: entry.tool.name, arguments: args };
-  if (flight.upstreamToken !== clientToken) forwarded._meta = { ...params._meta, progressToken: flight.upstreamToken };
-  try {
-    return (await entry.upstream.request('tools/call', forwarded, extra.signal)) as CallToolResult;
-  } finally {
-    ctx.routes.end(flight);
-  }
+  const forwarded = { ...params, name: entry.tool.name, arguments: args };
+  return (await forward(ctx, { session, requestId: request.id }, entry.upstream, 'tools/call', forwarded, extra.signal)) as CallToolResult;
 }
 
 /** An upstream's JSON-RPC error passes through as it was; toolgate's own faults are internal errors. */
