@@ -4,5 +4,6 @@ export { GOVERNED_METHODS } from './call.js';
 export { RECEIPT_EVENTS, CALL_EVENTS, OUTCOMES, HOLD_ENDS, VERDICTS, BREAK_GLASS_EVENTS } from './events.js';
 export type { CallEvent, Outcome, HoldEnd, BreakGlassEvent } from './events.js';
 export { parseDuration } from './duration.js';
+export { driftVerdict, PIN_DRIFT_RULE } from './drift.js';
 export { parseYamlSource, formatKeyPath, YamlSyntaxError } from './yaml-source.js';
 export { canonicalJson } from './canonical-json.js';

@@ -3,7 +3,7 @@
 // the call is observed once, at the end. Every fault on the way refuses the call: no permit, no
 // execution; no durable receipt, no execution.
 import { whyVoid, type Approvals, type HeldCall } from '../approvals/index.js';
-import type { CallRequest, ChargeResult, Decider, Decision, LimitCharge } from '../core/index.js';
+import { driftVerdict, PIN_DRIFT_RULE, type CallRequest, type ChargeResult, type Decider, type Decision, type LimitCharge } from '../core/index.js';
 import type { AppendedReceipt } from '../ledger/index.js';
 import { logFault, type Logger } from '../log.js';
 import { canonicalSha256 } from '../receipts/index.js';
@@ -105,10 +105,11 @@ export class Gate implements CallHandler {
     const pinApprovers = this.options.driftApprovers ?? [];
     const { bundleSha256 } = decision;
     if (q.action !== 'hold') return { outcome: q.action === 'silence' ? 'silence' : 'deny', rules: [], reason: q.reason, bundleSha256 };
-    if (!pinApprovers.length) return { outcome: 'deny', rules: ['pin-drift'], reason: q.reason, bundleSha256 };
-    const held = { ...decision, outcome: 'hold' as const, rules: [...decision.rules, 'pin-drift'], reason: q.reason };
+    const verdict = driftVerdict(decision, pinApprovers.length > 0)!;
+    if (verdict.outcome === 'deny') return { ...verdict, reason: q.reason, bundleSha256 };
+    const held = { ...decision, ...verdict, reason: q.reason };
     if (decision.outcome === 'hold') return { ...held, approval: { ...decision.approval!, pinApprovers } };
-    return { ...held, approval: { ruleId: 'pin-drift', approvers: pinApprovers, quorum: 1, timeoutMs: 15 * 60_000, waitMs: 50_000 } };
+    return { ...held, approval: { ruleId: PIN_DRIFT_RULE, approvers: pinApprovers, quorum: 1, timeoutMs: 15 * 60_000, waitMs: 50_000 } };
   }
 
   /** break-glass: an open window lets a held, silenced or break-glass-allowed denied call through, flagged in every receipt (which keep the policy's own verdict, so replay reproduces it). */

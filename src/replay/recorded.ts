@@ -2,8 +2,10 @@
 // Receipts of calls that did not simply follow their decision need reading: an approved call's
 // `permit` was the policy's hold (the approval released it); a break-glass call's receipts keep the
 // policy's own verdict in `policy.effect`; a constrained call also records the hash of the
-// arguments the policy rewrote, which must come out the same.
+// arguments the policy rewrote, which must come out the same; a call to a tool that had drifted from
+// its pin names the system rule `pin-drift`, and was decided by the policy and then the quarantine.
 import type { Decision } from '../core/call.js';
+import { driftVerdict, PIN_DRIFT_RULE } from '../core/index.js';
 import { outcomeOf } from '../policy/index.js';
 import { canonicalSha256 } from '../receipts/index.js';
 import type { DecisionReceipt } from './sample.js';
@@ -20,6 +22,16 @@ export function recordedDecision(r: DecisionReceipt): RecordedDecision {
   const effect = r.event === 'permit' && r.approval ? 'hold' : outcomeOf(r.policy.effect);
   if (r.event !== 'permit') return { effect, rules: r.policy.rules };
   return { effect, rules: r.policy.rules, effective_args_sha256: r.call.effective_args_sha256 ?? r.call.args_sha256 };
+}
+
+/**
+ * The gate's decision from the policy's, for a call its receipt records as made to a drifted tool:
+ * the same quarantine applied again. A recorded DENY naming pin-drift had no pin reviewer to approve it.
+ */
+export function withRecordedDrift(r: DecisionReceipt, recorded: RecordedDecision, policy: Decision): Decision {
+  if (!r.policy.rules.includes(PIN_DRIFT_RULE)) return policy;
+  const verdict = driftVerdict(policy, recorded.effect !== 'deny');
+  return verdict ? { ...policy, ...verdict } : policy;
 }
 
 /** The replayed decision in the same terms; the forwarded hash only where the receipt has one to compare with. */

@@ -6,7 +6,7 @@ import type { CallRequest } from '../core/call.js';
 import type { PrincipalConfig } from '../config/index.js';
 import { EvidenceError, type EvidenceStore } from '../evidence/index.js';
 import { evaluate, loadArchivedBundle, type PolicyBundle } from '../policy/index.js';
-import { recordedDecision, replayedDecision, sameDecision, type RecordedDecision } from './recorded.js';
+import { recordedDecision, replayedDecision, sameDecision, withRecordedDrift, type RecordedDecision } from './recorded.js';
 import { sampleDecisions, type DecisionReceipt } from './sample.js';
 
 export interface ReplayOptions {
@@ -94,8 +94,9 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
       problem(`evidence: ${err.message}`);
       continue;
     }
-    const decision = evaluate(bundle, rebuildRequest(receipt, args, receipt.principal.groups ?? groups.get(receipt.principal.id) ?? []));
     const recorded = recordedDecision(receipt);
+    const policy = evaluate(bundle, rebuildRequest(receipt, args, receipt.principal.groups ?? groups.get(receipt.principal.id) ?? []));
+    const decision = withRecordedDrift(receipt, recorded, policy);
     const replayed = replayedDecision(decision, args, recorded);
     if (sameDecision(receipt, recorded, replayed)) result.same++;
     else result.differences.push(describe(receipt, recorded, { ...replayed, reason: decision.reason, bundle_sha256: decision.bundleSha256 }));

@@ -36,7 +36,7 @@ export function buildGate(parts: {
       const window = await breakGlass.activeWindowFor(request.principal.id, request.server, request.tool, request.now);
       return window && { id: window.id, opened_by: window.opened_by, reason: window.reason };
     },
-    driftApprovers: config.reviewers.filter((r) => r.rights.includes('pins')).map((r) => `user:${r.id}`),
+    driftApprovers: config.reviewers.filter((r) => r.rights.includes('pins')).map((r) => r.id),
     observe: observeCalls(parts),
     log,
   });
