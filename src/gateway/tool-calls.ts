@@ -8,6 +8,7 @@ import { UpstreamError, UpstreamRpcError, type CatalogEntry } from '../upstream/
 import { RpcErrorAnswer, toolResult } from './answer.js';
 import { describeCall } from './call-request.js';
 import { forward } from './forward.js';
+import { page } from './pages.js';
 import type { Extra, GatewayContext, MethodHandler, Result } from './context.js';
 import type { ClientSession } from './session.js';
 
@@ -16,7 +17,10 @@ type CallParams = { name: string; arguments?: Record<string, unknown>; _meta?: {
 export const DRAINING_MESSAGE = 'toolgate is shutting down; retry shortly';
 
 export function toolMethods(ctx: GatewayContext): [string, MethodHandler][] {
-  const listTools: MethodHandler = (session) => Promise.resolve({ tools: visibleTools(ctx, session) });
+  const listTools: MethodHandler = async (session, request) => {
+    const { items, nextCursor } = page(visibleTools(ctx, session), request.params?.cursor);
+    return { tools: items, ...(nextCursor ? { nextCursor } : {}) };
+  };
 
   const callTool: MethodHandler = async (session, request, extra) => {
     const params = checkParams(request);

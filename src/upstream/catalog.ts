@@ -44,7 +44,7 @@ export class ToolCatalog {
     this.relist();
   }
 
-  /** The tools/list result (all pages in one: the catalog is small). */
+  /** Every listed tool, exposed (the gateway pages it for tools/list). */
   list(): UpstreamTool[] {
     return this.listing;
   }
