@@ -2,7 +2,7 @@
 // layer, and no import cycle may exist anywhere. `npm test` runs this check.
 const LAYERS = [
   ['core', 'http', 'log.ts'],
-  ['config'],
+  ['config', 'registry'],
   ['policy', 'receipts', 'store', 'upstream'],
   ['ledger', 'approvals', 'evidence', 'report'],
   ['pins', 'breakglass', 'metrics', 'replay', 'witness'],

@@ -1,27 +1,22 @@
 // `toolgate policy check|test|explain`: validate policy files, run the fixture cases kept beside
 // them, and show why one call gets the decision it gets.
-import { readFile } from 'node:fs/promises';
-import { dirname, join, relative } from 'node:path';
 import type { Command } from 'commander';
-import { glob } from 'tinyglobby';
 import { z } from 'zod';
 import {
   CallInputSchema,
   callRequest,
-  compileBundle,
   explain,
   loadPolicyBundle,
-  parseFixtureFile,
-  PolicyError,
   policyJsonSchema,
-  readPolicySources,
-  runCase,
-  type CompileOptions,
+  unknownToolNames,
+  type LoadOptions,
   type PolicyBundle,
-  type PolicySource,
 } from '../policy/index.js';
 
+import { reportFailure } from './policy-failure.js';
 import { readConfig, withConfigOption, type ConfigFlag } from './config-option.js';
+import { runFixtures, type TestOptions } from './policy-test.js';
+import { listToolNames } from './tool-names.js';
 
 interface BundleOptions extends ConfigFlag {
   pathRoot?: string;
@@ -31,69 +26,29 @@ interface BundleOptions extends ConfigFlag {
 async function bundleFor(files: string[], opts: BundleOptions): Promise<PolicyBundle> {
   if (files.length && !opts.config) return loadPolicyBundle(files, { pathRoot: opts.pathRoot ?? '/' });
   const { config } = readConfig(opts);
-  const options: CompileOptions = { knownUpstreams: Object.keys(config.upstreams), pathRoot: opts.pathRoot ?? config.policy.path_root };
+  const options: LoadOptions = {
+    knownUpstreams: Object.keys(config.upstreams),
+    pathRoot: opts.pathRoot ?? config.policy.path_root,
+    registryFile: config.registry,
+  };
   return loadPolicyBundle(files.length ? files : config.policies, options);
 }
 
-/** Prints a PolicyError's problems and sets a failing exit code; rethrows anything else. */
-function reportFailure(err: unknown): void {
-  if (!(err instanceof PolicyError)) throw err;
-  process.stderr.write(`${err.problems.join('\n')}\n`);
-  process.exitCode = 1;
+/** Warns (stderr) about rules naming a tool their upstream does not offer now; the policy still passes. */
+async function warnAboutToolNames(bundle: PolicyBundle, opts: BundleOptions): Promise<void> {
+  const { catalogs, unavailable } = await listToolNames(readConfig(opts).config);
+  for (const u of unavailable) process.stderr.write(`warning: cannot list the tools of ${u.upstream}; tool names of its rules are not checked\n`);
+  for (const line of unknownToolNames(bundle, catalogs)) process.stderr.write(`warning: ${line}\n`);
 }
 
 async function check(files: string[], opts: BundleOptions): Promise<void> {
   try {
     const bundle = await bundleFor(files, opts);
     process.stdout.write(`ok: ${bundle.rules.length} rules in ${bundle.document.files.length} files, bundle_sha256 ${bundle.sha256}\n`);
+    if (opts.config) await warnAboutToolNames(bundle, opts);
   } catch (err) {
     reportFailure(err);
   }
-}
-
-async function test(dirs: string[], opts: { pathRoot?: string; verbose?: boolean }): Promise<void> {
-  const fixtures = (
-    await glob(
-      dirs.map((d) => join(d, '**/*.test.{yaml,yml}')),
-      { absolute: true },
-    )
-  ).sort();
-  if (fixtures.length === 0) throw new Error(`no fixture files (*.test.yaml) under ${dirs.join(', ')}`);
-  const byDir = new Map<string, string[]>();
-  for (const f of fixtures) byDir.set(dirname(f), [...(byDir.get(dirname(f)) ?? []), f]);
-  let pass = 0;
-  let fail = 0;
-  for (const [dir, files] of byDir) {
-    let sources: PolicySource[];
-    try {
-      sources = await readPolicySources([join(dir, '*.{yaml,yml}')]);
-    } catch (err) {
-      reportFailure(err);
-      fail++;
-      continue;
-    }
-    for (const file of files) {
-      process.stdout.write(`${relative('.', file)}:\n`);
-      const fixture = parseFixtureFile(file, await readFile(file, 'utf8'));
-      let bundle: PolicyBundle;
-      try {
-        bundle = compileBundle(sources, { pathRoot: fixture.path_root ?? opts.pathRoot ?? '/' });
-      } catch (err) {
-        reportFailure(err);
-        fail += fixture.cases.length;
-        continue;
-      }
-      fixture.cases.forEach((c, i) => {
-        const r = runCase(bundle, c, i);
-        if (r.pass) pass++;
-        else fail++;
-        if (!r.pass) process.stdout.write(`  FAIL: ${r.name}\n        ${r.failure}\n`);
-        else if (opts.verbose) process.stdout.write(`  PASS: ${r.name}\n`);
-      });
-    }
-  }
-  process.stdout.write(`${'-'.repeat(80)}\nPASS: ${pass}/${pass + fail}\n${fail ? `FAIL: ${fail}/${pass + fail}\n` : ''}`);
-  if (fail) process.exitCode = 1;
 }
 
 interface ExplainOptions extends BundleOptions {
@@ -162,12 +117,11 @@ export function registerPolicy(program: Command): void {
     .description('validate policy files (or those of the config, checking upstream names too)')
     .option('--path-root <dir>', 'root for relative paths in path.* helpers')
     .action((files: string[], opts: BundleOptions) => check(files, opts));
-  policy
-    .command('test [dirs...]')
-    .description('run the fixture cases (*.test.yaml) beside the policies; each folder is one bundle')
-    .option('--path-root <dir>', 'root for relative paths in path.* helpers', '/')
+  withConfigOption(policy.command('test [dirs...]'))
+    .description('run the fixture cases (*.test.yaml) beside the policies; each folder is one bundle, or with -c the bundle the gateway runs')
+    .option('--path-root <dir>', "root for relative paths in path.* helpers (default: the config's, else /)")
     .option('-v, --verbose', 'list passing cases too')
-    .action((dirs: string[], opts: { pathRoot?: string; verbose?: boolean }) => test(dirs.length ? dirs : ['policies'], opts));
+    .action((dirs: string[], opts: TestOptions) => runFixtures(dirs, opts));
   withConfigOption(policy.command('explain [files...]'))
     .description('show for one call which rules match, which do not and why, and the decision')
     .requiredOption('--server <name>', 'upstream name')

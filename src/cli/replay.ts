@@ -53,6 +53,7 @@ export function registerReplay(program: Command): void {
         ? await loadPolicyBundle(asPatterns(opts.bundle), {
             pathRoot: config.policy.path_root,
             knownUpstreams: Object.keys(config.upstreams).length ? Object.keys(config.upstreams) : undefined,
+            registryFile: config.registry,
           })
         : undefined;
       const result = await replay({

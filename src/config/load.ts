@@ -90,6 +90,7 @@ function resolvePaths(config: Config, dir: string): Config {
     ledger: { ...config.ledger, dir: abs(config.ledger.dir) },
     keys: { dir: abs(config.keys.dir) },
     pins: config.pins.file ? { ...config.pins, file: abs(config.pins.file) } : config.pins,
+    ...(config.registry ? { registry: abs(config.registry) } : {}),
   };
 }
 

@@ -157,6 +157,8 @@ export const ConfigSchema = z.strictObject({
   upstreams: z.record(upstreamName, UpstreamSchema).default({}),
   policies: z.array(z.string()).default([]),
   policy: PolicyOptionsSchema.default(PolicyOptionsSchema.parse({})),
+  /** The surface registry (docs/registry.md): classes, owners and review dates of the surfaces; relative to the config file. */
+  registry: z.string().min(1).optional(),
   principals: z.array(PrincipalSchema).default([]),
   reviewers: z.array(ReviewerSchema).default([]),
   store: StoreSchema.default({ kind: 'lowdb', path: '.toolgate/state.json' }),

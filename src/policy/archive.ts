@@ -10,6 +10,7 @@ const BundleDocumentSchema = z.strictObject({
   v: z.literal(1),
   path_root: z.string(),
   files: z.array(z.strictObject({ name: z.string(), content: z.string() })),
+  registry: z.strictObject({ name: z.string(), content: z.string() }).optional(),
 });
 
 const SHA = /^[0-9a-f]{64}$/;
@@ -44,7 +45,7 @@ export async function loadArchivedBundle(dir: string, sha256: string, options: P
   if (documentSha256(doc) !== sha256) throw new PolicyError('policy_archive', [`${file}: content does not hash to ${sha256}`]);
   const bundle = compileBundle(
     doc.files.map((f) => ({ file: f.name, text: f.content })),
-    { ...options, pathRoot: doc.path_root },
+    { ...options, pathRoot: doc.path_root, ...(doc.registry ? { registry: { file: doc.registry.name, text: doc.registry.content } } : {}) },
   );
   return bundle;
 }

@@ -6,9 +6,10 @@ import { basename, isAbsolute } from 'node:path';
 import type { ApprovalSpec } from '../core/call.js';
 import { canonicalJson } from '../core/canonical-json.js';
 import { parseYamlSource, type YamlSource } from '../core/yaml-source.js';
+import { parseRegistry, type Registry, RegistryError, type RegistrySource } from '../registry/index.js';
 import { PathFunctions } from './cel.js';
 import { type Bounds, DEFAULT_BOUNDS } from './bounds.js';
-import { approvalSpec, compileRule, type CompiledRule } from './compile-rule.js';
+import { approvalSpec, compileRule, type CompiledRule, type KnownNames } from './compile-rule.js';
 import { PolicyError } from './errors.js';
 import { RuleIndex } from './rule-index.js';
 import { parsePolicySource, where, type ParseResult, type ParsedPolicyFile, type PolicySource } from './parse.js';
@@ -22,6 +23,8 @@ export interface CompileOptions {
   knownUpstreams?: readonly string[];
   /** Relative paths in path.* helpers are resolved against this (policy.path_root). */
   pathRoot?: string;
+  /** The surface registry (docs/registry.md): the classes that `match.class` names. Part of the bundle. */
+  registry?: RegistrySource;
 }
 
 /** The archived form of a bundle: what its sha256 is computed over. */
@@ -29,6 +32,8 @@ export interface BundleDocument {
   v: 1;
   path_root: string;
   files: Array<{ name: string; content: string }>;
+  /** The surface registry the bundle was compiled with; absent without one (so older hashes stay as they were). */
+  registry?: { name: string; content: string };
 }
 
 export interface PolicyBundle {
@@ -40,13 +45,15 @@ export interface PolicyBundle {
   path: PathFunctions;
   /** What one call may cost to decide (policy files' `bounds`, or the defaults). */
   bounds: Bounds;
+  /** The surface registry, when the config names one. */
+  registry: Registry | undefined;
 }
 
-export function bundleDocument(sources: readonly PolicySource[], pathRoot: string): BundleDocument {
+export function bundleDocument(sources: readonly PolicySource[], pathRoot: string, registry?: RegistrySource): BundleDocument {
   const files = sources
     .map((s) => ({ name: basename(s.file), content: s.text }))
     .sort((a, b) => (a.name === b.name ? (a.content < b.content ? -1 : 1) : a.name < b.name ? -1 : 1));
-  return { v: 1, path_root: pathRoot, files };
+  return { v: 1, path_root: pathRoot, files, ...(registry ? { registry: { name: basename(registry.file), content: registry.text } } : {}) };
 }
 
 /** sha256 hex of the RFC 8785 canonical JSON of a value. */
@@ -69,14 +76,14 @@ interface Collected {
 /** Compiling yields after this many rules, so that an asynchronous driver can let calls through. */
 const RULES_PER_SLICE = 250;
 
-function* compileFile(p: ParsedPolicyFile, options: CompileOptions, bounds: Bounds, out: Collected, problems: string[]): Generator<void> {
+function* compileFile(p: ParsedPolicyFile, known: KnownNames, bounds: Bounds, out: Collected, problems: string[]): Generator<void> {
   const { file, text } = p.source;
   // Lines inside a rule are only needed for messages: parse again, here, only when there is one.
   let source: YamlSource | undefined;
   const at = (path: PropertyKey[]) => where((source ??= parseYamlSource(file, text)), path);
   if (p.data.defaults) out.defaults.push({ at: p.defaultsAt ?? file, value: p.data.defaults });
   for (const [i, raw] of p.data.rules.entries()) {
-    const { rule, problems: found } = compileRule(raw, { file, line: p.ruleLines[i] }, options.knownUpstreams, bounds);
+    const { rule, problems: found } = compileRule(raw, { file, line: p.ruleLines[i] }, known, bounds);
     for (const f of found) problems.push(`${at(['rules', i, ...f.path])}: rule "${raw.id}": ${f.message}`);
     out.rules.push(rule);
     out.index.add(rule);
@@ -122,17 +129,19 @@ export function* assembleBundle(sources: readonly PolicySource[], results: reado
   // A relative root would make decisions depend on the process's working directory.
   if (!isAbsolute(pathRoot)) throw new PolicyError('policy_invalid', [`policy.path_root must be an absolute path (got ${JSON.stringify(pathRoot)})`]);
   const problems: string[] = [];
-  const out: Collected = { rules: [], index: new RuleIndex(), defaults: [] };
+  const registry = registryOf(options.registry);
+  const out: Collected = { rules: [], index: new RuleIndex([], (server, tool) => registry?.classOf(server, tool)), defaults: [] };
   const bounds = mergeBounds(results, problems);
+  const known: KnownNames = { upstreams: options.knownUpstreams, classes: registry && [...registry.classes.keys()] };
   for (const r of results) {
-    if (r.ok) yield* compileFile(r.parsed, options, bounds, out, problems);
+    if (r.ok) yield* compileFile(r.parsed, known, bounds, out, problems);
     else problems.push(...r.problems);
   }
   const defaults = mergeDefaults(out.defaults, problems);
   duplicateIds(out.rules, problems);
   problems.push(...setConflicts(out.rules));
   if (problems.length) throw new PolicyError('policy_invalid', problems);
-  const document = bundleDocument(sources, pathRoot);
+  const document = bundleDocument(sources, pathRoot, options.registry);
   return {
     sha256: documentSha256(document),
     document,
@@ -141,7 +150,19 @@ export function* assembleBundle(sources: readonly PolicySource[], results: reado
     index: out.index,
     path: new PathFunctions(pathRoot),
     bounds,
+    registry,
   };
+}
+
+/** The registry the bundle matches classes against; a broken one refuses the bundle with its own problems alone. */
+function registryOf(source: RegistrySource | undefined): Registry | undefined {
+  if (!source) return undefined;
+  try {
+    return parseRegistry(source);
+  } catch (err) {
+    if (err instanceof RegistryError) throw new PolicyError('policy_invalid', err.problems, { cause: err });
+    throw err;
+  }
 }
 
 /** Compiles the sources into a bundle in one go, or throws a PolicyError listing every problem. */

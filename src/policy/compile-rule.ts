@@ -109,6 +109,21 @@ function upstreamProblems(servers: NameMatcher, known: readonly string[] | undef
   return out;
 }
 
+/** A class comes from the registry and speaks for tools only. `known` is undefined without a registry. */
+function classProblems(rule: RuleConfig, methods: readonly GovernedMethod[], known: readonly string[] | undefined): RuleProblem[] {
+  const named = list(rule.match.class);
+  if (!named) return [];
+  const at = ['match', 'class'];
+  if (!known) return [{ path: at, message: 'match.class needs a surface registry (registry: in toolgate.yaml, docs/registry.md)' }];
+  const out: RuleProblem[] = named
+    .filter((c) => !known.includes(c))
+    .map((c) => ({ path: at, message: `unknown class "${c}" (the registry defines ${[...known].sort().join(', ') || 'none'})` }));
+  if (methods.some((m) => m !== 'tools/call'))
+    out.push({ path: at, message: `match.class applies to tools/call only (the rule is for ${methods.join(', ')})` });
+  if (rule.match.uri !== undefined) out.push({ path: at, message: 'a rule names either classes of tools (match.class) or resources (match.uri), not both' });
+  return out;
+}
+
 function expression(source: string | undefined, kind: 'boolean' | 'value', path: PropertyKey[], problems: RuleProblem[], bounds: Bounds) {
   if (source === undefined) return undefined;
   try {
@@ -127,17 +142,29 @@ function expression(source: string | undefined, kind: 'boolean' | 'value', path:
   }
 }
 
+/** What a rule's names are checked against: configured upstreams, and the registry's classes (undefined: not checked, or no registry). */
+export interface KnownNames {
+  upstreams: readonly string[] | undefined;
+  classes: readonly string[] | undefined;
+}
+
 export function compileRule(
   rule: RuleConfig,
   where: { file: string; line: number | undefined },
-  knownUpstreams: readonly string[] | undefined,
+  known: KnownNames,
   bounds: Bounds,
 ): { rule: CompiledRule; problems: RuleProblem[] } {
-  const servers = new NameMatcher(list(rule.match.server)!);
+  const servers = new NameMatcher(list(rule.match.server) ?? ['*']);
+  const classes = list(rule.match.class);
   const tools = new NameMatcher(list(rule.match.tool) ?? ['*']);
   const uris = rule.match.uri === undefined ? undefined : new NameMatcher(list(rule.match.uri)!);
   const methods = [...new Set(list(rule.match.method) as GovernedMethod[])];
-  const problems = [...effectProblems(rule), ...subjectProblems(rule, methods), ...upstreamProblems(servers, knownUpstreams)];
+  const problems = [
+    ...effectProblems(rule),
+    ...subjectProblems(rule, methods),
+    ...(rule.match.server === undefined ? [] : upstreamProblems(servers, known.upstreams)),
+    ...classProblems(rule, methods, known.classes),
+  ];
   const ids = list(rule.principal?.id);
   const groups = list(rule.principal?.groups);
   const set: Array<[string, CompiledExpression]> = [];
@@ -157,7 +184,9 @@ export function compileRule(
       methods,
       servers,
       tools,
-      namesTools: rule.match.tool !== undefined,
+      // A class is a set of tools: a rule naming one never applies to a request about a resource.
+      namesTools: rule.match.tool !== undefined || classes !== undefined,
+      classes: classes && new Set(classes),
       uris,
       // Canonical like the config's principal ids, so that "Alice" in a rule names user:alice.
       principalIds: ids && new Set(ids.map(canonicalId)),

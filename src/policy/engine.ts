@@ -9,7 +9,7 @@ import type { Logger } from '../log.js';
 import { archiveBundle } from './archive.js';
 import type { CompileOptions, PolicyBundle, PolicySource } from './bundle.js';
 import { evaluate } from './evaluate.js';
-import { readPolicySources, resolvePolicyFiles } from './load.js';
+import { readPolicySources, readRegistryOption, resolvePolicyFiles } from './load.js';
 import { compileBundleOffThread, type ParseCache } from './off-thread.js';
 import { DEFAULT_REMOVAL_HOLD_MS, DEFAULT_SETTLE_MS, readSettled, removedRules, type SettleOptions } from './settle.js';
 
@@ -17,12 +17,17 @@ export interface PolicyEngineOptions extends CompileOptions {
   /** Paths and globs of policy files (absolute, or relative to `cwd`). */
   files: readonly string[];
   cwd?: string;
+  /** The surface registry file (toolgate.yaml `registry:`): read, watched and reloaded with the policy files. */
+  registryFile?: string;
   /** Where bundles are archived by sha256 (policy.archive_dir); no archive when absent. */
   archiveDir?: string;
   log: Logger;
   /** Called after every reload attempt (metrics, tests). */
   onReload?: (result: { ok: true; sha256: string } | { ok: false; error: Error }) => void;
 }
+
+/** The engine's options with the registry file read as it is now. */
+const compileOptions = async (options: PolicyEngineOptions): Promise<CompileOptions> => ({ ...options, ...(await readRegistryOption(options.registryFile)) });
 
 /** What one reload attempt reads from: the files as they are now, or only once writers are done. */
 type ReloadMode = 'now' | 'settled';
@@ -48,7 +53,7 @@ export class PolicyEngine {
   /** Loads the first bundle; a broken policy stops startup (throws PolicyError). */
   static async open(options: PolicyEngineOptions): Promise<PolicyEngine> {
     const parsed: ParseCache = new Map();
-    const bundle = await compileBundleOffThread(await readPolicySources(options.files, options.cwd), options, parsed);
+    const bundle = await compileBundleOffThread(await readPolicySources(options.files, options.cwd), await compileOptions(options), parsed);
     if (options.archiveDir) await archiveBundle(options.archiveDir, bundle);
     options.log.info({ bundle_sha256: bundle.sha256, rules: bundle.rules.length }, 'policy loaded');
     return new PolicyEngine(options, bundle, parsed);
@@ -111,7 +116,7 @@ export class PolicyEngine {
     try {
       const sources = await this.sources(mode);
       if (!sources) return false;
-      const next = await compileBundleOffThread(sources, this.options, this.parsed);
+      const next = await compileBundleOffThread(sources, await compileOptions(this.options), this.parsed);
       if (next.sha256 === this.bundle.sha256 || this.holdsRemoval(mode, next)) return false;
       if (this.options.archiveDir) await archiveBundle(this.options.archiveDir, next);
       const previous = this.bundle.sha256;
@@ -139,7 +144,7 @@ export class PolicyEngine {
     if (this.watchers.length) return;
     this.settle = { ...this.settle, ...settle };
     const files = await resolvePolicyFiles(this.options.files, this.options.cwd);
-    const dirs = new Set(files.map((f) => dirname(f)));
+    const dirs = new Set([...files, ...(this.options.registryFile ? [this.options.registryFile] : [])].map((f) => dirname(f)));
     for (const dir of dirs) {
       const w = watch(dir, { persistent: false }, () => {
         this.changedAt = Date.now();

@@ -26,6 +26,7 @@ const WHY: Record<RuleStatus, string> = {
   server: 'match.server does not match the upstream',
   tool: 'match.tool does not match the tool',
   uri: 'match.uri does not match the resource (or the rule names tools)',
+  class: 'match.class does not name the class of the tool',
   principal: 'the principal is not among principal.id / principal.groups',
   when_false: 'its condition (when) is false',
   when_error: 'its condition (when) failed to evaluate, which denies',
@@ -35,8 +36,9 @@ const WHY: Record<RuleStatus, string> = {
 export function explain(bundle: PolicyBundle, request: CallRequest): Explanation {
   // Metered like a decision: explain may be asked about any call, over every rule.
   const ctx = celContext(bundle, request, new CostMeter(bundle.bounds.eval_cost));
+  const cls = request.uri === undefined ? bundle.registry?.classOf(request.server, request.tool) : undefined;
   const rules = bundle.rules.map((rule) => {
-    const v = judgeRule(rule, request, ctx);
+    const v = judgeRule(rule, request, ctx, cls);
     return {
       id: rule.id,
       effect: rule.effect,

@@ -6,9 +6,9 @@ import type { CelContext } from './cel.js';
 import type { CostMeter } from './cost.js';
 import { BOUNDED_MATCHES } from './rewrite.js';
 import type { CompiledRule } from './compile-rule.js';
-import { subjectMatches } from './rule-index.js';
+import { classMatches, subjectMatches } from './rule-index.js';
 
-export type RuleStatus = 'method' | 'server' | 'tool' | 'uri' | 'principal' | 'when_false' | 'when_error' | 'matched';
+export type RuleStatus = 'method' | 'server' | 'tool' | 'uri' | 'class' | 'principal' | 'when_false' | 'when_error' | 'matched';
 
 export interface Verdict {
   rule: CompiledRule;
@@ -63,9 +63,12 @@ export function judgeCandidate(rule: CompiledRule, request: CallRequest, ctx: Ce
   return { rule, status: result ? 'matched' : 'when_false' };
 }
 
-export function judgeRule(rule: CompiledRule, request: CallRequest, ctx: CelContext): Verdict {
+/** `cls` is the registry class of the call's tool (undefined when it has none). */
+export function judgeRule(rule: CompiledRule, request: CallRequest, ctx: CelContext, cls: string | undefined): Verdict {
   if (!rule.methods.includes(request.method)) return { rule, status: 'method' };
   if (!rule.servers.test(request.server)) return { rule, status: 'server' };
   if (!subjectMatches(rule, request.tool, request.uri)) return { rule, status: request.uri === undefined ? 'tool' : 'uri' };
+  if (!classMatches(rule, cls))
+    return { rule, status: 'class', detail: cls === undefined ? 'the tool has no class in the registry' : `the tool's class is ${cls}` };
   return judgeCandidate(rule, request, ctx);
 }

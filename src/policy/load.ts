@@ -2,6 +2,7 @@
 // Fixture files (*.test.yaml) beside the policies are never loaded as policies.
 import { readFile } from 'node:fs/promises';
 import { glob, isDynamicPattern } from 'tinyglobby';
+import { readRegistrySource, RegistryError } from '../registry/index.js';
 import { compileBundle, type CompileOptions, type PolicyBundle, type PolicySource } from './bundle.js';
 import { PolicyError } from './errors.js';
 
@@ -36,7 +37,24 @@ export async function readPolicySources(patterns: readonly string[], cwd = proce
   );
 }
 
+/** The registry file (policy-side options name it by path), read as a source; a read failure is a policy load failure. */
+export async function readRegistryOption(file: string | undefined): Promise<Pick<CompileOptions, 'registry'>> {
+  if (file === undefined) return {};
+  try {
+    return { registry: await readRegistrySource(file) };
+  } catch (err) {
+    if (err instanceof RegistryError) throw new PolicyError('policy_unreadable', err.problems, { cause: err });
+    throw err;
+  }
+}
+
+export interface LoadOptions extends CompileOptions {
+  cwd?: string;
+  /** The surface registry file (toolgate.yaml `registry:`), read with the policy files. */
+  registryFile?: string;
+}
+
 /** Reads and compiles in one step (startup, `policy check`). */
-export async function loadPolicyBundle(patterns: readonly string[], options: CompileOptions & { cwd?: string } = {}): Promise<PolicyBundle> {
-  return compileBundle(await readPolicySources(patterns, options.cwd), options);
+export async function loadPolicyBundle(patterns: readonly string[], options: LoadOptions = {}): Promise<PolicyBundle> {
+  return compileBundle(await readPolicySources(patterns, options.cwd), { ...options, ...(await readRegistryOption(options.registryFile)) });
 }

@@ -39,8 +39,18 @@ export interface Indexable {
   namesTools: boolean;
   /** Resource URI patterns; undefined when the rule names none (it then applies to every URI). */
   uris: NameMatcher | undefined;
+  /** Registry classes (match.class): the rule applies only to tools of one of them. */
+  classes: ReadonlySet<string> | undefined;
   /** Lower runs first: deny before approval before constraints before allow. */
   tier: number;
+}
+
+/** The registry class of a tool, undefined when it has none. */
+export type ClassOf = (server: string, tool: string) => string | undefined;
+
+/** Whether a rule's classes (if it names any) take a tool of class `cls`. */
+export function classMatches(rule: Indexable, cls: string | undefined): boolean {
+  return !rule.classes || (cls !== undefined && rule.classes.has(cls));
 }
 
 /** Whether a rule's tool or URI patterns take a request about `tool`, or about the resource `uri`. */
@@ -115,7 +125,11 @@ export class RuleIndex<R extends Indexable> {
   private readonly byMethod = new Map<GovernedMethod, MethodIndex<R>>();
   private readonly memo = new Map<string, readonly R[]>();
 
-  constructor(rules: readonly R[] = []) {
+  /** `classOf` is asked once per (server, tool) that a lookup is not memoised for, never per call. */
+  constructor(
+    rules: readonly R[] = [],
+    private readonly classOf: ClassOf = () => undefined,
+  ) {
     for (const rule of rules) this.add(rule);
   }
 
@@ -134,7 +148,11 @@ export class RuleIndex<R extends Indexable> {
     const hit = this.memo.get(key);
     if (hit) return hit;
     const found = this.byMethod.get(method)?.find(server, tool, uri);
-    const list = found ? [...found].sort((a, b) => a.tier - b.tier) : [];
+    let list = found ? [...found].sort((a, b) => a.tier - b.tier) : [];
+    if (list.some((r) => r.classes)) {
+      const cls = this.classOf(server, tool);
+      list = list.filter((r) => classMatches(r, cls));
+    }
     if (this.memo.size >= MAX_MEMO) this.memo.clear();
     this.memo.set(key, list);
     return list;

@@ -67,16 +67,20 @@ export const RuleSchema = z.strictObject({
   /** Shown to the client when this rule decides; defaults to a sentence naming the rule. */
   reason: z.string().max(1000).optional(),
   effect: EffectSchema,
-  match: z.strictObject({
-    /** Upstream name(s) as configured; globs allowed. */
-    server: oneOrMany,
-    /** The MCP method(s) the rule speaks for; a rule that names none speaks for tools/call only. */
-    method: z.union([z.enum(GOVERNED_METHODS), z.array(z.enum(GOVERNED_METHODS)).min(1)]).default('tools/call'),
-    /** The upstream's own tool name(s), or prompt name(s) for prompts/get and completion; globs allowed. */
-    tool: oneOrMany.optional(),
-    /** Resource URI(s) for resources/read, resources/subscribe and completion of a template; globs allowed. */
-    uri: oneOrMany.optional(),
-  }),
+  match: z
+    .strictObject({
+      /** Upstream name(s) as configured; globs allowed. Every upstream when the rule names a class instead. */
+      server: oneOrMany.optional(),
+      /** Class(es) of action from the surface registry (docs/registry.md); tools/call only. */
+      class: oneOrMany.optional(),
+      /** The MCP method(s) the rule speaks for; a rule that names none speaks for tools/call only. */
+      method: z.union([z.enum(GOVERNED_METHODS), z.array(z.enum(GOVERNED_METHODS)).min(1)]).default('tools/call'),
+      /** The upstream's own tool name(s), or prompt name(s) for prompts/get and completion; globs allowed. */
+      tool: oneOrMany.optional(),
+      /** Resource URI(s) for resources/read, resources/subscribe and completion of a template; globs allowed. */
+      uri: oneOrMany.optional(),
+    })
+    .refine((m) => m.server !== undefined || m.class !== undefined, 'a rule names its upstream(s) (match.server), a class (match.class), or both'),
   principal: z.strictObject({ id: oneOrMany.optional(), groups: oneOrMany.optional() }).optional(),
   when: celSource.optional(),
   approval: ApprovalSchema.optional(),

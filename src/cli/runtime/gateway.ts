@@ -6,7 +6,7 @@ import { startGateway, type Gateway } from '../../gateway/index.js';
 import type { Logger } from '../../log.js';
 import type { GatewayMetrics } from '../../metrics/index.js';
 import type { PinRegistry } from '../../pins/index.js';
-import { isDeniedUnconditionally, type PolicyEngine } from '../../policy/index.js';
+import { isDeniedUnconditionally, unknownToolNames, type PolicyBundle, type PolicyEngine } from '../../policy/index.js';
 import type { Closers } from './closers.js';
 
 export async function openGateway(parts: {
@@ -28,5 +28,12 @@ export async function openGateway(parts: {
   });
   closers.add(() => gateway.close());
   for (const u of gateway.health().upstreams) metrics.setUpstreamHealth(u.name, u.state === 'ready');
+  warnAboutToolNames(engine.current, gateway, log);
   return gateway;
+}
+
+/** Logs each rule that names a tool its (ready) upstream does not offer: most often a typo. */
+function warnAboutToolNames(bundle: PolicyBundle, gateway: Gateway, log: Logger): void {
+  const catalogs = new Map(gateway.upstreams.filter((u) => u.state === 'ready').map((u) => [u.name, u.tools.map((t) => t.name)]));
+  for (const problem of unknownToolNames(bundle, catalogs)) log.warn({ bundle_sha256: bundle.sha256, problem }, 'a policy rule names a tool no upstream has');
 }

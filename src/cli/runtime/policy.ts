@@ -13,6 +13,7 @@ export async function openPolicy(parts: { config: Config; dir: string; metrics: 
     cwd: dir,
     knownUpstreams: Object.keys(config.upstreams),
     pathRoot: config.policy.path_root,
+    registryFile: config.registry,
     archiveDir: config.policy.archive_dir,
     log,
     onReload: metrics.onPolicyReload,
