@@ -21,7 +21,7 @@ import { Routes } from './routes.js';
 import { ClientSession, type SessionHost } from './session.js';
 import { toolMethods } from './tool-calls.js';
 import { ToolSurface } from './tool-surface.js';
-import { relistTools, upstreamEvents } from './upstream-messages.js';
+import { clientNotification, relistTools, upstreamEvents } from './upstream-messages.js';
 
 export interface GatewayOptions {
   config: Config;
@@ -94,7 +94,13 @@ export async function startGateway({ config, handler, log, pins, visibleTo }: Ga
 
   const directory = new Directory(ctx);
   const methods = new Map<string, MethodHandler>([...toolMethods(ctx), ...governedMethods(ctx, directory), ...passthroughMethods(ctx, directory)]);
-  const host: SessionHost = { name: config.name, log, opened: (session) => ctx.sessions.add(session), closed: (session) => forgetSession(ctx, session) };
+  const host: SessionHost = {
+    name: config.name,
+    log,
+    opened: (session) => ctx.sessions.add(session),
+    closed: (session) => forgetSession(ctx, session),
+    notified: (_session, notification) => clientNotification(ctx, notification),
+  };
   const createSession = (id: string, principal: Principal) => new ClientSession(id, principal, host, offer(upstreams), methods);
 
   let http: HttpListener | undefined;

@@ -34,6 +34,8 @@ export interface SessionHost {
   log: Logger;
   opened(session: ClientSession): void;
   closed(session: ClientSession): void;
+  /** A notification of the client's that the SDK does not handle itself (e.g. roots/list_changed). */
+  notified(session: ClientSession, notification: JSONRPCNotification): void;
 }
 
 export const LOG_LEVELS = ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'] as const;
@@ -68,7 +70,7 @@ export class ClientSession {
     const setLevel = methods.get('logging/setLevel');
     if (setLevel && capabilities.logging)
       this.server.setRequestHandler(SetLevelRequestSchema, (request, extra) => setLevel(this, request as never, extra) as never);
-    this.server.fallbackNotificationHandler = () => Promise.resolve();
+    this.server.fallbackNotificationHandler = async (notification) => host.notified(this, notification as JSONRPCNotification);
     this.server.onclose = () => this.onClosed();
     this.server.onerror = (err) => host.log.debug({ session: id, err: err.message }, 'client session error');
   }

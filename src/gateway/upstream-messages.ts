@@ -1,11 +1,12 @@
 // Messages an upstream starts, delivered to the client sessions they belong to: progress to the
 // session that owns the token, resource updates to subscribers, list changes and log messages to
-// every session, and sampling/elicitation/roots requests to the one session whose call caused them.
+// every session, and sampling/elicitation/roots requests to the one session whose request caused
+// them (roots/list outside any request to the one session that declared roots).
 import { ErrorCode, McpError, ResultSchema, type JSONRPCNotification, type JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
 import { UpstreamRpcError, type Upstream, type UpstreamEvents } from '../upstream/index.js';
 import type { GatewayContext } from './context.js';
 import { subscriptionKey } from './routes.js';
-import { LOG_LEVELS, sharedLogLevel } from './session.js';
+import { type ClientSession, LOG_LEVELS, sharedLogLevel } from './session.js';
 
 type Params = Record<string, unknown>;
 
@@ -54,7 +55,7 @@ export function upstreamEvents(ctx: GatewayContext): UpstreamEvents {
 
   async function request(upstream: Upstream, message: JSONRPCRequest, signal: AbortSignal): Promise<Params> {
     if (message.method === 'ping') return {};
-    const flight = ctx.routes.attribute(upstream);
+    const flight = ctx.routes.attribute(upstream) ?? (message.method === 'roots/list' ? onlyRootsSession(ctx) : undefined);
     if (!flight) {
       ctx.log.warn({ upstream: upstream.name, method: message.method }, 'upstream request not attributable to exactly one client session: refused');
       throw new UpstreamRpcError({
@@ -88,4 +89,16 @@ export function upstreamEvents(ctx: GatewayContext): UpstreamEvents {
   }
 
   return { notification, request, toolsChanged, connected };
+}
+
+/** A client's notification for the upstreams: its roots changed, so each upstream may ask again. Others concern the gateway alone. */
+export function clientNotification(ctx: GatewayContext, notification: JSONRPCNotification): void {
+  if (notification.method !== 'notifications/roots/list_changed') return;
+  for (const upstream of ctx.upstreams) upstream.notify(notification.method);
+}
+
+/** Roots asked outside any request (at startup, after list_changed): the one client session that has roots, if only one has. */
+function onlyRootsSession(ctx: GatewayContext): { session: ClientSession; requestId?: undefined } | undefined {
+  const withRoots = [...ctx.sessions].filter((s) => s.server.getClientCapabilities()?.roots);
+  return withRoots.length === 1 ? { session: withRoots[0]! } : undefined;
 }

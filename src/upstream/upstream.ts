@@ -104,6 +104,11 @@ export class Upstream {
     return peer.request(method, params, { timeoutMs: this.timeoutMs, signal });
   }
 
+  /** Pass a client's notification on; dropped while the upstream is not ready (a restart starts afresh). */
+  notify(method: string, params?: Record<string, unknown>): void {
+    if (this.state === 'ready') this.peer?.notify(method, params);
+  }
+
   async stop(): Promise<void> {
     this.state = 'stopped';
     clearTimeout(this.restartTimer);
@@ -130,8 +135,10 @@ export class Upstream {
       'initialize',
       {
         protocolVersion: LATEST_PROTOCOL_VERSION,
-        // Sampling and elicitation are routed to the client session whose call caused them.
-        capabilities: { sampling: {}, elicitation: { form: {}, url: {} } },
+        // Sampling, elicitation and roots requests are routed to the client session whose request
+        // caused them (roots also to the one client session that declared roots); clients'
+        // roots/list_changed notifications are passed on.
+        capabilities: { roots: { listChanged: true }, sampling: {}, elicitation: { form: {}, url: {} } },
         clientInfo: CLIENT_INFO,
       },
       { timeoutMs: this.timeoutMs },
