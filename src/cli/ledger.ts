@@ -2,12 +2,29 @@
 // through the config (./toolgate.yaml or -c: ledger.dir and keys.dir/keyring.json) or given directly.
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { formatProblem, ledgerStats, prove, tailReceipts, verifyLedger, type StoredReceipt } from '../ledger/index.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { formatProblem, LedgerError, ledgerStats, prove, tailReceipts, verifyLedger, type InclusionProof, type StoredReceipt } from '../ledger/index.js';
 import { Keyring } from '../receipts/index.js';
 import { keyringOf, ledgerDirOf, withLocation } from './ledger-location.js';
 import { registerLedgerConsistency } from './ledger-consistency.js';
+import { checkWitnesses, withWitnessOptions } from './ledger-witnesses.js';
 
 export { ledgerDirOf } from './ledger-location.js';
+
+/** prove(), retried while the receipt waits for a checkpoint, for up to `seconds`. */
+async function proveWaiting(dir: string, id: string, seconds: number): Promise<InclusionProof> {
+  const deadline = Date.now() + seconds * 1000;
+  for (let told = false; ; told = true) {
+    try {
+      return await prove(dir, id);
+    } catch (err) {
+      const waiting = err instanceof LedgerError && (err.code === 'not_checkpointed' || err.code === 'no_checkpoint');
+      if (!waiting || Date.now() >= deadline) throw err;
+      if (!told) process.stderr.write(`toolgate: ${err.message}\ntoolgate: waiting up to ${seconds}s for a checkpoint that covers it...\n`);
+      await sleep(500);
+    }
+  }
+}
 
 function summary(r: StoredReceipt): string {
   const b = r.body;
@@ -19,20 +36,27 @@ function summary(r: StoredReceipt): string {
 export function registerLedger(program: Command): void {
   const ledger = program.command('ledger').description('verify, prove, summarise and follow the receipt ledger');
 
-  withLocation(ledger.command('verify').description('check every receipt, link and checkpoint; report the first bad entry')).action(async (opts) => {
-    const report = await verifyLedger(ledgerDirOf(opts), Keyring.load(keyringOf(opts)));
-    if (report.ok) {
-      process.stdout.write(`ok: ${report.receipts} receipts, ${report.checkpoints} checkpoints, chain ${report.chainId ?? '(empty)'}\n`);
-    } else {
-      process.stdout.write(`FAIL after ${report.receipts} good receipts: ${formatProblem(report.problem!)}\n`);
-      process.exitCode = 1;
-    }
-  });
+  withWitnessOptions(withLocation(ledger.command('verify').description('check every receipt, link and checkpoint; report the first bad entry'))).action(
+    async (opts) => {
+      const keyring = Keyring.load(keyringOf(opts));
+      const report = await verifyLedger(ledgerDirOf(opts), keyring);
+      if (report.ok) {
+        process.stdout.write(`ok: ${report.receipts} receipts, ${report.checkpoints} checkpoints, chain ${report.chainId ?? '(empty)'}\n`);
+        if (!(await checkWitnesses(opts, ledgerDirOf(opts), keyring, report.receipts))) process.exitCode = 1;
+      } else {
+        process.stdout.write(`FAIL after ${report.receipts} good receipts: ${formatProblem(report.problem!)}\n`);
+        process.exitCode = 1;
+      }
+    },
+  );
 
   withLocation(ledger.command('prove <id>').description('write an inclusion proof for receipt <id> (check it with "toolgate verify --proof")'))
     .option('-o, --output <file>', 'write the proof here instead of stdout')
+    .option('--wait [seconds]', 'when the receipt is newer than the latest checkpoint, wait up to this long (default 120) for one that covers it', (v) =>
+      Number(v),
+    )
     .action(async (id: string, opts) => {
-      const proof = await prove(ledgerDirOf(opts), id);
+      const proof = await proveWaiting(ledgerDirOf(opts), id, opts.wait === true ? 120 : (opts.wait ?? 0));
       const text = `${JSON.stringify(proof, null, 2)}\n`;
       if (opts.output) writeFileSync(opts.output, text);
       else process.stdout.write(text);

@@ -100,7 +100,18 @@ export const LedgerSchema = z.strictObject({
   checkpoint_interval: duration.default('60s'),
   /** Start a new segment file after this many receipts. */
   segment_receipts: z.number().int().positive().default(100_000),
+  /** Cosignatures each checkpoint should carry from `witnesses` (docs/witness.md); fewer is logged and counted, never stops calls. */
+  witness_quorum: z.number().int().min(0).max(100).default(0),
 });
+
+// --- witnesses (docs/witness.md): where checkpoints are submitted for cosigning ---
+export const WitnessSchema = z.strictObject({
+  /** The witness's tlog-witness URL prefix (add-checkpoint and <origin hash>/checkpoint live under it). */
+  url: z.url(),
+  /** Its C2SP vkey, name+keyid+base64(0x04 || key), as `toolgate witness vkey` prints it. */
+  public_key: z.string().regex(/^[^\s+]+\+[0-9a-f]{8}\+[A-Za-z0-9+/]{44}$/, 'a witness vkey: name+keyid+base64 key'),
+});
+// --- end witnesses ---
 
 export const KeysSchema = z.strictObject({ dir: z.string().default('.toolgate/keys') });
 
@@ -164,6 +175,7 @@ export const ConfigSchema = z.strictObject({
   store: StoreSchema.default({ kind: 'lowdb', path: '.toolgate/state.json' }),
   ledger: LedgerSchema.default(LedgerSchema.parse({})),
   keys: KeysSchema.default({ dir: '.toolgate/keys' }),
+  witnesses: z.array(WitnessSchema).max(32).default([]),
   pins: PinsSchema.default(PinsSchema.parse({})),
   notify: NotifySchema.optional(),
   log: LogSchema.default(LogSchema.parse({})),

@@ -11,7 +11,7 @@ import { parseCheckpoint, verifyCheckpoint, type VerifiedCheckpoint } from './ch
 import { consistencyPath, frontierRangeHash, leavesRangeHash, verifyConsistency } from './consistency.js';
 import { LedgerError } from './errors.js';
 import { CHECKPOINTS_FILE, CheckpointRecordSchema, listSegments, readLines, type CheckpointRecord } from './files.js';
-import { Frontier } from './merkle.js';
+import { EMPTY_ROOT, Frontier } from './merkle.js';
 
 export const CONSISTENCY_PROOF_VERSION = 'toolgate.consistency-proof/v1';
 
@@ -80,6 +80,11 @@ export async function consistencyPathOf(dir: string, m: number, n: number, recor
     return consistencyPath(m, n, frontierRangeHash(old.frontier, await leafHashes(dir, m, n, old.record)));
   }
   return consistencyPath(m, n, leavesRangeHash(await leafHashes(dir, 0, n, null)));
+}
+
+/** The Merkle root over the ledger's first `size` receipts, read from disk. */
+export async function ledgerRootAt(dir: string, size: number): Promise<Buffer> {
+  return size === 0 ? EMPTY_ROOT : leavesRangeHash(await leafHashes(dir, 0, size, null))(0, size);
 }
 
 /** A proof document that `oldNote` is a prefix of `newNote`, built from the ledger in `dir` (not checked here). */

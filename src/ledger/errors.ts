@@ -10,6 +10,7 @@ export type LedgerErrorCode =
   | 'ledger_closed'
   | 'ledger_corrupt'
   | 'not_found'
+  | 'not_checkpointed'
   | 'no_checkpoint'
   | 'checkpoint_invalid'
   | 'proof_invalid';

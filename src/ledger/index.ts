@@ -4,11 +4,20 @@ export { Ledger } from './ledger.js';
 export type { AppendedReceipt } from './ledger.js';
 export { verifyLedger, formatProblem } from './verify.js';
 export { prove, verifyProof } from './proof.js';
+export type { InclusionProof } from './proof.js';
+export { LedgerError } from './errors.js';
 export { readReceipts, ledgerStats, tailReceipts } from './reader.js';
 export type { StoredReceipt } from './reader.js';
 export { verifyCheckpoint, parseCheckpoint } from './checkpoint.js';
 export type { VerifiedCheckpoint } from './checkpoint.js';
 export { Frontier, auditPath, verifyInclusion, EMPTY_ROOT } from './merkle.js';
 export { consistencyPath, frontierRangeHash, leavesRangeHash, verifyConsistency } from './consistency.js';
-export { checkLedgerConsistency, consistencyPathOf, checkpointRecords, verifyConsistencyProof, CONSISTENCY_PROOF_VERSION } from './consistency-proof.js';
+export {
+  checkLedgerConsistency,
+  consistencyPathOf,
+  ledgerRootAt,
+  checkpointRecords,
+  verifyConsistencyProof,
+  CONSISTENCY_PROOF_VERSION,
+} from './consistency-proof.js';
 export type { ConsistencyProof, LedgerConsistency } from './consistency-proof.js';

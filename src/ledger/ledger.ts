@@ -30,6 +30,8 @@ export interface LedgerOptions {
   checkpointIntervalMs?: number;
   segmentReceipts?: number;
   log: Logger;
+  /** Told of each checkpoint once it is durable (witness submission); must only record it and return. */
+  onCheckpoint?: (note: string) => void;
 }
 
 /** The most appends sealed into one batch: bigger bursts are cut so that sealing, signing and writing overlap. */
@@ -72,7 +74,13 @@ export class Ledger {
   }
 
   static async open(options: LedgerOptions): Promise<Ledger> {
-    const opts = { checkpointEvery: 1000, checkpointIntervalMs: 60_000, segmentReceipts: 100_000, ...options };
+    const opts = {
+      checkpointEvery: 1000,
+      checkpointIntervalMs: 60_000,
+      segmentReceipts: 100_000,
+      ...options,
+      onCheckpoint: options.onCheckpoint ?? (() => {}),
+    };
     try {
       mkdirSync(opts.dir, { recursive: true, mode: 0o700 });
     } catch (err) {
@@ -247,7 +255,9 @@ export class Ledger {
       frontier: this.frontier.hashes.map((h) => h.toString('hex')),
       last_leaf: this.prev?.toString('hex') ?? null,
     });
-    if (stored) this.lastCheckpointSize = size;
+    if (!stored) return;
+    this.lastCheckpointSize = size;
+    this.opts.onCheckpoint(note);
   }
 
   /** Resolves once nothing is queued, sealed or being written. */

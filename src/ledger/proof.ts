@@ -40,19 +40,29 @@ export async function prove(dir: string, receiptId: string): Promise<InclusionPr
   const leaves = Buffer.alloc(size * 32);
   let found: { index: number; envelope: InclusionProof['receipt'] } | undefined;
   let count = 0;
+  let newer: number | undefined;
   for await (const r of readReceipts(dir)) {
-    if (count === size) break;
+    if (count >= size) {
+      // Past the checkpoint: only to tell "newer than the checkpoint" from "not in the ledger".
+      if (found) break;
+      if (r.body.id === receiptId) {
+        newer = r.body.chain.seq;
+        break;
+      }
+      continue;
+    }
     Buffer.from(r.leafHash, 'hex').copy(leaves, count * 32);
     if (r.body.id === receiptId) found = { index: count, envelope: r.envelope };
     count++;
   }
   if (count < size) throw new LedgerError('ledger_corrupt', `the latest checkpoint covers ${size} receipts but the ledger holds ${count}`);
-  if (!found) {
+  if (newer !== undefined) {
     throw new LedgerError(
-      'not_found',
-      `receipt ${receiptId} is not among the ${size} receipts covered by the latest checkpoint (it may be newer: wait for the next checkpoint)`,
+      'not_checkpointed',
+      `receipt ${receiptId} (seq ${newer}) is newer than the latest checkpoint, which covers ${size} receipts: a checkpoint is written every ledger.checkpoint_every receipts, every ledger.checkpoint_interval and at shutdown (prove --wait waits for it)`,
     );
   }
+  if (!found) throw new LedgerError('not_found', `no receipt ${receiptId} in the ledger`);
   return {
     version: PROOF_VERSION,
     receipt: found.envelope,

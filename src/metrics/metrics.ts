@@ -74,6 +74,17 @@ export class GatewayMetrics {
     labelNames: ['upstream', 'tool'] as const,
     registers: [this.registry],
   });
+  private readonly witnessSubmissions = new Counter({
+    name: 'toolgate_witness_submissions_total',
+    help: 'checkpoint submissions to witnesses by witness and outcome (cosigned, refused, unreachable)',
+    labelNames: ['witness', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  private readonly cosignatures = new Gauge({
+    name: 'toolgate_checkpoint_cosignatures',
+    help: 'witness cosignatures the newest checkpoint carries (compare with ledger.witness_quorum)',
+    registers: [this.registry],
+  });
   private readonly callChildren = new Map<string, Counter.Internal>();
   private readonly upstreamChildren = new Map<string, Histogram.Internal<'upstream'>>();
 
@@ -111,6 +122,14 @@ export class GatewayMetrics {
   observeLedgerAppend(ms: number, size?: { receipts: number; bytes: number }): void {
     this.append.observe(ms / 1000);
     if (size) this.setLedgerSize(size.receipts, size.bytes);
+  }
+
+  observeWitnessSubmission(witness: string, outcome: string): void {
+    this.witnessSubmissions.labels(witness, outcome).inc();
+  }
+
+  setCheckpointCosignatures(count: number): void {
+    this.cosignatures.set(count);
   }
 
   setLedgerSize(receipts: number, bytes: number): void {

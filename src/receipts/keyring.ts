@@ -27,6 +27,8 @@ export const KeyringEntrySchema = z.strictObject({
 export const KeyringSchema = z.strictObject({
   version: z.literal(KEYRING_VERSION),
   keys: z.array(KeyringEntrySchema).max(1000),
+  /** Witnesses whose cosignatures `ledger verify --witnesses` counts: C2SP vkeys (docs/witness.md). Never receipt signers. */
+  witnesses: z.array(z.string().max(300)).max(100).optional(),
 });
 
 export type KeyringEntry = z.infer<typeof KeyringEntrySchema>;

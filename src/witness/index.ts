@@ -8,3 +8,7 @@ export { WitnessState } from './state.js';
 export { Witness } from './witness.js';
 export { witnessServer } from './server.js';
 export { formatAddCheckpoint, parseAddCheckpoint } from './request.js';
+export { WitnessSubmitter } from './submitter.js';
+export type { WitnessTarget, SubmissionOutcome } from './submitter.js';
+export { verifyWitnessed } from './verify.js';
+export type { WitnessedReport } from './verify.js';

@@ -17,7 +17,7 @@ async function keptAt(dir: string): Promise<string> {
   return file;
 }
 
-describe('toolgate ledger consistency', () => {
+describe('toolgate ledger consistency', { timeout: 60_000 }, () => {
   it("proves a kept checkpoint is a prefix of today's ledger, and the proof checks offline", async () => {
     const dir = join(tempDir(), 'ledger');
     const keyring = writeKeyring(signer);

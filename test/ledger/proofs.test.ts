@@ -28,7 +28,8 @@ describe('inclusion proofs', () => {
     await ledger.close();
     ledger = await Ledger.open({ dir, signer, issuerId: 'gate', log: silentLog });
     const fresh = await ledger.append(draft(2));
-    await expect(prove(dir, fresh.body.id)).rejects.toThrow(/not among the 1 receipts covered by the latest checkpoint/);
+    await expect(prove(dir, fresh.body.id)).rejects.toThrow(/is newer than the latest checkpoint, which covers 1 receipts/);
+    await expect(prove(dir, 'rcpt_nothere')).rejects.toThrow(/no receipt rcpt_nothere in the ledger/);
     await ledger.close();
     const proof = await prove(dir, old.body.id);
     const forged = { ...proof, checkpoint: proof.checkpoint.replace('\n2\n', '\n3\n') };

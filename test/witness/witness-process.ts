@@ -27,9 +27,10 @@ function stopProcess(child: ChildProcess): Promise<void> {
   });
 }
 
-export async function startWitness(opts: { dir: string; keyring: string; name?: string }): Promise<RunningWitness> {
+/** Starts a witness keeping its key and state in `dir`; on a free port unless `port` is given. */
+export async function startWitness(opts: { dir: string; keyring: string; name?: string; port?: string }): Promise<RunningWitness> {
   const args = ['bin/toolgate.js', 'witness', 'serve', '--key', join(opts.dir, 'witness.key'), '--state', join(opts.dir, 'state')];
-  args.push('--keyring', opts.keyring, '--listen', '127.0.0.1:0', '--name', opts.name ?? 'witness.test/w1');
+  args.push('--keyring', opts.keyring, '--listen', `127.0.0.1:${opts.port ?? 0}`, '--name', opts.name ?? 'witness.test/w1');
   const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TOOLGATE_LOG_FORMAT: 'json' } });
   running.add(child);
   let out = '';

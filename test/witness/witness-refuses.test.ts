@@ -22,7 +22,7 @@ async function add(url: string, oldSize: number, proof: Buffer[], note: string):
 
 const sizeOf = (note: string) => parseCheckpoint(note).checkpoint.size;
 
-describe('toolgate witness serve', () => {
+describe('toolgate witness serve', { timeout: 60_000 }, () => {
   it('cosigns each checkpoint that extends the last, and refuses rollback, forks and strangers', async () => {
     const dir = join(tempDir(), 'ledger');
     const keyring = writeKeyring(signer);

@@ -10,6 +10,7 @@ import type { Logger } from '../../log.js';
 import type { GatewayMetrics } from '../../metrics/index.js';
 import type { ReceiptSink } from '../../gate/index.js';
 import type { Signer } from '../../receipts/index.js';
+import { parseVkey, WitnessSubmitter } from '../../witness/index.js';
 import type { Closers } from './closers.js';
 
 export async function openLedger(parts: {
@@ -20,6 +21,9 @@ export async function openLedger(parts: {
   closers: Closers;
 }): Promise<{ ledger: Ledger; receipts: ReceiptSink }> {
   const { config, signer, metrics, log, closers } = parts;
+  // Opened before the ledger so that it closes after it: the final checkpoint is submitted too.
+  const submitter = witnessSubmitter(config, metrics, log);
+  if (submitter) closers.add(() => submitter.close());
   const ledger = await Ledger.open({
     dir: config.ledger.dir,
     signer,
@@ -28,6 +32,7 @@ export async function openLedger(parts: {
     checkpointIntervalMs: parseDuration(config.ledger.checkpoint_interval),
     segmentReceipts: config.ledger.segment_receipts,
     log,
+    onCheckpoint: submitter && ((note) => submitter.checkpointStored(note)),
   });
   closers.add(() => ledger.close());
   const receipts: ReceiptSink = {
@@ -56,4 +61,17 @@ async function ledgerBytes(dir: string): Promise<number> {
   let total = 0;
   for (const name of await readdir(dir)) total += (await stat(join(dir, name))).size;
   return total;
+}
+
+/** The witnesses of the config, each checkpoint submitted to them off the append path (docs/witness.md §3). */
+function witnessSubmitter(config: Config, metrics: GatewayMetrics, log: Logger): WitnessSubmitter | undefined {
+  if (!config.witnesses.length) return undefined;
+  return new WitnessSubmitter({
+    dir: config.ledger.dir,
+    witnesses: config.witnesses.map((w) => ({ url: w.url, key: parseVkey(w.public_key) })),
+    quorum: config.ledger.witness_quorum,
+    log,
+    onOutcome: (witness, outcome) => metrics.observeWitnessSubmission(witness, outcome),
+    onCosignatures: (count) => metrics.setCheckpointCosignatures(count),
+  });
 }
