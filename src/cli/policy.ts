@@ -13,6 +13,7 @@ import {
   type PolicyBundle,
 } from '../policy/index.js';
 
+import { approvalText } from './approval-text.js';
 import { reportFailure } from './policy-failure.js';
 import { readConfig, withConfigOption, type ConfigFlag } from './config-option.js';
 import { runFixtures, type TestOptions } from './policy-test.js';
@@ -106,7 +107,7 @@ async function explainCall(files: string[], opts: ExplainOptions): Promise<void>
   const d = result.decision;
   process.stdout.write(`\ndecision: ${d.outcome.toUpperCase()}${d.rules.length ? ` by [${d.rules.join(', ')}]` : ''}\nreason: ${d.reason}\n`);
   if (d.effectiveArgs) process.stdout.write(`forwarded args: ${JSON.stringify(d.effectiveArgs)}\n`);
-  if (d.approval) process.stdout.write(`approval: ${JSON.stringify(d.approval)}\n`);
+  if (d.approval) process.stdout.write(approvalText(d.approval));
   for (const l of d.limits ?? []) process.stdout.write(`limit: ${l.key} ${l.kind} ${l.amount} of ${l.max} per ${l.windowMs}ms\n`);
   process.stdout.write(`bundle_sha256: ${d.bundleSha256}\n`);
 }
