@@ -1,7 +1,7 @@
 // A real admin listener for the console's browser tests and screenshots, built from the compiled
 // code in dist/: a lowdb store, the approvals service, a signed ledger and keys in a temporary
-// folder, and a recorder that writes each approval change as a receipt (a stand-in for the gate's
-// until it is wired), and a pin registry over the same store holding one drifted tool (its approval
+// folder, the gate's recorder writing each approval change (and each vote) as receipts, and a pin
+// registry over the same store holding one drifted tool (its approval
 // is recorded as a pin_approve receipt). Nothing here is mocked: the page talks to the same routes a
 // gateway serves.
 import { createHash } from 'node:crypto';
@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { approvalRoutes, createAdminServer, eventsRoute } from '../dist/admin/index.js';
+import { approvalRecorder } from '../dist/gate/index.js';
 import { consoleRoutes } from '../dist/admin/console/index.js';
 import { Approvals, ReviewerDirectory } from '../dist/approvals/index.js';
 import { Ledger } from '../dist/ledger/index.js';
@@ -20,38 +21,6 @@ import { openLowdbStore } from '../dist/store/index.js';
 export const sha256 = (text) => createHash('sha256').update(text).digest('hex');
 
 export const TOKENS = { alice: 'alice-reviewer-token', bob: 'bob-reviewer-token' };
-
-const RECEIPT_EVENT = { hold: 'hold', approve: 'approve', reject: 'reject', expire: 'expire', cancel: 'cancel' };
-
-function callOf(c) {
-  return { id: c.id, session: c.session, rpc_id: c.rpc_id, server: c.server, tool: c.tool, tool_sha256: c.tool_sha256, args_sha256: c.args_sha256 };
-}
-
-/** The receipt draft of one approval change (votes short of quorum and executions write none here). */
-function draftOf({ kind, approval: a, vote }) {
-  const event = RECEIPT_EVENT[kind];
-  if (!event) return undefined;
-  const decided = a.decisions.map((d) => d.reviewer);
-  return {
-    event,
-    call: callOf(a.call),
-    principal: { id: a.call.principal.id },
-    policy: {
-      bundle_sha256: a.bundle_sha256,
-      rules: [a.rule_id],
-      effect: event === 'approve' ? 'permit' : event === 'hold' ? 'hold' : 'deny',
-      reason: a.reason,
-    },
-    approval: {
-      id: a.id,
-      approvers: a.approvers,
-      expires_at: a.expires_at,
-      ...(decided.length ? { decided_by: decided } : {}),
-      ...(vote?.note ? { note: vote.note } : {}),
-    },
-    ...(event === 'approve' && a.hold_leaf ? { ref: a.hold_leaf } : {}),
-  };
-}
 
 /** A decision receipt for a call that did not go through approvals (permit, deny, silence). */
 export function decisionDraft(event, { server, tool, principal = 'agent:ci', args = {}, reason, rules = [] }) {
@@ -106,6 +75,8 @@ export function heldCall({
   principal = 'agent:ci',
   description = 'Run one SQL statement against the production database.',
   timeoutMs = 15 * 60_000,
+  requirement = [{ rule: 'prod-sql-writes', approvers: ['group:dba'], quorum: 1 }],
+  evidence = { note: false, fields: [] },
 } = {}) {
   const request = {
     callId: `call_${Math.random().toString(36).slice(2, 12)}`,
@@ -125,7 +96,7 @@ export function heldCall({
     rules: ['prod-sql-writes'],
     reason: 'writes to production need a DBA',
     bundleSha256: 'b'.repeat(64),
-    approval: { ruleId: 'prod-sql-writes', approvers: ['group:dba'], quorum: 1, timeoutMs, waitMs: 50_000 },
+    approval: { ruleId: 'prod-sql-writes', requirement, evidence, timeoutMs, waitMs: 50_000, webhooks: [] },
   };
   const toolDefinition = {
     name: tool,
@@ -144,11 +115,7 @@ export async function startDemo({ keysNotBefore } = {}) {
   const { signer } = generateKey(keysDir, keysNotBefore);
   const ledger = await Ledger.open({ dir: ledgerDir, signer, issuerId: 'demo-gate', log });
   const store = await openLowdbStore(join(dir, 'state.json'));
-  const record = async (change) => {
-    const draft = draftOf(change);
-    if (draft) return (await ledger.append(draft)).leafHash;
-  };
-  const approvals = new Approvals({ store, log, record, heartbeatMs: 1000 });
+  const approvals = new Approvals({ store, log, record: approvalRecorder(ledger), heartbeatMs: 1000 });
   const pins = await driftedPins(store, ledger, log);
   const reviewers = new ReviewerDirectory([
     { id: 'user:alice', token_sha256: sha256(TOKENS.alice), groups: ['dba'], rights: ['pins'] },

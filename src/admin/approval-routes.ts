@@ -1,11 +1,18 @@
 // The reviewer's routes: list and read held calls, approve or reject them, who am I, health.
 import { z } from 'zod';
 import { ApprovalStatusSchema, type Approvals, type Reviewer } from '../approvals/index.js';
+import { EvidenceFieldName } from '../receipts/index.js';
 import { approvalView } from './approval-view.js';
 import { HttpError, type Route } from '../http/index.js';
 
 // Untrusted: the reviewer's request body.
-const DecisionBodySchema = z.strictObject({ note: z.string().max(2000).optional() });
+const DecisionBodySchema = z.strictObject({
+  note: z.string().max(2000).optional(),
+  evidence: z
+    .record(EvidenceFieldName, z.string().max(256))
+    .refine((e) => Object.keys(e).length <= 16, 'at most 16 evidence fields')
+    .optional(),
+});
 
 export function approvalRoutes(approvals: Approvals, clock: () => Date = () => new Date()): Route<Reviewer>[] {
   const decideRoute = (verdict: 'approve' | 'reject'): Route<Reviewer> => ({
@@ -14,8 +21,13 @@ export function approvalRoutes(approvals: Approvals, clock: () => Date = () => n
     auth: 'token',
     async handle(ctx) {
       const body = DecisionBodySchema.safeParse(await ctx.json());
-      if (!body.success) throw new HttpError('bad_request', `body: ${body.error.issues[0]?.message} (expected { "note"?: string })`);
-      const approval = await approvals.decide(ctx.params.id!, ctx.caller!, verdict, body.data.note ?? null);
+      if (!body.success) {
+        const issue = body.error.issues[0];
+        const at = issue?.path.length ? `${issue.path.join('.')}: ` : '';
+        throw new HttpError('bad_request', `body: ${at}${issue?.message} (expected { "note"?: string, "evidence"?: { "<field>": string } })`);
+      }
+      const given = { note: body.data.note ?? null, fields: body.data.evidence ?? {} };
+      const approval = await approvals.decide(ctx.params.id!, ctx.caller!, verdict, given);
       return { body: approvalView(approval, clock(), approvals.isWaiting(approval.id)) };
     },
   });

@@ -11,6 +11,7 @@ const APPROVAL_STATUS: Record<ApprovalError['code'], number> = {
   already_voted: 409,
   expired: 409,
   not_pending: 409,
+  evidence_missing: 422,
   record_failed: 503,
   invalid_record: 500,
 };

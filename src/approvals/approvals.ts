@@ -12,8 +12,9 @@ import type { Logger } from '../log.js';
 import type { Store } from '../store/index.js';
 import { bindingOf } from './binding.js';
 import { KeyedLock } from './keyed-lock.js';
+import { approversOf } from './requirement.js';
 import type { Reviewer } from './reviewers.js';
-import { cancelIfPending, castVote, executeIfApproved, expireIfDue, isPastDeadline, voidIfOpen } from './rules.js';
+import { cancelIfPending, castVote, executeIfApproved, expireIfDue, isPastDeadline, voidIfOpen, type Evidence } from './rules.js';
 import { ApprovalError, parseHeldCall, type ApprovalChange, type ApprovalStatus, type HeldCall, type RecordedReceipt, type Settled } from './schema.js';
 import { Waiters, type WaitOptions } from './waiters.js';
 
@@ -114,13 +115,13 @@ export class Approvals<R extends RecordedReceipt = RecordedReceipt> {
         },
         rule_id: spec.ruleId,
         reason: decision.reason,
-        approvers: [...spec.approvers],
-        pin_approvers: [...(spec.pinApprovers ?? [])],
-        quorum: spec.quorum,
+        requirement: spec.requirement.map((entry) => ({ ...entry })),
+        approvers: approversOf(spec.requirement),
+        evidence: { note: spec.evidence.note, fields: [...spec.evidence.fields] },
         timeout_ms: spec.timeoutMs,
         decisions: [],
         bundle_sha256: decision.bundleSha256,
-        webhook: spec.webhook ?? null,
+        webhooks: [...spec.webhooks],
         created_at: now.toISOString(),
         expires_at: new Date(now.getTime() + spec.timeoutMs).toISOString(),
         valid_until: null,
@@ -169,8 +170,10 @@ export class Approvals<R extends RecordedReceipt = RecordedReceipt> {
     return this.waiters.isWaiting(id);
   }
 
-  decide(id: string, reviewer: Reviewer, verdict: 'approve' | 'reject', note: string | null = null): Promise<HeldCall> {
-    return this.transition(id, (a, now) => castVote(a, reviewer, verdict, note, now)).then((r) => r.approval);
+  /** A reviewer's decision, with its note and evidence fields; refused (nothing recorded) when it lacks what the approval demands. */
+  decide(id: string, reviewer: Reviewer, verdict: 'approve' | 'reject', given: string | null | Evidence = null): Promise<HeldCall> {
+    const evidence = typeof given === 'string' || given === null ? { note: given, fields: {} } : given;
+    return this.transition(id, (a, now) => castVote(a, reviewer, verdict, evidence, now)).then((r) => r.approval);
   }
 
   /** True exactly once for an approved approval within its validity; the caller then dispatches the call. */

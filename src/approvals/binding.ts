@@ -1,23 +1,19 @@
 // What an approval is bound to, and whether a call decided again at release still is what was
-// approved: the same outcome (hold), the same deciding rules, the same approval requirement, the
-// same tool definition (pin) and the same forwarded arguments. The principal, the surface, the
-// method and resource (uri) and the arguments as sent are bound by the retry key an identical call
-// finds its approval by; the method and uri are checked again here, as the call's identity.
-import type { ApprovalSpec, CallRequest, Decision } from '../core/call.js';
+// approved: the same outcome (hold), the same deciding rules, the same approval requirement and
+// evidence demand, the same tool definition (pin) and the same forwarded arguments. The principal,
+// the surface, the method and resource (uri) and the arguments as sent are bound by the retry key
+// an identical call finds its approval by; the method and uri are checked again here, as the
+// call's identity.
+import type { CallRequest, Decision } from '../core/call.js';
 import { canonicalSha256 } from '../receipts/index.js';
+import { describeRequirement, requirementSha256 } from './requirement.js';
 import type { HeldCall } from './schema.js';
-
-/** Who must approve and how many: a change of any of it is a different requirement. */
-export function requirementSha256(spec: ApprovalSpec): string {
-  const sorted = (list: string[] = []) => [...list].sort();
-  return canonicalSha256({ rule: spec.ruleId, approvers: sorted(spec.approvers), quorum: spec.quorum, pin_approvers: sorted(spec.pinApprovers) });
-}
 
 export function bindingOf(decision: Decision): Pick<HeldCall, 'effective_args_sha256' | 'rules' | 'requirement_sha256'> {
   return {
     effective_args_sha256: decision.effectiveArgs ? canonicalSha256(decision.effectiveArgs) : null,
     rules: [...decision.rules],
-    requirement_sha256: decision.approval ? requirementSha256(decision.approval) : null,
+    requirement_sha256: decision.approval ? requirementSha256(decision.approval.requirement) : null,
   };
 }
 
@@ -35,7 +31,11 @@ export function whyVoid(approval: HeldCall, request: CallRequest, now: Decision)
     return `the deciding rules changed since approval ${approval.id} was granted (${approval.rules.join(', ') || 'none'} -> ${bound.rules.join(', ')})`;
   }
   if (bound.requirement_sha256 !== approval.requirement_sha256) {
-    return `the approval requirement of rule ${now.approval.ruleId} changed since approval ${approval.id} was granted (now ${now.approval.quorum} of ${now.approval.approvers.join(', ')})`;
+    return `the approval requirement of rule ${now.approval.ruleId} changed since approval ${approval.id} was granted (now ${describeRequirement(now.approval.requirement)})`;
+  }
+  const demand = now.approval.evidence;
+  if (demand.note !== approval.evidence.note || demand.fields.join() !== approval.evidence.fields.join()) {
+    return `the evidence a decision must carry changed since approval ${approval.id} was granted`;
   }
   if (bound.effective_args_sha256 !== approval.effective_args_sha256)
     return `the arguments the policy forwards changed since approval ${approval.id} was granted`;

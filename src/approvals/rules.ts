@@ -1,7 +1,9 @@
 // The rules of deciding, as pure functions from (approval, actor, now) to the next approval: who
-// may vote, separation of duties, one vote per reviewer, quorum, any reject rejects, expiry.
-import { canonicalId, sameIdentity } from '../config/index.js';
-import { isApprover, type Reviewer } from './reviewers.js';
+// may vote, separation of duties, one vote per reviewer, the evidence a decision carries, the
+// requirement met (requirement.ts), any reject rejects, expiry.
+import { sameIdentity } from '../config/index.js';
+import { describeRequirement, isEligible, isMet } from './requirement.js';
+import type { Reviewer } from './reviewers.js';
 import { ApprovalError, type ApprovalChange, type HeldCall, type Vote } from './schema.js';
 
 export function isPastDeadline(approval: HeldCall, now: Date): boolean {
@@ -9,7 +11,14 @@ export function isPastDeadline(approval: HeldCall, now: Date): boolean {
   return deadline !== null && now.getTime() >= Date.parse(deadline);
 }
 
-export function castVote(approval: HeldCall, reviewer: Reviewer, verdict: 'approve' | 'reject', note: string | null, now: Date): ApprovalChange {
+/** What a reviewer's decision carries besides the verdict. */
+export interface Evidence {
+  note: string | null;
+  /** Named evidence fields, e.g. { ticket: "CHG-1" }. */
+  fields: Record<string, string>;
+}
+
+export function castVote(approval: HeldCall, reviewer: Reviewer, verdict: 'approve' | 'reject', given: Evidence, now: Date): ApprovalChange {
   const id = approval.id;
   if (approval.status === 'expired' || (approval.status === 'pending' && isPastDeadline(approval, now))) {
     throw new ApprovalError(
@@ -22,41 +31,41 @@ export function castVote(approval: HeldCall, reviewer: Reviewer, verdict: 'appro
   if (sameIdentity(reviewer.id, approval.call.principal.id)) {
     throw new ApprovalError('self_approval', `${reviewer.id} made this call and so cannot decide it (separation of duties)`);
   }
-  const countsFor = requirementsOf(approval, reviewer);
-  if (!countsFor.length) {
-    const pins = approval.pin_approvers.length ? `, nor a pin reviewer (${approval.pin_approvers.join(', ')})` : '';
+  const voter = { reviewer: reviewer.id, groups: [...reviewer.groups] };
+  if (!isEligible(approval.requirement, voter)) {
     throw new ApprovalError(
       'not_an_approver',
-      `${reviewer.id} is not among the approvers of rule ${approval.rule_id} (${approval.approvers.join(', ')})${pins}`,
+      `${reviewer.id} is not among the approvers of approval ${id}: it needs ${describeRequirement(approval.requirement)}`,
     );
   }
   if (approval.decisions.some((d) => sameIdentity(d.reviewer, reviewer.id))) {
     throw new ApprovalError('already_voted', `${reviewer.id} has already decided approval ${id}: one vote per reviewer`);
   }
+  const missing = missingEvidence(approval, given);
+  if (missing) throw new ApprovalError('evidence_missing', `approval ${id} needs ${missing} with every decision; nothing was recorded`);
   const at = now.toISOString();
-  const vote = { reviewer: reviewer.id, verdict, note, at, ...(approval.pin_approvers.length ? { counts_for: countsFor } : {}) };
+  const evidence = Object.fromEntries(Object.entries(given.fields).filter(([, value]) => value.trim()));
+  const vote: Vote = { ...voter, verdict, note: given.note?.trim() ? given.note : null, evidence, at };
   const decisions = [...approval.decisions, vote];
   if (verdict === 'reject') return { kind: 'reject', vote, approval: { ...approval, decisions, status: 'rejected', decided_at: at } };
-  if (!isGranted(approval, decisions)) return { kind: 'vote', vote, approval: { ...approval, decisions } };
+  if (
+    !isMet(
+      approval.requirement,
+      decisions.filter((d) => d.verdict === 'approve'),
+    )
+  )
+    return { kind: 'vote', vote, approval: { ...approval, decisions } };
   const validUntil = new Date(now.getTime() + approval.timeout_ms).toISOString();
   return { kind: 'approve', vote, approval: { ...approval, decisions, status: 'approved', decided_at: at, valid_until: validUntil } };
 }
 
-/** Which requirements a reviewer's vote counts toward: the rule's approvers, the pin reviewers, or both. */
-function requirementsOf(approval: HeldCall, reviewer: Reviewer): Array<'rule' | 'pin'> {
-  const out: Array<'rule' | 'pin'> = [];
-  if (isApprover(reviewer, approval.approvers)) out.push('rule');
-  if (approval.pin_approvers.length && isApprover(reviewer, approval.pin_approvers)) out.push('pin');
-  return out;
-}
-
-/** The rule's quorum is met by its own approvers, and a drifted tool's pin reviewer approved too. */
-function isGranted(approval: HeldCall, decisions: Vote[]): boolean {
-  const approving = decisions.filter((d) => d.verdict === 'approve');
-  // Votes count per person, not per entry (also for decisions stored before ids were canonical).
-  const forRule = new Set(approving.filter((d) => d.counts_for?.includes('rule') ?? true).map((d) => canonicalId(d.reviewer))).size;
-  const forPin = !approval.pin_approvers.length || approving.some((d) => d.counts_for?.includes('pin'));
-  return forRule >= approval.quorum && forPin;
+/** What the decision lacks of the approval's evidence demand ("a note and the field ticket"), or undefined. */
+function missingEvidence(approval: HeldCall, given: Evidence): string | undefined {
+  const lacking = [
+    ...(approval.evidence.note && !given.note?.trim() ? ['a note'] : []),
+    ...approval.evidence.fields.filter((f) => !given.fields[f]?.trim()).map((f) => `the evidence field "${f}"`),
+  ];
+  return lacking.length ? lacking.join(' and ') : undefined;
 }
 
 /** The sweep: a pending approval past its expiry, or an approved one not executed in time, expires. */

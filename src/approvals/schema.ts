@@ -3,9 +3,10 @@
 import { z } from 'zod';
 import { GOVERNED_METHODS } from '../core/call.js';
 import { ToolgateError } from '../core/errors.js';
+import { ApprovalEntrySchema, EvidenceValuesSchema } from '../receipts/index.js';
 
 export class ApprovalError extends ToolgateError<
-  'not_found' | 'not_an_approver' | 'self_approval' | 'already_voted' | 'expired' | 'not_pending' | 'invalid_record' | 'record_failed'
+  'not_found' | 'not_an_approver' | 'self_approval' | 'already_voted' | 'expired' | 'not_pending' | 'evidence_missing' | 'invalid_record' | 'record_failed'
 > {}
 
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
@@ -15,14 +16,16 @@ export const ApprovalStatusSchema = z.enum(['pending', 'approved', 'rejected', '
 
 export const VoteSchema = z.strictObject({
   reviewer: z.string(),
+  /** The reviewer's groups when deciding: the requirement is judged by these (and an auditor checks them offline). */
+  groups: z.array(z.string()).default([]),
   verdict: z.enum(['approve', 'reject']),
   note: z.string().nullable(),
+  /** The named evidence fields the reviewer gave (e.g. { ticket: "CHG-1" }). */
+  evidence: EvidenceValuesSchema.default({}),
   at: isoTime,
-  /** Which requirements the vote counts toward, when the approval has pin approvers besides the rule's. */
-  counts_for: z.array(z.enum(['rule', 'pin'])).optional(),
 });
 
-export const HeldCallSchema = z.strictObject({
+const HeldCallShape = z.strictObject({
   id: z.string().regex(/^apr_[A-Za-z0-9]{20,}$/),
   status: ApprovalStatusSchema,
   /** Bumped by every change: a write applies only over the revision it was computed from. */
@@ -46,15 +49,17 @@ export const HeldCallSchema = z.strictObject({
     annotations: z.record(z.string(), z.unknown()),
   }),
   rule_id: z.string(),
-  /** Pin reviewers of a drifted tool: one of them must approve as well as the rule's quorum (empty: none needed). */
-  pin_approvers: z.array(z.string()).default([]),
   reason: z.string(),
+  /** Who must approve: every entry, each by its own reviewers (see requirement.ts). */
+  requirement: z.array(ApprovalEntrySchema).min(1),
+  /** Everyone who may decide, from the requirement ("group:<name>" for a group entry). */
   approvers: z.array(z.string()),
-  quorum: z.number().int().positive(),
+  /** What every decision must carry. */
+  evidence: z.strictObject({ note: z.boolean(), fields: z.array(z.string()) }).default({ note: false, fields: [] }),
   timeout_ms: z.number().int().positive(),
   decisions: z.array(VoteSchema),
   bundle_sha256: sha256Hex,
-  webhook: z.string().nullable(),
+  webhooks: z.array(z.string()).default([]),
   created_at: isoTime,
   /** Reviewers must decide before this. */
   expires_at: isoTime,
@@ -73,6 +78,22 @@ export const HeldCallSchema = z.strictObject({
   /** principal, server, tool and args_sha256 (and method and uri, but for tools/call): an identical retry finds its approval by this. */
   retry_key: z.string(),
 });
+
+/**
+ * Approvals stored before requirements had entries (`approvers` + `quorum`, a drifted tool's
+ * `pin_approvers`, one `webhook`) read as the entries they meant. Their requirement hash no longer
+ * matches one computed now, so such an approval is voided at release rather than honoured.
+ */
+function fromEarlierShape(doc: unknown): unknown {
+  if (typeof doc !== 'object' || doc === null || 'requirement' in doc) return doc;
+  const { quorum, pin_approvers, webhook, decisions, ...rest } = doc as Record<string, unknown> & { approvers?: string[]; rule_id?: string };
+  const pins = (pin_approvers as string[] | undefined) ?? [];
+  const requirement = [{ rule: rest.rule_id, approvers: rest.approvers, quorum }, ...(pins.length ? [{ rule: 'pin-drift', approvers: pins, quorum: 1 }] : [])];
+  const votes = Array.isArray(decisions) ? decisions.map(({ counts_for: _, ...vote }: Record<string, unknown>) => vote) : decisions;
+  return { ...rest, approvers: [...new Set([...(rest.approvers ?? []), ...pins])], requirement, decisions: votes, webhooks: webhook ? [webhook] : [] };
+}
+
+export const HeldCallSchema = z.preprocess(fromEarlierShape, HeldCallShape);
 
 export type ApprovalStatus = z.infer<typeof ApprovalStatusSchema>;
 export type Vote = z.infer<typeof VoteSchema>;

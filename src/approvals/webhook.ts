@@ -1,10 +1,11 @@
-// Tells reviewers about approvals by webhook: per rule (ApprovalSpec.webhook) and global
+// Tells reviewers about approvals by webhook: per rule (ApprovalSpec.webhooks, every matched rule's) and global
 // (config `notify.webhook`). Delivery runs beside the hold, never in its way: failures are retried
 // with exponential backoff and logged. Argument values are never sent (only their sha256): a
 // reviewer reads them through the authenticated admin API. Webhook URLs are secrets: only their
 // host is logged.
 import type { Logger } from '../log.js';
 import type { Approvals } from './approvals.js';
+import { describeRequirement } from './requirement.js';
 import type { ApprovalChange, ChangeKind, HeldCall } from './schema.js';
 
 const NOTIFIED: ReadonlySet<ChangeKind> = new Set(['hold', 'approve', 'reject', 'expire', 'cancel']);
@@ -37,9 +38,7 @@ export function webhookPayload(change: ApprovalChange): Record<string, unknown> 
     { type: 'section', text: { type: 'mrkdwn', text: `*${escapeMrkdwn(text)}*\n${escapeMrkdwn(a.reason)}` } },
     {
       type: 'context',
-      elements: [
-        { type: 'mrkdwn', text: escapeMrkdwn(`approvers ${a.approvers.join(', ')} (quorum ${a.quorum}) · expires ${a.expires_at}${by ? ` · ${by}` : ''}`) },
-      ],
+      elements: [{ type: 'mrkdwn', text: escapeMrkdwn(`needs ${describeRequirement(a.requirement)} · expires ${a.expires_at}${by ? ` · ${by}` : ''}`) }],
     },
   ];
   return { event: `approval.${change.kind}`, approval: summary(a), text, blocks };
@@ -52,7 +51,7 @@ function payloadFor(url: URL, change: ApprovalChange): Record<string, unknown> {
 }
 
 function summary(a: HeldCall): Record<string, unknown> {
-  const { id, status, rule_id, reason, approvers, quorum, decisions, bundle_sha256, created_at, expires_at, valid_until } = a;
+  const { id, status, rule_id, reason, approvers, requirement, decisions, bundle_sha256, created_at, expires_at, valid_until } = a;
   const { server, tool, principal, args_sha256 } = a.call;
   return {
     id,
@@ -64,7 +63,7 @@ function summary(a: HeldCall): Record<string, unknown> {
     rule_id,
     reason,
     approvers,
-    quorum,
+    requirement,
     decisions,
     bundle_sha256,
     created_at,
@@ -84,7 +83,7 @@ export class WebhookNotifier {
   attach(approvals: Approvals): () => void {
     return approvals.subscribe((change) => {
       if (!NOTIFIED.has(change.kind)) return;
-      const urls = new Set([change.approval.webhook, this.options.url].filter((u): u is string => !!u));
+      const urls = new Set([...change.approval.webhooks, this.options.url].filter((u): u is string => !!u));
       for (const url of urls) void this.deliver(new URL(url), change);
     });
   }

@@ -1,6 +1,6 @@
 // `toolgate approvals list|show|approve|reject`: drive the admin REST API as a reviewer. The URL
 // and token come from --url/--token or TOOLGATE_ADMIN_URL/TOOLGATE_TOKEN.
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { ToolgateError } from '../core/errors.js';
 
 class AdminClientError extends ToolgateError<'no_token' | 'unreachable' | 'refused'> {}
@@ -68,6 +68,13 @@ function describe(a: ApprovalRow): string {
   ].join('\t');
 }
 
+/** `--evidence ticket=CHG-1`, repeatable: the fields gather into one object. */
+function collectEvidence(pair: string, fields: Record<string, string>): Record<string, string> {
+  const at = pair.indexOf('=');
+  if (at <= 0) throw new InvalidArgumentError(`expected field=value, e.g. ticket=CHG-1 (got "${pair}")`);
+  return { ...fields, [pair.slice(0, at)]: pair.slice(at + 1) };
+}
+
 /** A command group that talks to the admin API: --url and --token (or their environment variables). */
 export function adminCommand(program: Command, name: string, description: string): Command {
   return program
@@ -104,13 +111,10 @@ export function registerApprovals(program: Command): void {
       .command(`${verdict} <id>`)
       .description(`${verdict} a held call`)
       .option('--note <note>', 'a note for the record (it goes into the receipt)')
-      .action(async (id: string, opts: { note?: string }, command: Command) => {
-        const approval = (await call(
-          connection(command),
-          'POST',
-          `/api/approvals/${encodeURIComponent(id)}/${verdict}`,
-          opts.note ? { note: opts.note } : {},
-        )) as ApprovalRow;
+      .option('--evidence <field=value>', 'an evidence field for the record, e.g. ticket=CHG-1 (repeatable)', collectEvidence, {})
+      .action(async (id: string, opts: { note?: string; evidence: Record<string, string> }, command: Command) => {
+        const body = { ...(opts.note ? { note: opts.note } : {}), ...(Object.keys(opts.evidence).length ? { evidence: opts.evidence } : {}) };
+        const approval = (await call(connection(command), 'POST', `/api/approvals/${encodeURIComponent(id)}/${verdict}`, body)) as ApprovalRow;
         print(`${approval.id}: ${approval.status}`);
       });
   }

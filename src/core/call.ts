@@ -56,17 +56,31 @@ export interface CallRequest {
   now: Date;
 }
 
+/**
+ * One entry of an approval requirement: `quorum` distinct reviewers of `group`, or (a rule's
+ * `approvers` form) `quorum` distinct reviewers among `approvers` (ids, or "group:<name>"). `rule`
+ * is the rule that asks for it ("pin-drift" for a drifted tool's pin reviewers).
+ */
+export type ApprovalEntry = { rule: string; quorum: number } & ({ group: string; approvers?: never } | { approvers: string[]; group?: never });
+
+/** What a reviewer's decision must carry: a note, and these named evidence fields (e.g. a change ticket). */
+export interface EvidenceDemand {
+  note: boolean;
+  fields: string[];
+}
+
 export interface ApprovalSpec {
+  /** The rule that speaks for the hold (its reason is shown); every matched rule's entries are in `requirement`. */
   ruleId: string;
-  approvers: string[];
-  quorum: number;
+  /** Every entry must be met, each by its own reviewers: a reviewer counts toward one entry only. */
+  requirement: ApprovalEntry[];
+  evidence: EvidenceDemand;
   /** How long reviewers have to decide. */
   timeoutMs: number;
   /** How long the client's request is kept open. */
   waitMs: number;
-  webhook?: string;
-  /** The tool drifted from its pin (`pins.on_drift: hold`): one of these must approve too, besides the rule's quorum. */
-  pinApprovers?: string[];
+  /** Every matched rule's webhook. */
+  webhooks: string[];
 }
 
 /** A limit the gate must charge against the store before the call may run. */

@@ -108,8 +108,10 @@ export class Gate implements CallHandler {
     const verdict = driftVerdict(decision, pinApprovers.length > 0)!;
     if (verdict.outcome === 'deny') return { ...verdict, reason: q.reason, bundleSha256 };
     const held = { ...decision, ...verdict, reason: q.reason };
-    if (decision.outcome === 'hold') return { ...held, approval: { ...decision.approval!, pinApprovers } };
-    return { ...held, approval: { ruleId: PIN_DRIFT_RULE, approvers: pinApprovers, quorum: 1, timeoutMs: 15 * 60_000, waitMs: 50_000 } };
+    const pin = { rule: PIN_DRIFT_RULE, approvers: pinApprovers, quorum: 1 };
+    if (decision.outcome === 'hold') return { ...held, approval: { ...decision.approval!, requirement: [...decision.approval!.requirement, pin] } };
+    const evidence = { note: false, fields: [] };
+    return { ...held, approval: { ruleId: PIN_DRIFT_RULE, requirement: [pin], evidence, timeoutMs: 15 * 60_000, waitMs: 50_000, webhooks: [] } };
   }
 
   /** break-glass: an open window lets a held, silenced or break-glass-allowed denied call through, flagged in every receipt (which keep the policy's own verdict, so replay reproduces it). */

@@ -2,7 +2,7 @@
 // sets, CEL programs, approval and limit templates. Reports problems instead of throwing, so that
 // `policy check` can list every one of them.
 import { canonicalId } from '../config/index.js';
-import { NAMED_METHODS, URI_METHODS, type ApprovalSpec, type GovernedMethod } from '../core/call.js';
+import { NAMED_METHODS, URI_METHODS, type ApprovalEntry, type ApprovalSpec, type GovernedMethod } from '../core/call.js';
 import type { Bounds } from './bounds.js';
 import { parseDuration } from '../core/duration.js';
 import { compileExpression, type CompiledExpression } from './cel.js';
@@ -41,14 +41,18 @@ export const TIER: Record<Effect, number> = { deny: 0, require_approval: 1, allo
 
 const list = (v: string | string[] | undefined) => (v === undefined ? undefined : Array.isArray(v) ? v : [v]);
 
+/** A rule's approval block as a spec: `require` entries as they are, `approvers` + `quorum` as one entry meaning "any of these". */
 export function approvalSpec(ruleId: string, a: ApprovalConfig): ApprovalSpec {
+  const requirement: ApprovalEntry[] = a.require
+    ? a.require.map((e) => ({ rule: ruleId, group: e.group, quorum: e.quorum }))
+    : [{ rule: ruleId, approvers: a.approvers ?? [], quorum: a.quorum ?? 1 }];
   return {
     ruleId,
-    approvers: a.approvers,
-    quorum: a.quorum,
+    requirement,
+    evidence: { note: a.evidence?.note === 'required', fields: a.evidence?.fields ?? [] },
     timeoutMs: parseDuration(a.timeout),
     waitMs: parseDuration(a.wait),
-    ...(a.notify ? { webhook: a.notify.webhook } : {}),
+    webhooks: a.notify ? [a.notify.webhook] : [],
   };
 }
 

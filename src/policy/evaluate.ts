@@ -9,6 +9,7 @@ import { toJsonValue, type CelContext } from './cel.js';
 import type { CompiledRule } from './compile-rule.js';
 import { CostMeter } from './cost.js';
 import { celContext, errorText, judgeCandidate, runCondition, type Verdict } from './judge.js';
+import { mergeApprovals } from './merge-approvals.js';
 
 const deny = (bundle: PolicyBundle, rules: string[], reason: string): Decision => ({
   outcome: 'deny',
@@ -116,15 +117,9 @@ function permitOrHold(bundle: PolicyBundle, request: CallRequest, ctx: CelContex
   const extra = { ...(effectiveArgs ? { effectiveArgs } : {}), ...(limits.length ? { limits } : {}) };
   const holds = matched.filter((r) => r.effect === 'require_approval');
   if (holds.length) {
-    const decisive = [...holds].sort((a, b) => b.approval!.quorum - a.approval!.quorum || (a.id < b.id ? -1 : 1))[0]!;
-    return {
-      outcome: 'hold',
-      rules: holds.map((r) => r.id),
-      reason: decisive.reason ?? `rule "${decisive.id}" requires approval`,
-      bundleSha256: bundle.sha256,
-      approval: decisive.approval!,
-      ...extra,
-    };
+    const approval = mergeApprovals(holds.map((r) => r.approval!));
+    const reasons = [...holds].sort((a, b) => (a.id < b.id ? -1 : 1)).map((r) => r.reason ?? `rule "${r.id}" requires approval`);
+    return { outcome: 'hold', rules: holds.map((r) => r.id), reason: reasons.join('; '), bundleSha256: bundle.sha256, approval, ...extra };
   }
   const first = constrained[0] ?? matched[0]!;
   return {

@@ -29,18 +29,46 @@ export function outcomeOf(name: string): string {
   return Object.hasOwn(OUTCOME_OF_EFFECT, name) ? OUTCOME_OF_EFFECT[name as keyof typeof OUTCOME_OF_EFFECT] : name;
 }
 
-export const ApprovalSchema = z.strictObject({
-  /** Reviewer ids ("user:alice") or groups ("group:dba"). */
-  approvers: z.array(z.string().min(1)).min(1),
-  quorum: z.number().int().min(1).default(1),
-  /** How long reviewers have to decide. */
-  timeout: duration.default('15m'),
-  /** How long the client's request is kept open while waiting. */
-  wait: duration.default('50s'),
-  /** An unanswered hold is refused; the key exists so that files can say so explicitly. */
-  on_timeout: z.literal('deny').default('deny'),
-  notify: z.strictObject({ webhook: z.url() }).optional(),
-});
+/** One entry of `approval.require`: this many distinct reviewers of the group. */
+export const RequireEntrySchema = z.strictObject({ group: z.string().min(1), quorum: z.number().int().min(1).default(1) });
+
+const fieldName = z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/, 'a field name: a letter, then letters, digits, "_", "." or "-" (at most 64)');
+
+export const ApprovalSchema = z
+  .strictObject({
+    /** Reviewer ids ("user:alice") or groups ("group:dba"): `quorum` of them, any of these. */
+    approvers: z.array(z.string().min(1)).min(1).optional(),
+    /** With `approvers` only (default 1). */
+    quorum: z.number().int().min(1).optional(),
+    /** Every entry must be met, by distinct reviewers (a reviewer counts toward one entry only). */
+    require: z.array(RequireEntrySchema).min(1).optional(),
+    /** What a decision must carry: without it, the decision is refused and nothing is recorded. */
+    evidence: z.strictObject({ note: z.enum(['required', 'optional']).default('optional'), fields: z.array(fieldName).default([]) }).optional(),
+    /** How long reviewers have to decide. */
+    timeout: duration.default('15m'),
+    /** How long the client's request is kept open while waiting. */
+    wait: duration.default('50s'),
+    /** An unanswered hold is refused; the key exists so that files can say so explicitly. */
+    on_timeout: z.literal('deny').default('deny'),
+    notify: z.strictObject({ webhook: z.url() }).optional(),
+  })
+  .superRefine((a, ctx) => {
+    if ((a.approvers === undefined) === (a.require === undefined)) {
+      ctx.addIssue({ code: 'custom', message: 'an approval has exactly one of "approvers" (with "quorum") or "require"' });
+    }
+    if (a.quorum !== undefined && a.approvers === undefined)
+      ctx.addIssue({ code: 'custom', path: ['quorum'], message: '"quorum" goes with "approvers"; each "require" entry has its own' });
+    const seen = new Set<string>();
+    for (const [i, entry] of (a.require ?? []).entries()) {
+      if (seen.has(entry.group))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['require', i, 'group'],
+          message: `group "${entry.group}" is required twice: state it once, with the quorum it needs`,
+        });
+      seen.add(entry.group);
+    }
+  });
 
 export const LimitSchema = z
   .strictObject({
@@ -128,6 +156,7 @@ export const PolicyFileSchema = z.strictObject({
 
 export type Effect = z.infer<typeof EffectSchema>;
 export type ApprovalConfig = z.infer<typeof ApprovalSchema>;
+export type RequireEntryConfig = z.infer<typeof RequireEntrySchema>;
 export type LimitConfig = z.infer<typeof LimitSchema>;
 export type RuleConfig = z.infer<typeof RuleSchema>;
 export type DefaultsConfig = z.infer<typeof DefaultsSchema>;

@@ -49,6 +49,28 @@ export const CallSchema = z.strictObject({
   effective_args_sha256: hex64.optional(),
 });
 
+/** One entry of an approval requirement in plain form: `quorum` distinct reviewers of `group`, or among `approvers` (ids or "group:<name>"). */
+export const ApprovalEntrySchema = z.union([
+  z.strictObject({ rule: name, group: name, quorum: z.number().int().min(1).max(1000) }),
+  z.strictObject({ rule: name, approvers: z.array(name).min(1).max(256), quorum: z.number().int().min(1).max(1000) }),
+]);
+
+/** A named evidence field of a reviewer's decision (e.g. "ticket"), and its value. */
+export const EvidenceFieldName = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/, 'a field name: a letter, then letters, digits, "_", "." or "-" (at most 64)');
+export const EvidenceValuesSchema = z.record(EvidenceFieldName, z.string().min(1).max(256));
+
+/** One reviewer's decision as receipts record it: with the groups the reviewer was in when deciding. */
+const VoteRecordSchema = z.strictObject({
+  reviewer: name,
+  groups: z.array(name).max(256),
+  verdict: z.enum(['approve', 'reject']),
+  note: text(2000).optional(),
+  evidence: EvidenceValuesSchema.optional(),
+  at: Rfc3339Utc,
+});
+
 export const CallReceiptSchema = z.strictObject({
   ...envelopeFields,
   event: z.enum(CALL_EVENTS),
@@ -63,6 +85,13 @@ export const CallReceiptSchema = z.strictObject({
       decided_by: z.array(name).max(256).optional(),
       note: text(4096).optional(),
       expires_at: Rfc3339Utc.optional(),
+      /** Who had to approve (every entry, by distinct reviewers), and the hash the approval is bound to. */
+      requirement: z.array(ApprovalEntrySchema).max(256).optional(),
+      requirement_sha256: hex64.optional(),
+      /** On a `vote` receipt: the decision it records. */
+      vote: VoteRecordSchema.optional(),
+      /** On the end of a hold and on the execution: every decision so far. */
+      votes: z.array(VoteRecordSchema).max(256).optional(),
     })
     .optional(),
   /** The upstream's answer: the hash of its result, or of its JSON-RPC error (a `fail`), whose code is `error_code`. */

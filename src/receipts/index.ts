@@ -3,7 +3,15 @@
 export { canonicalJson, canonicalSha256, sha256Hex, leafHash } from './canonical.js';
 export { RECEIPT_MEDIA_TYPE, EnvelopeSchema, pae, envelopeOf, envelopeLine, signPayloads } from './dsse.js';
 export type { Envelope, PayloadBatch, SignedBatch } from './dsse.js';
-export { ReceiptEventSchema, Rfc3339UtcText, CallReceiptSchema, assertReceiptDraft } from './body.js';
+export {
+  ReceiptEventSchema,
+  Rfc3339UtcText,
+  CallReceiptSchema,
+  assertReceiptDraft,
+  ApprovalEntrySchema,
+  EvidenceFieldName,
+  EvidenceValuesSchema,
+} from './body.js';
 export type { ReceiptBody, CallReceiptBody, ReceiptDraft } from './body.js';
 export { keyIdOf, signerFromSeed, pemFromSeed, assertStrictPublicKey, verifySignature } from './ed25519.js';
 export type { Signer } from './ed25519.js';

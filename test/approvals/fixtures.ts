@@ -46,13 +46,24 @@ export function callRequest(args: Record<string, unknown> = { sql: 'DELETE FROM 
   };
 }
 
-export function holdDecision(spec: Partial<NonNullable<Decision['approval']>> = {}): Decision {
+type Spec = NonNullable<Decision['approval']>;
+
+/** A hold of rule prod-sql-writes: `approvers` + `quorum` (one "any of these" entry, as a rule's approvers form) unless `requirement` is given. */
+export function holdDecision({ approvers = ['group:dba'], quorum = 1, ...spec }: Partial<Spec> & { approvers?: string[]; quorum?: number } = {}): Decision {
   return {
     outcome: 'hold',
     rules: ['prod-sql-writes'],
     reason: 'writes to production need a DBA',
     bundleSha256: 'b'.repeat(64),
-    approval: { ruleId: 'prod-sql-writes', approvers: ['group:dba'], quorum: 1, timeoutMs: 15 * 60_000, waitMs: 50_000, ...spec },
+    approval: {
+      ruleId: 'prod-sql-writes',
+      requirement: [{ rule: 'prod-sql-writes', approvers, quorum }],
+      evidence: { note: false, fields: [] },
+      timeoutMs: 15 * 60_000,
+      waitMs: 50_000,
+      webhooks: [],
+      ...spec,
+    },
   };
 }
 

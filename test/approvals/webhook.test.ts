@@ -42,7 +42,7 @@ describe('webhook notifications', () => {
     cleanup.push(hook.close, () => notifier.close());
     const { approvals } = await setup();
     notifier.attach(approvals);
-    const { approval } = await approvals.openOrAttach(callRequest({ secret: 'hunter2' }), holdDecision({ webhook: `${hook.base}/rule` }));
+    const { approval } = await approvals.openOrAttach(callRequest({ secret: 'hunter2' }), holdDecision({ webhooks: [`${hook.base}/rule`] }));
     const [failed, delivered] = await hook.until(2);
     expect(failed!.body).toEqual(delivered!.body);
     expect(delivered!.body).toMatchObject({
@@ -61,7 +61,7 @@ describe('webhook notifications', () => {
     cleanup.push(global.close, rule.close, () => notifier.close());
     const { approvals } = await setup();
     notifier.attach(approvals);
-    const { approval } = await approvals.openOrAttach(callRequest(), holdDecision({ webhook: `${rule.base}/rule` }));
+    const { approval } = await approvals.openOrAttach(callRequest(), holdDecision({ webhooks: [`${rule.base}/rule`] }));
     await approvals.decide(approval.id, alice, 'approve', 'fine');
     const events = (await global.until(2)).map((r) => r.body.event);
     expect(events).toEqual(['approval.hold', 'approval.approve']);

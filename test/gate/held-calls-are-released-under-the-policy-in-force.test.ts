@@ -66,7 +66,7 @@ describe('a held call', () => {
     expect(textOf(retry)).toMatch(/awaiting human approval/);
     expect(await rig.events()).toEqual(['hold', 'approve', 'void', 'hold']);
     expect((await rig.approvals.get(id)).void_reason).toMatch(/approval requirement of rule writes-held changed .*now 2 of group:security/);
-    expect(await rig.approvals.list('pending')).toMatchObject([{ approvers: ['group:security'], quorum: 2 }]);
+    expect(await rig.approvals.list('pending')).toMatchObject([{ requirement: [{ approvers: ['group:security'], quorum: 2 }] }]);
     expect(rig.upstream.calls).toEqual([]);
   });
 

@@ -52,7 +52,13 @@ test('a held call on a drifted tool needs the rule approvers and a pin reviewer:
   const { client, approvals, pending } = await driftedGateway();
   const answering = client.callTool({ name: 'fx__echo', arguments: { text: 'held' } });
   const held = await pending();
-  expect(held).toMatchObject({ rule_id: 'echo-held', approvers: ['group:dba'], pin_approvers: ['user:pinner'] });
+  expect(held).toMatchObject({
+    rule_id: 'echo-held',
+    requirement: [
+      { rule: 'echo-held', approvers: ['group:dba'], quorum: 1 },
+      { rule: 'pin-drift', approvers: ['user:pinner'], quorum: 1 },
+    ],
+  });
   expect((await approvals.decide(held.id, pinner, 'approve')).status).toBe('pending');
   expect((await approvals.decide(held.id, alice, 'approve')).status).toBe('approved');
   const answer = await answering;

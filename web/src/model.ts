@@ -5,9 +5,20 @@ export { OUTCOMES, RECEIPT_EVENTS, REFUSALS, VERDICTS } from '../../src/core/eve
 export type { Verdict } from '../../src/core/events.js';
 export interface Vote {
   reviewer: string;
+  /** The reviewer's groups when deciding. */
+  groups?: string[];
   verdict: 'approve' | 'reject';
   note: string | null;
+  evidence?: Record<string, string>;
   at: string;
+}
+
+/** One entry of what a held call needs: `quorum` distinct reviewers of `group`, or among `approvers`. */
+export interface RequirementEntry {
+  rule: string;
+  group?: string;
+  approvers?: string[];
+  quorum: number;
 }
 
 /** A held call as the admin API shows it (its `approvalView`). */
@@ -27,7 +38,10 @@ export interface Approval {
   annotations: Record<string, unknown>;
   bundle_sha256: string;
   approvers: string[];
-  quorum: number;
+  /** Every entry must be met, each by its own reviewers. */
+  requirement: RequirementEntry[];
+  /** What every decision must carry: a note, and these evidence fields. */
+  evidence_required?: { note: boolean; fields: string[] };
   decisions: Vote[];
   created_at: string;
   /** The server's idea of the age when it answered: corrects for a skewed browser clock. */

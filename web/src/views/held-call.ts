@@ -1,6 +1,7 @@
 // One held call with everything a reviewer needs to decide it: the surface, the tool as pinned, the
-// arguments as sent, the principal, the rule and its reason, earlier decisions; approve or reject
-// with a note. Changes by other reviewers arrive over the live stream and update the page.
+// arguments as sent, the principal, the rule and its reason, what it needs, earlier decisions;
+// approve or reject with a note and the evidence fields the hold demands. Changes by other
+// reviewers arrive over the live stream and update the page.
 import { api } from '../api.js';
 import { fields, h, show, statusBadge } from '../dom.js';
 import { jsonView } from '../json-view.js';
@@ -8,7 +9,7 @@ import { setShortcuts } from '../keys.js';
 import { onLive } from '../live.js';
 import type { Approval } from '../model.js';
 import { age, learnServerClock, left, when } from '../time.js';
-import { agentState, postDecision, type Verdict } from './decide.js';
+import { agentState, decisionInputs, describeRequirement, postDecision, type Verdict } from './decide.js';
 import { surfaceHistory } from './surface-history.js';
 import type { View } from './view.js';
 
@@ -30,7 +31,7 @@ function toolSection(approval: Approval): HTMLElement {
 }
 
 function summary(approval: Approval, clock: HTMLElement): HTMLElement {
-  const votes = approval.decisions.map((d) => `${d.verdict} by ${d.reviewer}${d.note ? ` (“${d.note}”)` : ''}`).join('; ');
+  const votes = approval.decisions.map(voteText).join('; ');
   return fields([
     ['Status', statusBadge(approval.status)],
     ['Upstream', approval.upstream],
@@ -39,7 +40,7 @@ function summary(approval: Approval, clock: HTMLElement): HTMLElement {
     ['Principal', `${approval.principal.id}${approval.principal.groups.length ? ` (${approval.principal.groups.join(', ')})` : ''}`],
     ['Rule', approval.rule],
     ['Reason', approval.reason],
-    ['Approvers', `${approval.approvers.join(', ')} · quorum ${approval.quorum}`],
+    ['Needs', describeRequirement(approval)],
     ['Decisions', votes || 'none yet'],
     ['Held since', when(approval.created_at)],
     ['Age / time left', clock],
@@ -52,7 +53,8 @@ function summary(approval: Approval, clock: HTMLElement): HTMLElement {
 
 export const heldCallView: View = (root, _query, id) => {
   let approval: Approval | null = null;
-  const note = h('textarea', { id: 'note', rows: 3, maxlength: 4000, 'aria-describedby': 'note-help' });
+  let inputs: ReturnType<typeof decisionInputs> | undefined;
+  const inputsBox = h('div');
   const message = h('p', { role: 'status', class: 'note' });
   const approve = h('button', { type: 'button', class: 'approve', 'aria-keyshortcuts': 'a' }, 'Approve');
   const reject = h('button', { type: 'button', class: 'reject', 'aria-keyshortcuts': 'r' }, 'Reject');
@@ -62,7 +64,7 @@ export const heldCallView: View = (root, _query, id) => {
     'section',
     { class: 'decide', 'aria-labelledby': 'decide-title' },
     h('h2', { id: 'decide-title' }, 'Decision'),
-    h('label', { for: 'note' }, 'Note (optional, recorded in the receipt)', note),
+    inputsBox,
     h(
       'p',
       { id: 'note-help', class: 'shortcuts' },
@@ -89,7 +91,12 @@ export const heldCallView: View = (root, _query, id) => {
     approval = next;
     show(head, h('h1', {}, `${next.upstream} / ${next.tool} `, statusBadge(next.status)), summary(next, clock));
     const open = next.status === 'pending';
-    approve.disabled = reject.disabled = note.disabled = !open;
+    if (!inputs) {
+      inputs = decisionInputs(next, 'decide');
+      show(inputsBox, ...inputs.labels);
+    }
+    approve.disabled = reject.disabled = !open;
+    inputs.setDisabled(!open);
     if (!open && !message.textContent) message.textContent = `This call is ${next.status}; it takes no more decisions.`;
     if (full) {
       show(args, h('h2', {}, 'Arguments as sent'), jsonView(next.arguments, 'Arguments as sent'));
@@ -107,7 +114,12 @@ export const heldCallView: View = (root, _query, id) => {
       .catch((err: unknown) => show(head, h('h1', {}, 'Held call'), h('p', { class: 'error', role: 'alert' }, (err as Error).message)));
 
   const decide = async (verdict: Verdict) => {
-    if (approval?.status !== 'pending') return;
+    if (approval?.status !== 'pending' || !inputs) return;
+    const read = inputs.read();
+    if ('missing' in read) {
+      message.textContent = `Not sent: ${read.missing}`;
+      return;
+    }
     approve.disabled = reject.disabled = true;
     // Whether the agent still waits changes without an event: ask the server now, not the page.
     const current = await api<Approval>(`/api/approvals/${encodeURIComponent(approval.id)}`).catch(() => approval!);
@@ -118,7 +130,7 @@ export const heldCallView: View = (root, _query, id) => {
       return;
     }
     message.textContent = verdict === 'approve' ? 'Approving…' : 'Rejecting…';
-    postDecision(current.id, verdict, note.value).then(
+    postDecision(current.id, verdict, read.body).then(
       () => {
         message.textContent = verdict === 'reject' ? 'Rejected. The agent is told why.' : approvedText(current);
         void load(false);
@@ -141,6 +153,14 @@ export const heldCallView: View = (root, _query, id) => {
     clearInterval(timer);
   };
 };
+
+function voteText(d: Approval['decisions'][number]): string {
+  const groups = d.groups?.length ? ` [${d.groups.join(', ')}]` : '';
+  const evidence = Object.entries(d.evidence ?? {})
+    .map(([k, v]) => `${k}: ${v}`)
+    .join(', ');
+  return `${d.verdict} by ${d.reviewer}${groups}${d.note ? ` (“${d.note}”)` : ''}${evidence ? ` {${evidence}}` : ''}`;
+}
 
 function approveQuestion(approval: Approval): string {
   const effect = approval.agent_waiting
