@@ -153,13 +153,15 @@ async function perCallChild() {
       metrics.observeCall({
         server: request.server,
         tool: request.tool,
-        outcome: decision.outcome,
+        effect: decision.outcome,
+        outcome: decision.outcome === 'permit' ? 'complete' : decision.outcome,
         decisionMs: 0.05,
         upstreamMs: decision.outcome === 'permit' ? 2 : undefined,
       });
       logCall({
         request,
         effect: decision.outcome,
+        outcome: decision.outcome === 'permit' ? 'complete' : decision.outcome,
         rules: decision.rules,
         decisionMs: 0.05,
         upstreamMs: 2,

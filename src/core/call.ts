@@ -96,8 +96,22 @@ export interface LimitCharge {
   amount: number;
 }
 
-/** What charging the limits of a call did: all charged, or the first limit that was reached. */
-export type ChargeResult = { ok: true } | { ok: false; charge: LimitCharge; used: number };
+/** A limit charged, and its counter after the charge (what receipts record). */
+export interface ChargedLimit {
+  charge: LimitCharge;
+  used: number;
+}
+
+/** What charging the limits of a call did: all charged (each with its counter after the charge), or the first limit that was reached. */
+export type ChargeResult = { ok: true; charged: ChargedLimit[] } | { ok: false; charge: LimitCharge; used: number };
+
+/** `constraints.timeout` of a rule: the gate cancels the upstream request at the deadline. */
+export interface TimeoutConstraint {
+  ruleId: string;
+  ms: number;
+  /** As the policy wrote it ("300s"), for the words the client gets. */
+  written: string;
+}
 
 export interface Decision {
   outcome: Outcome;
@@ -110,6 +124,8 @@ export interface Decision {
   effectiveArgs?: Record<string, unknown>;
   approval?: ApprovalSpec;
   limits?: LimitCharge[];
+  /** The shortest `constraints.timeout` among the rules that decided. */
+  timeout?: TimeoutConstraint;
   /** On a DENY: every deny rule that decided says `break_glass: allow`, so an open window may override it. Any other DENY holds inside windows. */
   breakGlassAllowed?: true;
 }

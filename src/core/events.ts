@@ -11,7 +11,8 @@
  * schema in receipts/body.ts.
  *   decision     the gate's decision on a call; the event is the decision's outcome
  *   hold_end     what became of a held call
- *   execution    what the upstream did with a permitted call
+ *   execution    what the upstream did with a permitted call: complete (it answered with a result),
+ *                fail (it answered with an error), unknown (sent, never answered: it may have run)
  *   break_glass  the life of an emergency window
  *   pin          a reviewer approved a tool definition
  *   key          a signing-key hand-over (no call: a body of its own)
@@ -28,6 +29,7 @@ export const EVENT_KINDS = {
   void: 'hold_end',
   complete: 'execution',
   fail: 'execution',
+  unknown: 'execution',
   break_glass_open: 'break_glass',
   break_glass_confirm: 'break_glass',
   break_glass_review: 'break_glass',
@@ -62,6 +64,9 @@ export const BREAK_GLASS_EVENTS = ofKind('break_glass');
 /** What became of a held call. */
 export type HoldEnd = OfKind<'hold_end'>;
 export const HOLD_ENDS = ofKind('hold_end');
+
+/** What became of a permitted call once it was sent upstream. */
+export type Execution = OfKind<'execution'>;
 
 /** Decisions and the ends of holds: what reviews count (execution is not a decision). */
 export type Verdict = Outcome | HoldEnd;

@@ -1,8 +1,8 @@
 // Shared vocabulary and primitives at the bottom of the dependency graph.
-export type { Principal, CallRequest, GovernedMethod, LimitCharge, ChargeResult, Decision, Decider } from './call.js';
+export type { Principal, CallRequest, GovernedMethod, LimitCharge, ChargedLimit, ChargeResult, TimeoutConstraint, Decision, Decider } from './call.js';
 export { GOVERNED_METHODS } from './call.js';
 export { RECEIPT_EVENTS, CALL_EVENTS, OUTCOMES, HOLD_ENDS, VERDICTS, BREAK_GLASS_EVENTS } from './events.js';
-export type { CallEvent, Outcome, HoldEnd, BreakGlassEvent } from './events.js';
+export type { CallEvent, Outcome, HoldEnd, BreakGlassEvent, Execution } from './events.js';
 export { parseDuration } from './duration.js';
 export { driftVerdict, PIN_DRIFT_RULE } from './drift.js';
 export { parseYamlSource, formatKeyPath, YamlSyntaxError } from './yaml-source.js';

@@ -3,12 +3,24 @@
 // the call is observed once, at the end. Every fault on the way refuses the call: no permit, no
 // execution; no durable receipt, no execution.
 import { whyVoid, type Approvals, type HeldCall } from '../approvals/index.js';
-import { driftVerdict, PIN_DRIFT_RULE, type CallRequest, type ChargeResult, type Decider, type Decision, type LimitCharge } from '../core/index.js';
+import {
+  driftVerdict,
+  PIN_DRIFT_RULE,
+  type CallRequest,
+  type ChargedLimit,
+  type ChargeResult,
+  type Decider,
+  type Decision,
+  type Execution,
+  type LimitCharge,
+} from '../core/index.js';
 import type { AppendedReceipt } from '../ledger/index.js';
 import { logFault, type Logger } from '../log.js';
 import { canonicalSha256 } from '../receipts/index.js';
-import { UpstreamError, UpstreamRpcError } from '../upstream/index.js';
 import { faultRefusal, refusal, withReceipt, type GateAnswer } from './answer.js';
+import { constraintsApplied, limitName } from './constraints.js';
+import { dispatchWithin, type Dispatched } from './dispatch.js';
+import { noResult } from './no-result.js';
 import { awaitApproval, decidedBy } from './hold.js';
 import { approvalStamp, callDraft, type BreakGlassStamp, type ReceiptExtras, type ReceiptSink } from './receipts.js';
 import type { Answered, CallHandler, Quarantine, ToolCall } from './types.js';
@@ -47,8 +59,8 @@ export interface CallObservation {
 
 const ZERO_SHA = '0'.repeat(64);
 
-/** A decision, and when a fault forced it, the error id the log has the fault under. */
-type Decided = Decision & { errorId?: string };
+/** A decision; when a fault forced it, the error id the log has the fault under; once charged, the limits with their counters. */
+type Decided = Decision & { errorId?: string; charged?: ChargedLimit[] };
 
 export class Gate implements CallHandler {
   /** Aborted by drain(): held requests stop waiting and tell the agent to retry after the restart. */
@@ -127,7 +139,7 @@ export class Gate implements CallHandler {
     if (!this.options.limits) return { ...decision, outcome: 'deny', reason: 'the policy sets limits but no limit store is configured (fail closed)' };
     try {
       const result = await this.options.limits.charge(decision.limits, request.now);
-      if (result.ok) return decision;
+      if (result.ok) return { ...decision, charged: result.charged };
       const { charge, used } = result;
       const what = charge.kind === 'rate' ? `${used} calls` : `${used} used`;
       return {
@@ -181,7 +193,7 @@ export class Gate implements CallHandler {
       return this.refuseRelease(call.request, current, approval, alreadyUsed(approval, 'was already used or is no longer valid'));
     }
     const reason = `approved by ${decidedBy(approval)} (approval ${approval.id}): ${current.reason}`;
-    return this.execute(call, { ...current, outcome: 'permit', reason }, { approval: approvalStamp(approval) });
+    return this.execute(call, { ...charged, outcome: 'permit', reason }, { approval: approvalStamp(approval) });
   }
 
   /** The approval no longer covers the call: a `void` receipt says why, and the call is decided afresh (a new hold if it still needs one). */
@@ -190,41 +202,38 @@ export class Gate implements CallHandler {
     return this.proceed(call, await this.charge(call.request, current), undefined);
   }
 
-  /** record, dispatch, record: durable `permit`, the upstream call, then `complete` or `fail`; the client gets the last receipt (and an upstream's error answer as it was). */
-  private async execute(call: ToolCall, decision: Decision, extras: ReceiptExtras): Promise<Answered> {
+  /** record, dispatch, record: durable `permit`, the upstream call, then what became of it; the client gets the last receipt. */
+  private async execute(call: ToolCall, decision: Decided, extras: ReceiptExtras): Promise<Answered> {
     const { request } = call;
-    const args = decision.effectiveArgs ?? request.args;
-    const permitExtras = decision.effectiveArgs ? { ...extras, effectiveArgsSha256: canonicalSha256(args) } : extras;
-    const permit = await this.record('permit', request, decision, permitExtras);
-    const sent = performance.now();
-    let result: Record<string, unknown>;
-    try {
-      result = await call.dispatch(args);
-    } catch (err) {
-      const upstreamMs = performance.now() - sent;
-      // The upstream answered with a JSON-RPC error: that answer is the client's, and no fault of toolgate's.
-      if (err instanceof UpstreamRpcError) {
-        const result = { sha256: canonicalSha256(err.rpcError), is_error: true, error_code: err.rpcError.code };
-        const failed = await this.recordAfterDispatch('fail', request, decision, { ...permitExtras, ref: permit.leafHash, result }, permit);
-        return { final: 'fail', receipt: failed, upstreamMs, answer: { kind: 'upstream-error', error: err.rpcError, receipt: failed.envelope } };
-      }
-      const errorId = logFault(
-        this.options.log,
-        { err, callId: request.callId, server: request.server, tool: request.tool },
-        'the upstream failed a permitted call',
-      );
-      const failed = await this.recordAfterDispatch('fail', request, decision, { ...permitExtras, ref: permit.leafHash }, permit);
-      return { final: 'fail', receipt: failed, upstreamMs, answer: faultRefusal(`the call was permitted but ${upstreamFault(err)}`, errorId, failed.envelope) };
+    const withConstraints = { ...extras, ...constraintsApplied(request, decision, decision.charged) };
+    const permit = await this.record('permit', request, decision, withConstraints);
+    const dispatched = await dispatchWithin(call, decision.effectiveArgs ?? request.args, decision.timeout);
+    const after = { ...withConstraints, ref: permit.leafHash };
+    if (dispatched.kind === 'result') {
+      const { result, upstreamMs } = dispatched;
+      const outcome = { sha256: canonicalSha256(result), is_error: result.isError === true };
+      const complete = await this.recordAfterDispatch('complete', request, decision, { ...after, result: outcome }, permit);
+      return { final: 'complete', receipt: complete, upstreamMs, answer: withReceipt(result, complete.envelope) };
     }
-    const upstreamMs = performance.now() - sent;
-    const outcome = { sha256: canonicalSha256(result), is_error: result.isError === true };
-    const complete = await this.recordAfterDispatch('complete', request, decision, { ...permitExtras, ref: permit.leafHash, result: outcome }, permit);
-    return { final: 'complete', receipt: complete, upstreamMs, answer: withReceipt(result, complete.envelope) };
+    return this.noResult(request, decision, after, permit, dispatched);
   }
 
-  /** After dispatch the call has run: if its last receipt cannot be written, the client still gets the permit. */
+  /** No result: `fail` when the upstream answered with an error or the call was never sent; `unknown` when it was sent and never answered, since it may have run. */
+  private async noResult(
+    request: CallRequest,
+    decision: Decision,
+    extras: ReceiptExtras,
+    permit: AppendedReceipt,
+    dispatched: Extract<Dispatched, { kind: 'no_result' }>,
+  ): Promise<Answered> {
+    const told = noResult(request, dispatched, this.options.log);
+    const receipt = await this.recordAfterDispatch(told.event, request, decision, { ...extras, ...told.extras }, permit);
+    return { final: told.event, receipt, upstreamMs: dispatched.upstreamMs, answer: told.answer(receipt.envelope) };
+  }
+
+  /** After dispatch the call may have run: if its last receipt cannot be written, the client still gets the permit. */
   private async recordAfterDispatch(
-    event: 'complete' | 'fail',
+    event: Execution,
     request: CallRequest,
     decision: Decision,
     extras: ReceiptExtras,
@@ -263,17 +272,6 @@ export class Gate implements CallHandler {
   private record(event: Parameters<typeof callDraft>[0], request: CallRequest, decision: Decision, extras: ReceiptExtras = {}): Promise<AppendedReceipt> {
     return this.options.receipts.append(callDraft(event, request, decision, extras));
   }
-}
-
-/** A limit reached is named as the limit, not as the rule that allowed the call: `limit:<rule id>:<rate|budget>:<per>`. */
-function limitName(charge: LimitCharge): string {
-  const per = charge.key.slice(`${charge.kind}:${charge.ruleId}:`.length).split(':')[0];
-  return `limit:${charge.ruleId}:${charge.kind}:${per}`;
-}
-
-/** The upstream area's own errors are worded for clients (never stderr); anything else is told by its error id only. */
-function upstreamFault(err: unknown): string {
-  return err instanceof UpstreamError ? err.message : 'the upstream failed';
 }
 
 function alreadyUsed(approval: HeldCall, what: string): string {

@@ -21,6 +21,7 @@ export interface ReceiptExtras {
   ref?: string;
   approval?: CallReceiptBody['approval'];
   effectiveArgsSha256?: string;
+  constraints?: CallReceiptBody['constraints'];
   breakGlass?: BreakGlassStamp;
 }
 
@@ -41,6 +42,7 @@ export function callDraft(event: CallEvent, request: CallRequest, decision: Deci
     principal: { id: request.principal.id, groups: [...request.principal.groups] },
     policy: { bundle_sha256: decision.bundleSha256, rules: decision.rules, effect: decision.outcome, reason: decision.reason },
     ...(extras.approval ? { approval: extras.approval } : {}),
+    ...(extras.constraints ? { constraints: extras.constraints } : {}),
     ...(extras.result ? { result: extras.result } : {}),
     ...(extras.ref ? { ref: extras.ref } : {}),
     ...(extras.breakGlass ? { break_glass: extras.breakGlass } : {}),

@@ -14,8 +14,8 @@ export interface Quarantine {
 /** One governed request (a tools/call, a resources/read ...) handed to the gate by the gateway. */
 export interface ToolCall {
   request: CallRequest;
-  /** Forward the request upstream with these arguments (the gateway carries progress and cancellation); resolves with the upstream's result. */
-  dispatch(args: Record<string, unknown>): Promise<Record<string, unknown>>;
+  /** Forward the request upstream with these arguments, cancelled when `signal` aborts (the client cancelled, or the gate's deadline passed); the gateway carries progress. Resolves with the upstream's result. */
+  dispatch(args: Record<string, unknown>, signal: AbortSignal): Promise<Record<string, unknown>>;
   /** Aborted when the client cancels the request (notifications/cancelled). */
   signal: AbortSignal;
   /** Present when the client sent a progress token: report progress on the client's token. */

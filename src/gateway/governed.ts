@@ -30,7 +30,7 @@ interface Resolved {
 type Resolver = (origin: Origin, params: Params, signal: AbortSignal) => Promise<Resolved>;
 
 export function governedMethods(ctx: GatewayContext, directory: Directory): [string, MethodHandler][] {
-  // Upstream faults and error answers go to the gate as they are: it records a `fail` and answers the client.
+  // What the upstream does instead of answering goes to the gate as it is: it records what became of the request (`fail` or `unknown`) and answers the client.
   const ask = (origin: Origin, upstream: Upstream, method: string, params: Params, signal: AbortSignal) =>
     forward(ctx, origin, upstream, method, params, signal);
 
@@ -139,7 +139,7 @@ async function toGate(
     request: described,
     quarantine,
     signal: extra.signal,
-    dispatch: (args) => (forward ? forward(args, extra.signal) : Promise.reject(new Error(`${quarantine?.reason}: not forwarded`))),
+    dispatch: (args, signal) => (forward ? forward(args, signal) : Promise.reject(new Error(`${quarantine?.reason}: not forwarded`))),
   };
   const token = (params._meta as { progressToken?: unknown } | undefined)?.progressToken;
   if (typeof token === 'string' || typeof token === 'number') {

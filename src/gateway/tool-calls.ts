@@ -72,9 +72,9 @@ async function handOver(
     ...(entry ? { definition: entry.tool as Record<string, unknown> } : {}),
     signal: extra.signal,
     // Only a listed tool with arguments within the limit is ever forwarded, whatever the gate decides.
-    dispatch: (effective) =>
+    dispatch: (effective, signal) =>
       forwardable && entry
-        ? dispatch(ctx, session, entry, params, effective, request, extra)
+        ? dispatch(ctx, session, entry, params, effective, request, signal)
         : Promise.reject(new Error(`${quarantine?.reason}: not forwarded`)),
   };
   if (token !== undefined) {
@@ -102,11 +102,12 @@ async function dispatch(
   params: CallParams,
   args: Record<string, unknown>,
   request: JSONRPCRequest,
-  extra: Extra,
+  signal: AbortSignal,
 ): Promise<CallToolResult> {
   // The client's params go upstream as sent (its _meta and progress token included), renamed.
   const forwarded = { ...params, name: entry.tool.name, arguments: args };
-  return (await forward(ctx, { session, requestId: request.id }, entry.upstream, 'tools/call', forwarded, extra.signal)) as CallToolResult;
+  // What the upstream does instead of answering (an error, no answer) goes to the gate as it is: the gate records what became of the call.
+  return (await forward(ctx, { session, requestId: request.id }, entry.upstream, 'tools/call', forwarded, signal)) as CallToolResult;
 }
 
 /** An upstream's JSON-RPC error passes through as it was; toolgate's own faults are internal errors. */

@@ -9,8 +9,10 @@ export const CENSOR = '[redacted]';
 
 export interface CallLogEntry {
   request: CallRequest;
-  /** The effect the gate applied: permit, deny, silence, hold (or a hold's outcome), break_glass. */
+  /** What the gate decided: permit, deny, silence, hold, break_glass. */
   effect: string;
+  /** What finally happened: the event of the call's last receipt (complete, fail, unknown, deny, hold ...). */
+  outcome: string;
   rules: readonly string[];
   decisionMs: number;
   upstreamMs?: number;
@@ -39,6 +41,7 @@ export function callLogFields(options: CallLogOptions): CallLogFieldsFn {
       surface: `${request.server}/${request.tool}`,
       principal: request.principal.id,
       effect: e.effect,
+      outcome: e.outcome,
       rules: e.rules,
       decision_ms: e.decisionMs,
       upstream_ms: e.upstreamMs,

@@ -7,8 +7,13 @@ import type { Outcome } from '../core/index.js';
 export interface CallObservation {
   server: string;
   tool: string;
-  /** What happened to the call: the decision's outcome, or `break_glass` when a window let it through. */
-  outcome: Outcome | 'break_glass';
+  /** What the gate decided: the decision's outcome, or `break_glass` when a window let it through. */
+  effect: Outcome | 'break_glass';
+  /**
+   * What finally happened: the event of the call's last receipt (complete, fail, unknown, deny,
+   * silence, hold while still pending, reject, expire, cancel ...), or `error` when none was written.
+   */
+  outcome: string;
   decisionMs: number;
   /** Absent when the call was not dispatched. */
   upstreamMs?: number;
@@ -20,8 +25,8 @@ export class GatewayMetrics {
   readonly registry = new Registry();
   private readonly calls = new Counter({
     name: 'toolgate_calls_total',
-    help: 'tools/call by upstream, tool and effect',
-    labelNames: ['upstream', 'tool', 'effect'] as const,
+    help: 'governed requests by upstream, tool, what the gate decided (effect) and what finally happened (outcome)',
+    labelNames: ['upstream', 'tool', 'effect', 'outcome'] as const,
     registers: [this.registry],
   });
   private readonly decision = new Histogram({
@@ -90,10 +95,10 @@ export class GatewayMetrics {
 
   /** One call through the gate: cheap enough for every call (label children are cached). */
   observeCall(call: CallObservation): void {
-    const key = `${call.server}\u0000${call.tool}\u0000${call.outcome}`;
+    const key = `${call.server}\u0000${call.tool}\u0000${call.effect}\u0000${call.outcome}`;
     let counter = this.callChildren.get(key);
     if (!counter) {
-      counter = this.calls.labels(call.server, call.tool, call.outcome);
+      counter = this.calls.labels(call.server, call.tool, call.effect, call.outcome);
       this.callChildren.set(key, counter);
     }
     counter.inc();

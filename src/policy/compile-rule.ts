@@ -2,7 +2,7 @@
 // sets, CEL programs, approval and limit templates. Reports problems instead of throwing, so that
 // `policy check` can list every one of them.
 import { canonicalId } from '../config/index.js';
-import { NAMED_METHODS, URI_METHODS, type ApprovalEntry, type ApprovalSpec, type GovernedMethod } from '../core/call.js';
+import { NAMED_METHODS, URI_METHODS, type ApprovalEntry, type ApprovalSpec, type GovernedMethod, type TimeoutConstraint } from '../core/call.js';
 import type { Bounds } from './bounds.js';
 import { parseDuration } from '../core/duration.js';
 import { compileExpression, type CompiledExpression } from './cel.js';
@@ -31,6 +31,8 @@ export interface CompiledRule extends Indexable {
   require: CompiledExpression | undefined;
   requireSource: string | undefined;
   set: Array<[string, CompiledExpression]>;
+  /** `constraints.timeout`, enforced by the gate. */
+  timeout: TimeoutConstraint | undefined;
   approval: ApprovalSpec | undefined;
   limits: LimitTemplate[];
   /** A deny rule that a break-glass window may override (`break_glass: allow`). */
@@ -77,8 +79,8 @@ function effectProblems(rule: RuleConfig): RuleProblem[] {
   if (rule.effect === 'require_approval' && !rule.approval) add(['effect'], 'require_approval needs an "approval" block');
   if (rule.effect !== 'require_approval' && rule.approval) add(['approval'], `"approval" only applies to require_approval (effect is ${rule.effect})`);
   const c = rule.constraints;
-  if (rule.effect === 'allow_with_constraints' && !c?.require && !c?.set) {
-    add(['effect'], 'allow_with_constraints needs "constraints" with "require" and/or "set"');
+  if (rule.effect === 'allow_with_constraints' && !c?.require && !c?.set && !c?.timeout) {
+    add(['effect'], 'allow_with_constraints needs "constraints" with "require", "set" and/or "timeout"');
   }
   if (rule.effect !== 'allow_with_constraints' && c) add(['constraints'], `"constraints" only apply to allow_with_constraints (effect is ${rule.effect})`);
   if (rule.effect === 'deny' && rule.limits?.length) add(['limits'], 'a deny rule has nothing to limit');
@@ -200,6 +202,10 @@ export function compileRule(
       require: expression(rule.constraints?.require, 'boolean', ['constraints', 'require'], problems, bounds),
       requireSource: rule.constraints?.require,
       set,
+      timeout:
+        rule.constraints?.timeout === undefined
+          ? undefined
+          : { ruleId: rule.id, ms: parseDuration(rule.constraints.timeout), written: rule.constraints.timeout },
       approval: rule.approval && approvalSpec(rule.id, rule.approval),
       limits: (rule.limits ?? []).map(limitTemplate),
       yieldsToBreakGlass: rule.effect === 'deny' && rule.break_glass === 'allow',

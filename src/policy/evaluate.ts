@@ -2,7 +2,7 @@
 // `now` comes with the request) and total: whatever goes wrong becomes a DENY naming the cause.
 // Combining never depends on rule order: deny > require_approval > allow_with_constraints > allow
 // > defaults, and nothing matching is SILENCE.
-import type { CallRequest, Decision, Decider, LimitCharge } from '../core/call.js';
+import type { CallRequest, Decision, Decider, LimitCharge, TimeoutConstraint } from '../core/call.js';
 import { argumentsOverBound } from './bounds.js';
 import type { PolicyBundle } from './bundle.js';
 import { toJsonValue, type CelContext } from './cel.js';
@@ -114,7 +114,8 @@ function permitOrHold(bundle: PolicyBundle, request: CallRequest, ctx: CelContex
   }
   const limits = limitCharges(request, matched, effectiveArgs ?? request.args);
   if (typeof limits === 'string') return deny(bundle, [], limits);
-  const extra = { ...(effectiveArgs ? { effectiveArgs } : {}), ...(limits.length ? { limits } : {}) };
+  const timeout = shortestTimeout(constrained);
+  const extra = { ...(effectiveArgs ? { effectiveArgs } : {}), ...(limits.length ? { limits } : {}), ...(timeout ? { timeout } : {}) };
   const holds = matched.filter((r) => r.effect === 'require_approval');
   if (holds.length) {
     const approval = mergeApprovals(holds.map((r) => r.approval!));
@@ -129,6 +130,13 @@ function permitOrHold(bundle: PolicyBundle, request: CallRequest, ctx: CelContex
     bundleSha256: bundle.sha256,
     ...extra,
   };
+}
+
+/** Several rules with a timeout: the shortest holds (each is a limit the call must keep). */
+function shortestTimeout(rules: CompiledRule[]): TimeoutConstraint | undefined {
+  let shortest: TimeoutConstraint | undefined;
+  for (const { timeout } of rules) if (timeout && (!shortest || timeout.ms < shortest.ms)) shortest = timeout;
+  return shortest;
 }
 
 /** The counters the gate must charge; a string when a budget argument is unusable (deny). */

@@ -116,6 +116,8 @@ export const RuleSchema = z.strictObject({
     .strictObject({
       require: celSource.optional(),
       set: z.record(z.string().min(1), celSource).optional(),
+      /** The longest the upstream may take: at the deadline the gate cancels the request and answers the client. */
+      timeout: duration.optional(),
     })
     .optional(),
   limits: z.array(LimitSchema).optional(),

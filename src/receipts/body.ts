@@ -96,6 +96,23 @@ export const CallReceiptSchema = z.strictObject({
     .optional(),
   /** The upstream's answer: the hash of its result, or of its JSON-RPC error (a `fail`), whose code is `error_code`. */
   result: z.strictObject({ sha256: hex64, is_error: z.boolean(), error_code: z.number().int().optional() }).optional(),
+  /**
+   * On a permitted call and its execution receipt: the constraints applied. `set`: the arguments a
+   * `set` constraint changed (names; call.effective_args_sha256 is the hash of what was forwarded);
+   * `timeout_ms`: the deadline the gate enforced; `limits`: each limit charged, with its counter
+   * after the charge.
+   */
+  constraints: z
+    .strictObject({
+      set: z.array(name).min(1).max(256).optional(),
+      timeout_ms: z.number().int().positive().optional(),
+      limits: z
+        .array(z.strictObject({ name, used: z.number().nonnegative(), max: z.number().nonnegative() }))
+        .min(1)
+        .max(256)
+        .optional(),
+    })
+    .optional(),
   /** Leaf hash of the receipt this one follows (complete -> permit, approve -> hold). */
   ref: hex64.optional(),
   /** On calls let through by a break-glass window, and on the window's own receipts (with expires_at; a review with its note). */

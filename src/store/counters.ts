@@ -1,6 +1,6 @@
 // Limit counters as sliding-window logs: each counter keeps the (time, amount) of the charges still
 // inside its window, so a rate of 60/1m means at most 60 calls in any 60 s, not per clock minute.
-import type { ChargeResult, LimitCharge } from '../core/call.js';
+import type { ChargedLimit, ChargeResult, LimitCharge } from '../core/call.js';
 import { StoreError } from './store.js';
 
 /** One counter's log: parallel arrays of epoch milliseconds and amounts, oldest first. */
@@ -36,11 +36,13 @@ function usedInWindow(log: CounterLog | undefined, since: number): number {
 export function applyCharges(counters: Counters, charges: LimitCharge[], now: Date): ChargeResult {
   const t = now.getTime();
   const pending = new Map<string, number>();
+  const charged: ChargedLimit[] = [];
   for (const charge of charges) {
     assertChargeable(charge);
     const before = usedInWindow(counters[charge.key], t - charge.windowMs) + (pending.get(charge.key) ?? 0);
     if (before + charge.amount > charge.max) return { ok: false, charge, used: before };
     pending.set(charge.key, (pending.get(charge.key) ?? 0) + charge.amount);
+    charged.push({ charge, used: before + charge.amount });
   }
   for (const charge of charges) {
     const log = prune(counters[charge.key], t - charge.windowMs);
@@ -48,7 +50,7 @@ export function applyCharges(counters: Counters, charges: LimitCharge[], now: Da
     log.amount.push(charge.amount);
     counters[charge.key] = log;
   }
-  return { ok: true };
+  return { ok: true, charged };
 }
 
 /** Drops the entries that left the window (a fresh log when there is none yet). */

@@ -105,7 +105,7 @@ class LowdbStore implements Store {
 
   async charge(charges: LimitCharge[], now: Date): Promise<ChargeResult> {
     this.assertUsable();
-    if (charges.length === 0) return { ok: true };
+    if (charges.length === 0) return { ok: true, charged: [] };
     const result = applyCharges(this.db.data.counters, charges, now);
     if (!result.ok) return result;
     for (const key of new Set(charges.map((c) => c.key))) this.batch.push({ counter: key, log: this.db.data.counters[key]! });

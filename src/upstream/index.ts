@@ -3,5 +3,5 @@ export { Upstream } from './upstream.js';
 export type { UpstreamEvents, UpstreamState, UpstreamTool } from './upstream.js';
 export { ToolCatalog } from './catalog.js';
 export type { CatalogEntry } from './catalog.js';
-export { UpstreamError, UpstreamRpcError } from './errors.js';
+export { UpstreamError, UpstreamRpcError, fateOf } from './errors.js';
 export { JsonLinesTransport, isEnvelope } from './json-lines.js';

@@ -51,21 +51,27 @@ export class JsonRpcPeer {
   }
 
   request(method: string, params: Record<string, unknown> | undefined, options: RequestOptions): Promise<Record<string, unknown>> {
-    if (this.closedReason) return Promise.reject(this.closedError());
-    if (options.signal?.aborted) return Promise.reject(new UpstreamError('upstream_cancelled', `upstream ${this.name}: request cancelled`));
+    // Refused before anything is sent: the request did not run.
+    if (this.closedReason) return Promise.reject(new UpstreamError('upstream_unavailable', `upstream ${this.name}: ${this.closedReason}`));
+    if (options.signal?.aborted) return Promise.reject(new UpstreamError('upstream_not_sent', `upstream ${this.name}: request cancelled before it was sent`));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       const entry: Pending = {
         resolve,
         reject,
         timer: setTimeout(() => {
-          this.settle(id, new UpstreamError('upstream_timeout', `upstream ${this.name} did not answer ${method} within ${options.timeoutMs} ms`), true);
+          const timedOut = `upstream ${this.name} did not answer ${method} within ${options.timeoutMs} ms`;
+          this.settle(id, new UpstreamError('upstream_timeout', timedOut), timedOut);
           this.handlers.timedOut();
         }, options.timeoutMs),
       };
       if (options.signal) {
         const signal = options.signal;
-        entry.abort = () => this.settle(id, new UpstreamError('upstream_cancelled', `upstream ${this.name}: request cancelled`), true);
+        // The upstream is told why: the canceller's own reason when it gave one in words.
+        entry.abort = () => {
+          const why = typeof signal.reason === 'string' ? signal.reason : 'request cancelled';
+          this.settle(id, new UpstreamError('upstream_cancelled', `upstream ${this.name}: ${why}`), why);
+        };
         entry.signal = signal;
         signal.addEventListener('abort', entry.abort, { once: true });
       }
@@ -117,11 +123,12 @@ export class JsonRpcPeer {
     }
   }
 
-  private settle(id: RequestId, error: Error, cancelUpstream: boolean): void {
+  /** Gives up on a request the upstream was sent: it is told to cancel it, with the reason (MCP's notifications/cancelled). */
+  private settle(id: RequestId, error: Error, reason: string): void {
     const entry = this.pending.get(id);
     if (!entry) return;
     this.forget(id, entry);
-    if (cancelUpstream) this.notify('notifications/cancelled', { requestId: id, reason: error.message });
+    this.notify('notifications/cancelled', { requestId: id, reason });
     entry.reject(error);
   }
 

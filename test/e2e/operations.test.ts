@@ -87,8 +87,8 @@ describe('operations', () => {
       await client.callTool({ name: 'fx__crash', arguments: { note: 'ANOTHER-SECRET-0815' } });
       const res = await fetch(`${served.adminUrl}/metrics`, { headers: { Authorization: `Bearer ${TOKENS.alice}` } });
       const text = await res.text();
-      expect(text).toMatch(/toolgate_calls_total\{upstream="fx",tool="echo",effect="permit"\} 1/);
-      expect(text).toMatch(/toolgate_calls_total\{upstream="fx",tool="crash",effect="deny"\} 1/);
+      expect(text).toMatch(/toolgate_calls_total\{upstream="fx",tool="echo",effect="permit",outcome="complete"\} 1/);
+      expect(text).toMatch(/toolgate_calls_total\{upstream="fx",tool="crash",effect="deny",outcome="deny"\} 1/);
       expect((await fetch(`${served.adminUrl}/metrics`)).status).toBe(401);
       await until(() => served.stderr().includes('"surface":"fx/crash"') || undefined, 'the call log line');
       expect(served.stderr()).not.toContain('SECRET-VALUE-4711');

@@ -36,6 +36,8 @@ export interface Rig {
   /** Every line the gate logged, parsed. */
   logged: Array<Record<string, unknown>>;
   events(): Promise<string[]>;
+  /** Every receipt body in the ledger, in order. */
+  bodies(): Promise<Array<Record<string, unknown>>>;
   call(tool: string, args?: Record<string, unknown>, more?: Partial<ToolCall> & { principal?: string; server?: string }): Promise<CallToolResult>;
   close(): Promise<void>;
 }
@@ -66,6 +68,11 @@ export async function gateRig(rules: string, options: Partial<GateOptions> = {})
   };
   const gate = new Gate({ decider: () => decider(bundle), receipts, approvals, limits: store, log, ...options });
   let n = 0;
+  const bodies = async () => {
+    const out: Array<Record<string, unknown>> = [];
+    for await (const r of readReceipts(join(dir, 'ledger'))) out.push(r.body as Record<string, unknown>);
+    return out;
+  };
   return {
     gate,
     approvals,
@@ -80,10 +87,9 @@ export async function gateRig(rules: string, options: Partial<GateOptions> = {})
       failing = new Set(events);
     },
     async events() {
-      const out: string[] = [];
-      for await (const r of readReceipts(join(dir, 'ledger'))) out.push(r.body.event);
-      return out;
+      return (await bodies()).map((b) => b.event as string);
     },
+    bodies,
     async call(tool, args = {}, { principal = 'agent:ci', server = 'db', ...more } = {}) {
       const request: CallRequest = { ...callRequest({ server, tool, args, principal }, `call_${++n}`), now: new Date() };
       // The gate's answer as the gateway shapes it for a tools/call.

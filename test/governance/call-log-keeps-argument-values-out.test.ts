@@ -26,7 +26,10 @@ const request: CallRequest = {
 function logOneCall(options: CallLogOptions): { text: string; line: Record<string, unknown> } {
   const lines: string[] = [];
   const log = pino({ level: 'info' }, { write: (l: string) => void lines.push(l) });
-  callLogger(log, options)({ request, effect: 'permit', rules: ['fs-read'], decisionMs: 0.12, upstreamMs: 4.5, totalMs: 6, receiptId: 'rcpt_01' });
+  callLogger(
+    log,
+    options,
+  )({ request, effect: 'permit', outcome: 'complete', rules: ['fs-read'], decisionMs: 0.12, upstreamMs: 4.5, totalMs: 6, receiptId: 'rcpt_01' });
   expect(lines).toHaveLength(1);
   return { text: lines[0]!, line: JSON.parse(lines[0]!) as Record<string, unknown> };
 }
@@ -40,6 +43,7 @@ describe('the per-call log line', () => {
       surface: 'fs/read_file',
       principal: 'agent:ci',
       effect: 'permit',
+      outcome: 'complete',
       rules: ['fs-read'],
       decision_ms: 0.12,
       upstream_ms: 4.5,

@@ -26,9 +26,10 @@ describe('metrics over HTTP', () => {
   it('exposes calls, latencies, held calls, ledger, upstream health and the bundle in force', async () => {
     const metrics = new GatewayMetrics();
     const get = await serve(metrics);
-    metrics.observeCall({ server: 'fs', tool: 'read_file', outcome: 'permit', decisionMs: 0.2, upstreamMs: 12 });
-    metrics.observeCall({ server: 'fs', tool: 'read_file', outcome: 'permit', decisionMs: 0.3, upstreamMs: 30 });
-    metrics.observeCall({ server: 'fs', tool: 'write_file', outcome: 'deny', decisionMs: 0.1 });
+    metrics.observeCall({ server: 'fs', tool: 'read_file', effect: 'permit', outcome: 'complete', decisionMs: 0.2, upstreamMs: 12 });
+    metrics.observeCall({ server: 'fs', tool: 'read_file', effect: 'permit', outcome: 'complete', decisionMs: 0.3, upstreamMs: 30 });
+    metrics.observeCall({ server: 'fs', tool: 'read_file', effect: 'permit', outcome: 'unknown', decisionMs: 0.3, upstreamMs: 2000 });
+    metrics.observeCall({ server: 'fs', tool: 'write_file', effect: 'deny', outcome: 'deny', decisionMs: 0.1 });
     metrics.setHeldCalls({ pending: 2, approved: 1 });
     metrics.observeLedgerAppend(3, { receipts: 42, bytes: 40_000 });
     metrics.setUpstreamHealth('fs', true);
@@ -41,10 +42,11 @@ describe('metrics over HTTP', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
     const text = await res.text();
-    expect(text).toContain('toolgate_calls_total{upstream="fs",tool="read_file",effect="permit"} 2');
-    expect(text).toContain('toolgate_calls_total{upstream="fs",tool="write_file",effect="deny"} 1');
-    expect(text).toContain('toolgate_decision_seconds_count 3');
-    expect(text).toContain('toolgate_upstream_seconds_count{upstream="fs"} 2');
+    expect(text).toContain('toolgate_calls_total{upstream="fs",tool="read_file",effect="permit",outcome="complete"} 2');
+    expect(text).toContain('toolgate_calls_total{upstream="fs",tool="read_file",effect="permit",outcome="unknown"} 1');
+    expect(text).toContain('toolgate_calls_total{upstream="fs",tool="write_file",effect="deny",outcome="deny"} 1');
+    expect(text).toContain('toolgate_decision_seconds_count 4');
+    expect(text).toContain('toolgate_upstream_seconds_count{upstream="fs"} 3');
     expect(text).toContain('toolgate_held_calls{state="pending"} 2');
     expect(text).toContain('toolgate_ledger_append_seconds_count 1');
     expect(text).toContain('toolgate_ledger_receipts 42');

@@ -78,7 +78,7 @@ describe('policy load errors', () => {
     });
     expect(p).toEqual([
       'a.yaml:4: rule "h": require_approval needs an "approval" block',
-      'a.yaml:7: rule "c": allow_with_constraints needs "constraints" with "require" and/or "set"',
+      'a.yaml:7: rule "c": allow_with_constraints needs "constraints" with "require", "set" and/or "timeout"',
       'a.yaml:12: rule "d": a deny rule has nothing to limit',
     ]);
   });

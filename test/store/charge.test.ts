@@ -7,22 +7,23 @@ const rate = (max: number, windowMs = 60_000): LimitCharge => ({ ruleId: 'r', ke
 const budget = (amount: number, max = 1000): LimitCharge => ({ ruleId: 'b', key: 'budget:b:agent', kind: 'budget', max, windowMs: 3_600_000, amount });
 
 describe('limit counters', () => {
-  it('allows a rate up to its maximum in a sliding window, then again once old calls leave it', async () => {
+  it('allows a rate up to its maximum in a sliding window, then again once old calls leave it, telling each counter after the charge', async () => {
     const store = await lowdbStore(tempPath());
     const t0 = Date.parse('2026-01-01T00:00:00Z');
-    for (let i = 0; i < 3; i++) expect(await store.charge([rate(3)], new Date(t0 + i * 10_000))).toEqual({ ok: true });
+    for (let i = 0; i < 3; i++)
+      expect(await store.charge([rate(3)], new Date(t0 + i * 10_000))).toEqual({ ok: true, charged: [{ charge: rate(3), used: i + 1 }] });
     expect(await store.charge([rate(3)], new Date(t0 + 59_000))).toEqual({ ok: false, charge: rate(3), used: 3 });
     // The first call (t0) left the window at t0 + 60 s; the two others are still in it.
-    expect(await store.charge([rate(3)], new Date(t0 + 60_001))).toEqual({ ok: true });
+    expect(await store.charge([rate(3)], new Date(t0 + 60_001))).toEqual({ ok: true, charged: [{ charge: rate(3), used: 3 }] });
     expect((await store.charge([rate(3)], new Date(t0 + 60_002))).ok).toBe(false);
   });
 
   it('sums budget amounts in the window', async () => {
     const store = await lowdbStore(tempPath());
     const now = new Date();
-    expect(await store.charge([budget(600)], now)).toEqual({ ok: true });
+    expect(await store.charge([budget(600)], now)).toEqual({ ok: true, charged: [{ charge: budget(600), used: 600 }] });
     expect(await store.charge([budget(500)], now)).toEqual({ ok: false, charge: budget(500), used: 600 });
-    expect(await store.charge([budget(400)], now)).toEqual({ ok: true });
+    expect(await store.charge([budget(400)], now)).toEqual({ ok: true, charged: [{ charge: budget(400), used: 1000 }] });
   });
 
   it('records all charges of a call or none of them', async () => {

@@ -50,10 +50,11 @@ function observeCalls(parts: { config: Config; dir: string; metrics: GatewayMetr
   const logCall = callLogger(log, config.log);
   return (o) => {
     const effect = o.breakGlass ? 'break_glass' : o.decision.outcome;
-    metrics.observeCall({ server: o.request.server, tool: o.request.tool, outcome: effect, decisionMs: o.decisionMs, upstreamMs: o.upstreamMs });
+    metrics.observeCall({ server: o.request.server, tool: o.request.tool, effect, outcome: o.final, decisionMs: o.decisionMs, upstreamMs: o.upstreamMs });
     logCall({
       request: o.request,
       effect,
+      outcome: o.final,
       rules: o.decision.rules,
       decisionMs: o.decisionMs,
       upstreamMs: o.upstreamMs,
