@@ -53,7 +53,7 @@ describe('a call the upstream answered', () => {
   it('with a JSON-RPC error is a fail, with the hash and code of the error it answered, which the client gets as it was', async () => {
     rig = await gateRig(RULES);
     up = await outcomesUpstream();
-    const answered = await rig.call('refuse').catch((err: unknown) => err as { code: number; message: string; data: Record<string, unknown> });
+    const answered = await call('refuse').catch((err: unknown) => err as { code: number; message: string; data: Record<string, unknown> });
     expect(answered).toMatchObject({ code: -32602, message: expect.stringContaining('the upstream refuses this call') });
     const [, fail] = await rig.bodies();
     expect(fail).toMatchObject({ event: 'fail', result: { is_error: true, error_code: -32602, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) } });
