@@ -1,8 +1,8 @@
 // A real admin listener for the console's browser tests and screenshots, built from the compiled
 // code in dist/: a lowdb store, the approvals service, a signed ledger and keys in a temporary
-// folder, the gate's recorder writing each approval change (and each vote) as receipts, and a pin
-// registry over the same store holding one drifted tool (its approval
-// is recorded as a pin_approve receipt). Nothing here is mocked: the page talks to the same routes a
+// folder, the gate's recorder writing each approval change (and each vote) as receipts, a pin
+// registry over the same store holding one drifted tool (its approval is recorded as a pin_approve
+// receipt), and break-glass windows whose steps are receipts too. Nothing here is mocked: the page talks to the same routes a
 // gateway serves.
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,6 +12,7 @@ import { approvalRoutes, createAdminServer, eventsRoute } from '../dist/admin/in
 import { approvalRecorder } from '../dist/gate/index.js';
 import { consoleRoutes } from '../dist/admin/console/index.js';
 import { Approvals, ReviewerDirectory } from '../dist/approvals/index.js';
+import { BreakGlass, breakGlassDraft, breakGlassRoutes } from '../dist/breakglass/index.js';
 import { Ledger } from '../dist/ledger/index.js';
 import { createLogger } from '../dist/log.js';
 import { identityOf, pinApprovalDraft, PinRegistry, pinRoutes, pinStoreOn } from '../dist/pins/index.js';
@@ -20,7 +21,7 @@ import { openLowdbStore } from '../dist/store/index.js';
 
 export const sha256 = (text) => createHash('sha256').update(text).digest('hex');
 
-export const TOKENS = { alice: 'alice-reviewer-token', bob: 'bob-reviewer-token' };
+export const TOKENS = { alice: 'alice-reviewer-token', bob: 'bob-reviewer-token', carol: 'carol-reviewer-token' };
 
 /** A decision receipt for a call that did not go through approvals (permit, deny, silence). */
 export function decisionDraft(event, { server, tool, principal = 'agent:ci', args = {}, reason, rules = [] }) {
@@ -118,14 +119,27 @@ export async function startDemo({ keysNotBefore } = {}) {
   const approvals = new Approvals({ store, log, record: approvalRecorder(ledger), heartbeatMs: 1000 });
   const pins = await driftedPins(store, ledger, log);
   const reviewers = new ReviewerDirectory([
-    { id: 'user:alice', token_sha256: sha256(TOKENS.alice), groups: ['dba'], rights: ['pins'] },
+    { id: 'user:alice', token_sha256: sha256(TOKENS.alice), groups: ['dba'], rights: ['pins', 'break-glass'] },
     { id: 'user:bob', token_sha256: sha256(TOKENS.bob), groups: ['dba'], rights: [] },
+    { id: 'user:carol', token_sha256: sha256(TOKENS.carol), groups: ['sre'], rights: ['break-glass'] },
   ]);
+  const breakGlass = new BreakGlass({
+    store,
+    log,
+    maxDurationMs: 4 * 3_600_000,
+    record: (event, window) => ledger.append(breakGlassDraft(event, window, 'b'.repeat(64))),
+  });
   const admin = createAdminServer({
     admin: { host: '127.0.0.1', port: 0, allowed_hosts: [] },
     reviewers,
     log,
-    routes: [...approvalRoutes(approvals), eventsRoute(approvals, { heartbeatMs: 2000 }), ...consoleRoutes({ ledgerDir, keysDir }), ...pinRoutes(pins)],
+    routes: [
+      ...approvalRoutes(approvals),
+      eventsRoute(approvals, { heartbeatMs: 2000 }),
+      ...consoleRoutes({ ledgerDir, keysDir }),
+      ...pinRoutes(pins),
+      ...breakGlassRoutes(breakGlass),
+    ],
   });
   const url = await admin.listen();
   return {
@@ -140,6 +154,16 @@ export async function startDemo({ keysNotBefore } = {}) {
     async hold(options) {
       const { request, decision, toolDefinition } = heldCall(options);
       return (await approvals.openOrAttach(request, decision, { toolDefinition })).approval;
+    },
+    /** Opens a break-glass window through the admin API as the reviewer with this token. */
+    async openWindow(token, body) {
+      const res = await fetch(`${url}/api/break-glass`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      if (res.status !== 201) throw new Error(`opening a break-glass window: ${res.status} ${await res.text()}`);
+      return res.json();
     },
     async close() {
       await admin.close();

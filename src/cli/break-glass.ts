@@ -1,24 +1,11 @@
 // `toolgate break-glass open|confirm|review|close|list`: open a bounded window that lets refused or
 // held calls through, confirm it as a further reviewer, review it afterwards, close it early, list windows. Drives the admin API as a reviewer with the right.
 import type { Command } from 'commander';
+import type { BreakGlassWindow } from '../breakglass/index.js';
 import { adminCommand, call, connection } from './approvals.js';
 
-interface WindowRow {
-  id: string;
-  opened_by: string;
-  reason: string;
-  principal: string | null;
-  server: string | null;
-  tool: string | null;
-  opened_at: string;
-  expires_at: string;
-  closed_at: string | null;
-  closed_by: string | null;
-  open_quorum: number;
-  confirmations: Array<{ by: string }>;
-  reviews: Array<{ by: string }>;
-  active: boolean;
-}
+/** A window as the admin API answers it. */
+type WindowRow = BreakGlassWindow & { active: boolean };
 
 const scope = (w: WindowRow) => `${w.principal ?? '*'} on ${w.server ?? '*'}/${w.tool ?? '*'}`;
 const row = (w: WindowRow) =>

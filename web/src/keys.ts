@@ -21,3 +21,11 @@ export function installShortcuts(global: Shortcuts): void {
     }
   });
 }
+
+/** j/k over a list of articles: focus the one `step` away from the focused one (the first when none is). */
+export function focusStep(articles: HTMLElement[], step: number): void {
+  const current = articles.indexOf(document.activeElement?.closest('article') as HTMLElement);
+  const next = articles[Math.max(0, Math.min(articles.length - 1, current < 0 ? 0 : current + step))];
+  next?.focus();
+  next?.scrollIntoView({ block: 'nearest' });
+}

@@ -5,6 +5,7 @@ import { h, show } from './dom.js';
 import { installShortcuts, setShortcuts } from './keys.js';
 import { startLive, stopLive } from './live.js';
 import { signOut, token } from './session.js';
+import { breakGlassView } from './views/break-glass.js';
 import { driftsView } from './views/drifts.js';
 import { heldCallView } from './views/held-call.js';
 import { overviewView } from './views/overview.js';
@@ -23,6 +24,7 @@ const SECTIONS: Array<[string, string]> = [
   ['#/receipts', 'Receipts'],
   ['#/overview', 'Overview'],
   ['#/drifts', 'Drifts'],
+  ['#/break-glass', 'Break-glass'],
 ];
 
 const ROUTES: Array<[RegExp, View]> = [
@@ -31,6 +33,7 @@ const ROUTES: Array<[RegExp, View]> = [
   [/^\/receipts$/, receiptsView],
   [/^\/overview$/, overviewView],
   [/^\/drifts$/, driftsView],
+  [/^\/break-glass$/, breakGlassView],
   [/^\/(queue)?$/, queueView],
 ];
 

@@ -103,6 +103,31 @@ export interface Drift {
   diff: string;
 }
 
+/** The signed-in reviewer (GET /api/whoami). */
+export interface Caller {
+  id: string;
+  groups: string[];
+  rights: string[];
+}
+
+/** A break-glass window (GET /api/break-glass): the reason and notes are reviewers' text. */
+export interface BreakGlassWindow {
+  id: string;
+  opened_by: string;
+  reason: string;
+  principal: string | null;
+  server: string | null;
+  tool: string | null;
+  opened_at: string;
+  expires_at: string;
+  closed_at: string | null;
+  closed_by: string | null;
+  open_quorum: number;
+  confirmations: Array<{ by: string; at: string }>;
+  reviews: Array<{ by: string; at: string; note: string }>;
+  active: boolean;
+}
+
 /** Lists may come bare or wrapped as { approvals: [...] }. */
 export function listOf<T>(body: unknown, key: string): T[] {
   if (Array.isArray(body)) return body as T[];

@@ -5,7 +5,7 @@
 import { api } from '../api.js';
 import { fields, h, show } from '../dom.js';
 import { jsonView } from '../json-view.js';
-import { setShortcuts } from '../keys.js';
+import { focusStep, setShortcuts } from '../keys.js';
 import { listOf, type Drift } from '../model.js';
 import { when } from '../time.js';
 import type { View } from './view.js';
@@ -88,13 +88,6 @@ export const driftsView: View = (root) => {
     );
   };
 
-  const focusAt = (index: number) => {
-    const current = articles.indexOf(document.activeElement?.closest('article.drift') as HTMLElement);
-    const next = articles[Math.max(0, Math.min(articles.length - 1, current < 0 ? 0 : current + index))];
-    next?.focus();
-    next?.scrollIntoView({ block: 'nearest' });
-  };
-
   const load = () =>
     api('/api/pins/drifts')
       .then((res) => {
@@ -105,6 +98,6 @@ export const driftsView: View = (root) => {
       })
       .catch((err: unknown) => (status.textContent = `Could not load the drifts: ${(err as Error).message}`));
 
-  setShortcuts({ j: () => focusAt(1), k: () => focusAt(-1) });
+  setShortcuts({ j: () => focusStep(articles, 1), k: () => focusStep(articles, -1) });
   void load();
 };
