@@ -38,3 +38,34 @@ rules:
   );
   expect(r.stdout).not.toContain('"approvers"');
 });
+
+test('explain prints every entry of an approval across groups, and the evidence each decision needs', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'toolgate-explain-'));
+  writeFileSync(
+    join(dir, 'policy.yaml'),
+    `version: toolgate.policy/v1
+rules:
+  - id: payouts
+    effect: require_approval
+    match: { server: pay, tool: payout }
+    approval:
+      require: [{ group: security-team }, { group: platform-lead }]
+      evidence: { note: required, fields: [ticket] }
+  - id: payouts-finance
+    effect: require_approval
+    match: { server: pay, tool: payout }
+    approval: { approvers: ["group:finance"] }
+`,
+  );
+  const r = await toolgate(['policy', 'explain', join(dir, 'policy.yaml'), '--server', 'pay', '--tool', 'payout', '--principal', 'agent:ci']);
+  expect(r.stdout).toContain(
+    [
+      'approval (rule payouts):',
+      '  1 approval from: group:security-team',
+      '  1 approval from: group:platform-lead',
+      '  1 approval from: group:finance (rule payouts-finance)',
+      '  every entry by distinct reviewers: a reviewer counts toward one entry only',
+      '  every decision must carry a note and the evidence field(s) "ticket"',
+    ].join('\n'),
+  );
+});
