@@ -4,7 +4,7 @@ const LAYERS = [
   ['core', 'http', 'log.ts'],
   ['config', 'registry'],
   ['policy', 'receipts', 'store', 'upstream'],
-  ['ledger', 'approvals', 'evidence', 'report'],
+  ['ledger', 'approvals', 'evidence', 'report', 'signer'],
   ['pins', 'breakglass', 'metrics', 'replay', 'witness'],
   ['gate', 'admin'],
   ['gateway'],

@@ -1,9 +1,12 @@
 // `toolgate keys generate|rotate`: create the receipt signing key and keyring, or hand over to a new
 // key. Rotation appends the hand-over receipt to the ledger, so the gateway must not be running.
+// With keys.pkcs11 in the config, generate creates the key in the token (or finds the one labelled
+// there) and enrolls its public key in the keyring; nothing private is written.
 import type { Command } from 'commander';
 import { Ledger } from '../ledger/index.js';
 import { log } from '../log.js';
-import { generateKey, loadCurrentSigner, rotateKey, rotateLostKey, type Signer } from '../receipts/index.js';
+import { enrollKey, generateKey, loadCurrentSigner, rotateKey, rotateLostKey, type Signer } from '../receipts/index.js';
+import { openOrGenerateTokenKey } from '../signer/index.js';
 import type { Config } from '../config/index.js';
 import { hasConfig, readConfig, withConfigOption, type ConfigFlag } from './config-option.js';
 
@@ -24,7 +27,9 @@ export function registerKeys(program: Command): void {
   withConfigOption(keys.command('generate'))
     .description('create an ed25519 signing key (mode 0600) and keyring.json')
     .option('--dir <dir>', 'keys directory (default: keys.dir of the config)')
-    .action((opts) => {
+    .action((opts: ConfigFlag & { dir?: string }) => {
+      const pkcs11 = tokenOf(opts);
+      if (pkcs11) return generateInToken(keysDir(opts), pkcs11);
       const created = generateKey(keysDir(opts));
       process.stdout.write(`created ${created.signer.keyId}\n  private key: ${created.keyFile}\n  keyring:     ${created.keyringFile}\n`);
     });
@@ -39,6 +44,7 @@ export function registerKeys(program: Command): void {
       // The config is read only for what the flags leave open: --dir and --ledger given, none is needed.
       const config = (): Config => readConfig(opts, '--dir and --ledger').config;
       const dir = keysDir(opts);
+      if (tokenOf(opts)) throw new Error('keys rotate does not yet hand over between PKCS#11 token keys: see docs/operations.md, "Keys in a PKCS#11 token"');
       const openLedger = (signer: Signer) => Ledger.open({ dir: opts.ledger ?? config().ledger.dir, signer, issuerId: opts.issuer ?? issuerOf(opts), log });
       let ledger: Ledger | undefined;
       try {
@@ -52,6 +58,24 @@ export function registerKeys(program: Command): void {
         await ledger?.close();
       }
     });
+}
+
+/** The config's keys.pkcs11, when there is a config and it names a token. */
+function tokenOf(opts: ConfigFlag): NonNullable<Config['keys']['pkcs11']> | undefined {
+  return hasConfig(opts) ? readConfig(opts).config.keys.pkcs11 : undefined;
+}
+
+function generateInToken(dir: string, pkcs11: NonNullable<Config['keys']['pkcs11']>): void {
+  const { signer, generated } = openOrGenerateTokenKey(pkcs11);
+  try {
+    const enrolled = enrollKey(dir, signer.publicKey);
+    const what = generated ? 'created' : 'found';
+    process.stdout.write(
+      `${what} ${signer.keyId} in the PKCS#11 token (key label "${pkcs11.key_label}")\n  keyring:     ${enrolled.keyringFile}${enrolled.added ? '' : ' (already current)'}\n`,
+    );
+  } finally {
+    signer.close();
+  }
 }
 
 /** Without a config the issuer is the config's own default name. */

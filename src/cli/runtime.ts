@@ -7,7 +7,7 @@ import type { LoadedConfig } from '../config/index.js';
 import type { Gateway } from '../gateway/index.js';
 import type { Logger } from '../log.js';
 import { GatewayMetrics } from '../metrics/index.js';
-import { loadOrCreateSigner } from '../receipts/index.js';
+import { openReceiptSigner } from '../signer/index.js';
 import { openStore } from '../store/index.js';
 import { startAdmin } from './runtime/admin.js';
 import { Closers } from './runtime/closers.js';
@@ -30,7 +30,8 @@ export async function startRuntime({ config, dir }: LoadedConfig, log: Logger): 
   const closers = new Closers(log);
   try {
     const metrics = new GatewayMetrics();
-    const signer = loadOrCreateSigner(config.keys.dir, log);
+    const { signer, close: closeSigner } = openReceiptSigner(config.keys, log);
+    closers.add(closeSigner);
     const { ledger, receipts } = await openLedger({ config, signer, metrics, log, closers });
     watchLedgerSize({ config, ledger, metrics, log, closers });
     const store = await openStore(config.store);

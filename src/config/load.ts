@@ -88,7 +88,7 @@ function resolvePaths(config: Config, dir: string): Config {
     policy: { ...config.policy, archive_dir: abs(config.policy.archive_dir), path_root: abs(config.policy.path_root) },
     store: config.store.kind === 'lowdb' ? { ...config.store, path: abs(config.store.path) } : config.store,
     ledger: { ...config.ledger, dir: abs(config.ledger.dir) },
-    keys: { dir: abs(config.keys.dir) },
+    keys: { ...config.keys, dir: abs(config.keys.dir) },
     pins: config.pins.file ? { ...config.pins, file: abs(config.pins.file) } : config.pins,
     ...(config.registry ? { registry: abs(config.registry) } : {}),
   };

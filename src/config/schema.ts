@@ -113,7 +113,27 @@ export const WitnessSchema = z.strictObject({
 });
 // --- end witnesses ---
 
-export const KeysSchema = z.strictObject({ dir: z.string().default('.toolgate/keys') });
+/**
+ * A signing key kept in a PKCS#11 token (an HSM, SoftHSM2): it never sits in a file on the host. It
+ * certifies short-lived receipt keys held in memory (docs/operations.md, "Keys in a PKCS#11 token").
+ */
+export const Pkcs11Schema = z
+  .strictObject({
+    /** The PKCS#11 module (shared library), e.g. /usr/lib/softhsm/libsofthsm2.so. */
+    module: z.string().min(1),
+    /** The token: by slot id, or by label. */
+    slot: z.number().int().min(0).optional(),
+    token_label: z.string().min(1).max(32).optional(),
+    /** The label (CKA_LABEL) of the ed25519 key pair in the token. */
+    key_label: z.string().min(1).max(256),
+    /** The environment variable that holds the user PIN (never the PIN itself). */
+    pin_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name'),
+    /** How long a certified receipt key lives; a successor takes over at half of it. */
+    receipt_key_lifetime: duration.default('2h'),
+  })
+  .refine((p) => (p.slot === undefined) !== (p.token_label === undefined), 'name the token by exactly one of slot or token_label');
+
+export const KeysSchema = z.strictObject({ dir: z.string().default('.toolgate/keys'), pkcs11: Pkcs11Schema.optional() });
 
 export const PinsSchema = z.strictObject({
   mode: z.enum(['trust-on-first-use', 'strict']).default('trust-on-first-use'),

@@ -122,7 +122,7 @@ export function sealBatch(pendings: Pending[], head: ChainHead, issuerId: string
         v: 1,
         id: newReceiptId(),
         ts,
-        issuer: { id: issuerId, key_id: signer.keyId },
+        issuer: { id: issuerId, key_id: signer.keyId, ...(signer.certificate && { cert: signer.certificate }) },
         chain: { id: chainId, seq: head.size + receipts.length, prev: prev?.toString('hex') ?? null },
       }) as ReceiptBody;
       const text = canonicalJson(body);

@@ -6,8 +6,9 @@
 // it. Each rotate receipt was already checked on its own (receipts/rotation.ts).
 import type { Keyring } from '../receipts/index.js';
 
-/** Who signed one receipt, and the hand-over it records if it is a rotate receipt. */
+/** Who vouches for one receipt, and the hand-over it records if it is a rotate receipt. */
 export interface SignedBy {
+  /** The keyring key that signed the receipt, or that certified the receipt key that did. */
   keyId: string;
   rotation?: { from: string; to: string; toPublicKey: string };
 }

@@ -88,7 +88,7 @@ export class Ledger {
     }
     const release = acquireLock(opts.dir);
     try {
-      const state = await recoverChain(opts.dir, opts.log, opts.signer);
+      const state = await recoverChain(opts.dir, opts.log, opts.signer.authority ?? opts.signer);
       const chainId = state.chainId ?? `chain_${ulid()}`;
       assertAssignedFields(opts.issuerId, chainId, opts.signer.keyId);
       const tail = state.tail && { path: state.tail.segment.path, count: state.tail.count, bytes: state.tail.bytes };
@@ -159,6 +159,7 @@ export class Ledger {
     if (broken) {
       for (const p of pendings) p.reject(new LedgerError('ledger_io', `the ledger stopped after a failed write (${broken.message}); restart to recover`));
     } else if (pendings.length) {
+      this.renewSigner();
       const { batch, head } = sealBatch(pendings, this.head, this.opts.issuerId, this.chainId);
       this.head = head;
       if (batch.receipts.length) {
@@ -176,6 +177,18 @@ export class Ledger {
     }
     this.schedule();
     this.pump();
+  }
+
+  /**
+   * A certified receipt key near the end of its certificate gives way to its certified successor: no
+   * receipt records it (each receipt carries its own certificate). Not while a hand-over is on its way.
+   */
+  private renewSigner(): void {
+    const next = this.head.signer === this.signer ? this.signer.renewed?.() : undefined;
+    if (!next) return;
+    this.signer.retire?.();
+    this.signer = next;
+    this.head = { ...this.head, signer: next };
   }
 
   /** Start the next write if the writer is free and batches at the front are signed. */
@@ -248,7 +261,9 @@ export class Ledger {
     // next write's checkpoint comes after the hand-over, signed by the new key.
     if (this.head.signer !== this.signer) return;
     const size = this.size_;
-    const note = signCheckpoint({ origin: originOf(this.chainId), size, root: this.frontier.root(), time: new Date().toISOString() }, this.signer);
+    // A certified receipt key's long-term key signs checkpoints: a signed note names a keyring key.
+    const signer = this.signer.authority ?? this.signer;
+    const note = signCheckpoint({ origin: originOf(this.chainId), size, root: this.frontier.root(), time: new Date().toISOString() }, signer);
     const stored = this.checkpoints.append({
       note,
       ...this.segments.position,

@@ -10,10 +10,10 @@ export type LineResult =
 /** Untrusted input: one ledger line, checked exactly as `toolgate verify` checks one receipt. */
 export function checkLine(text: string, keyring: Keyring): LineResult {
   try {
-    const { body, leafHash, keyId } = verifyReceipt(JSON.parse(text) as unknown, keyring);
+    const { body, leafHash, authority } = verifyReceipt(JSON.parse(text) as unknown, keyring);
     const rotation =
       body.event === 'rotate' ? { from: body.rotation.from_key_id, to: body.rotation.to_key_id, toPublicKey: body.rotation.to_public_key } : undefined;
-    return { ok: true, seq: body.chain.seq, prev: body.chain.prev, chainId: body.chain.id, leaf: leafHash, keyId, ...(rotation && { rotation }) };
+    return { ok: true, seq: body.chain.seq, prev: body.chain.prev, chainId: body.chain.id, leaf: leafHash, keyId: authority, ...(rotation && { rotation }) };
   } catch (err) {
     return { ok: false, code: (err as { code?: string }).code ?? 'not_json', message: (err as Error).message };
   }

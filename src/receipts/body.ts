@@ -21,11 +21,26 @@ export const ReceiptEventSchema = z.enum(RECEIPT_EVENTS);
 
 export const ReceiptIdSchema = z.string().regex(/^rcpt_[0-9A-HJKMNP-TV-Z]{26}$/, 'rcpt_ followed by a 26-character ULID');
 
+/**
+ * A receipt key certified by a long-term keyring key (certificate.ts): a PKCS#11 token keeps the
+ * long-term key and certifies short-lived receipt keys that live only in the gateway's memory.
+ */
+export const KeyCertificateSchema = z.strictObject({
+  /** base64 of the certified raw 32-byte public key; its key id is the receipt's issuer.key_id. */
+  public_key: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'base64 of 32 bytes'),
+  not_before: Rfc3339Utc,
+  not_after: Rfc3339Utc,
+  /** The keyring key that certifies it. */
+  by: z.string().regex(KEY_ID_PATTERN),
+  /** base64 of the 64-byte signature by `by` (certificate.ts says over what). */
+  sig: z.string().regex(/^[A-Za-z0-9+/]{86}==$/, 'base64 of 64 bytes'),
+});
+
 const envelopeFields = {
   v: z.literal(1),
   id: ReceiptIdSchema,
   ts: Rfc3339Utc,
-  issuer: z.strictObject({ id: name, key_id: z.string().regex(KEY_ID_PATTERN) }),
+  issuer: z.strictObject({ id: name, key_id: z.string().regex(KEY_ID_PATTERN), cert: KeyCertificateSchema.optional() }),
   chain: z.strictObject({ id: name, seq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER), prev: hex64.nullable() }),
 };
 
@@ -142,6 +157,7 @@ export type CallReceiptBody = z.infer<typeof CallReceiptSchema>;
 export type RotateReceiptBody = z.infer<typeof RotateReceiptSchema>;
 export type ReceiptDraft = z.infer<typeof ReceiptDraftSchema>;
 export type ReceiptEvent = ReceiptBody['event'];
+export type KeyCertificate = z.infer<typeof KeyCertificateSchema>;
 
 /** Untrusted input (a file, a client): a receipt body or a typed error naming the first bad field. */
 export function assertReceiptBody(value: unknown): ReceiptBody {

@@ -6,6 +6,7 @@ import { createHash, createPrivateKey, type KeyObject } from 'node:crypto';
 import * as ed from '@noble/ed25519';
 import sodium from 'sodium-native';
 import { asBuffer } from './bytes.js';
+import type { KeyCertificate } from './body.js';
 import type { PayloadBatch, SignedBatch } from './dsse.js';
 import { ReceiptError } from './errors.js';
 
@@ -23,6 +24,14 @@ export interface Signer {
    * there too (see threaded-signer.ts); the same result as `signPayloads(batch, keyId, sign)`.
    */
   signBatch?(batch: PayloadBatch): Promise<SignedBatch>;
+  /** A receipt key certified by a long-term key: the certificate every receipt it signs carries. */
+  readonly certificate?: KeyCertificate;
+  /** The long-term key behind a certified receipt key: it signs checkpoints and key hand-overs name it. */
+  readonly authority?: Signer;
+  /** A certified key whose certificate nears its end returns its certified successor here. */
+  renewed?(): Signer | undefined;
+  /** The signer is done: what it holds (a worker thread) goes once its last batch is signed. */
+  retire?(): void;
 }
 
 /** `ed25519:` + the first 16 hex digits of sha256(raw 32-byte public key). */

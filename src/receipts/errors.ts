@@ -12,6 +12,7 @@ export type ReceiptErrorCode =
   | 'key_not_valid_at_ts'
   | 'signature_invalid'
   | 'rotation_invalid'
+  | 'certificate_invalid'
   | 'keyring_invalid'
   | 'key_file_invalid'
   | 'key_missing'

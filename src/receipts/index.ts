@@ -15,12 +15,13 @@ export {
 export type { ReceiptBody, CallReceiptBody, ReceiptDraft } from './body.js';
 export { keyIdOf, signerFromSeed, pemFromSeed, assertStrictPublicKey, verifySignature } from './ed25519.js';
 export type { Signer } from './ed25519.js';
-export type { RotateReceiptBody } from './body.js';
+export type { RotateReceiptBody, KeyCertificate } from './body.js';
+export { certifyKey, KEY_CERTIFICATE_MEDIA_TYPE } from './certificate.js';
 export { Keyring, KEYRING_VERSION } from './keyring.js';
 export type { KeyringFile } from './keyring.js';
 export { sealReceipt, verifyReceipt, parseEnvelopeJson, openPayload } from './receipt.js';
 export type { VerifiedReceipt } from './receipt.js';
 export { threadedSigner } from './threaded-signer.js';
 export { newReceiptId, ulid } from './ids.js';
-export { generateKey, loadCurrentSigner, loadOrCreateSigner, rotateKey, rotateLostKey, keyringPath, KEYRING_FILE } from './keys.js';
+export { generateKey, currentKeyId, enrollKey, loadCurrentSigner, loadOrCreateSigner, rotateKey, rotateLostKey, keyringPath, KEYRING_FILE } from './keys.js';
 export { MAX_RECEIPT_URI } from './body.js';

@@ -9,7 +9,7 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, re
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { ReceiptDraft, ReceiptBody } from './body.js';
-import { pemFromSeed, seedFromPem, type Signer } from './ed25519.js';
+import { keyIdOf, pemFromSeed, seedFromPem, type Signer } from './ed25519.js';
 import { threadedSigner } from './threaded-signer.js';
 import { ReceiptError } from './errors.js';
 import { Keyring, KEYRING_VERSION, type KeyringEntry } from './keyring.js';
@@ -124,6 +124,34 @@ export function generateKey(dir: string, now: Date = new Date()): GeneratedKey {
   const { signer, entry, file } = newKey(dir, now.toISOString());
   writeKeyring(dir, [...(keyring?.file.keys ?? []), entry]);
   return { signer, keyFile: file, keyringFile: keyringPath(dir) };
+}
+
+/** The id of the current key of a keys directory's keyring (its private half may be elsewhere: a token). */
+export function currentKeyId(dir: string): string | undefined {
+  return currentEntry(readKeyring(dir))?.key_id;
+}
+
+/**
+ * Make a key whose private half lives elsewhere (a PKCS#11 token) the current key of a keys
+ * directory's keyring; nothing to do when it already is. Refuses when another key is current (that
+ * is a rotation).
+ */
+export function enrollKey(dir: string, publicKey: Uint8Array, now: Date = new Date()): { keyId: string; keyringFile: string; added: boolean } {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const keyring = readKeyring(dir);
+  const current = currentEntry(keyring);
+  const keyId = keyIdOf(publicKey);
+  if (current?.key_id === keyId) return { keyId, keyringFile: keyringPath(dir), added: false };
+  if (current) throw new ReceiptError('key_io', `${dir} already has the current key ${current.key_id}; use "toolgate keys rotate" to replace it`);
+  const entry = {
+    key_id: keyId,
+    algorithm: 'ed25519' as const,
+    public_key: Buffer.from(publicKey).toString('base64'),
+    not_before: now.toISOString(),
+    not_after: null,
+  };
+  writeKeyring(dir, [...(keyring?.file.keys ?? []), entry]);
+  return { keyId, keyringFile: keyringPath(dir), added: true };
 }
 
 /** The current signer of a keys directory, or undefined when it holds none. */

@@ -1,6 +1,7 @@
 // Sealing a receipt body into a signed DSSE envelope, and verifying one as a sequence of small named
 // checks: envelope shape, payload decoding, canonical form, body schema, key, validity, signature.
 import { assertReceiptBody, type ReceiptBody } from './body.js';
+import { certifiedKey } from './certificate.js';
 import { canonicalJson, leafHash } from './canonical.js';
 import { EnvelopeSchema, envelopeOf, pae, RECEIPT_MEDIA_TYPE, type Envelope } from './dsse.js';
 import { verifySignature, type Signer } from './ed25519.js';
@@ -75,11 +76,20 @@ export function openPayload(envelope: Envelope): { payload: Buffer; body: Receip
 
 export interface VerifiedReceipt extends SealedReceipt {
   keyId: string;
+  /** The keyring key that vouches for the receipt: the signing key, or the one that certified it. */
+  authority: string;
+}
+
+/** The public key that signs a receipt, and the keyring key behind it (certificate.ts). */
+function signingKey(body: ReceiptBody, keyring: Keyring): { publicKey: Uint8Array; authority: string } {
+  const { key_id, cert } = body.issuer;
+  if (cert) return { publicKey: certifiedKey(key_id, cert, body.ts, keyring), authority: cert.by };
+  return { publicKey: keyring.keyAt(key_id, body.ts).publicKey, authority: key_id };
 }
 
 /**
  * Verify one envelope against a keyring: shape, payload, canonical form, schema, the signing key
- * (known, named by the body, valid at the body's `ts`), the signature over PAE (the one equation of
+ * (known, named by the body, valid at the body's `ts`, or certified by such a key), the signature over PAE (the one equation of
  * ed25519.ts, the same for one receipt and for a whole ledger), and what a rotate receipt names.
  */
 export function verifyReceipt(value: unknown, keyring: Keyring): VerifiedReceipt {
@@ -89,11 +99,11 @@ export function verifyReceipt(value: unknown, keyring: Keyring): VerifiedReceipt
   if (signature.keyid !== body.issuer.key_id) {
     throw new ReceiptError('key_mismatch', `signature keyid ${signature.keyid} differs from issuer.key_id ${body.issuer.key_id}`);
   }
-  const key = keyring.keyAt(signature.keyid, body.ts);
+  const { publicKey, authority } = signingKey(body, keyring);
   const sig = Buffer.from(signature.sig, 'base64');
-  if (!verifySignature(sig, pae(envelope.payloadType, payload), key.publicKey)) {
+  if (!verifySignature(sig, pae(envelope.payloadType, payload), publicKey)) {
     throw new ReceiptError('signature_invalid', `signature by ${signature.keyid} does not verify`);
   }
-  if (body.event === 'rotate') assertRotation(body);
-  return { envelope, body, payload, leafHash: leafHash(payload), keyId: signature.keyid };
+  if (body.event === 'rotate') assertRotation(body, authority);
+  return { envelope, body, payload, leafHash: leafHash(payload), keyId: signature.keyid, authority };
 }

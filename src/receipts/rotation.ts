@@ -11,8 +11,11 @@ function invalid(message: string, cause?: unknown): never {
   throw new ReceiptError('rotation_invalid', `rotate receipt: ${message}`, cause ? { cause } : undefined);
 }
 
-/** Untrusted input (a verified body): the checks above, or a typed error; returns the new key's bytes. */
-export function assertRotation(body: RotateReceiptBody): Uint8Array {
+/**
+ * Untrusted input (a verified body, signed by or under the keyring key `authority`): the checks above,
+ * or a typed error; returns the new key's bytes.
+ */
+export function assertRotation(body: RotateReceiptBody, authority: string): Uint8Array {
   const { from_key_id: from, to_key_id: to, to_public_key } = body.rotation;
   const publicKey = new Uint8Array(Buffer.from(to_public_key, 'base64'));
   try {
@@ -22,6 +25,6 @@ export function assertRotation(body: RotateReceiptBody): Uint8Array {
   }
   if (keyIdOf(publicKey) !== to) invalid(`rotation.to_key_id ${to} is not the id of rotation.to_public_key (${keyIdOf(publicKey)})`);
   if (from === to) invalid('hands over from a key to itself');
-  if (body.issuer.key_id !== from && body.issuer.key_id !== to) invalid(`signed by ${body.issuer.key_id}, neither the old key ${from} nor the new key ${to}`);
+  if (authority !== from && authority !== to) invalid(`signed by ${authority}, neither the old key ${from} nor the new key ${to}`);
   return publicKey;
 }

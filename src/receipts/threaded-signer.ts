@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { SignedBatch } from './dsse.js';
+import { signPayloads, type SignedBatch } from './dsse.js';
 import { signerFromSeed, type Signer } from './ed25519.js';
 
 const WORKER_URL = new URL('./sign-worker.js', import.meta.url);
@@ -16,6 +16,7 @@ export function threadedSigner(seed: Uint8Array): Signer {
   const signer = signerFromSeed(seed);
   if (availableParallelism() < 2 || !existsSync(fileURLToPath(WORKER_URL))) return signer;
   let worker: Worker | undefined;
+  let retired = false;
   let nextId = 0;
   const waiting = new Map<number, { resolve: (s: SignedBatch) => void; reject: (e: unknown) => void }>();
   const start = () => {
@@ -30,11 +31,19 @@ export function threadedSigner(seed: Uint8Array): Signer {
     w.unref(); // idle, it never keeps the process alive; it is ref'd while a batch is out
     return w;
   };
+  const endIfDone = () => {
+    if (retired && waiting.size === 0) void worker?.terminate();
+  };
   return {
     keyId: signer.keyId,
     publicKey: signer.publicKey,
     sign: signer.sign,
+    retire() {
+      retired = true;
+      endIfDone();
+    },
     async signBatch(batch) {
+      if (retired) return signPayloads(batch, signer.keyId, signer.sign);
       const id = nextId++;
       const w = (worker ??= start());
       const remote = new Promise<SignedBatch>((resolve, reject) => waiting.set(id, { resolve, reject }));
@@ -48,6 +57,7 @@ export function threadedSigner(seed: Uint8Array): Signer {
       } finally {
         waiting.delete(id);
         if (waiting.size === 0) w.unref();
+        endIfDone();
       }
     },
   };

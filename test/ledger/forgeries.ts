@@ -42,9 +42,10 @@ export function nextBody(dir: string, draft: ReceiptDraft, keyId: string, ts?: s
   return { body, segment: last.segment };
 }
 
-/** Append a receipt signed by `signer` to the end of the chain; returns its envelope. */
+/** Append a receipt signed by `signer` (with its certificate, if any) to the end of the chain; returns its envelope. */
 export function appendSigned(dir: string, signer: Signer, draft: ReceiptDraft, ts?: string): Envelope {
   const { body, segment } = nextBody(dir, draft, signer.keyId, ts);
+  if (signer.certificate) body.issuer.cert = signer.certificate;
   const { envelope } = sealReceipt(body, signer);
   appendFileSync(segment, `${JSON.stringify(envelope)}\n`);
   return envelope;
