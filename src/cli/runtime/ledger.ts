@@ -65,6 +65,9 @@ async function ledgerBytes(dir: string): Promise<number> {
 
 /** The witnesses of the config, each checkpoint submitted to them off the append path (docs/witness.md §3). */
 function witnessSubmitter(config: Config, metrics: GatewayMetrics, log: Logger): WitnessSubmitter | undefined {
+  if (config.ledger.witness_quorum > config.witnesses.length) {
+    throw new Error(`ledger.witness_quorum is ${config.ledger.witness_quorum} but ${config.witnesses.length} witnesses are configured`);
+  }
   if (!config.witnesses.length) return undefined;
   return new WitnessSubmitter({
     dir: config.ledger.dir,
