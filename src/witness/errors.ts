@@ -2,6 +2,6 @@
 // submissions, and what verification against witnesses found.
 import { ToolgateError } from '../core/errors.js';
 
-export type WitnessErrorCode = 'witness_key_invalid' | 'cosignature_invalid' | 'witness_io' | 'witness_request_invalid' | 'witnessed_mismatch';
+export type WitnessErrorCode = 'witness_key_invalid' | 'cosignature_invalid' | 'witness_io' | 'witness_request_invalid';
 
 export class WitnessError extends ToolgateError<WitnessErrorCode> {}

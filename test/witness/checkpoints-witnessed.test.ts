@@ -27,7 +27,7 @@ async function witnessedRun(dir: string, s: Signer, witnesses: Array<{ url: stri
     quorum: witnesses.length,
     log,
     retryMs,
-    timeoutMs: 2_000,
+    timeoutMs: 20_000,
     onOutcome: (w, o) => outcomes.push(`${w}:${o}`),
   });
   const ledger = await Ledger.open({ dir, signer: s, issuerId: 'gate', log, checkpointEvery: 4, onCheckpoint: (n) => submitter.checkpointStored(n) });
@@ -54,7 +54,7 @@ describe('witnessed checkpoints', { timeout: 120_000 }, () => {
     const { ws, keyring } = await twoWitnesses((vkeys) => writeKeyring(signer, { witnesses: vkeys }));
     const dir = join(tempDir(), 'ledger');
     const run = await witnessedRun(dir, signer, ws, 0, 10);
-    await run.submitter.close();
+    await run.submitter.close(60_000);
     expect(run.outcomes.filter((o) => o.endsWith(':cosigned')).length).toBeGreaterThanOrEqual(2);
     const ok = await verify(dir, keyring, '--witnesses', '2', '--online', '--witness-url', ws[0]!.url, ws[1]!.url);
     expect(ok.stdout).toMatch(
@@ -67,8 +67,8 @@ describe('witnessed checkpoints', { timeout: 120_000 }, () => {
   it('catches a ledger cut back with its checkpoint lines offline, and with its cosignature lines too online', async () => {
     const { ws, keyring } = await twoWitnesses((vkeys) => writeKeyring(signer, { witnesses: vkeys }));
     const dir = join(tempDir(), 'ledger');
-    await (await witnessedRun(dir, signer, ws, 0, 6)).submitter.close();
-    await (await witnessedRun(dir, signer, ws, 6, 6)).submitter.close();
+    await (await witnessedRun(dir, signer, ws, 0, 6)).submitter.close(60_000);
+    await (await witnessedRun(dir, signer, ws, 6, 6)).submitter.close(60_000);
     truncateWithCheckpoints(dir, 8);
     expect((await verify(dir, keyring)).stdout).toMatch(/^ok: 8 receipts/);
     const offline = await verify(dir, keyring, '--witnesses', '2');
@@ -94,11 +94,11 @@ describe('witnessed checkpoints', { timeout: 120_000 }, () => {
   it('a fork is refused by the witnesses and fails verify --online', async () => {
     const { ws, keyring } = await twoWitnesses((vkeys) => writeKeyring(signer, { witnesses: vkeys }));
     const dir = join(tempDir(), 'ledger');
-    await (await witnessedRun(dir, signer, ws, 0, 5)).submitter.close();
+    await (await witnessedRun(dir, signer, ws, 0, 5)).submitter.close(60_000);
     const fork = forkOf(dir);
-    await (await witnessedRun(dir, signer, ws, 5, 4)).submitter.close();
+    await (await witnessedRun(dir, signer, ws, 5, 4)).submitter.close(60_000);
     const forked = await witnessedRun(fork, signer, ws, 100, 6);
-    await forked.submitter.close();
+    await forked.submitter.close(60_000);
     expect(forked.outcomes).toContain('w1.test/a:refused');
     expect(forked.outcomes).not.toContain('w1.test/a:cosigned');
     expect(forked.records.some((r) => r.msg === 'witness: refused the checkpoint')).toBe(true);
@@ -131,7 +131,7 @@ describe('witnessed checkpoints', { timeout: 120_000 }, () => {
     const port = new URL(url).port;
     const again = await startWitness({ dir: witnessDir, keyring: logKeyring, port });
     for (let i = 0; i < 50 && !run.outcomes.includes('witness.test/w1:cosigned'); i++) await new Promise((r) => setTimeout(r, 100));
-    await run.submitter.close();
+    await run.submitter.close(60_000);
     expect((await verify(dir, keyring, '--witnesses', '1', '--online', '--witness-url', again.url)).stdout).toMatch(
       /ok: the latest checkpoint \(9 receipts\) is cosigned by witness.test\/w1/,
     );
