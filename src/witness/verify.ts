@@ -68,7 +68,7 @@ export async function verifyWitnessed(dir: string, keyring: Keyring, opts: Witne
     problems.push(`the latest checkpoint (${latest.checkpoint.size} receipts) carries ${cosigners.size} valid witness cosignatures, ${opts.quorum} required`);
   }
   if (opts.online && latest) await askWitnesses(dir, keyring, witnesses, latest.checkpoint.origin, opts, stored, problems);
-  return { problems, latest: latest ? { size: latest.checkpoint.size, cosigners: [...cosigners] } : null };
+  return { problems, latest: latest ? { size: latest.checkpoint.size, cosigners: [...cosigners].sort() } : null };
 }
 
 async function askWitnesses(
