@@ -10,6 +10,7 @@
  * types say so); a kind with a body of its own (not a call) also goes in OWN_BODY below, with its
  * schema in receipts/body.ts.
  *   decision     the gate's decision on a call; the event is the decision's outcome
+ *   vote         a reviewer's decision on a held call (every one, whether or not it ends the hold)
  *   hold_end     what became of a held call
  *   execution    what the upstream did with a permitted call: complete (it answered with a result),
  *                fail (it answered with an error), unknown (sent, never answered: it may have run)
@@ -22,6 +23,7 @@ export const EVENT_KINDS = {
   deny: 'decision',
   silence: 'decision',
   hold: 'decision',
+  vote: 'vote',
   approve: 'hold_end',
   reject: 'hold_end',
   expire: 'hold_end',

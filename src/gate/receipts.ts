@@ -1,5 +1,5 @@
 // Turns the events of one governed request (and of its approval) into receipt drafts for the ledger.
-import type { ApprovalChange, HeldCall, Recorder } from '../approvals/index.js';
+import type { ApprovalChange, HeldCall, Recorder, Vote } from '../approvals/index.js';
 import type { CallEvent, CallRequest, Decision } from '../core/index.js';
 import type { AppendedReceipt } from '../ledger/index.js';
 import type { CallReceiptBody, ReceiptDraft } from '../receipts/index.js';
@@ -63,38 +63,63 @@ const CHANGE_EVENTS: Partial<Record<ApprovalChange['kind'], CallEvent>> = {
   void: 'void',
 };
 
-/** The approvals service's recorder: the durable receipt of a change first, then the service stores the change. */
+/**
+ * The approvals service's recorder: the durable receipts of a change first, then the service stores
+ * the change. Every reviewer decision writes a `vote` receipt; the vote that ends the hold is followed
+ * by its `approve` or `reject` receipt. Both are appended in one turn, so they share one durable write.
+ */
 export function approvalRecorder(sink: ReceiptSink): Recorder<AppendedReceipt> {
   return async (change) => {
-    const event = CHANGE_EVENTS[change.kind];
-    if (!event) return undefined; // votes short of quorum and the execution claim have no receipt of their own
     const a = change.approval;
-    return sink.append({
-      event,
-      call: {
-        id: a.call.id,
-        session: a.call.session,
-        rpc_id: a.call.rpc_id,
-        ...subjectOf(a.call.method, a.call.uri),
-        server: a.call.server,
-        tool: a.call.tool,
-        tool_sha256: a.call.tool_sha256,
-        args_sha256: a.call.args_sha256,
-      },
-      principal: { id: a.call.principal.id, groups: [...a.call.principal.groups] },
-      policy: {
-        bundle_sha256: a.bundle_sha256,
-        rules: [a.rule_id],
-        effect: 'hold',
-        reason: change.kind === 'void' ? `approval void: ${a.void_reason}` : a.reason,
-      },
-      approval: approvalStamp(a),
-      ...(event !== 'hold' && a.hold_leaf ? { ref: a.hold_leaf } : {}),
-    });
+    const event = CHANGE_EVENTS[change.kind];
+    const vote = change.vote && sink.append(approvalDraft('vote', a, { ...approvalStamp(a, { votes: false }), vote: voteRecord(change.vote) }));
+    const end = event && sink.append(approvalDraft(event, a, approvalStamp(a)));
+    const [voted, ended] = await Promise.all([vote, end]);
+    return ended ?? voted; // the execution claim has no receipt of its own
   };
 }
 
-export function approvalStamp(a: HeldCall): NonNullable<ReceiptExtras['approval']> {
+function approvalDraft(event: CallEvent, a: HeldCall, approval: NonNullable<ReceiptExtras['approval']>): ReceiptDraft {
+  return {
+    event,
+    call: {
+      id: a.call.id,
+      session: a.call.session,
+      rpc_id: a.call.rpc_id,
+      ...subjectOf(a.call.method, a.call.uri),
+      server: a.call.server,
+      tool: a.call.tool,
+      tool_sha256: a.call.tool_sha256,
+      args_sha256: a.call.args_sha256,
+    },
+    principal: { id: a.call.principal.id, groups: [...a.call.principal.groups] },
+    policy: {
+      bundle_sha256: a.bundle_sha256,
+      rules: [a.rule_id],
+      effect: 'hold',
+      reason: event === 'void' ? `approval void: ${a.void_reason}` : a.reason,
+    },
+    approval,
+    ...(event !== 'hold' && a.hold_leaf ? { ref: a.hold_leaf } : {}),
+  };
+}
+
+type VoteRecord = NonNullable<NonNullable<ReceiptExtras['approval']>['vote']>;
+
+/** A decision as receipts record it: the reviewer with their groups at that moment, the note and the evidence. */
+function voteRecord(v: Vote): VoteRecord {
+  return {
+    reviewer: v.reviewer,
+    groups: [...v.groups],
+    verdict: v.verdict,
+    ...(v.note ? { note: v.note.slice(0, 2000) } : {}),
+    ...(Object.keys(v.evidence).length ? { evidence: { ...v.evidence } } : {}),
+    at: v.at,
+  };
+}
+
+/** The approval as every receipt of the held call carries it: the requirement in plain form and its hash; the votes so far unless told not to. */
+export function approvalStamp(a: HeldCall, options: { votes: boolean } = { votes: true }): NonNullable<ReceiptExtras['approval']> {
   const decidedBy = a.decisions.map((d) => d.reviewer);
   const note = a.decisions
     .map((d) => d.note)
@@ -106,5 +131,8 @@ export function approvalStamp(a: HeldCall): NonNullable<ReceiptExtras['approval'
     ...(decidedBy.length ? { decided_by: decidedBy } : {}),
     ...(note ? { note: note.slice(0, 4096) } : {}),
     expires_at: a.expires_at,
+    requirement: a.requirement.map((entry) => ({ ...entry })),
+    ...(a.requirement_sha256 ? { requirement_sha256: a.requirement_sha256 } : {}),
+    ...(options.votes && a.decisions.length ? { votes: a.decisions.map(voteRecord) } : {}),
   };
 }

@@ -1,5 +1,5 @@
 // A held call appears live in a signed-in reviewer's queue; a click opens it and a click approves
-// it with a note; the held request sees "approved" and the ledger holds the signed approve receipt.
+// it with a note; the held request sees "approved" and the ledger holds the signed vote and approve receipts.
 import { expect, it } from 'vitest';
 import { readReceipts } from '../../src/ledger/index.js';
 import { describeInBrowser, demo, openPage, signIn } from './fixtures.js';
@@ -35,7 +35,7 @@ describeInBrowser('a reviewer in the console', () => {
 
     const events: string[] = [];
     for await (const r of readReceipts(d.ledgerDir)) events.push(r.body.event);
-    expect(events).toEqual(['hold', 'approve']);
+    expect(events).toEqual(['hold', 'vote', 'approve']);
   });
 
   it('sees a decision made elsewhere drop the call from the queue at once', async () => {

@@ -22,8 +22,8 @@ import { callDraft } from '../governance/helpers.js';
 const BUNDLE = 'b'.repeat(64);
 const EVENTS = Object.keys(EVENT_KINDS) as ReceiptEvent[];
 
-/** Holds and their ends name an approval; a plain decision does not (a deny naming one refused a release). */
-const held = (event: ReceiptEvent) => (event === 'hold' || EVENT_KINDS[event] === 'hold_end' ? `apr_${event}` : undefined);
+/** Holds, votes and their ends name an approval; a plain decision does not (a deny naming one refused a release). */
+const held = (event: ReceiptEvent) => (event === 'hold' || EVENT_KINDS[event] === 'hold_end' || EVENT_KINDS[event] === 'vote' ? `apr_${event}` : undefined);
 
 type Write = (event: ReceiptEvent, ledger: Ledger, keysDir: string) => Promise<unknown>;
 const callEvent: Write = (event, ledger) =>
@@ -32,6 +32,7 @@ const callEvent: Write = (event, ledger) =>
 /** How one receipt of each kind is written: by the producer the product uses for it. */
 const WRITE: Record<EventKind, Write> = {
   decision: callEvent,
+  vote: callEvent,
   hold_end: callEvent,
   execution: callEvent,
   break_glass: (event, ledger) => {
@@ -66,6 +67,7 @@ const WRITE: Record<EventKind, Write> = {
 /** Where each kind must show up in the overview, the report and replay. */
 const SHOWS_IN: Record<EventKind, { overview: boolean; report: 'effects' | 'hold_outcomes' | 'break_glass' | null; replay: boolean }> = {
   decision: { overview: true, report: 'effects', replay: true },
+  vote: { overview: false, report: null, replay: false },
   hold_end: { overview: true, report: 'hold_outcomes', replay: false },
   execution: { overview: false, report: null, replay: false },
   break_glass: { overview: false, report: 'break_glass', replay: false },

@@ -1,11 +1,13 @@
 // An AND approval through the real `toolgate serve`, a real fixture upstream, the real admin API and
 // the real ledger: two approval rules match one call (one wants a DBA, the other someone from
 // finance with a change ticket), so two DBAs do not release it, a finance decision without its
-// ticket is refused (422), and the finance approval with it runs the call.
+// ticket is refused (422), and the finance approval with it runs the call. Every decision is a
+// `vote` receipt, and the receipts alone show who had to approve and that the approvers were entitled.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readReceipts } from '../../src/ledger/index.js';
-import { admin, receiptBody, servedForFile, textOf, TOKENS, until, type Served } from './harness.js';
+import { canonicalJson } from '../../src/core/index.js';
+import { admin, receiptBody, servedForFile, sha256, textOf, TOKENS, until, type Served } from './harness.js';
 
 const POLICY = `version: toolgate.policy/v1
 defaults: { effect: deny, on_error: deny }
@@ -57,6 +59,39 @@ describe('an approval across groups through toolgate serve', () => {
     const result = await call;
     expect(textOf(result)).toBe('pay out');
     expect(receiptBody(result)).toMatchObject({ event: 'complete', approval: { id, decided_by: ['user:alice', 'user:bob', 'user:carol'] } });
-    expect((await receiptsOf(gate.served(), id)).map((r) => r.event)).toContain('approve');
+    const receipts = await receiptsOf(gate.served(), id);
+    expect(receipts.map((r) => r.event)).toEqual(['hold', 'vote', 'vote', 'vote', 'approve', 'permit', 'complete']);
+    const [, , , carols, approve] = receipts;
+    expect(carols.approval.vote).toMatchObject({ reviewer: 'user:carol', groups: ['finance'], note: 'budget ok', evidence: { ticket: 'CHG-7' } });
+    expect(approve.approval.votes.map((v: { reviewer: string; groups: string[] }) => [v.reviewer, v.groups])).toEqual([
+      ['user:alice', ['dba']],
+      ['user:bob', ['dba']],
+      ['user:carol', ['finance']],
+    ]);
+  });
+
+  it('lets an auditor check offline, from the receipts alone, that the approvers were entitled', async () => {
+    const call = gate.client().callTool({ name: 'fx__echo', arguments: { text: 'audit me' } }, undefined, { timeout: 60_000 });
+    const { id } = await pendingFor(gate.served(), 'audit me');
+    await admin(gate.served(), `/api/approvals/${id}/approve`, TOKENS.carol, { note: 'ok', evidence: { ticket: 'CHG-8' } });
+    await admin(gate.served(), `/api/approvals/${id}/approve`, TOKENS.bob, { note: 'ok', evidence: { ticket: 'CHG-8' } });
+    await call;
+    const receipts = await receiptsOf(gate.served(), id);
+    const hold = receipts.find((r) => r.event === 'hold');
+    const approve = receipts.find((r) => r.event === 'approve');
+    const requirement = [
+      { rule: 'echo-needs-a-dba', approvers: ['group:dba'], quorum: 1 },
+      { rule: 'echo-needs-finance', group: 'finance', quorum: 1 },
+    ];
+    for (const r of receipts) {
+      expect(r.approval.requirement).toEqual(requirement);
+      expect(r.approval.requirement_sha256).toBe(sha256(canonicalJson(requirement)!));
+    }
+    expect(approve.policy.bundle_sha256).toBe(hold.policy.bundle_sha256);
+    // Each approving voter fits a distinct entry, by the groups recorded with the vote.
+    const fits = (entry: (typeof requirement)[number], v: { groups: string[] }) =>
+      'group' in entry ? v.groups.includes(entry.group!) : entry.approvers!.some((a) => v.groups.includes(a.slice('group:'.length)));
+    const [carol, bob] = approve.approval.votes;
+    expect(fits(requirement[1]!, carol) && fits(requirement[0]!, bob)).toBe(true);
   });
 });

@@ -20,7 +20,7 @@ describe('a held call', () => {
     const answer = await answering;
     expect(textOf(answer)).toBe('{"row":1}');
     expect(receiptOf(answer)).toMatchObject({ event: 'complete', approval: { id } });
-    expect(await rig.events()).toEqual(['hold', 'approve', 'permit', 'complete']);
+    expect(await rig.events()).toEqual(['hold', 'vote', 'approve', 'permit', 'complete']);
   });
 
   it('a rejected call is answered with the reject receipt and does not run', async () => {
@@ -51,7 +51,7 @@ describe('a held call', () => {
     const answer = await answering;
     expect(textOf(answer)).toBe('toolgate: call denied (rule writes-frozen): writes are frozen');
     expect(receiptOf(answer).event).toBe('deny');
-    expect(await rig.events()).toEqual(['hold', 'approve', 'void', 'deny']);
+    expect(await rig.events()).toEqual(['hold', 'vote', 'approve', 'void', 'deny']);
     expect(await rig.approvals.get(id)).toMatchObject({ status: 'voided', void_reason: 'the policy in force now decides deny for this call, not a hold' });
     expect(rig.upstream.calls).toEqual([]);
   });
@@ -64,7 +64,7 @@ describe('a held call', () => {
     rig.reload(HELD.replace('["group:dba"], quorum: 1', '["group:security"], quorum: 2'));
     const retry = await rig.call('write', { row: 6 });
     expect(textOf(retry)).toMatch(/awaiting human approval/);
-    expect(await rig.events()).toEqual(['hold', 'approve', 'void', 'hold']);
+    expect(await rig.events()).toEqual(['hold', 'vote', 'approve', 'void', 'hold']);
     expect((await rig.approvals.get(id)).void_reason).toMatch(/approval requirement of rule writes-held changed .*now 2 of group:security/);
     expect(await rig.approvals.list('pending')).toMatchObject([{ requirement: [{ approvers: ['group:security'], quorum: 2 }] }]);
     expect(rig.upstream.calls).toEqual([]);
