@@ -39,7 +39,14 @@ const decision = {
   rules: ['prod-sql-writes'],
   reason: 'writes to production need a DBA',
   bundleSha256: 'b'.repeat(64),
-  approval: { ruleId: 'prod-sql-writes', approvers: ['group:dba'], quorum: 1, timeoutMs: 900_000, waitMs: 600_000 },
+  approval: {
+    ruleId: 'prod-sql-writes',
+    requirement: [{ rule: 'prod-sql-writes', approvers: ['group:dba'], quorum: 1 }],
+    evidence: { note: false, fields: [] },
+    timeoutMs: 900_000,
+    waitMs: 600_000,
+    webhooks: [],
+  },
 };
 
 async function setup(dir) {
