@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { formatProblem, LedgerError, ledgerStats, prove, tailReceipts, verifyLedger, type InclusionProof, type StoredReceipt } from '../ledger/index.js';
-import { Keyring } from '../receipts/index.js';
+import { isCallReceipt, Keyring, ownBodySubject } from '../receipts/index.js';
 import { keyringOf, ledgerDirOf, withLocation } from './ledger-location.js';
 import { registerLedgerConsistency } from './ledger-consistency.js';
 import { checkWitnesses, withWitnessOptions } from './ledger-witnesses.js';
@@ -28,8 +28,7 @@ async function proveWaiting(dir: string, id: string, seconds: number): Promise<I
 
 function summary(r: StoredReceipt): string {
   const b = r.body;
-  const what =
-    b.event === 'rotate' ? `${b.rotation.from_key_id} -> ${b.rotation.to_key_id}` : `${b.call.server}/${b.call.tool} ${b.principal.id} call ${b.call.id}`;
+  const what = isCallReceipt(b) ? `${b.call.server}/${b.call.tool} ${b.principal.id} call ${b.call.id}` : ownBodySubject(b);
   return `${b.chain.seq}\t${b.ts}\t${b.event}\t${what}\t${b.id}`;
 }
 

@@ -36,7 +36,7 @@ export async function startRuntime({ config, dir }: LoadedConfig, log: Logger): 
     watchLedgerSize({ config, ledger, metrics, log, closers });
     const store = await openStore(config.store);
     closers.add(() => store.close());
-    const engine = await openPolicy({ config, dir, metrics, log, closers });
+    const engine = await openPolicy({ config, dir, receipts, metrics, log, closers });
     const approvals = wireApprovals({ config, store, receipts, metrics, log, closers });
     const breakGlass = openBreakGlass({ config, store, receipts, engine, log, closers });
     const gate = buildGate({ config, dir, receipts, store, engine, approvals, breakGlass, metrics, log, closers });

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { verifyProof } from '../ledger/index.js';
-import { Keyring, verifyReceipt, type ReceiptBody } from '../receipts/index.js';
+import { isCallReceipt, Keyring, ownBodySubject, verifyReceipt, type ReceiptBody } from '../receipts/index.js';
 
 interface Item {
   where: string;
@@ -34,8 +34,7 @@ export function splitInput(text: string, source: string): Item[] {
 }
 
 function describe(body: ReceiptBody): string {
-  const what =
-    body.event === 'rotate' ? `${body.rotation.from_key_id} -> ${body.rotation.to_key_id}` : `${body.call.server}/${body.call.tool} call ${body.call.id}`;
+  const what = isCallReceipt(body) ? `${body.call.server}/${body.call.tool} call ${body.call.id}` : ownBodySubject(body);
   return `${body.id} seq ${body.chain.seq} ${body.event} ${what} ${body.ts} by ${body.issuer.key_id}`;
 }
 

@@ -17,6 +17,7 @@
  *   break_glass  the life of an emergency window
  *   pin          a reviewer approved a tool definition
  *   key          a signing-key hand-over (no call: a body of its own)
+ *   policy       a policy bundle took effect (no call: a body of its own)
  */
 export const EVENT_KINDS = {
   permit: 'decision',
@@ -38,6 +39,7 @@ export const EVENT_KINDS = {
   break_glass_close: 'break_glass',
   pin_approve: 'pin',
   rotate: 'key',
+  policy_change: 'policy',
 } as const;
 
 export type ReceiptEvent = keyof typeof EVENT_KINDS;
@@ -75,6 +77,6 @@ export type Verdict = Outcome | HoldEnd;
 export const VERDICTS = ofKind('decision', 'hold_end');
 
 /** Kinds whose receipts have a body of their own (receipts/body.ts); every other event describes one call. */
-const OWN_BODY = ['key'] as const satisfies readonly EventKind[];
+const OWN_BODY = ['key', 'policy'] as const satisfies readonly EventKind[];
 export type CallEvent = Exclude<ReceiptEvent, OfKind<(typeof OWN_BODY)[number]>>;
 export const CALL_EVENTS = RECEIPT_EVENTS.filter((e) => !(OWN_BODY as readonly EventKind[]).includes(EVENT_KINDS[e])) as CallEvent[];

@@ -2,7 +2,7 @@
 // order, find them by receipt id or call id, summarise them, and follow new ones as they are written.
 // Reading does not verify signatures; `verifyLedger` does.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { leafHash, openPayload, parseEnvelopeJson, type Envelope, type ReceiptBody } from '../receipts/index.js';
+import { isCallReceipt, leafHash, openPayload, parseEnvelopeJson, type Envelope, type ReceiptBody } from '../receipts/index.js';
 import { LedgerError } from './errors.js';
 import { listSegments, readLines } from './files.js';
 
@@ -47,7 +47,7 @@ export async function ledgerStats(dir: string): Promise<LedgerStats> {
   for await (const { body } of readReceipts(dir)) {
     stats.receipts++;
     stats.byEvent[body.event] = (stats.byEvent[body.event] ?? 0) + 1;
-    const surface = body.event === 'rotate' ? '(key rotation)' : `${body.call.server}/${body.call.tool}`;
+    const surface = isCallReceipt(body) ? `${body.call.server}/${body.call.tool}` : body.event === 'rotate' ? '(key rotation)' : '(policy change)';
     const events = (stats.bySurface[surface] ??= {});
     events[body.event] = (events[body.event] ?? 0) + 1;
     stats.first ??= body.ts;

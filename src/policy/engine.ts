@@ -8,6 +8,7 @@ import type { Decider } from '../core/call.js';
 import type { Logger } from '../log.js';
 import { archiveBundle } from './archive.js';
 import type { CompileOptions, PolicyBundle, PolicySource } from './bundle.js';
+import { policyChangeOf, type PolicyChange } from './change.js';
 import { evaluate } from './evaluate.js';
 import { readPolicySources, readRegistryOption, resolvePolicyFiles } from './load.js';
 import { compileBundleOffThread, type ParseCache } from './off-thread.js';
@@ -22,6 +23,11 @@ export interface PolicyEngineOptions extends CompileOptions {
   /** Where bundles are archived by sha256 (policy.archive_dir); no archive when absent. */
   archiveDir?: string;
   log: Logger;
+  /**
+   * Records each bundle before it takes effect (at open and on every reload), as a policy_change
+   * receipt. When it fails, the bundle does not take effect: startup fails, a reload keeps the previous one.
+   */
+  record?: (change: PolicyChange) => Promise<void>;
   /** Called after every reload attempt (metrics, tests). */
   onReload?: (result: { ok: true; sha256: string } | { ok: false; error: Error }) => void;
 }
@@ -55,6 +61,7 @@ export class PolicyEngine {
     const parsed: ParseCache = new Map();
     const bundle = await compileBundleOffThread(await readPolicySources(options.files, options.cwd), await compileOptions(options), parsed);
     if (options.archiveDir) await archiveBundle(options.archiveDir, bundle);
+    await options.record?.(policyChangeOf(undefined, bundle));
     options.log.info({ bundle_sha256: bundle.sha256, rules: bundle.rules.length }, 'policy loaded');
     return new PolicyEngine(options, bundle, parsed);
   }
@@ -119,6 +126,7 @@ export class PolicyEngine {
       const next = await compileBundleOffThread(sources, await compileOptions(this.options), this.parsed);
       if (next.sha256 === this.bundle.sha256 || this.holdsRemoval(mode, next)) return false;
       if (this.options.archiveDir) await archiveBundle(this.options.archiveDir, next);
+      await this.options.record?.(policyChangeOf(this.bundle, next));
       const previous = this.bundle.sha256;
       this.bundle = next;
       log.info({ bundle_sha256: next.sha256, previous, rules: next.rules.length }, 'policy reloaded');

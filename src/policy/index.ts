@@ -11,6 +11,8 @@ export { evaluate, decider } from './evaluate.js';
 export { explain, isDeniedUnconditionally } from './explain.js';
 export { archiveBundle, loadArchivedBundle } from './archive.js';
 export { PolicyEngine } from './engine.js';
+export { policyChangeOf } from './change.js';
+export type { PolicyChange } from './change.js';
 export { callRequest, parseFixtureFile, runCase, CallInputSchema } from './fixtures.js';
 export type { CallInput } from './fixtures.js';
 export { MAX_MATCH_INPUT, regexProblem } from './regex.js';

@@ -1,6 +1,6 @@
 // The receipt body (v1): a union keyed on `event`. Call events describe one event of one governed
 // request (a tools/call, or a request such as resources/read); `rotate` records a signing-key
-// hand-over. The events come from core/events.ts; the zod schemas are the source of the types.
+// hand-over and `policy_change` a policy bundle taking effect. The events come from core/events.ts; the zod schemas are the source of the types.
 import { z } from 'zod';
 import { CALL_EVENTS, GOVERNED_METHODS, RECEIPT_EVENTS } from '../core/index.js';
 import { KEY_ID_PATTERN } from './dsse.js';
@@ -146,15 +146,47 @@ export const RotateReceiptSchema = z.strictObject({
   }),
 });
 
-export const ReceiptBodySchema = z.discriminatedUnion('event', [CallReceiptSchema, RotateReceiptSchema]);
+/** A policy bundle took effect (at start or on a reload): what it replaced, what it is made of, who signed it. */
+export const PolicyChangeReceiptSchema = z.strictObject({
+  ...envelopeFields,
+  event: z.literal('policy_change'),
+  policy_change: z.strictObject({
+    /** The bundle in force before; null for the first bundle of a process. */
+    previous_bundle_sha256: hex64.nullable(),
+    bundle_sha256: hex64,
+    /** Every file of the bundle (the policy files, and the surface registry when there is one) by the sha256 of its content. */
+    files: z.array(z.strictObject({ name, sha256: hex64 })).max(10_000),
+    /** The reviewers who signed the bundle (empty until bundles are signed). */
+    signed_by: z.array(name).max(256),
+  }),
+});
+
+export const ReceiptBodySchema = z.discriminatedUnion('event', [CallReceiptSchema, RotateReceiptSchema, PolicyChangeReceiptSchema]);
 
 const assigned = { v: true, id: true, ts: true, issuer: true, chain: true } as const;
 /** What the gate hands to the ledger: the body minus what the ledger assigns (v, id, ts, issuer, chain). */
-export const ReceiptDraftSchema = z.discriminatedUnion('event', [CallReceiptSchema.omit(assigned), RotateReceiptSchema.omit(assigned)]);
+export const ReceiptDraftSchema = z.discriminatedUnion('event', [
+  CallReceiptSchema.omit(assigned),
+  RotateReceiptSchema.omit(assigned),
+  PolicyChangeReceiptSchema.omit(assigned),
+]);
 
 export type ReceiptBody = z.infer<typeof ReceiptBodySchema>;
 export type CallReceiptBody = z.infer<typeof CallReceiptSchema>;
 export type RotateReceiptBody = z.infer<typeof RotateReceiptSchema>;
+export type PolicyChangeReceiptBody = z.infer<typeof PolicyChangeReceiptSchema>;
+
+/** What a receipt with a body of its own is about, in one line (key hand-over, policy change). */
+export function ownBodySubject(body: RotateReceiptBody | PolicyChangeReceiptBody): string {
+  if (body.event === 'rotate') return `${body.rotation.from_key_id} -> ${body.rotation.to_key_id}`;
+  const c = body.policy_change;
+  return `policy ${c.previous_bundle_sha256?.slice(0, 12) ?? '(none)'} -> ${c.bundle_sha256.slice(0, 12)}`;
+}
+
+/** Whether a receipt describes a call (every event but those with a body of their own). */
+export function isCallReceipt(body: ReceiptBody): body is CallReceiptBody {
+  return 'call' in body;
+}
 export type ReceiptDraft = z.infer<typeof ReceiptDraftSchema>;
 export type ReceiptEvent = ReceiptBody['event'];
 export type KeyCertificate = z.infer<typeof KeyCertificateSchema>;

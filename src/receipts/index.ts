@@ -11,11 +11,13 @@ export {
   ApprovalEntrySchema,
   EvidenceFieldName,
   EvidenceValuesSchema,
+  isCallReceipt,
+  ownBodySubject,
 } from './body.js';
 export type { ReceiptBody, CallReceiptBody, ReceiptDraft } from './body.js';
 export { keyIdOf, signerFromSeed, pemFromSeed, assertStrictPublicKey, verifySignature } from './ed25519.js';
 export type { Signer } from './ed25519.js';
-export type { RotateReceiptBody, KeyCertificate } from './body.js';
+export type { RotateReceiptBody, KeyCertificate, PolicyChangeReceiptBody } from './body.js';
 export { certifyKey, KEY_CERTIFICATE_MEDIA_TYPE } from './certificate.js';
 export { Keyring, KEYRING_VERSION } from './keyring.js';
 export type { KeyringFile } from './keyring.js';

@@ -11,6 +11,7 @@ import { breakGlassDraft } from '../../src/breakglass/index.js';
 import { EVENT_KINDS, type EventKind, type ReceiptEvent } from '../../src/core/events.js';
 import type { Ledger } from '../../src/ledger/index.js';
 import { pinApprovalDraft } from '../../src/pins/index.js';
+import { compileBundle, policyChangeOf } from '../../src/policy/index.js';
 import { rotateKey } from '../../src/receipts/index.js';
 import { sampleDecisions } from '../../src/replay/index.js';
 import { buildReview, formatReview, type Review } from '../../src/report/index.js';
@@ -62,6 +63,11 @@ const WRITE: Record<EventKind, Write> = {
       ),
     ),
   key: (_event, ledger, keysDir) => rotateKey(keysDir, ledger),
+  policy: (_event, ledger) =>
+    ledger.append({
+      event: 'policy_change',
+      policy_change: policyChangeOf(undefined, compileBundle([{ file: 'policy.yaml', text: 'version: toolgate.policy/v1\nrules: []\n' }])),
+    }),
 };
 
 /** Where each kind must show up in the overview, the report and replay. */
@@ -73,6 +79,7 @@ const SHOWS_IN: Record<EventKind, { overview: boolean; report: 'effects' | 'hold
   break_glass: { overview: false, report: 'break_glass', replay: false },
   pin: { overview: false, report: null, replay: false },
   key: { overview: false, report: null, replay: false },
+  policy: { overview: false, report: null, replay: false },
 };
 
 let ledgerDir: string;

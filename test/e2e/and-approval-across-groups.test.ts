@@ -37,7 +37,7 @@ async function pendingFor(served: Served, text: string): Promise<{ id: string }>
 async function receiptsOf(served: Served, approvalId: string): Promise<any[]> {
   const out = [];
   for await (const { body } of readReceipts(join(served.dir, 'ledger'))) {
-    if (body.event !== 'rotate' && body.approval?.id === approvalId) out.push(body);
+    if ('call' in body && body.approval?.id === approvalId) out.push(body);
   }
   return out;
 }

@@ -51,7 +51,7 @@ describe('appending receipts', () => {
     const read = [];
     for await (const r of readReceipts(dir)) read.push(r);
     expect(read.find((r) => r.body.id === second.body.id)?.body).toEqual(second.body);
-    expect(read.filter((r) => r.body.event !== 'rotate' && r.body.call.id === 'call_1').map((r) => r.body.id)).toEqual([first.body.id]);
+    expect(read.filter((r) => 'call' in r.body && r.body.call.id === 'call_1').map((r) => r.body.id)).toEqual([first.body.id]);
     expect(await ledgerStats(dir)).toMatchObject({
       receipts: 2,
       byEvent: { permit: 1, complete: 1 },

@@ -2,7 +2,7 @@
 // daily over the last week or month, buckets aligned to UTC so two reviewers see the same numbers.
 import { VERDICTS } from '../../core/index.js';
 import { readReceipts } from '../../ledger/index.js';
-import type { ReceiptBody } from '../../receipts/index.js';
+import { isCallReceipt, type ReceiptBody } from '../../receipts/index.js';
 import { OverviewQuerySchema, parseQuery, type OverviewQuery } from './query.js';
 import type { Reviewer } from '../../approvals/index.js';
 import type { Route } from '../../http/index.js';
@@ -32,7 +32,7 @@ export async function summarize(bodies: AsyncIterable<ReceiptBody> | Iterable<Re
   const start = end - buckets * bucketMs;
   const surfaces = new Map<string, SurfaceCounts>();
   for await (const body of bodies) {
-    if (body.event === 'rotate' || !COUNTED.has(body.event)) continue;
+    if (!isCallReceipt(body) || !COUNTED.has(body.event)) continue;
     const t = Date.parse(body.ts);
     if (t < start || t >= end) continue;
     const key = JSON.stringify([body.call.server, body.call.tool]);

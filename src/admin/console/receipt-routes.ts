@@ -2,7 +2,7 @@
 // chain neighbours, and the keyring this gateway publishes. Reads the ledger through its public
 // reader, one pass per request, so memory stays flat however long the ledger grows.
 import { readReceipts, type StoredReceipt } from '../../ledger/index.js';
-import { Keyring, keyringPath, type ReceiptBody } from '../../receipts/index.js';
+import { isCallReceipt, Keyring, keyringPath, type ReceiptBody } from '../../receipts/index.js';
 import type { Reviewer } from '../../approvals/index.js';
 import { HttpError, type Route } from '../../http/index.js';
 import { parseQuery, ReceiptSearchSchema, type ReceiptSearch } from './query.js';
@@ -14,7 +14,7 @@ export interface ReceiptSource {
 
 /** One search result: the fields a results table shows. */
 export function receiptRow(body: ReceiptBody) {
-  const call = body.event === 'rotate' ? null : body;
+  const call = isCallReceipt(body) ? body : null;
   return {
     id: body.id,
     event: body.event,
@@ -34,7 +34,7 @@ function matches(body: ReceiptBody, q: ReceiptSearch, from: number, to: number):
   const t = Date.parse(body.ts);
   if (t < from || t > to) return false;
   if (!q.call_id && !q.server && !q.tool && !q.principal) return true;
-  if (body.event === 'rotate') return false;
+  if (!isCallReceipt(body)) return false;
   return (
     (!q.call_id || body.call.id === q.call_id) &&
     (!q.server || body.call.server === q.server) &&

@@ -1,13 +1,21 @@
 // Opening the policy for a running toolgate: the engine compiles the configured files, reports
 // each reload to the metrics, and watches the files when the config asks it to.
 import type { Config } from '../../config/index.js';
+import type { ReceiptSink } from '../../gate/index.js';
 import type { Logger } from '../../log.js';
 import type { GatewayMetrics } from '../../metrics/index.js';
 import { PolicyEngine } from '../../policy/index.js';
 import type { Closers } from './closers.js';
 
-export async function openPolicy(parts: { config: Config; dir: string; metrics: GatewayMetrics; log: Logger; closers: Closers }): Promise<PolicyEngine> {
-  const { config, dir, metrics, log, closers } = parts;
+export async function openPolicy(parts: {
+  config: Config;
+  dir: string;
+  receipts: ReceiptSink;
+  metrics: GatewayMetrics;
+  log: Logger;
+  closers: Closers;
+}): Promise<PolicyEngine> {
+  const { config, dir, receipts, metrics, log, closers } = parts;
   const engine = await PolicyEngine.open({
     files: config.policies,
     cwd: dir,
@@ -16,6 +24,8 @@ export async function openPolicy(parts: { config: Config; dir: string; metrics: 
     registryFile: config.registry,
     archiveDir: config.policy.archive_dir,
     log,
+    // Each bundle is in the ledger before it decides a call.
+    record: async (change) => void (await receipts.append({ event: 'policy_change', policy_change: change })),
     onReload: metrics.onPolicyReload,
   });
   metrics.setPolicyBundle(engine.current.sha256);
