@@ -2,10 +2,10 @@
 // what happened, the upstream's own JSON-RPC error (it answered the call with one), or a refusal in words an agent acts on correctly, also with its receipt (and, when
 // a fault caused it, the error id the operator's log has the detail under). The gateway shapes it
 // for the method (a tool result, or a JSON-RPC error).
-import type { Envelope } from '../receipts/index.js';
+import { RECEIPT_META_KEY, type Envelope } from '../receipts/index.js';
 
-/** Where the receipt travels: a result's `_meta`, or a refusal's error data. */
-export const RECEIPT_META_KEY = 'dev.toolgate/receipt';
+/** Where the receipt travels: a result's `_meta`, or a refusal's error data (the format names the key). */
+export { RECEIPT_META_KEY };
 export const ERROR_ID_META_KEY = 'dev.toolgate/error_id';
 /** Where a held request's approval travels beside its receipt. */
 export const APPROVAL_META_KEY = 'dev.toolgate/approval';

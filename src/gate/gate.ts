@@ -16,7 +16,7 @@ import {
 } from '../core/index.js';
 import type { AppendedReceipt } from '../ledger/index.js';
 import { logFault, type Logger } from '../log.js';
-import { canonicalSha256 } from '../receipts/index.js';
+import { resultSha256 } from '../receipts/index.js';
 import { faultRefusal, refusal, withReceipt, type GateAnswer } from './answer.js';
 import { constraintsApplied, limitName } from './constraints.js';
 import { dispatchWithin, type Dispatched } from './dispatch.js';
@@ -211,7 +211,7 @@ export class Gate implements CallHandler {
     const after = { ...withConstraints, ref: permit.leafHash };
     if (dispatched.kind === 'result') {
       const { result, upstreamMs } = dispatched;
-      const outcome = { sha256: canonicalSha256(result), is_error: result.isError === true };
+      const outcome = { sha256: resultSha256(result), is_error: result.isError === true };
       const complete = await this.recordAfterDispatch('complete', request, decision, { ...after, result: outcome }, permit);
       return { final: 'complete', receipt: complete, upstreamMs, answer: withReceipt(result, complete.envelope) };
     }

@@ -6,7 +6,7 @@
 // worded for clients; anything else is told by error id only.
 import type { CallRequest } from '../core/index.js';
 import { logFault, type Logger } from '../log.js';
-import { canonicalSha256, type Envelope } from '../receipts/index.js';
+import { errorSha256, type Envelope } from '../receipts/index.js';
 import { UpstreamError, UpstreamRpcError } from '../upstream/index.js';
 import { faultRefusal, refusal, type GateAnswer } from './answer.js';
 import { timeoutWords, type Dispatched } from './dispatch.js';
@@ -26,7 +26,7 @@ export function noResult(request: CallRequest, dispatched: Extract<Dispatched, {
   // The upstream's error answer is the client's, as it was sent, and no fault of toolgate's.
   if (fate === 'answered' && err instanceof UpstreamRpcError) {
     const error = err.rpcError;
-    const result = { sha256: canonicalSha256(error), is_error: true, error_code: error.code };
+    const result = { sha256: errorSha256(error), is_error: true, error_code: error.code };
     return { event: 'fail', extras: { result }, answer: (receipt) => ({ kind: 'upstream-error', error, receipt }) };
   }
   const said = err instanceof UpstreamError ? err.message : undefined;

@@ -1,20 +1,53 @@
-// The per-line part of ledger verification (envelope, payload, key window, signature, leaf hash), shared
-// by the in-thread path and the worker threads. Order checks (seq, prev, checkpoints) stay in verify.ts.
-import { verifyReceipt, type Keyring } from '../receipts/index.js';
+// The per-line part of ledger verification (envelope, payload, key window, signature, leaf hash, the
+// line's one byte form), shared by the in-thread path and the worker threads. Order checks (seq,
+// prev, checkpoints, key timeline, executions) stay in verify.ts, which gets what they need here.
+import { envelopeText, isCallReceipt, parseJsonText, verifyReceipt, type Keyring, type ReceiptBody } from '../receipts/index.js';
 import type { SignedBy } from './key-timeline.js';
 
+/** What the executions check needs from a receipt: the call it belongs to and the receipt it names. */
+export interface LineFacts {
+  event: ReceiptBody['event'];
+  callId?: string;
+  ref?: string;
+}
+
 export type LineResult =
-  | ({ ok: true; seq: number; prev: string | null; chainId: string; leaf: Buffer } & SignedBy)
+  | ({ ok: true; seq: number; prev: string | null; chainId: string; leaf: Buffer } & SignedBy & LineFacts)
   | { ok: false; seq?: number; code: string; message: string };
 
-/** Untrusted input: one ledger line, checked exactly as `toolgate verify` checks one receipt. */
+/**
+ * Untrusted input: one ledger line, checked exactly as `toolgate verify` checks one receipt, and as
+ * its envelope's one byte form. A line that verifies and is that form cannot repeat a key, so the
+ * scan for repeated keys (which the spec puts first) runs only on a line that fails, to name its code.
+ */
 export function checkLine(text: string, keyring: Keyring): LineResult {
   try {
-    const { body, leafHash, authority } = verifyReceipt(JSON.parse(text) as unknown, keyring);
-    const rotation =
-      body.event === 'rotate' ? { from: body.rotation.from_key_id, to: body.rotation.to_key_id, toPublicKey: body.rotation.to_public_key } : undefined;
-    return { ok: true, seq: body.chain.seq, prev: body.chain.prev, chainId: body.chain.id, leaf: leafHash, keyId: authority, ...(rotation && { rotation }) };
+    const { envelope, body, leafHash, authority: keyId } = verifyReceipt(JSON.parse(text) as unknown, keyring);
+    if (text !== envelopeText(envelope)) {
+      parseJsonText(text);
+      return {
+        ok: false,
+        code: 'line_not_canonical',
+        message: 'the line is not the compact envelope (one JSON object, members in order, no spaces, escapes, repeated keys or CR)',
+      };
+    }
+    if (body.event === 'rotate') {
+      const rotation = { from: body.rotation.from_key_id, to: body.rotation.to_key_id, toPublicKey: body.rotation.to_public_key };
+      return { ok: true, seq: body.chain.seq, prev: body.chain.prev, chainId: body.chain.id, leaf: leafHash, keyId, rotation, event: body.event };
+    }
+    if (!isCallReceipt(body)) return { ok: true, seq: body.chain.seq, prev: body.chain.prev, chainId: body.chain.id, leaf: leafHash, keyId, event: body.event };
+    const facts = { event: body.event, callId: body.call.id, ref: body.ref };
+    return { ok: true, seq: body.chain.seq, prev: body.chain.prev, chainId: body.chain.id, leaf: leafHash, keyId, ...facts };
   } catch (err) {
-    return { ok: false, code: (err as { code?: string }).code ?? 'not_json', message: (err as Error).message };
+    return failed(text, err);
   }
+}
+
+function failed(text: string, err: unknown): LineResult {
+  try {
+    parseJsonText(text);
+  } catch (repeated) {
+    err = repeated;
+  }
+  return { ok: false, code: (err as { code?: string }).code ?? 'not_json', message: (err as Error).message };
 }

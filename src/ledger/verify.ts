@@ -1,12 +1,13 @@
 // `ledger verify`: stream every segment and check every receipt (schema, canonical form, key validity,
-// signature), contiguous seq, every prev link, one chain id, the key timeline (key-timeline.ts), and
-// every checkpoint's signature, signing key and Merkle root. Memory stays bounded (one line, the frontier, the checkpoint list); the first problem
+// signature), contiguous seq, every prev link, one chain id, the key timeline (key-timeline.ts), every
+// execution's permit (executions.ts), and every checkpoint's signature, signing key and Merkle root. Memory stays bounded (one line, the frontier, the checkpoint list); the first problem
 // is reported with file, line, seq and what is wrong.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Keyring } from '../receipts/index.js';
 import { verifyCheckpoint, originOf, type VerifiedCheckpoint } from './checkpoint.js';
 import { CHECKPOINTS_FILE, CheckpointRecordSchema, listSegments, readLines } from './files.js';
+import { Executions } from './executions.js';
 import { KeyTimeline } from './key-timeline.js';
 import { Frontier } from './merkle.js';
 import { lineChecker } from './verify-pool.js';
@@ -77,6 +78,7 @@ export async function verifyLedger(dir: string, keyring: Keyring, options: Verif
     report.checkpoints = checkpoints.length;
     const frontier = Frontier.empty();
     const timeline = new KeyTimeline(keyring);
+    const executions = new Executions();
     let prev: string | null = null;
     let next = 0; // index of the next checkpoint to match
     const matchCheckpoints = () => {
@@ -111,6 +113,8 @@ export async function verifyLedger(dir: string, keyring: Keyring, options: Verif
             if (result.chainId !== report.chainId) stop({ ...at, code: 'chain_id', message: `chain id ${result.chainId}, expected ${report.chainId}` });
             frontier.add(result.leaf);
             prev = result.leaf.toString('hex');
+            const unpermitted = executions.take(result, prev);
+            if (unpermitted) stop({ ...at, code: 'no_permit', message: unpermitted });
             report.receipts++;
             matchCheckpoints();
           }

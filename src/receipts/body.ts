@@ -3,8 +3,9 @@
 // hand-over and `policy_change` a policy bundle taking effect. The events come from core/events.ts; the zod schemas are the source of the types.
 import { z } from 'zod';
 import { CALL_EVENTS, GOVERNED_METHODS, RECEIPT_EVENTS } from '../core/index.js';
-import { KEY_ID_PATTERN } from './dsse.js';
+import { isCanonicalBase64, KEY_ID_PATTERN } from './dsse.js';
 import { ReceiptError } from './errors.js';
+import { eventFieldProblem } from './event-rules.js';
 
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'lowercase hex sha256 (64 digits)');
 const text = (max: number) => z.string().max(max);
@@ -141,7 +142,10 @@ export const RotateReceiptSchema = z.strictObject({
     from_key_id: z.string().regex(KEY_ID_PATTERN),
     to_key_id: z.string().regex(KEY_ID_PATTERN),
     /** base64 of the new raw 32-byte public key. */
-    to_public_key: z.string().regex(/^[A-Za-z0-9+/]{43}=$/),
+    to_public_key: z
+      .string()
+      .regex(/^[A-Za-z0-9+/]{43}=$/)
+      .refine(isCanonicalBase64, 'not canonical base64 (padding bits must be zero)'),
     not_before: Rfc3339Utc,
   }),
 });
@@ -161,15 +165,20 @@ export const PolicyChangeReceiptSchema = z.strictObject({
   }),
 });
 
-export const ReceiptBodySchema = z.discriminatedUnion('event', [CallReceiptSchema, RotateReceiptSchema, PolicyChangeReceiptSchema]);
+/** Each call event's own fields and effects (event-rules.ts), on bodies and drafts alike. */
+const eventRules = (ctx: z.core.ParsePayload<{ event: string }>) => {
+  if (ctx.value.event === 'rotate' || ctx.value.event === 'policy_change') return;
+  const problem = eventFieldProblem(ctx.value as Parameters<typeof eventFieldProblem>[0]);
+  if (problem) ctx.issues.push({ code: 'custom', message: problem, input: ctx.value, path: [] });
+};
+
+export const ReceiptBodySchema = z.discriminatedUnion('event', [CallReceiptSchema, RotateReceiptSchema, PolicyChangeReceiptSchema]).check(eventRules);
 
 const assigned = { v: true, id: true, ts: true, issuer: true, chain: true } as const;
 /** What the gate hands to the ledger: the body minus what the ledger assigns (v, id, ts, issuer, chain). */
-export const ReceiptDraftSchema = z.discriminatedUnion('event', [
-  CallReceiptSchema.omit(assigned),
-  RotateReceiptSchema.omit(assigned),
-  PolicyChangeReceiptSchema.omit(assigned),
-]);
+export const ReceiptDraftSchema = z
+  .discriminatedUnion('event', [CallReceiptSchema.omit(assigned), RotateReceiptSchema.omit(assigned), PolicyChangeReceiptSchema.omit(assigned)])
+  .check(eventRules);
 
 export type ReceiptBody = z.infer<typeof ReceiptBodySchema>;
 export type CallReceiptBody = z.infer<typeof CallReceiptSchema>;

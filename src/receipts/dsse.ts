@@ -5,8 +5,23 @@ import { asBuffer } from './bytes.js';
 
 export const RECEIPT_MEDIA_TYPE = 'application/vnd.toolgate.receipt.v1+json';
 
-/** Standard base64 with padding, as DSSE uses (no URL alphabet, no whitespace). */
-const base64 = z.string().regex(/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/, 'standard base64 with padding');
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/**
+ * Whether padded base64 is the one encoding of its bytes: the bits a padded last group leaves over
+ * are zero. Decoders ignore those bits, so without this check one receipt has several byte forms.
+ */
+export function isCanonicalBase64(text: string): boolean {
+  if (text.endsWith('==')) return (ALPHABET.indexOf(text[text.length - 3]!) & 0b1111) === 0;
+  if (text.endsWith('=')) return (ALPHABET.indexOf(text[text.length - 2]!) & 0b11) === 0;
+  return true;
+}
+
+/** Standard base64 with padding, as DSSE uses (no URL alphabet, no whitespace), in its canonical form. */
+const base64 = z
+  .string()
+  .regex(/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/, 'standard base64 with padding')
+  .refine(isCanonicalBase64, 'not canonical base64 (padding bits must be zero)');
 
 export const KEY_ID_PATTERN = /^ed25519:[0-9a-f]{16}$/;
 
@@ -68,8 +83,16 @@ export function signPayloads(batch: PayloadBatch, keyId: string, sign: (message:
  * key id matches KEY_ID_PATTERN and base64 needs no escaping), built without the object.
  */
 export function envelopeLine(payload: Uint8Array, keyId: string, signature: Uint8Array): string {
-  const { payloadType, payload: p, signatures } = envelopeOf(payload, keyId, signature);
-  return `{"payloadType":"${payloadType}","payload":"${p}","signatures":[{"keyid":"${signatures[0]!.keyid}","sig":"${signatures[0]!.sig}"}]}\n`;
+  return `${envelopeText(envelopeOf(payload, keyId, signature))}\n`;
+}
+
+/**
+ * The one text of a valid envelope on a ledger line (without its newline): compact, members in this
+ * order, no escapes. Its strings need none (a constant, a key id, base64), so this is exactly
+ * `JSON.stringify(envelope)`; a verifier compares a line with it to refuse every other spelling.
+ */
+export function envelopeText({ payloadType, payload, signatures }: Envelope): string {
+  return `{"payloadType":"${payloadType}","payload":"${payload}","signatures":[{"keyid":"${signatures[0]!.keyid}","sig":"${signatures[0]!.sig}"}]}`;
 }
 
 export function envelopeOf(payload: Uint8Array, keyId: string, signature: Uint8Array): Envelope {

@@ -6,6 +6,7 @@ import { canonicalJson, leafHash } from './canonical.js';
 import { EnvelopeSchema, envelopeOf, pae, RECEIPT_MEDIA_TYPE, type Envelope } from './dsse.js';
 import { verifySignature, type Signer } from './ed25519.js';
 import { ReceiptError } from './errors.js';
+import { parseJsonText } from './json-text.js';
 import type { Keyring } from './keyring.js';
 import { assertRotation } from './rotation.js';
 
@@ -49,13 +50,7 @@ export function assertReceiptEnvelope(value: unknown): Envelope {
 
 /** Untrusted input: one envelope as JSON text (one ledger line, one file). */
 export function parseEnvelopeJson(text: string): Envelope {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new ReceiptError('not_json', `not JSON: ${(err as Error).message}`, { cause: err });
-  }
-  return assertReceiptEnvelope(json);
+  return assertReceiptEnvelope(parseJsonText(text));
 }
 
 /** P as bytes, the body parsed from it, and the check that P is exactly the canonical form of the body. */
@@ -67,11 +62,10 @@ export function openPayload(envelope: Envelope): { payload: Buffer; body: Receip
   } catch (err) {
     throw new ReceiptError('payload_invalid', `payload is not JSON: ${(err as Error).message}`, { cause: err });
   }
-  const body = assertReceiptBody(json);
   if (!Buffer.from(canonicalJson(json), 'utf8').equals(payload)) {
     throw new ReceiptError('not_canonical', 'payload is not RFC 8785 canonical JSON');
   }
-  return { payload, body };
+  return { payload, body: assertReceiptBody(json) };
 }
 
 export interface VerifiedReceipt extends SealedReceipt {

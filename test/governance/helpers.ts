@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { afterEach, vi } from 'vitest';
+import { EVENT_KINDS } from '../../src/core/events.js';
 import { ReviewerDirectory } from '../../src/approvals/index.js';
 import { Ledger } from '../../src/ledger/index.js';
 import { canonicalSha256, signerFromSeed, type ReceiptDraft } from '../../src/receipts/index.js';
@@ -50,16 +51,24 @@ export interface DraftSpec {
   breakGlass?: { id: string; opened_by: string; reason: string };
 }
 
-/** A call receipt draft as the gate would hand it to the ledger. */
+/**
+ * A call receipt draft as the gate would hand it to the ledger, with the fields its event requires
+ * (docs/receipts.md §1): a hold's end and an execution name the receipt they follow (`ref`, made up
+ * here), a complete the hash of a result.
+ */
 export function callDraft(s: DraftSpec): ReceiptDraft {
   const [server, tool] = (s.surface ?? 'fs/read_file').split('/') as [string, string];
+  const kind = EVENT_KINDS[s.event];
+  const effect = s.effect ?? (kind === 'hold_end' ? 'hold' : kind === 'execution' ? 'permit' : s.event);
   return {
     event: s.event as 'permit',
     call: { id: s.call, session: 's1', rpc_id: 1, server, tool, tool_sha256: null, args_sha256: canonicalSha256(s.args ?? {}) },
     principal: { id: s.principal ?? 'agent:ci' },
-    policy: { bundle_sha256: s.bundle ?? 'b'.repeat(64), rules: s.rules ?? [], effect: s.effect ?? s.event, reason: 'test' },
+    policy: { bundle_sha256: s.bundle ?? 'b'.repeat(64), rules: s.rules ?? [], effect, reason: 'test' },
     ...(s.approval ? { approval: { id: s.approval, approvers: ['group:sre'] } } : {}),
     ...(s.breakGlass ? { break_glass: s.breakGlass } : {}),
+    ...(kind === 'hold_end' || kind === 'execution' ? { ref: canonicalSha256({ follows: s.call }) } : {}),
+    ...(s.event === 'complete' ? { result: { sha256: canonicalSha256({ result: s.call }), is_error: false } } : {}),
   };
 }
 

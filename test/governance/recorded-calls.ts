@@ -61,9 +61,10 @@ export async function recordCalls(dir: string, tamper?: (i: number, effect: stri
     };
     const decision = evaluate(bundle, request);
     evidence.put(request.argsSha256, args);
-    const effect = tamper ? tamper(i, decision.outcome) : decision.outcome;
+    // A tampered receipt records another outcome, as event and effect alike (the format ties them).
+    const effect = (tamper ? tamper(i, decision.outcome) : decision.outcome) as typeof decision.outcome;
     await ledger.append({
-      event: decision.outcome,
+      event: effect,
       call: { id: request.callId, session: 's', rpc_id: i, server: 'fs', tool, tool_sha256: null, args_sha256: request.argsSha256 },
       principal: { id: principal },
       policy: { bundle_sha256: bundle.sha256, rules: decision.rules, effect, reason: decision.reason },

@@ -47,12 +47,14 @@ export function keyringOf(...keys: Array<{ signer: Signer; notBefore?: string; n
   });
 }
 
+/** A call receipt as the gate writes it (a complete names a permit and a result by hash: their values are made up). */
 export function draft(n = 0, event: 'permit' | 'deny' | 'complete' = 'permit'): ReceiptDraft {
   return {
     event,
     call: { id: `call_${n}`, session: 's1', rpc_id: n, server: 'fs', tool: 'read_file', tool_sha256: null, args_sha256: 'a'.repeat(64) },
     principal: { id: 'agent:test' },
-    policy: { bundle_sha256: 'b'.repeat(64), rules: ['r1'], effect: 'allow', reason: 'allowed by r1' },
+    policy: { bundle_sha256: 'b'.repeat(64), rules: ['r1'], effect: event === 'deny' ? 'deny' : 'permit', reason: 'allowed by r1' },
+    ...(event === 'complete' ? { ref: 'f'.repeat(64), result: { sha256: 'c'.repeat(64), is_error: false } } : {}),
   };
 }
 

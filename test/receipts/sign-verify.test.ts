@@ -59,7 +59,7 @@ describe('signing and verifying receipts', () => {
 
   it('refuses a payload changed after signing', () => {
     const { envelope } = sealReceipt(body, signer);
-    const changed = Buffer.from(canonicalJson({ ...body, event: 'deny' }));
+    const changed = Buffer.from(canonicalJson({ ...body, id: 'rcpt_01KAQ5XG7N3M9ZP2R4T6V8W0YC' }));
     expect(() => verifyReceipt({ ...envelope, payload: changed.toString('base64') }, keyring)).toThrow(/does not verify/);
   });
 

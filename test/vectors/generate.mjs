@@ -1,35 +1,45 @@
 // Regenerates the golden vectors in this folder from fixed seeds (run after `npm run build`):
 //   node test/vectors/generate.mjs
-// The single-receipt vector is fully deterministic; the golden ledger carries real ids and times.
+// The single-receipt vector and the forged receipts are fully deterministic; the golden ledger is
+// written by the real ledger and carries real ids and times. Every vector obeys docs/receipts.md, or
+// (tampered-*, forged-*, forged/) breaks exactly one of its rules, named in the manifests.
 import { createHash } from 'node:crypto';
 import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ledger, prove, verifyLedger } from '../../dist/ledger/index.js';
-import { RECEIPT_MEDIA_TYPE, canonicalJson, keyIdOf, leafHash, pae, sealReceipt, signerFromSeed, Keyring } from '../../dist/receipts/index.js';
+import { RECEIPT_MEDIA_TYPE, canonicalJson, canonicalSha256, errorSha256, keyIdOf, leafHash, pae, sealReceipt, signerFromSeed, Keyring } from '../../dist/receipts/index.js';
 import { createLogger } from '../../dist/log.js';
+import { singleReceipts } from './single-receipts.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const seed = (label) => createHash('sha256').update(label).digest();
+const hash = (text) => createHash('sha256').update(text).digest('hex');
 const keyA = signerFromSeed(seed('toolgate test key A'));
 const keyB = signerFromSeed(seed('toolgate test key B'));
 const json = (file, value) => writeFileSync(join(here, file), `${JSON.stringify(value, null, 2)}\n`);
 
 // 1. One receipt, byte for byte.
+const call = {
+  id: 'call_1',
+  session: 'stdio',
+  rpc_id: 42,
+  server: 'fs',
+  tool: 'read_file',
+  tool_sha256: hash('tool definition'),
+  args_sha256: canonicalSha256({ path: '/tmp/ünïcödé.txt', limit: 1e21 }),
+};
+const policy = { bundle_sha256: hash('bundle'), rules: ['fs-read'], effect: 'permit', reason: 'allowed by rule fs-read' };
 const body = {
   v: 1,
   id: 'rcpt_01KAQ5XG7N3M9ZP2R4T6V8W0YB',
   event: 'permit',
   ts: '2026-01-02T03:04:05.678Z',
   issuer: { id: 'acme-dev-gate', key_id: keyA.keyId },
-  chain: { id: 'chain_01KAQ5XG7N3M9ZP2R4T6V8W0YC', seq: 7, prev: createHash('sha256').update('previous').digest('hex') },
-  call: {
-    id: 'call_1', session: 'stdio', rpc_id: 42, server: 'fs', tool: 'read_file',
-    tool_sha256: createHash('sha256').update('tool definition').digest('hex'),
-    args_sha256: createHash('sha256').update(canonicalJson({ path: '/tmp/ünïcödé.txt', limit: 1e21 })).digest('hex'),
-  },
-  principal: { id: 'agent:ci' },
-  policy: { bundle_sha256: createHash('sha256').update('bundle').digest('hex'), rules: ['fs-read'], effect: 'allow', reason: 'allowed by rule fs-read' },
+  chain: { id: 'chain_01KAQ5XG7N3M9ZP2R4T6V8W0YC', seq: 7, prev: hash('previous') },
+  call,
+  principal: { id: 'agent:ci', groups: ['agents'] },
+  policy,
 };
 const sealed = sealReceipt(body, keyA);
 writeFileSync(join(here, 'receipt.payload'), sealed.payload);
@@ -53,21 +63,75 @@ json('keys.json', {
   })),
 });
 
-// 2. A golden ledger: 20 receipts in segments of 8, a checkpoint every 5, a rotation from A to B at seq 10.
+// 2. A golden ledger holding every event the way toolgate writes it, each call's receipts in their
+// order: segments of 8, a checkpoint every 5, a rotation from A to B.
 const dir = join(here, 'ledger');
 rmSync(dir, { recursive: true, force: true });
 const log = createLogger({ level: 'silent' });
 const ledger = await Ledger.open({ dir, signer: keyA, issuerId: 'acme-dev-gate', log, checkpointEvery: 5, segmentReceipts: 8 });
-const events = ['permit', 'complete', 'deny', 'silence', 'hold', 'approve', 'permit', 'fail', 'reject', 'expire'];
-let rotation;
-for (let i = 0; i < 20; i++) {
-  if (i === 10) {
-    rotation = await ledger.rotateSigner({ event: 'rotate', rotation: { from_key_id: keyA.keyId, to_key_id: keyB.keyId, to_public_key: Buffer.from(keyB.publicKey).toString('base64'), not_before: '2026-01-01T00:00:00.000Z' } }, keyB);
-    continue;
-  }
-  await ledger.append({ ...body, v: undefined, id: undefined, ts: undefined, issuer: undefined, chain: undefined, event: events[i % 10], call: { ...body.call, id: `call_${i}`, rpc_id: i } });
-}
+const principal = { id: 'agent:ci', groups: ['agents'] };
+const requestOf = (n) => ({ call: { ...call, id: `call_${n}`, rpc_id: n }, principal });
+const decided = (n, event, effect, { policy: decision, ...extra } = {}) => ledger.append({ event, ...requestOf(n), policy: { ...policy, effect, ...decision }, ...extra });
+const result = (text) => ({ sha256: canonicalSha256({ content: [{ type: 'text', text }] }), is_error: false });
+const approval = (n, extra = {}) => ({ id: `apr_${n}`, approvers: ['user:alice', 'group:dba'], expires_at: '2026-01-02T04:04:05.678Z', ...extra });
+const held = { rules: ['fs-write-needs-review'], reason: 'writes need a review' };
+/** A held call and how it ended: the hold, then the end naming it; returns the hold's leaf hash. */
+const hold = async (n, end, extra = {}) => {
+  const { leafHash } = await decided(n, 'hold', 'hold', { policy: held, approval: approval(n) });
+  await decided(n, end, 'hold', { policy: held, approval: approval(n, extra), ref: leafHash });
+  return leafHash;
+};
+const windowOf = { id: 'bg_01KAQ5XG7N3M9ZP2R4T6V8W0YD', opened_by: 'user:olga', reason: 'incident 42: restore service' };
+const windowCall = { id: windowOf.id, session: 'admin', rpc_id: null, server: 'fs', tool: '*', tool_sha256: null, args_sha256: canonicalSha256({}) };
+const windowStep = (event, by, extra = {}) =>
+  ledger.append({
+    event,
+    call: windowCall,
+    principal: { id: by },
+    policy: { bundle_sha256: policy.bundle_sha256, rules: [], effect: 'break_glass', reason: `break-glass ${windowOf.id} ${event.slice(12)} by ${by}` },
+    break_glass: { ...windowOf, expires_at: '2026-01-02T05:04:05.678Z', ...extra },
+  });
+
+let permit = await decided(1, 'permit', 'permit');
+await decided(1, 'complete', 'permit', { ref: permit.leafHash, result: result('file contents') });
+await decided(2, 'deny', 'deny', { policy: { rules: ['no-secrets'], reason: 'denied by rule no-secrets' } });
+await decided(3, 'silence', 'silence', { policy: { rules: [], reason: 'no rule matches: silence' } });
+await hold(4, 'approve', { decided_by: ['user:alice'], note: 'looks right' });
+permit = await decided(4, 'permit', 'permit', { approval: approval(4, { decided_by: ['user:alice'] }) });
+// The upstream answered with a JSON-RPC error: the fail hashes it and names its code.
+const rpcError = { code: -32050, message: 'quota exceeded', data: { retry_after: 5 } };
+await decided(4, 'fail', 'permit', { approval: approval(4, { decided_by: ['user:alice'] }), ref: permit.leafHash, result: { sha256: errorSha256(rpcError), is_error: true, error_code: -32050 } });
+await hold(5, 'reject', { decided_by: ['user:alice'], note: 'not today' });
+const rotation = await ledger.rotateSigner(
+  { event: 'rotate', rotation: { from_key_id: keyA.keyId, to_key_id: keyB.keyId, to_public_key: Buffer.from(keyB.publicKey).toString('base64'), not_before: '2026-01-01T00:00:00.000Z' } },
+  keyB,
+);
+await hold(6, 'expire');
+await hold(7, 'cancel');
+const voided = await hold(8, 'approve', { decided_by: ['user:alice'] });
+await decided(8, 'void', 'hold', { policy: { ...held, reason: 'approval void: the policy in force now denies the call' }, approval: approval(8, { decided_by: ['user:alice'] }), ref: voided });
+await decided(8, 'deny', 'deny', { policy: { rules: ['freeze'], reason: 'denied by rule freeze' } });
+await windowStep('break_glass_open', 'user:olga');
+await windowStep('break_glass_confirm', 'user:sam');
+permit = await decided(9, 'permit', 'deny', { policy: { rules: ['no-secrets'], reason: 'denied by rule no-secrets' }, break_glass: windowOf });
+await decided(9, 'complete', 'deny', { policy: { rules: ['no-secrets'], reason: 'denied by rule no-secrets' }, break_glass: windowOf, ref: permit.leafHash, result: result('secret') });
+await windowStep('break_glass_close', 'user:olga');
+await windowStep('break_glass_review', 'user:ravi', { note: 'justified: the outage was real' });
+const pin = hash('new definition');
+await ledger.append({
+  event: 'pin_approve',
+  call: { id: 'pin:fs/read_file', session: 'admin', rpc_id: null, server: 'fs', tool: 'read_file', tool_sha256: pin, args_sha256: canonicalSha256({ from: call.tool_sha256, to: pin }) },
+  principal: { id: 'user:olga' },
+  policy: { bundle_sha256: policy.bundle_sha256, rules: [], effect: 'pin_approve', reason: `definition of fs/read_file changed from ${call.tool_sha256} to ${pin}; approved by user:olga` },
+});
+const rewritten = { call: { ...call, id: 'call_10', rpc_id: 10, effective_args_sha256: canonicalSha256({ path: '/tmp/ünïcödé.txt', limit: 100 }) }, principal };
+permit = await ledger.append({ event: 'permit', ...rewritten, policy: { ...policy, rules: ['fs-read-limited'] } });
+await ledger.append({ event: 'complete', ...rewritten, policy: { ...policy, rules: ['fs-read-limited'] }, ref: permit.leafHash, result: { ...result('100 lines'), is_error: true } });
+// Sent upstream, never answered (the rule's timeout): it may have run.
+permit = await decided(11, 'permit', 'permit', { constraints: { timeout_ms: 5000 } });
+await decided(11, 'unknown', 'permit', { constraints: { timeout_ms: 5000 }, ref: permit.leafHash });
 await ledger.close();
+
 const keyring = {
   version: 'toolgate.keyring/v1',
   keys: [
@@ -83,18 +147,22 @@ const target = readFileSync(join(dir, 'receipts-000000000008.jsonl'), 'utf8').sp
 json('proof.json', await prove(dir, JSON.parse(Buffer.from(JSON.parse(target).payload, 'base64')).id));
 
 // 3. Tampered copies, each with the first bad entry `ledger verify` must report.
+const ledgerCopies = () => readdirSync(here, { withFileTypes: true }).filter((e) => e.isDirectory() && /^(tampered|forged)-/.test(e.name)).map((e) => e.name);
+for (const name of ledgerCopies()) rmSync(join(here, name), { recursive: true, force: true });
 const seg0 = 'receipts-000000000000.jsonl';
+const copy = (name) => {
+  cpSync(dir, join(here, name), { recursive: true });
+  return join(here, name);
+};
 const tamper = (name, edit) => {
-  const copy = join(here, name);
-  rmSync(copy, { recursive: true, force: true });
-  cpSync(dir, copy, { recursive: true });
-  const path = join(copy, seg0);
+  const path = join(copy(name), seg0);
   const rows = readFileSync(path, 'utf8').split('\n');
   edit(rows);
   writeFileSync(path, rows.join('\n'));
 };
+const envelopeAt = (rows, i) => JSON.parse(rows[i]);
 tamper('tampered-byte-flip', (rows) => {
-  const env = JSON.parse(rows[2]);
+  const env = envelopeAt(rows, 2);
   const p = Buffer.from(env.payload, 'base64');
   p[p.indexOf('"read_file"') + 2] ^= 0x01; // "read_file" -> "rdad_file": still JSON, still canonical
   rows[2] = JSON.stringify({ ...env, payload: p.toString('base64') });
@@ -102,16 +170,43 @@ tamper('tampered-byte-flip', (rows) => {
 tamper('tampered-reordered', (rows) => rows.splice(3, 2, rows[4], rows[3]));
 tamper('tampered-deleted', (rows) => rows.splice(4, 1));
 tamper('tampered-inserted', (rows) => rows.splice(2, 0, rows[1]));
+// The same signed receipt in another byte form: each must be rejected, or two files would both verify.
+tamper('tampered-crlf', (rows) => (rows[2] += '\r'));
+tamper('tampered-spaced', (rows) => (rows[2] = JSON.stringify(envelopeAt(rows, 2), null, 1).replace(/\n */g, ' ')));
+tamper('tampered-duplicate-key', (rows) => (rows[2] = rows[2].replace('{"payloadType"', '{"payload":"e30=","payloadType"')));
+tamper('tampered-base64', (rows) => {
+  const env = envelopeAt(rows, 2);
+  const sig = env.signatures[0].sig; // 64 bytes: "==" padding, the last character before it has 4 spare bits
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  env.signatures[0].sig = sig.slice(0, 85) + alphabet[alphabet.indexOf(sig[85]) | 1] + sig.slice(86);
+  rows[2] = JSON.stringify(env);
+});
+
+// Forged: receipts signed by the right key and well-formed one by one, appended to the golden ledger
+// by the real writer, that break "no permit, no execution".
+const forge = async (name, drafts) => {
+  const forged = await Ledger.open({ dir: copy(name), signer: keyB, issuerId: 'acme-dev-gate', log, checkpointEvery: 5, segmentReceipts: 8 });
+  for (const draft of drafts) await forged.append(draft);
+  await forged.close();
+};
+const first = readFileSync(join(dir, seg0), 'utf8').split('\n');
+const leafOfLine = (line) => leafHash(Buffer.from(JSON.parse(line).payload, 'base64')).toString('hex');
+await forge('forged-no-permit', [{ event: 'complete', ...requestOf(11), policy, ref: hash('no such permit'), result: result('ran anyway') }]);
+await forge('forged-double-execution', [{ event: 'complete', ...requestOf(1), policy, ref: leafOfLine(first[0]), result: result('ran twice') }]);
+await forge('forged-other-calls-permit', [{ event: 'complete', ...requestOf(12), policy, ref: leafOfLine(first[0]), result: result('borrowed permit') }]);
+
 const expected = {};
-for (const name of readdirSync(here).filter((n) => n.startsWith('tampered-'))) {
+for (const name of ledgerCopies().sort()) {
   const report = await verifyLedger(join(here, name), ring);
-  expected[name] = { ...report.problem, file: join(name, seg0) };
+  expected[name] = { ...report.problem, file: report.problem.file.slice(here.length + 1) };
 }
 // A receipt removed from the end is only visible to the signed checkpoints.
-rmSync(join(here, 'tampered-truncated'), { recursive: true, force: true });
-cpSync(dir, join(here, 'tampered-truncated'), { recursive: true });
-const lastSeg = join(here, 'tampered-truncated', 'receipts-000000000016.jsonl');
-writeFileSync(lastSeg, readFileSync(lastSeg, 'utf8').trim().split('\n').slice(0, -1).join('\n') + '\n');
+const cut = join(copy('tampered-truncated'), 'receipts-000000000024.jsonl');
+writeFileSync(cut, `${readFileSync(cut, 'utf8').trim().split('\n').slice(0, -1).join('\n')}\n`);
 expected['tampered-truncated'] = { ...(await verifyLedger(join(here, 'tampered-truncated'), ring)).problem, file: 'tampered-truncated/checkpoints.jsonl' };
 json('tampered.json', expected);
+
+// 4. Single receipts, each signed by key B and broken in one way (forged/receipts.json).
+mkdirSync(join(here, 'forged'), { recursive: true });
+json('forged/receipts.json', singleReceipts({ keyB, golden: body }));
 console.log(JSON.stringify(expected, null, 2));

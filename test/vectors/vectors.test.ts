@@ -1,12 +1,25 @@
-// The code against the golden vectors: one receipt byte for byte, the golden ledger, its tampered
-// copies (each with the exact first bad entry), the checkpoint and the inclusion proof.
+// The code against the golden vectors: one receipt byte for byte, the golden ledger (every event),
+// its tampered and forged copies (each with the exact first bad entry), the forged single receipts,
+// the checkpoint and the inclusion proof.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ed from '@noble/ed25519';
 import { describe, expect, it } from 'vitest';
-import { verifyCheckpoint, verifyLedger, verifyProof } from '../../src/ledger/index.js';
-import { canonicalJson, Keyring, keyIdOf, leafHash, pae, RECEIPT_MEDIA_TYPE, sealReceipt, signerFromSeed, verifyReceipt } from '../../src/receipts/index.js';
+import { RECEIPT_EVENTS } from '../../src/core/index.js';
+import { readReceipts, verifyCheckpoint, verifyLedger, verifyProof } from '../../src/ledger/index.js';
+import {
+  canonicalJson,
+  Keyring,
+  keyIdOf,
+  leafHash,
+  pae,
+  parseEnvelopeJson,
+  RECEIPT_MEDIA_TYPE,
+  sealReceipt,
+  signerFromSeed,
+  verifyReceipt,
+} from '../../src/receipts/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const read = (f: string) => readFileSync(join(here, f));
@@ -53,7 +66,13 @@ describe('the golden ledger', () => {
   it('verifies: every signature, link, key window and checkpoint', async () => {
     const report = await verifyLedger(join(here, 'ledger'), keyring);
     expect(report.problem).toBeUndefined();
-    expect(report).toMatchObject({ ok: true, receipts: 20, checkpoints: 4 });
+    expect(report).toMatchObject({ ok: true, receipts: 30, checkpoints: 6 });
+  });
+
+  it('holds a receipt of every event', async () => {
+    const events = new Set<string>();
+    for await (const r of readReceipts(join(here, 'ledger'))) events.add(r.body.event);
+    expect([...events].sort()).toEqual([...RECEIPT_EVENTS].sort());
   });
 
   const tampered = JSON.parse(read('tampered.json').toString()) as Record<string, { file: string; line: number; seq?: number; code: string }>;
@@ -67,10 +86,19 @@ describe('the golden ledger', () => {
 
   it('checks the checkpoint note and the inclusion proof offline', () => {
     const cp = verifyCheckpoint(read('checkpoint.txt').toString(), keyring);
-    expect(cp.size).toBe(20);
+    expect(cp.size).toBe(30);
     const proof = JSON.parse(read('proof.json').toString());
     expect(verifyProof(proof, keyring).receipt.body.chain.seq).toBe(proof.leaf_index);
     const bent = { ...proof, audit_path: [...proof.audit_path].reverse() };
     expect(() => verifyProof(bent, keyring)).toThrow(/audit path/);
+  });
+});
+
+describe('the single receipts (forged/receipts.json)', () => {
+  const entries = JSON.parse(read('forged/receipts.json').toString()) as Array<{ name: string; text: string; valid: boolean; error?: string }>;
+  it.each(entries.map((e) => [e.name, e] as const))('%s', (_, entry) => {
+    const verify = () => verifyReceipt(parseEnvelopeJson(entry.text), keyring);
+    if (entry.valid) expect(verify().envelope).toEqual(JSON.parse(entry.text));
+    else expect(verify).toThrow(expect.objectContaining({ code: entry.error }));
   });
 });
