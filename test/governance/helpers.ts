@@ -59,7 +59,7 @@ export interface DraftSpec {
 export function callDraft(s: DraftSpec): ReceiptDraft {
   const [server, tool] = (s.surface ?? 'fs/read_file').split('/') as [string, string];
   const kind = EVENT_KINDS[s.event];
-  const effect = s.effect ?? (kind === 'hold_end' ? 'hold' : kind === 'execution' ? 'permit' : s.event);
+  const effect = s.effect ?? (kind === 'hold_end' || kind === 'vote' ? 'hold' : kind === 'execution' ? 'permit' : s.event);
   return {
     event: s.event as 'permit',
     call: { id: s.call, session: 's1', rpc_id: 1, server, tool, tool_sha256: null, args_sha256: canonicalSha256(s.args ?? {}) },
@@ -67,7 +67,7 @@ export function callDraft(s: DraftSpec): ReceiptDraft {
     policy: { bundle_sha256: s.bundle ?? 'b'.repeat(64), rules: s.rules ?? [], effect, reason: 'test' },
     ...(s.approval ? { approval: { id: s.approval, approvers: ['group:sre'] } } : {}),
     ...(s.breakGlass ? { break_glass: s.breakGlass } : {}),
-    ...(kind === 'hold_end' || kind === 'execution' ? { ref: canonicalSha256({ follows: s.call }) } : {}),
+    ...(kind === 'hold_end' || kind === 'vote' || kind === 'execution' ? { ref: canonicalSha256({ follows: s.call }) } : {}),
     ...(s.event === 'complete' ? { result: { sha256: canonicalSha256({ result: s.call }), is_error: false } } : {}),
   };
 }

@@ -130,6 +130,24 @@ await ledger.append({ event: 'complete', ...rewritten, policy: { ...policy, rule
 // Sent upstream, never answered (the rule's timeout): it may have run.
 permit = await decided(11, 'permit', 'permit', { constraints: { timeout_ms: 5000 } });
 await decided(11, 'unknown', 'permit', { constraints: { timeout_ms: 5000 }, ref: permit.leafHash });
+// A hold under an AND requirement: every vote a receipt, then the approve listing the votes.
+const requirement = [
+  { rule: 'prod-change', group: 'security-team', quorum: 1 },
+  { rule: 'prod-change', group: 'platform-lead', quorum: 1 },
+];
+const bound = { requirement, requirement_sha256: canonicalSha256(requirement) };
+const votes = [
+  { reviewer: 'user:alice', groups: ['security-team'], verdict: 'approve', note: 'ticket checked', evidence: { ticket: 'CHG-1' }, at: '2026-01-02T03:05:00.000Z' },
+  { reviewer: 'user:pat', groups: ['platform-lead'], verdict: 'approve', at: '2026-01-02T03:06:00.000Z' },
+];
+const held12 = (await decided(12, 'hold', 'hold', { policy: held, approval: approval(12, bound) })).leafHash;
+for (const vote of votes) await decided(12, 'vote', 'hold', { policy: held, approval: approval(12, { ...bound, vote }), ref: held12 });
+await decided(12, 'approve', 'hold', { policy: held, approval: approval(12, { ...bound, decided_by: votes.map((v) => v.reviewer), votes }), ref: held12 });
+// A policy bundle took effect (a hot reload).
+await ledger.append({
+  event: 'policy_change',
+  policy_change: { previous_bundle_sha256: policy.bundle_sha256, bundle_sha256: hash('bundle v2'), files: [{ name: 'policy.yaml', sha256: hash('policy v2') }], signed_by: [] },
+});
 await ledger.close();
 
 const keyring = {
@@ -201,7 +219,8 @@ for (const name of ledgerCopies().sort()) {
   expected[name] = { ...report.problem, file: report.problem.file.slice(here.length + 1) };
 }
 // A receipt removed from the end is only visible to the signed checkpoints.
-const cut = join(copy('tampered-truncated'), 'receipts-000000000024.jsonl');
+const lastSegment = readdirSync(dir).filter((f) => f.startsWith('receipts-')).sort().at(-1);
+const cut = join(copy('tampered-truncated'), lastSegment);
 writeFileSync(cut, `${readFileSync(cut, 'utf8').trim().split('\n').slice(0, -1).join('\n')}\n`);
 expected['tampered-truncated'] = { ...(await verifyLedger(join(here, 'tampered-truncated'), ring)).problem, file: 'tampered-truncated/checkpoints.jsonl' };
 json('tampered.json', expected);
