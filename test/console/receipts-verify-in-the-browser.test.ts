@@ -26,7 +26,7 @@ async function openReceipt(d: Demo, callId: string, event: string) {
   await page.goto(`${d.url}/#/receipts`);
   await page.getByLabel('Call id').fill(callId);
   await page.getByRole('button', { name: 'Search' }).click();
-  await expect.poll(() => page.locator('main').getByRole('status').first().innerText()).toBe('2 receipts, newest first');
+  await expect.poll(() => page.locator('main').getByRole('status').first().innerText()).toBe('3 receipts, newest first');
   await page.locator('tbody tr', { hasText: event }).getByRole('link').click();
   await page.getByRole('heading', { name: /^Receipt rcpt_/ }).waitFor();
   return page;
@@ -40,7 +40,7 @@ describeInBrowser('the receipts view', () => {
     const verdict = page.locator('.verdict');
     await expect.poll(() => verdict.innerText()).toBe('Signature verified against the keyring this gateway publishes.');
     const main = await page.locator('main').innerText();
-    expect(main).toContain(receipts[1]!.leafHash);
+    expect(main).toContain(receipts.find((r) => r.body.event === 'approve')!.leafHash);
     expect(main).toContain('✓ this receipt’s chain.prev is its leaf hash');
     expect(main).toContain('Decided by\nuser:bob');
   });
@@ -65,8 +65,9 @@ describeInBrowser('the receipts view', () => {
   it('reports a receipt whose signature was tampered with', async () => {
     const d = await demo();
     const { held, receipts } = await approvedCall(d);
-    const file = receipts[0]!.file;
-    const envelope: Envelope = receipts[0]!.envelope;
+    const hold = receipts.find((r) => r.body.event === 'hold')!;
+    const file = hold.file;
+    const envelope: Envelope = hold.envelope;
     const sig = envelope.signatures[0]!.sig;
     const forged = `${sig[0] === 'A' ? 'B' : 'A'}${sig.slice(1)}`;
     writeFileSync(file, readFileSync(file, 'utf8').replace(sig, forged));

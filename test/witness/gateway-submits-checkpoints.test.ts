@@ -45,7 +45,8 @@ describe('the gateway and its witness', { timeout: 120_000 }, () => {
     const file = JSON.parse(readFileSync(keyring, 'utf8')) as Record<string, unknown>;
     writeFileSync(keyring, JSON.stringify({ ...file, witnesses: [witness.vkey] }));
     const verified = await toolgate(['ledger', 'verify', '-c', config, '--witnesses', '1', '--online']);
-    expect(verified.stdout).toMatch(/^ok: 5 receipts.*\nok: the latest checkpoint \(5 receipts\) is cosigned by witness.test\/w1; 1 witnesses asked agree\n$/);
+    // Five denied calls and the policy_change of the bundle that took effect at start.
+    expect(verified.stdout).toMatch(/^ok: 6 receipts.*\nok: the latest checkpoint \(6 receipts\) is cosigned by witness.test\/w1; 1 witnesses asked agree\n$/);
     expect(verified.code).toBe(0);
   });
 });
