@@ -22,6 +22,18 @@ export interface PeriodFigures {
   /** Approvals granted in the period (by id), and those voided in it: a voided approval is not counted as granted. */
   approved: Set<string>;
   voided: Set<string>;
+  /** Every reviewer decision (a `vote` receipt) in the period, in ledger order. */
+  votes: VoteSeen[];
+}
+
+export interface VoteSeen {
+  at: string;
+  approval: string;
+  surface: string;
+  reviewer: string;
+  /** The reviewer's groups when deciding, as the receipt recorded them. */
+  groups: string[];
+  verdict: 'approve' | 'reject';
 }
 
 export interface Collected {
@@ -43,7 +55,7 @@ function emptySurface(): SurfaceFigures {
 }
 
 function period(sinceMs: number, untilMs: number): PeriodFigures {
-  return { sinceMs, untilMs, surfaces: new Map(), approvalLatenciesMs: [], approved: new Set(), voided: new Set() };
+  return { sinceMs, untilMs, surfaces: new Map(), approvalLatenciesMs: [], approved: new Set(), voided: new Set(), votes: [] };
 }
 
 /** Reads the ledger once for [since, until) and the previous period of equal length. */
@@ -76,7 +88,10 @@ class Tally {
     }
     const p = r.tsMs >= this.current.sinceMs ? this.current : r.tsMs >= this.previous.sinceMs ? this.previous : undefined;
     const surface = p && surfaceIn(p, `${r.call.server}/${r.call.tool}`);
-    if (isOutcome(r.event)) {
+    if (r.event === 'vote') {
+      const vote = r.approval?.vote;
+      if (p && vote) p.votes.push({ at: new Date(r.tsMs).toISOString(), approval: r.approval!.id, surface: `${r.call.server}/${r.call.tool}`, ...vote });
+    } else if (isOutcome(r.event)) {
       if (r.event === 'hold' && r.approval && !this.heldAt.has(r.approval.id)) this.heldAt.set(r.approval.id, r.tsMs);
       if (!surface) return;
       surface.calls++;

@@ -59,7 +59,16 @@ function summary(r: Review): string[] {
         : ''
     }`,
     `approvals: ${r.approvals.approved} granted, ${r.approvals.voided} voided at release; snapshot-mismatch rate ${rateCell(r.approvals.snapshot_mismatch)}`,
+    `votes: ${r.approvals.votes.length} (${countOf(r, 'approve')} approve, ${countOf(r, 'reject')} reject)`,
   ];
+}
+
+const countOf = (r: Review, verdict: 'approve' | 'reject') => r.approvals.votes.filter((v) => v.verdict === verdict).length;
+
+/** One line per reviewer decision, with the groups that entitled the reviewer. */
+function voteLines(r: Review): string[] {
+  if (!r.approvals.votes.length) return ['none'];
+  return r.approvals.votes.map((v) => `${v.at} ${v.verdict} ${v.approval} ${v.surface} by ${v.reviewer} (${v.groups.join(', ') || 'no group'})`);
 }
 
 function text(r: Review): string {
@@ -80,6 +89,9 @@ function text(r: Review): string {
     '',
     'material changes:',
     ...(r.material_changes.length ? r.material_changes.map((l) => `  ${l}`) : ['  none']),
+    '',
+    'votes:',
+    ...voteLines(r).map((l) => `  ${l}`),
     '',
     'break-glass:',
     ...breakGlassLines(r).map((l) => `  ${l}`),
@@ -108,6 +120,10 @@ function markdown(r: Review): string {
     '## Material changes',
     '',
     ...(r.material_changes.length ? r.material_changes.map((l) => `- ${l}`) : ['None.']),
+    '',
+    '## Votes',
+    '',
+    ...voteLines(r).map((l) => `- ${l}`),
     '',
     '## Break-glass',
     '',

@@ -7,7 +7,7 @@
 //     busier period (a surface new in this period with 20 or more calls counts as doubled).
 import { HOLD_ENDS, OUTCOMES } from '../core/index.js';
 import type { BreakGlassUse, UnreviewedWindow } from './break-glass.js';
-import { collect, type Collected, type PeriodFigures, type SurfaceFigures } from './collect.js';
+import { collect, type Collected, type PeriodFigures, type SurfaceFigures, type VoteSeen } from './collect.js';
 
 export const MATERIAL = { minBase: 20, minRateChange: 0.05, minAbsZ: 3, volumeFactor: 2 } as const;
 
@@ -46,7 +46,7 @@ export interface Review {
    * changed by release: policy, requirement, tool definition or arguments). The snapshot-mismatch
    * rate is voided / (approved + voided), against the previous period.
    */
-  approvals: { approved: number; voided: number; snapshot_mismatch: RateFigure };
+  approvals: { approved: number; voided: number; snapshot_mismatch: RateFigure; votes: VoteSeen[] };
   break_glass: BreakGlassUse[];
   /** Windows not reviewed by the end of the period, wherever they opened. */
   break_glass_unreviewed: UnreviewedWindow[];
@@ -88,6 +88,7 @@ function approvalFigures(current: PeriodFigures, previous: PeriodFigures): Revie
     approved: approved.size,
     voided: voided.size,
     snapshot_mismatch: rateFigure(voided.size, granted(current), previous.voided.size, granted(previous)),
+    votes: current.votes,
   };
 }
 

@@ -31,7 +31,9 @@ export const ScannedReceiptSchema = z.object({
     .optional(),
   principal: z.object({ id: name, groups: z.array(z.string()).optional() }).optional(),
   policy: z.object({ bundle_sha256: z.string(), rules: z.array(z.string()), effect: z.string(), reason: z.string() }).optional(),
-  approval: z.object({ id: name }).optional(),
+  approval: z
+    .object({ id: name, vote: z.object({ reviewer: name, groups: z.array(z.string()), verdict: z.enum(['approve', 'reject']) }).optional() })
+    .optional(),
   break_glass: z.object({ id: name, opened_by: name, reason: z.string(), expires_at: z.string().optional(), note: z.string().optional() }).optional(),
 });
 

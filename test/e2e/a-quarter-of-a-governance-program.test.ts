@@ -6,7 +6,7 @@
 // window opened by one reviewer and confirmed by another (open_quorum: 2) lets a denied call through
 // and is reviewed by a third. Then `toolgate replay` over the whole ledger reproduces every decision
 // (exit 0), and `toolgate report` shows the window, its review and the call it let through, and the
-// voided approval; `report --check` passes since the window was reviewed.
+// votes with their reviewers' groups and the voided approval; `report --check` passes since the window was reviewed.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -140,6 +140,13 @@ describe('a quarter of a governance program through toolgate serve', () => {
     expect([run.status, run.stderr]).toEqual([0, '']);
     const report = JSON.parse(run.stdout);
     expect(report.approvals).toMatchObject({ approved: 1, voided: 1, snapshot_mismatch: { rate: 0.5 } });
+    // Four votes, each with the group that entitled its reviewer.
+    expect(report.approvals.votes.map((v: { reviewer: string; groups: string[]; verdict: string }) => [v.reviewer, v.groups, v.verdict])).toEqual([
+      ['user:sam', ['security-team'], 'approve'],
+      ['user:pat', ['platform-lead'], 'approve'],
+      ['user:sam', ['security-team'], 'approve'],
+      ['user:pat', ['platform-lead'], 'approve'],
+    ]);
     expect(report.break_glass).toEqual([
       expect.objectContaining({
         id: windowId,
@@ -156,6 +163,7 @@ describe('a quarter of a governance program through toolgate serve', () => {
     expect(surfaces).toMatchObject({ 'payments/pid': 5, 'payments/echo': 4, 'infra/exact': 3, 'infra/slow': 3, 'fx/echo': 1 });
     const text = toolgate(['report', '-c', config, '--since', '1d']).stdout;
     expect(text).toContain('approvals: 1 granted, 1 voided at release; snapshot-mismatch rate 50.0%');
+    expect(text).toContain('votes: 4 (4 approve, 0 reject)');
     expect(text).toMatch(/overrode DENY \(infra-no-exact\)/);
     expect(text).toContain('reviewed');
   });
