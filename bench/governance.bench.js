@@ -103,8 +103,10 @@ async function ledgerOf(size) {
         args_sha256: createHash('sha256').update(String(n)).digest('hex'),
       },
       principal: { id: `agent:${n % 7}` },
-      policy: { bundle_sha256: 'b'.repeat(64), rules: ['rule-a'], effect: event, reason: 'bench' },
+      // An approve ends a hold: it keeps the hold's effect and names the hold receipt (docs/receipts.md §1.2).
+      policy: { bundle_sha256: 'b'.repeat(64), rules: ['rule-a'], effect: event === 'approve' ? 'hold' : event, reason: 'bench' },
       ...(event === 'hold' || event === 'approve' ? { approval: { id: `apr_${Math.floor(n / 97)}`, approvers: ['group:ops'] } } : {}),
+      ...(event === 'approve' ? { ref: 'f'.repeat(64) } : {}),
     };
   };
   const t = now();

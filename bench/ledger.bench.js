@@ -28,7 +28,7 @@ const draft = (n) => ({
   event: 'permit',
   call: { id: `call_${n}`, session: 'bench', rpc_id: n, server: 'fs', tool: 'read_file', tool_sha256: 'e'.repeat(64), args_sha256: 'a'.repeat(64) },
   principal: { id: 'agent:bench' },
-  policy: { bundle_sha256: 'b'.repeat(64), rules: ['fs-read'], effect: 'allow', reason: 'allowed by rule fs-read' },
+  policy: { bundle_sha256: 'b'.repeat(64), rules: ['fs-read'], effect: 'permit', reason: 'permitted by rule fs-read' },
 });
 
 // The same key without the worker thread: every signature on the event loop.
