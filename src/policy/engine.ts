@@ -47,6 +47,7 @@ export class PolicyEngine {
   private settle: Required<SettleOptions> = { settleMs: DEFAULT_SETTLE_MS, removalHoldMs: DEFAULT_REMOVAL_HOLD_MS };
   /** When a watched folder last changed (ms since the epoch). */
   private changedAt = 0;
+  private readonly reloadedListeners: Array<(bundle: PolicyBundle) => void> = [];
 
   private constructor(
     private readonly options: PolicyEngineOptions,
@@ -68,6 +69,11 @@ export class PolicyEngine {
 
   get current(): PolicyBundle {
     return this.bundle;
+  }
+
+  /** Calls `listener` with each bundle that takes effect on a reload (after it is in force). */
+  onReloaded(listener: (bundle: PolicyBundle) => void): void {
+    this.reloadedListeners.push(listener);
   }
 
   /** Decides with whichever bundle is current when the call arrives. Never throws. */
@@ -131,6 +137,7 @@ export class PolicyEngine {
       this.bundle = next;
       log.info({ bundle_sha256: next.sha256, previous, rules: next.rules.length }, 'policy reloaded');
       onReload?.({ ok: true, sha256: next.sha256 });
+      for (const listener of this.reloadedListeners) listener(next);
       return true;
     } catch (err) {
       log.error({ err: (err as Error).message, bundle_sha256: this.bundle.sha256 }, 'policy reload rejected; the previous policy stays in force');

@@ -29,6 +29,7 @@ export async function openGateway(parts: {
   closers.add(() => gateway.close());
   for (const u of gateway.health().upstreams) metrics.setUpstreamHealth(u.name, u.state === 'ready');
   warnAboutToolNames(engine.current, gateway, log);
+  engine.onReloaded((bundle) => warnAboutToolNames(bundle, gateway, log));
   return gateway;
 }
 
