@@ -2,7 +2,7 @@
 // request (a tools/call, or a request such as resources/read); `rotate` records a signing-key
 // hand-over and `policy_change` a policy bundle taking effect. The events come from core/events.ts; the zod schemas are the source of the types.
 import { z } from 'zod';
-import { CALL_EVENTS, GOVERNED_METHODS, RECEIPT_EVENTS } from '../core/index.js';
+import { CALL_EVENTS, GOVERNED_METHODS, OUTCOMES, RECEIPT_EVENTS } from '../core/index.js';
 import { isCanonicalBase64, KEY_ID_PATTERN } from './dsse.js';
 import { ReceiptError } from './errors.js';
 import { eventFieldProblem } from './event-rules.js';
@@ -133,6 +133,8 @@ export const CallReceiptSchema = z.strictObject({
   ref: hex64.optional(),
   /** On calls let through by a break-glass window, and on the window's own receipts (with expires_at; a review with its note). */
   break_glass: z.strictObject({ id: name, opened_by: name, reason: text(4096), expires_at: Rfc3339Utc.optional(), note: text(4096).optional() }).optional(),
+  /** On a decision the shadow candidate (policy.shadow) decided differently: what it would have decided, by which rules. */
+  shadow: z.strictObject({ bundle_sha256: hex64, effect: z.enum(OUTCOMES), rules: z.array(name).max(256) }).optional(),
 });
 
 export const RotateReceiptSchema = z.strictObject({

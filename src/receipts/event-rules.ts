@@ -25,6 +25,7 @@ interface CallShape {
   ref?: unknown;
   break_glass?: { id: string; expires_at?: string; note?: string };
   constraints?: unknown;
+  shadow?: unknown;
 }
 
 /** The members whose presence depends on the event. */
@@ -38,6 +39,7 @@ const PARTS = {
   'call.uri': (b: CallShape) => (b.call as { uri?: unknown }).uri !== undefined,
   'principal.groups': (b: CallShape) => b.principal.groups !== undefined,
   constraints: (b: CallShape) => b.constraints !== undefined,
+  shadow: (b: CallShape) => b.shadow !== undefined,
 };
 type Part = keyof typeof PARTS;
 
@@ -64,10 +66,10 @@ const WINDOW: EventRule = { subject: 'window', required: ['break_glass'], option
 export const LET_THROUGH = ['deny', 'hold', 'silence'] as const;
 
 export const EVENT_RULES: Record<CallEvent, EventRule> = {
-  permit: { subject: 'call', required: [], optional: RAN, effects: 'executed' },
-  deny: { subject: 'call', required: [], optional: [...OF_A_REQUEST, 'approval'], effects: ['deny'] },
-  silence: { subject: 'call', required: [], optional: OF_A_REQUEST, effects: ['silence'] },
-  hold: { subject: 'call', required: ['approval'], optional: OF_A_REQUEST, effects: ['hold'] },
+  permit: { subject: 'call', required: [], optional: [...RAN, 'shadow'], effects: 'executed' },
+  deny: { subject: 'call', required: [], optional: [...OF_A_REQUEST, 'approval', 'shadow'], effects: ['deny'] },
+  silence: { subject: 'call', required: [], optional: [...OF_A_REQUEST, 'shadow'], effects: ['silence'] },
+  hold: { subject: 'call', required: ['approval'], optional: [...OF_A_REQUEST, 'shadow'], effects: ['hold'] },
   approve: HOLD_END,
   reject: HOLD_END,
   expire: HOLD_END,

@@ -18,6 +18,7 @@ const verify = (b: ReceiptBody) => verifyReceipt(sealReceipt(b, signer).envelope
 const rejected = (b: ReceiptBody, why: RegExp) => expect(() => verify(b)).toThrow(why);
 
 const held = { approval, ref: sha('1') };
+const shadow = { bundle_sha256: sha('c'), effect: 'permit', rules: ['candidate-rule'] };
 const windowCall = {
   call: { id: 'bg_1', session: 'admin', rpc_id: null, server: '*', tool: '*', tool_sha256: null, args_sha256: canonicalSha256({}) },
   principal: { id: 'user:olga' },
@@ -33,6 +34,8 @@ describe('receipts that obey their event table verify', () => {
     ['deny', body('deny', {}, { effect: 'deny' })],
     ['silence', body('silence', {}, { effect: 'silence', rules: [] })],
     ['hold', body('hold', { approval }, { effect: 'hold' })],
+    ['deny the shadow candidate would permit', body('deny', { shadow }, { effect: 'deny' })],
+    ['hold the shadow candidate would silence', body('hold', { approval, shadow: { ...shadow, effect: 'silence', rules: [] } }, { effect: 'hold' })],
     ['approve', body('approve', held, { effect: 'hold' })],
     ['break_glass_open', body('break_glass_open', { ...windowCall, break_glass: window }, { effect: 'break_glass', rules: [] })],
     [
@@ -56,6 +59,12 @@ describe('receipts that break their event table are rejected', () => {
     rejected(body('fail', { ref: sha('1'), result: { sha256: sha('2'), is_error: true } }), /fail.*is_error true and error_code required/));
   it('a complete whose result names an error code', () =>
     rejected(body('complete', { ref: sha('1'), result: { sha256: sha('2'), is_error: true, error_code: -32000 } }), /error_code is allowed on a fail only/));
+  it('a complete with a shadow (only decisions carry one)', () =>
+    rejected(body('complete', { ref: sha('1'), result: { sha256: sha('2'), is_error: false }, shadow }), /complete.*shadow.*not allowed/));
+  it('an approve with a shadow (the hold carries it)', () =>
+    rejected(body('approve', { ...held, shadow }, { effect: 'hold' }), /approve.*shadow.*not allowed/));
+  it('a shadow whose effect is a rule effect, not an outcome', () =>
+    rejected(body('deny', { shadow: { ...shadow, effect: 'allow' } }, { effect: 'deny' }), /shadow\.effect/));
   it('a permit with a result', () => rejected(body('permit', { result: { sha256: sha('2'), is_error: false } }), /permit.*result.*not allowed/));
   it('an approve without its approval', () => rejected(body('approve', { ref: sha('1') }, { effect: 'hold' }), /approve.*approval.*required/));
   it('a hold with a ref', () => rejected(body('hold', held, { effect: 'hold' }), /hold.*ref.*not allowed/));

@@ -267,6 +267,8 @@ const CALL_SHAPE = {
   result: nested({ sha256: hex64, is_error: (v) => typeof v === 'boolean', error_code: optional(Number.isInteger) }),
   ref: optional(hex64),
   break_glass: nested({ id: str(1, 256), opened_by: str(1, 256), reason: str(0, 4096), expires_at: optional(isTime), note: optional(str(0, 4096)) }),
+  // §1.8: what the shadow candidate decided, on decision events only (the table below).
+  shadow: nested({ bundle_sha256: hex64, effect: (v) => ['permit', 'deny', 'silence', 'hold'].includes(v), rules: names }),
 };
 const ROTATE_SHAPE = {
   ...COMMON,
@@ -292,10 +294,10 @@ const POLICY_CHANGE_SHAPE = {
 // §1.2, the event table: required (R) and optional (o) members; anything else is forbidden.
 const RAN = 'approval break_glass effective constraints';
 const TABLE = {
-  permit: { R: '', o: RAN, effect: 'ran' },
-  deny: { R: '', o: 'approval', effect: 'deny' },
-  silence: { R: '', o: '', effect: 'silence' },
-  hold: { R: 'approval', o: '', effect: 'hold' },
+  permit: { R: '', o: `${RAN} shadow`, effect: 'ran' },
+  deny: { R: '', o: 'approval shadow', effect: 'deny' },
+  silence: { R: '', o: 'shadow', effect: 'silence' },
+  hold: { R: 'approval', o: 'shadow', effect: 'hold' },
   complete: { R: 'result ref', o: RAN, effect: 'ran' },
   fail: { R: 'ref', o: `${RAN} result`, effect: 'ran' },
   unknown: { R: 'ref', o: RAN, effect: 'ran' },
@@ -314,6 +316,7 @@ function eventProblem(b) {
     break_glass: 'break_glass' in b,
     effective: 'effective_args_sha256' in b.call,
     constraints: 'constraints' in b,
+    shadow: 'shadow' in b,
     request: 'method' in b.call || 'uri' in b.call || 'groups' in b.principal,
   };
   for (const [member, present] of Object.entries(has)) {

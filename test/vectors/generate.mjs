@@ -143,6 +143,10 @@ const votes = [
 const held12 = (await decided(12, 'hold', 'hold', { policy: held, approval: approval(12, bound) })).leafHash;
 for (const vote of votes) await decided(12, 'vote', 'hold', { policy: held, approval: approval(12, { ...bound, vote }), ref: held12 });
 await decided(12, 'approve', 'hold', { policy: held, approval: approval(12, { ...bound, decided_by: votes.map((v) => v.reviewer), votes }), ref: held12 });
+// A shadow candidate would have held a call the policy in force permitted (§1.8): the permit says
+// so; its complete does not.
+permit = await decided(13, 'permit', 'permit', { shadow: { bundle_sha256: hash('candidate bundle'), effect: 'hold', rules: ['fs-read-reviewed'] } });
+await decided(13, 'complete', 'permit', { ref: permit.leafHash, result: result('file contents') });
 // A policy bundle took effect (a hot reload).
 await ledger.append({
   event: 'policy_change',

@@ -66,13 +66,19 @@ describe('the golden ledger', () => {
   it('verifies: every signature, link, key window and checkpoint', async () => {
     const report = await verifyLedger(join(here, 'ledger'), keyring);
     expect(report.problem).toBeUndefined();
-    expect(report).toMatchObject({ ok: true, receipts: 35, checkpoints: 7 });
+    expect(report).toMatchObject({ ok: true, receipts: 37, checkpoints: 8 });
   });
 
   it('holds a receipt of every event', async () => {
     const events = new Set<string>();
     for await (const r of readReceipts(join(here, 'ledger'))) events.add(r.body.event);
     expect([...events].sort()).toEqual([...RECEIPT_EVENTS].sort());
+  });
+
+  it('holds a decision the shadow candidate decided differently (docs/receipts.md §1.8)', async () => {
+    const shadowed = [];
+    for await (const r of readReceipts(join(here, 'ledger'))) if ('shadow' in r.body && r.body.shadow) shadowed.push([r.body.event, r.body.shadow.effect]);
+    expect(shadowed).toEqual([['permit', 'hold']]);
   });
 
   const tampered = JSON.parse(read('tampered.json').toString()) as Record<string, { file: string; line: number; seq?: number; code: string }>;
@@ -86,7 +92,7 @@ describe('the golden ledger', () => {
 
   it('checks the checkpoint note and the inclusion proof offline', () => {
     const cp = verifyCheckpoint(read('checkpoint.txt').toString(), keyring);
-    expect(cp.size).toBe(35);
+    expect(cp.size).toBe(37);
     const proof = JSON.parse(read('proof.json').toString());
     expect(verifyProof(proof, keyring).receipt.body.chain.seq).toBe(proof.leaf_index);
     const bent = { ...proof, audit_path: [...proof.audit_path].reverse() };
