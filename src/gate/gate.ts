@@ -39,6 +39,8 @@ export interface GateOptions {
   limits?: LimitCounter;
   /** An open break-glass window that lets this refused or held call through, if any. */
   breakGlass?: (request: CallRequest) => Promise<BreakGlassStamp | undefined>;
+  /** The identity (sha256) of a configured upstream, which the receipts of a call that runs on it name. */
+  upstreamIdentity?: (server: string) => string | undefined;
   /** Who may approve a call held because its tool's definition drifted from its pin. */
   driftApprovers?: string[];
   /** Called once per call with what happened (metrics, the per-call log line). */
@@ -205,7 +207,8 @@ export class Gate implements CallHandler {
   /** record, dispatch, record: durable `permit`, the upstream call, then what became of it; the client gets the last receipt. */
   private async execute(call: ToolCall, decision: Decided, extras: ReceiptExtras): Promise<Answered> {
     const { request } = call;
-    const withConstraints = { ...extras, ...constraintsApplied(request, decision, decision.charged) };
+    const upstreamSha256 = this.options.upstreamIdentity?.(request.server);
+    const withConstraints = { ...extras, ...(upstreamSha256 ? { upstreamSha256 } : {}), ...constraintsApplied(request, decision, decision.charged) };
     const permit = await this.record('permit', request, decision, withConstraints);
     const dispatched = await dispatchWithin(call, decision.effectiveArgs ?? request.args, decision.timeout);
     const after = { ...withConstraints, ref: permit.leafHash };

@@ -21,6 +21,8 @@ export interface ReceiptExtras {
   ref?: string;
   approval?: CallReceiptBody['approval'];
   effectiveArgsSha256?: string;
+  /** On an execution's receipts: the identity of the upstream the call goes to (docs/receipts.md §1.3). */
+  upstreamSha256?: string;
   constraints?: CallReceiptBody['constraints'];
   breakGlass?: BreakGlassStamp;
 }
@@ -38,6 +40,7 @@ export function callDraft(event: CallEvent, request: CallRequest, decision: Deci
       tool_sha256: request.toolSha256,
       args_sha256: request.argsSha256,
       ...(extras.effectiveArgsSha256 ? { effective_args_sha256: extras.effectiveArgsSha256 } : {}),
+      ...(extras.upstreamSha256 ? { upstream_sha256: extras.upstreamSha256 } : {}),
     },
     principal: { id: request.principal.id, groups: [...request.principal.groups] },
     policy: { bundle_sha256: decision.bundleSha256, rules: decision.rules, effect: decision.outcome, reason: decision.reason },

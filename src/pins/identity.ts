@@ -1,5 +1,5 @@
-// The identity a pin set is bound to: the configured command and arguments of a stdio upstream, or
-// the URL of an HTTP one. Pointing an upstream name at another server changes the identity, so the
+// The identity a pin set is bound to, and that the receipts of a call name as `call.upstream_sha256`
+// (docs/receipts.md §1.3): the configured command and arguments of a stdio upstream, or the URL of an HTTP one. Pointing an upstream name at another server changes the identity, so the
 // new server inherits none of the old one's pins. The working folder and environment are left out:
 // a pins file committed to a repository must stay valid in every checkout, and env holds secrets.
 import { isStdioUpstream, type UpstreamConfig } from '../config/index.js';

@@ -63,6 +63,8 @@ export const CallSchema = z.strictObject({
   args_sha256: hex64,
   /** Present when constraints rewrote the arguments: the hash of what was actually forwarded. */
   effective_args_sha256: hex64.optional(),
+  /** On an execution's receipts: the identity of the upstream it was sent to (docs/receipts.md §1.3), with `server` and `tool_sha256` what ran where. */
+  upstream_sha256: hex64.optional(),
 });
 
 /** One entry of an approval requirement in plain form: `quorum` distinct reviewers of `group`, or among `approvers` (ids or "group:<name>"). */

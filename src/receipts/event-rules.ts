@@ -17,6 +17,7 @@ interface CallShape {
     tool_sha256: string | null;
     args_sha256: string;
     effective_args_sha256?: string;
+    upstream_sha256?: string;
   };
   principal: { groups?: unknown };
   policy: { rules: string[]; effect: string };
@@ -35,6 +36,7 @@ const PARTS = {
   ref: (b: CallShape) => b.ref !== undefined,
   break_glass: (b: CallShape) => b.break_glass !== undefined,
   'call.effective_args_sha256': (b: CallShape) => b.call.effective_args_sha256 !== undefined,
+  'call.upstream_sha256': (b: CallShape) => b.call.upstream_sha256 !== undefined,
   'call.method': (b: CallShape) => (b.call as { method?: unknown }).method !== undefined,
   'call.uri': (b: CallShape) => (b.call as { uri?: unknown }).uri !== undefined,
   'principal.groups': (b: CallShape) => b.principal.groups !== undefined,
@@ -58,7 +60,7 @@ export interface EventRule {
 }
 
 const OF_A_REQUEST: Part[] = ['call.method', 'call.uri', 'principal.groups'];
-const RAN: Part[] = [...OF_A_REQUEST, 'approval', 'break_glass', 'call.effective_args_sha256', 'constraints'];
+const RAN: Part[] = [...OF_A_REQUEST, 'approval', 'break_glass', 'call.effective_args_sha256', 'call.upstream_sha256', 'constraints'];
 const HOLD_END: EventRule = { subject: 'call', required: ['approval', 'ref'], optional: OF_A_REQUEST, effects: ['hold'] };
 const WINDOW: EventRule = { subject: 'window', required: ['break_glass'], optional: [], effects: ['break_glass'] };
 

@@ -19,6 +19,7 @@ const rejected = (b: ReceiptBody, why: RegExp) => expect(() => verify(b)).toThro
 
 const held = { approval, ref: sha('1') };
 const shadow = { bundle_sha256: sha('c'), effect: 'permit', rules: ['candidate-rule'] };
+const baseCall = (callDraft('permit') as CallReceiptBody).call;
 const windowCall = {
   call: { id: 'bg_1', session: 'admin', rpc_id: null, server: '*', tool: '*', tool_sha256: null, args_sha256: canonicalSha256({}) },
   principal: { id: 'user:olga' },
@@ -30,6 +31,8 @@ describe('receipts that obey their event table verify', () => {
     ['permit released by an approval', body('permit', { approval })],
     ['permit let through by a window', body('permit', { break_glass: { id: 'bg_1', opened_by: 'user:olga', reason: 'outage' } }, { effect: 'deny' })],
     ['complete', body('complete', { ref: sha('1'), result: { sha256: sha('2'), is_error: false } })],
+    ['permit naming the upstream it goes to', body('permit', { call: { ...baseCall, upstream_sha256: sha('4') } })],
+    ['unknown naming the upstream it went to', body('unknown', { ref: sha('1'), call: { ...baseCall, upstream_sha256: sha('4') } })],
     ['fail', body('fail', { ref: sha('1') })],
     ['deny', body('deny', {}, { effect: 'deny' })],
     ['silence', body('silence', {}, { effect: 'silence', rules: [] })],
@@ -73,7 +76,12 @@ describe('receipts that break their event table are rejected', () => {
   it('a permit with both an approval and a window', () =>
     rejected(body('permit', { approval, break_glass: { id: 'bg_1', opened_by: 'user:olga', reason: 'outage' } }, { effect: 'hold' }), /approval.*break_glass/));
   it('an effective_args_sha256 equal to args_sha256', () =>
-    rejected(body('permit', { call: { ...(callDraft('permit') as CallReceiptBody).call, effective_args_sha256: sha('a') } }), /effective_args_sha256.*differ/));
+    rejected(body('permit', { call: { ...baseCall, effective_args_sha256: sha('a') } }), /effective_args_sha256.*differ/));
+  it('a deny naming an upstream (nothing ran)', () =>
+    rejected(body('deny', { call: { ...baseCall, upstream_sha256: sha('4') } }, { effect: 'deny' }), /deny.*call\.upstream_sha256 is not allowed/));
+  it('a hold naming an upstream', () =>
+    rejected(body('hold', { approval, call: { ...baseCall, upstream_sha256: sha('4') } }, { effect: 'hold' }), /upstream_sha256 is not allowed/));
+  it('an upstream identity that is not a sha256', () => rejected(body('permit', { call: { ...baseCall, upstream_sha256: 'fs' } }), /upstream_sha256/));
   it('a window opened without its expiry', () =>
     rejected(
       body('break_glass_open', { ...windowCall, break_glass: { ...window, expires_at: undefined } }, { effect: 'break_glass', rules: [] }),

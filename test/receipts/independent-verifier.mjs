@@ -249,6 +249,7 @@ const CALL_SHAPE = {
     tool_sha256: (v) => v === null || hex64(v),
     args_sha256: hex64,
     effective_args_sha256: optional(hex64),
+    upstream_sha256: optional(hex64),
   },
   principal: { id: str(1, 256), groups: optional(names) },
   policy: { bundle_sha256: hex64, rules: names, effect: str(1, 256), reason: str(0, 4096) },
@@ -292,7 +293,7 @@ const POLICY_CHANGE_SHAPE = {
 };
 
 // §1.2, the event table: required (R) and optional (o) members; anything else is forbidden.
-const RAN = 'approval break_glass effective constraints';
+const RAN = 'approval break_glass effective upstream constraints';
 const TABLE = {
   permit: { R: '', o: `${RAN} shadow`, effect: 'ran' },
   deny: { R: '', o: 'approval shadow', effect: 'deny' },
@@ -315,6 +316,7 @@ function eventProblem(b) {
     ref: 'ref' in b,
     break_glass: 'break_glass' in b,
     effective: 'effective_args_sha256' in b.call,
+    upstream: 'upstream_sha256' in b.call,
     constraints: 'constraints' in b,
     shadow: 'shadow' in b,
     request: 'method' in b.call || 'uri' in b.call || 'groups' in b.principal,

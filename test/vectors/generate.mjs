@@ -53,6 +53,15 @@ json('receipt.json', {
   leaf_hash_hex: leafHash(sealed.payload).toString('hex'),
   envelope: sealed.envelope,
 });
+// The hash input of call.upstream_sha256 (§1.3): a stdio upstream's configured transport.
+const upstream = { kind: 'stdio', command: 'npx', args: ['-y', '@modelcontextprotocol/server-filesystem', '/srv'] };
+json('upstream.json', {
+  comment: 'call.upstream_sha256 = sha256(JCS(transport)); transport is toolgate.yaml upstreams.fs: { command, args } with kind "stdio" (env and cwd left out).',
+  config: { command: upstream.command, args: upstream.args, env: { API_TOKEN: 'not part of the identity' } },
+  transport: upstream,
+  canonical: canonicalJson(upstream),
+  sha256: canonicalSha256(upstream),
+});
 json('keys.json', {
   comment: 'Test keys only: seed = sha256("toolgate test key A" | "toolgate test key B"). Never use them for anything real.',
   keys: [keyA, keyB].map((k, i) => ({
@@ -70,8 +79,14 @@ rmSync(dir, { recursive: true, force: true });
 const log = createLogger({ level: 'silent' });
 const ledger = await Ledger.open({ dir, signer: keyA, issuerId: 'acme-dev-gate', log, checkpointEvery: 5, segmentReceipts: 8 });
 const principal = { id: 'agent:ci', groups: ['agents'] };
-const requestOf = (n) => ({ call: { ...call, id: `call_${n}`, rpc_id: n }, principal });
-const decided = (n, event, effect, { policy: decision, ...extra } = {}) => ledger.append({ event, ...requestOf(n), policy: { ...policy, effect, ...decision }, ...extra });
+// The upstream every call of the golden ledger runs on; its executions name it (§1.3, upstream.json).
+const upstreamSha256 = canonicalSha256(upstream);
+const EXECUTIONS = ['permit', 'complete', 'fail', 'unknown'];
+const requestOf = (n, event) => ({
+  call: { ...call, id: `call_${n}`, rpc_id: n, ...(EXECUTIONS.includes(event) ? { upstream_sha256: upstreamSha256 } : {}) },
+  principal,
+});
+const decided = (n, event, effect, { policy: decision, ...extra } = {}) => ledger.append({ event, ...requestOf(n, event), policy: { ...policy, effect, ...decision }, ...extra });
 const result = (text) => ({ sha256: canonicalSha256({ content: [{ type: 'text', text }] }), is_error: false });
 const approval = (n, extra = {}) => ({ id: `apr_${n}`, approvers: ['user:alice', 'group:dba'], expires_at: '2026-01-02T04:04:05.678Z', ...extra });
 const held = { rules: ['fs-write-needs-review'], reason: 'writes need a review' };
@@ -124,7 +139,7 @@ await ledger.append({
   principal: { id: 'user:olga' },
   policy: { bundle_sha256: policy.bundle_sha256, rules: [], effect: 'pin_approve', reason: `definition of fs/read_file changed from ${call.tool_sha256} to ${pin}; approved by user:olga` },
 });
-const rewritten = { call: { ...call, id: 'call_10', rpc_id: 10, effective_args_sha256: canonicalSha256({ path: '/tmp/ünïcödé.txt', limit: 100 }) }, principal };
+const rewritten = { call: { ...requestOf(10, 'permit').call, effective_args_sha256: canonicalSha256({ path: '/tmp/ünïcödé.txt', limit: 100 }) }, principal };
 permit = await ledger.append({ event: 'permit', ...rewritten, policy: { ...policy, rules: ['fs-read-limited'] } });
 await ledger.append({ event: 'complete', ...rewritten, policy: { ...policy, rules: ['fs-read-limited'] }, ref: permit.leafHash, result: { ...result('100 lines'), is_error: true } });
 // Sent upstream, never answered (the rule's timeout): it may have run.
@@ -213,9 +228,9 @@ const forge = async (name, drafts) => {
 };
 const first = readFileSync(join(dir, seg0), 'utf8').split('\n');
 const leafOfLine = (line) => leafHash(Buffer.from(JSON.parse(line).payload, 'base64')).toString('hex');
-await forge('forged-no-permit', [{ event: 'complete', ...requestOf(11), policy, ref: hash('no such permit'), result: result('ran anyway') }]);
-await forge('forged-double-execution', [{ event: 'complete', ...requestOf(1), policy, ref: leafOfLine(first[0]), result: result('ran twice') }]);
-await forge('forged-other-calls-permit', [{ event: 'complete', ...requestOf(12), policy, ref: leafOfLine(first[0]), result: result('borrowed permit') }]);
+await forge('forged-no-permit', [{ event: 'complete', ...requestOf(11, 'complete'), policy, ref: hash('no such permit'), result: result('ran anyway') }]);
+await forge('forged-double-execution', [{ event: 'complete', ...requestOf(1, 'complete'), policy, ref: leafOfLine(first[0]), result: result('ran twice') }]);
+await forge('forged-other-calls-permit', [{ event: 'complete', ...requestOf(12, 'complete'), policy, ref: leafOfLine(first[0]), result: result('borrowed permit') }]);
 
 const expected = {};
 for (const name of ledgerCopies().sort()) {

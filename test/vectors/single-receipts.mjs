@@ -79,6 +79,8 @@ export function singleReceipts({ keyB, golden: goldenBody }) {
     ),
     bad('complete with a shadow', 'body_invalid', '§1.2 complete: shadow forbidden', text(seal(body({ event: 'complete', ref: hex('cd'), result: { sha256: hex('ef'), is_error: false }, shadow: { bundle_sha256: hex('ab'), effect: 'deny', rules: [] } })))),
     bad('shadow whose effect is a rule effect', 'body_invalid', '§1.8 shadow.effect is a gate outcome', text(seal(body({ shadow: { bundle_sha256: hex('ab'), effect: 'allow', rules: ['r'] } })))),
+    bad('hold naming an upstream', 'body_invalid', '§1.2 hold: call.upstream_sha256 forbidden (nothing ran)', text(seal(body({ event: 'hold', approval, call: { ...call, upstream_sha256: hex('ab') }, policy: { ...policy, effect: 'hold' } })))),
+    bad('upstream_sha256 that is not a sha256', 'body_invalid', '§1.1 call.upstream_sha256 is hex64', text(seal(body({ call: { ...call, upstream_sha256: 'fs' } })))),
     bad('effective_args_sha256 equal to args_sha256', 'body_invalid', '§1.1 effective_args_sha256 only when the arguments changed', text(seal(body({ call: { ...call, effective_args_sha256: call.args_sha256 } })))),
     bad('break_glass_open without expires_at', 'body_invalid', '§1.2 break_glass_*: expires_at required', text(seal(windowBody('break_glass_open', { ...window, expires_at: undefined })))),
     bad('break_glass_open with a note', 'body_invalid', '§1.2 break_glass_*: note only on a review', text(seal(windowBody('break_glass_open', { ...window, note: 'hi' })))),

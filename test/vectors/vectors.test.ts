@@ -8,6 +8,7 @@ import * as ed from '@noble/ed25519';
 import { describe, expect, it } from 'vitest';
 import { RECEIPT_EVENTS } from '../../src/core/index.js';
 import { readReceipts, verifyCheckpoint, verifyLedger, verifyProof } from '../../src/ledger/index.js';
+import { identityOf } from '../../src/pins/index.js';
 import {
   canonicalJson,
   Keyring,
@@ -79,6 +80,18 @@ describe('the golden ledger', () => {
     const shadowed = [];
     for await (const r of readReceipts(join(here, 'ledger'))) if ('shadow' in r.body && r.body.shadow) shadowed.push([r.body.event, r.body.shadow.effect]);
     expect(shadowed).toEqual([['permit', 'hold']]);
+  });
+
+  it('names on every execution the upstream identity of upstream.json, which toolgate computes from the config alike', async () => {
+    const upstream = JSON.parse(read('upstream.json').toString());
+    expect(identityOf(upstream.config).sha256).toBe(upstream.sha256);
+    const named = new Map<string, Set<string | undefined>>();
+    for await (const { body } of readReceipts(join(here, 'ledger'))) {
+      if (!('call' in body)) continue;
+      named.set(body.event, (named.get(body.event) ?? new Set()).add(body.call.upstream_sha256));
+    }
+    for (const event of ['permit', 'complete', 'fail', 'unknown']) expect([...named.get(event)!]).toEqual([upstream.sha256]);
+    for (const event of ['deny', 'hold', 'approve', 'pin_approve']) expect([...named.get(event)!]).toEqual([undefined]);
   });
 
   const tampered = JSON.parse(read('tampered.json').toString()) as Record<string, { file: string; line: number; seq?: number; code: string }>;

@@ -10,6 +10,7 @@ import type { AppendedReceipt } from '../../ledger/index.js';
 import type { Logger } from '../../log.js';
 import { callLogger, type GatewayMetrics } from '../../metrics/index.js';
 import type { BreakGlass } from '../../breakglass/index.js';
+import { identityOf } from '../../pins/index.js';
 import type { PolicyEngine } from '../../policy/index.js';
 import type { Store } from '../../store/index.js';
 import type { Closers } from './closers.js';
@@ -27,6 +28,7 @@ export function buildGate(parts: {
   closers: Closers;
 }): Gate {
   const { config, receipts, store, engine, approvals, breakGlass, log } = parts;
+  const identities = new Map(Object.entries(config.upstreams).map(([name, upstream]) => [name, identityOf(upstream).sha256]));
   return new Gate({
     decider: () => engine.decide,
     receipts,
@@ -36,6 +38,7 @@ export function buildGate(parts: {
       const window = await breakGlass.activeWindowFor(request.principal.id, request.server, request.tool, request.now);
       return window && { id: window.id, opened_by: window.opened_by, reason: window.reason };
     },
+    upstreamIdentity: (server) => identities.get(server),
     driftApprovers: config.reviewers.filter((r) => r.rights.includes('pins')).map((r) => r.id),
     observe: observeCalls(parts),
     log,
