@@ -5,7 +5,7 @@
 // from and recorded in the store directly, exactly as the gateway does (so never while one runs).
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
-import type { Config } from '../config/index.js';
+import { IdentitySchema, type Config } from '../config/index.js';
 import { log } from '../log.js';
 import {
   diffDefinitions,
@@ -137,10 +137,17 @@ const approved = (upstream: string, tool: string, pin: string, reviewer: string)
 
 async function approve(ctx: PinsContext, upstream: string, tool: string, opts: ApproveOptions): Promise<void> {
   const config = selectUpstreams(ctx.config, upstream)[upstream]!;
-  const reviewer = opts.reviewer ?? `user:${userInfo().username}`;
+  const reviewer = opts.reviewer === undefined ? reviewerId(userInfo().username, 'login name (name the reviewer with --reviewer)') : reviewerId(opts.reviewer);
   checkPin(opts.pin);
   const event = await ctx.registry.approve(upstream, identityOf(config), tool, reviewer, opts.pin);
   approved(upstream, tool, event.to, reviewer);
+}
+
+/** The reviewer as every record names one: the canonical id (`Alice` is `user:alice`), never a group. */
+function reviewerId(written: string, source = ''): string {
+  const parsed = IdentitySchema.safeParse(written);
+  if (!parsed.success) throw new PinError('nothing_to_approve', `--reviewer ${written}${source && ` (${source})`}: ${parsed.error.issues[0]?.message}`);
+  return parsed.data;
 }
 
 /** Approval through a running gateway: the reviewer is the token's, and the pin seen is required. */

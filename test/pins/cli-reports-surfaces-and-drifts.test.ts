@@ -108,6 +108,21 @@ describe('toolgate pins', () => {
     expect(fresh.stdout).toMatch(/fs\/read_file {2}pinned[\s\S]*fs\/write_file {2}pinned/);
   });
 
+  it('records the reviewer by the canonical id the rest of toolgate uses, whatever the spelling', async () => {
+    const dir = workspace([read, write]);
+    await toolgate(dir, 'pins', 'list');
+    writeFileSync(join(dir, 'tools.json'), JSON.stringify({ lists: [[read, { ...write, description: 'Writes a file, v2.' }]] }));
+    await toolgate(dir, 'pins', 'list');
+    expect((await toolgate(dir, 'pins', 'approve', 'fs', 'write_file', '--reviewer', 'group:dba')).stderr).toContain(
+      '--reviewer group:dba: "group:" names a group',
+    );
+    expect((await toolgate(dir, 'pins', 'approve', 'fs', 'write_file', '--reviewer', 'al ice')).stderr).toContain(
+      '--reviewer al ice: an id such as user:alice',
+    );
+    const approved = await toolgate(dir, 'pins', 'approve', 'fs', 'write_file', '--reviewer', 'Alice');
+    expect(approved.stdout).toMatch(/\(by user:alice\)\n$/);
+  });
+
   it('names the unknown upstream and the bad pin on approve', async () => {
     const dir = workspace([read]);
     expect((await toolgate(dir, 'pins', 'approve', 'nope', 'read_file')).stderr).toContain('no upstream named "nope" in the config (configured: fs)');
