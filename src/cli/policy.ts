@@ -1,5 +1,5 @@
 // `toolgate policy check|test|explain`: validate policy files, run the fixture cases kept beside
-// them, and show why one call gets the decision it gets.
+// them, and show why one call gets the decision it gets. Signing bundles lives in policy-sign.ts.
 import type { Command } from 'commander';
 import { z } from 'zod';
 import {
@@ -16,6 +16,7 @@ import {
 import { approvalText } from './approval-text.js';
 import { reportFailure } from './policy-failure.js';
 import { readConfig, withConfigOption, type ConfigFlag } from './config-option.js';
+import { registerPolicySigning } from './policy-sign.js';
 import { runFixtures, type TestOptions } from './policy-test.js';
 import { listToolNames } from './tool-names.js';
 
@@ -113,7 +114,7 @@ async function explainCall(files: string[], opts: ExplainOptions): Promise<void>
 }
 
 export function registerPolicy(program: Command): void {
-  const policy = program.command('policy').description('check, test and explain policy files');
+  const policy = program.command('policy').description('check, test, explain and sign policy files');
   withConfigOption(policy.command('check [files...]'))
     .description('validate policy files (or those of the config, checking upstream names too)')
     .option('--path-root <dir>', 'root for relative paths in path.* helpers')
@@ -142,4 +143,5 @@ export function registerPolicy(program: Command): void {
     .action(() => {
       process.stdout.write(`${JSON.stringify(policyJsonSchema(), null, 2)}\n`);
     });
+  registerPolicySigning(policy);
 }

@@ -85,7 +85,14 @@ function resolvePaths(config: Config, dir: string): Config {
     ...config,
     upstreams,
     policies: config.policies.map(abs),
-    policy: { ...config.policy, archive_dir: abs(config.policy.archive_dir), path_root: abs(config.policy.path_root) },
+    policy: {
+      ...config.policy,
+      archive_dir: abs(config.policy.archive_dir),
+      path_root: abs(config.policy.path_root),
+      ...(config.policy.require_signatures && {
+        require_signatures: { ...config.policy.require_signatures, keyring: abs(config.policy.require_signatures.keyring) },
+      }),
+    },
     store: config.store.kind === 'lowdb' ? { ...config.store, path: abs(config.store.path) } : config.store,
     ledger: { ...config.ledger, dir: abs(config.ledger.dir) },
     keys: { ...config.keys, dir: abs(config.keys.dir) },

@@ -141,6 +141,13 @@ export const PinsSchema = z.strictObject({
   file: z.string().optional(),
 });
 
+/** A bundle takes effect only once `quorum` distinct reviewer keys of `keyring` signed it (docs/policies.md, "Signed bundles"). */
+export const RequireSignaturesSchema = z.strictObject({
+  /** The reviewer keyring (toolgate.reviewer-keyring/v1); relative to the config file. */
+  keyring: z.string().min(1),
+  quorum: z.number().int().min(1).max(100),
+});
+
 export const PolicyOptionsSchema = z.strictObject({
   /** Hide tools from tools/list that policy denies unconditionally for the listing principal. */
   hide_denied_tools: z.boolean().default(true),
@@ -150,6 +157,7 @@ export const PolicyOptionsSchema = z.strictObject({
   watch: z.boolean().default(true),
   /** Where compiled bundles are archived by their sha256, for replay. */
   archive_dir: z.string().default('.toolgate/bundles'),
+  require_signatures: RequireSignaturesSchema.optional(),
 });
 
 export const LogSchema = z.strictObject({

@@ -1,14 +1,15 @@
 // The policy in force for a running gateway: the current bundle, a Decider that always uses it,
 // and hot reload. A new bundle replaces the old one in a single reference assignment, so a call
 // is decided wholly by one bundle; a bundle that fails to compile is logged and the old one stays.
-// A watched reload also waits for writers to finish (settle.ts), so no rule is lost mid-write.
+// A watched reload also waits for writers to finish (settle.ts), so no rule is lost mid-write. With a
+// review step (policy.require_signatures), a bundle its reviewers have not signed never takes effect.
 import { watch, type FSWatcher } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Decider } from '../core/call.js';
 import type { Logger } from '../log.js';
 import { archiveBundle } from './archive.js';
 import type { CompileOptions, PolicyBundle, PolicySource } from './bundle.js';
-import { policyChangeOf, type PolicyChange } from './change.js';
+import { policyChangeOf, type BundleSigner, type PolicyChange } from './change.js';
 import { evaluate } from './evaluate.js';
 import { readPolicySources, readRegistryOption, resolvePolicyFiles } from './load.js';
 import { compileBundleOffThread, type ParseCache } from './off-thread.js';
@@ -28,12 +29,29 @@ export interface PolicyEngineOptions extends CompileOptions {
    * receipt. When it fails, the bundle does not take effect: startup fails, a reload keeps the previous one.
    */
   record?: (change: PolicyChange) => Promise<void>;
+  /**
+   * Admits a bundle before it takes effect: returns who signed it (the change's `signed_by`), or
+   * throws a PolicyError when too few did; then startup fails and a reload keeps the previous bundle.
+   * `files` are the paths of the bundle's policy files (signatures are kept beside them).
+   */
+  review?: (change: PolicyChange, files: readonly string[]) => Promise<BundleSigner[]>;
   /** Called after every reload attempt (metrics, tests). */
   onReload?: (result: { ok: true; sha256: string } | { ok: false; error: Error }) => void;
 }
 
 /** The engine's options with the registry file read as it is now. */
 const compileOptions = async (options: PolicyEngineOptions): Promise<CompileOptions> => ({ ...options, ...(await readRegistryOption(options.registryFile)) });
+
+/** Reviews, archives and records a bundle: once this returns, `next` may decide calls. */
+async function admit(options: PolicyEngineOptions, previous: PolicyBundle | undefined, next: PolicyBundle, sources: readonly PolicySource[]): Promise<void> {
+  const signedBy =
+    (await options.review?.(
+      policyChangeOf(previous, next),
+      sources.map((s) => s.file),
+    )) ?? [];
+  if (options.archiveDir) await archiveBundle(options.archiveDir, next);
+  await options.record?.(policyChangeOf(previous, next, signedBy));
+}
 
 /** What one reload attempt reads from: the files as they are now, or only once writers are done. */
 type ReloadMode = 'now' | 'settled';
@@ -60,9 +78,9 @@ export class PolicyEngine {
   /** Loads the first bundle; a broken policy stops startup (throws PolicyError). */
   static async open(options: PolicyEngineOptions): Promise<PolicyEngine> {
     const parsed: ParseCache = new Map();
-    const bundle = await compileBundleOffThread(await readPolicySources(options.files, options.cwd), await compileOptions(options), parsed);
-    if (options.archiveDir) await archiveBundle(options.archiveDir, bundle);
-    await options.record?.(policyChangeOf(undefined, bundle));
+    const sources = await readPolicySources(options.files, options.cwd);
+    const bundle = await compileBundleOffThread(sources, await compileOptions(options), parsed);
+    await admit(options, undefined, bundle, sources);
     options.log.info({ bundle_sha256: bundle.sha256, rules: bundle.rules.length }, 'policy loaded');
     return new PolicyEngine(options, bundle, parsed);
   }
@@ -131,8 +149,7 @@ export class PolicyEngine {
       if (!sources) return false;
       const next = await compileBundleOffThread(sources, await compileOptions(this.options), this.parsed);
       if (next.sha256 === this.bundle.sha256 || this.holdsRemoval(mode, next)) return false;
-      if (this.options.archiveDir) await archiveBundle(this.options.archiveDir, next);
-      await this.options.record?.(policyChangeOf(this.bundle, next));
+      await admit(this.options, this.bundle, next, sources);
       const previous = this.bundle.sha256;
       this.bundle = next;
       log.info({ bundle_sha256: next.sha256, previous, rules: next.rules.length }, 'policy reloaded');

@@ -2,7 +2,7 @@
 // so `toolgate policy check` and a refused reload can show them all at once.
 import { ToolgateError } from '../core/errors.js';
 
-export type PolicyErrorCode = 'policy_invalid' | 'policy_unreadable' | 'policy_archive';
+export type PolicyErrorCode = 'policy_invalid' | 'policy_unreadable' | 'policy_archive' | 'policy_unsigned';
 
 export class PolicyError extends ToolgateError<PolicyErrorCode> {
   /** One line per problem, each starting with "file:line". */

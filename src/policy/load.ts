@@ -1,13 +1,15 @@
 // Reading policy files from disk: paths and globs (as listed in toolgate.yaml) to sources.
-// Fixture files (*.test.yaml) beside the policies are never loaded as policies.
+// Fixture files (*.test.yaml) and signature files (*.sig.json) beside the policies are never loaded as policies.
 import { readFile } from 'node:fs/promises';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import { readRegistrySource, RegistryError } from '../registry/index.js';
 import { compileBundle, type CompileOptions, type PolicyBundle, type PolicySource } from './bundle.js';
 import { PolicyError } from './errors.js';
 
-export const FIXTURE_GLOBS = ['**/*.test.yaml', '**/*.test.yml'];
-const isFixture = (file: string) => /\.test\.ya?ml$/.test(file);
+/** What `toolgate policy sign` writes beside the policy files: a file it names never changes the bundle it signs. */
+export const SIGNATURE_SUFFIX = '.sig.json';
+const NOT_POLICIES = ['**/*.test.yaml', '**/*.test.yml', `**/*${SIGNATURE_SUFFIX}`];
+const notPolicy = (file: string) => /\.test\.ya?ml$/.test(file) || file.endsWith(SIGNATURE_SUFFIX);
 
 /** Expands the patterns; a pattern that names nothing is an error (a policy silently missing fails open). */
 export async function resolvePolicyFiles(patterns: readonly string[], cwd = process.cwd()): Promise<string[]> {
@@ -16,7 +18,7 @@ export async function resolvePolicyFiles(patterns: readonly string[], cwd = proc
   const problems: string[] = [];
   for (const pattern of patterns) {
     // Filtered here as well: tinyglobby applies `ignore` relative to cwd only.
-    const found = (await glob(pattern, { cwd, absolute: true, ignore: FIXTURE_GLOBS, expandDirectories: false })).filter((f) => !isFixture(f));
+    const found = (await glob(pattern, { cwd, absolute: true, ignore: NOT_POLICIES, expandDirectories: false })).filter((f) => !notPolicy(f));
     if (found.length === 0) problems.push(`${pattern}: ${isDynamicPattern(pattern) ? 'matches no policy files' : 'no such policy file'}`);
     for (const f of found.sort()) files.add(f);
   }

@@ -164,8 +164,8 @@ export const PolicyChangeReceiptSchema = z.strictObject({
     bundle_sha256: hex64,
     /** Every file of the bundle (the policy files, and the surface registry when there is one) by the sha256 of its content. */
     files: z.array(z.strictObject({ name, sha256: hex64 })).max(10_000),
-    /** The reviewers who signed the bundle (empty until bundles are signed). */
-    signed_by: z.array(name).max(256),
+    /** The reviewers whose signatures over the bundle counted (empty without policy.require_signatures): key id and keyring name. */
+    signed_by: z.array(z.strictObject({ key_id: z.string().regex(KEY_ID_PATTERN), name })).max(256),
   }),
 });
 

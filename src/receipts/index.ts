@@ -1,7 +1,7 @@
 // Receipts: RFC 8785 canonical JSON, DSSE envelopes, ed25519 signing and strict verification,
 // the receipt body schema, key ids, the keyring and key files. Knows nothing of the ledger.
 export { canonicalJson, canonicalSha256, sha256Hex, leafHash } from './canonical.js';
-export { RECEIPT_MEDIA_TYPE, EnvelopeSchema, pae, envelopeOf, envelopeLine, envelopeText, signPayloads } from './dsse.js';
+export { RECEIPT_MEDIA_TYPE, KEY_ID_PATTERN, EnvelopeSchema, pae, envelopeOf, envelopeLine, envelopeText, signPayloads } from './dsse.js';
 export type { Envelope, PayloadBatch, SignedBatch } from './dsse.js';
 export {
   ReceiptEventSchema,
@@ -15,7 +15,7 @@ export {
   ownBodySubject,
 } from './body.js';
 export type { ReceiptBody, CallReceiptBody, ReceiptDraft } from './body.js';
-export { keyIdOf, signerFromSeed, pemFromSeed, assertStrictPublicKey, verifySignature } from './ed25519.js';
+export { keyIdOf, signerFromSeed, pemFromSeed, seedFromPem, assertStrictPublicKey, verifySignature } from './ed25519.js';
 export type { Signer } from './ed25519.js';
 export type { RotateReceiptBody, KeyCertificate, PolicyChangeReceiptBody } from './body.js';
 export { certifyKey, KEY_CERTIFICATE_MEDIA_TYPE } from './certificate.js';

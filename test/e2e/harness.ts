@@ -30,6 +30,8 @@ export interface ServeOptions {
   reviewers?: string;
   /** Reload the policy when its file changes (policy.watch); off by default. */
   watch?: boolean;
+  /** Extra `policy:` options (flow-mapping entries, e.g. `require_signatures: { keyring: k.yaml, quorum: 1 }`). */
+  policyOptions?: string;
   dir?: string;
   env?: NodeJS.ProcessEnv;
 }
@@ -46,7 +48,11 @@ export interface Served {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export function configText(policyFile: string, extra = '', more: Pick<ServeOptions, 'upstreams' | 'principals' | 'reviewers' | 'watch'> = {}): string {
+export function configText(
+  policyFile: string,
+  extra = '',
+  more: Pick<ServeOptions, 'upstreams' | 'principals' | 'reviewers' | 'watch' | 'policyOptions'> = {},
+): string {
   return `name: e2e-gate
 listen: { http: { host: 127.0.0.1, port: 0, path: /mcp } }
 admin: { host: 127.0.0.1, port: 0 }
@@ -62,7 +68,7 @@ ${more.principals ?? ''}reviewers:
 ${more.reviewers ?? ''}store: { kind: lowdb, path: state/state.json }
 ledger: { dir: ledger, checkpoint_every: 50 }
 keys: { dir: keys }
-policy: { watch: ${more.watch === true} }
+policy: { watch: ${more.watch === true}${more.policyOptions ? `, ${more.policyOptions}` : ''} }
 ${extra}`;
 }
 

@@ -288,7 +288,10 @@ const POLICY_CHANGE_SHAPE = {
     previous_bundle_sha256: (v) => v === null || hex64(v),
     bundle_sha256: hex64,
     files: (v) => Array.isArray(v) && v.length <= 10_000 && v.every((f) => f && typeof f.name === 'string' && hex64(f.sha256) && Object.keys(f).length === 2),
-    signed_by: (v) => Array.isArray(v) && v.length <= 256 && v.every((x) => typeof x === 'string' && x.length >= 1 && x.length <= 256),
+    signed_by: (v) =>
+      Array.isArray(v) &&
+      v.length <= 256 &&
+      v.every((s) => s && KEY_ID.test(s.key_id) && typeof s.name === 'string' && s.name.length >= 1 && s.name.length <= 256 && Object.keys(s).length === 2),
   },
 };
 

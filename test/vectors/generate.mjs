@@ -162,10 +162,18 @@ await decided(12, 'approve', 'hold', { policy: held, approval: approval(12, { ..
 // so; its complete does not.
 permit = await decided(13, 'permit', 'permit', { shadow: { bundle_sha256: hash('candidate bundle'), effect: 'hold', rules: ['fs-read-reviewed'] } });
 await decided(13, 'complete', 'permit', { ref: permit.leafHash, result: result('file contents') });
-// A policy bundle took effect (a hot reload).
+// A policy bundle took effect (a hot reload), signed by the reviewers its config requires.
 await ledger.append({
   event: 'policy_change',
-  policy_change: { previous_bundle_sha256: policy.bundle_sha256, bundle_sha256: hash('bundle v2'), files: [{ name: 'policy.yaml', sha256: hash('policy v2') }], signed_by: [] },
+  policy_change: {
+    previous_bundle_sha256: policy.bundle_sha256,
+    bundle_sha256: hash('bundle v2'),
+    files: [{ name: 'policy.yaml', sha256: hash('policy v2') }],
+    signed_by: [
+      { key_id: 'ed25519:34750f98bd59fcfc', name: 'alice' },
+      { key_id: 'ed25519:8a88e3dd7409f195', name: 'pat' },
+    ],
+  },
 });
 await ledger.close();
 
