@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readReceipts } from '../../src/ledger/index.js';
-import { agent, configText, serve, textOf, toolgate, until, type Served } from '../e2e/harness.js';
+import { agent, configText, serve, textOf, TOKENS, toolgate, until, type Served } from '../e2e/harness.js';
 
 const V1 = 'version: toolgate.policy/v1\nrules:\n  - { id: echo-ok, effect: allow, match: { server: fx, tool: echo } }\n';
 const V2 = `${V1}  - { id: echo-no, effect: deny, match: { server: fx, tool: echo } }\n`;
@@ -106,7 +106,11 @@ describe('a gateway that requires two reviewers', () => {
     await until(() => served!.stderr().includes('policy reload rejected'), 'the refused reload', 20_000);
     expect(served!.stderr()).toMatch(/has 0 valid signatures of the 2 needed/);
     expect(await echo()).toMatch(/hello/);
+    const [signed] = await policyChanges();
     expect(await policyChanges()).toHaveLength(1);
+    const metrics = await (await fetch(`${served!.adminUrl}/metrics`, { headers: { Authorization: `Bearer ${TOKENS.alice}` } })).text();
+    expect(metrics).toMatch(/^toolgate_policy_reload_failures_total [1-9]/m);
+    expect(metrics).toContain(`toolgate_policy_bundle_info{sha="${signed!.bundle_sha256}"} 1`);
 
     sign('alice');
     sign('bob');
