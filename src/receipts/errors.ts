@@ -11,6 +11,8 @@ export type ReceiptErrorCode =
   | 'key_mismatch'
   | 'key_not_valid_at_ts'
   | 'signature_invalid'
+  | 'no_receipt'
+  | 'result_mismatch'
   | 'rotation_invalid'
   | 'certificate_invalid'
   | 'keyring_invalid'

@@ -24,6 +24,7 @@ export type { KeyringFile } from './keyring.js';
 export { sealReceipt, verifyReceipt, parseEnvelopeJson, openPayload } from './receipt.js';
 export { parseJsonText } from './json-text.js';
 export { RECEIPT_META_KEY, resultSha256, errorSha256 } from './result.js';
+export { verifyHeld } from './held.js';
 export type { VerifiedReceipt } from './receipt.js';
 export { threadedSigner } from './threaded-signer.js';
 export { newReceiptId, ulid } from './ids.js';

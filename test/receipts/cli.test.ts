@@ -62,7 +62,7 @@ describe('toolgate CLI', () => {
     expect(run.code).toBe(1);
     expect(run.out.split('\n')).toEqual([
       expect.stringMatching(/^OK {3}stdin:1/),
-      expect.stringMatching(/^FAIL stdin:2: signature by ed25519:\w+ does not verify/),
+      expect.stringMatching(/^FAIL stdin:2: signature_invalid: signature by ed25519:\w+ does not verify/),
       expect.stringMatching(/^OK {3}stdin:3/),
       '',
     ]);
