@@ -1,0 +1,133 @@
+// The official conformance suite, directly against the reference server and through `toolgate serve`
+// (HTTP clients, the reference server as its HTTP upstream, a policy that allows everything): every
+// scenario that passes directly passes through toolgate, and every check that succeeds directly
+// succeeds through it.
+//
+// Figures (suite 0.2.0-alpha.12; the same against the suite's own reference server, run by hand):
+// - 2025-11-25: 33 scenarios run (30 scored, 3 not scored); 33 pass directly and 33 through toolgate.
+// - 2026-07-28: toolgate speaks only 2025-11-25 (issue 18). Against the suite's own reference server,
+//   32 of its 50 scenarios pass directly and 2 of those 32 through toolgate. Our reference server is a
+//   2025-11-25 server, so that run cannot be made directly here: the 32 are listed below, and the 30
+//   that fail through toolgate are an explicit expected-failures list, each checked to fail still.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { requireBuiltCli } from '../fixtures/cli.js';
+import { runSuite } from './suite.js';
+
+const root = resolve(import.meta.dirname, '../..');
+
+/** Passing directly against the suite's own reference server at 2026-07-28 (measured by hand, see above). */
+const passesDirectly2026 = [
+  'caching',
+  'completion-complete',
+  'dns-rebinding-protection',
+  'input-required-result-basic-elicitation',
+  'input-required-result-basic-list-roots',
+  'input-required-result-basic-sampling',
+  'input-required-result-capability-check',
+  'input-required-result-ignore-extra-params',
+  'input-required-result-missing-input-response',
+  'input-required-result-multi-round',
+  'input-required-result-multiple-input-requests',
+  'input-required-result-non-tool-request',
+  'input-required-result-request-state',
+  'input-required-result-result-type',
+  'input-required-result-tampered-state',
+  'input-required-result-unsupported-methods',
+  'input-required-result-validate-input',
+  'json-schema-2020-12',
+  'prompts-get-embedded-resource',
+  'prompts-get-simple',
+  'prompts-get-with-args',
+  'prompts-get-with-image',
+  'prompts-list',
+  'resources-list',
+  'resources-read-binary',
+  'resources-read-text',
+  'resources-templates-read',
+  'sep-2164-resource-not-found',
+  'server-sse-multiple-streams',
+  'server-stateless',
+  'tasks-status-notifications',
+  'tools-list',
+];
+
+/** Expected to fail through toolgate at 2026-07-28 until issue 18 lands: toolgate has no stateless 2026-07-28 side. */
+const failsThroughToolgate2026 = passesDirectly2026.filter((s) => !['input-required-result-validate-input', 'tasks-status-notifications'].includes(s));
+
+/** Checks that succeed directly but not yet through toolgate: issue 16 item 11 (responses never SSE, no event ids, no resumption). */
+const lostThroughToolgate2025 = [
+  'server-sse-multiple-streams: server-sse-streams-functional',
+  'server-sse-polling: server-sse-priming-event',
+  'server-sse-polling: server-sse-retry-field',
+  'server-sse-polling: server-sse-disconnect-resume',
+];
+
+let reference: ChildProcess;
+let gateway: ChildProcess;
+let gatewayUrl: string;
+let referenceUrl: string;
+
+beforeAll(async () => {
+  requireBuiltCli();
+  reference = spawn(process.execPath, [join(root, 'test/conformance/reference-server.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<string>((r) => reference.stdout!.once('data', (d: Buffer) => r(d.toString().trim())));
+  // The DNS rebinding scenario needs a localhost URL, and so does the reference server behind toolgate.
+  referenceUrl = `http://localhost:${port}/mcp`;
+  const dir = mkdtempSync(join(tmpdir(), 'toolgate-conformance-'));
+  writeFileSync(join(dir, 'policy.yaml'), 'version: toolgate.policy/v1\ndefaults: { effect: allow, on_error: deny }\nrules: []\n');
+  writeFileSync(
+    join(dir, 'toolgate.yaml'),
+    `name: conformance
+listen: { http: { host: 127.0.0.1, port: 0, path: /mcp } }
+upstreams:
+  reference: { url: ${JSON.stringify(referenceUrl)}, prefix: "" }
+policies: [policy.yaml]
+store: { kind: lowdb, path: state/state.json }
+ledger: { dir: ledger }
+keys: { dir: keys }
+`,
+  );
+  gateway = spawn(process.execPath, [join(root, 'bin/toolgate.js'), 'serve', '-c', join(dir, 'toolgate.yaml')], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, TOOLGATE_LOG_LEVEL: 'info' },
+  });
+  let stderr = '';
+  gatewayUrl = await new Promise<string>((resolveUrl, reject) => {
+    gateway.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+      const url = /"url":"(http:\/\/[^"]+)"/.exec(stderr)?.[1];
+      if (url) resolveUrl(url.replace('127.0.0.1', 'localhost'));
+    });
+    gateway.once('exit', (code) => reject(new Error(`toolgate serve exited with ${code}:\n${stderr}`)));
+  });
+});
+
+afterAll(() => {
+  gateway?.kill();
+  reference?.kill();
+});
+
+test('2025-11-25: every scenario and check that passes directly passes through toolgate', { timeout: 120_000 }, async () => {
+  const direct = await runSuite(referenceUrl, '2025-11-25');
+  const through = await runSuite(gatewayUrl, '2025-11-25');
+  // The reference server is written to pass them all: a failure here is the fixture's.
+  expect([...direct].filter(([, r]) => !r.passed).map(([s]) => s)).toEqual([]);
+  expect(direct.size).toBe(33);
+  const lost = [...direct].flatMap(([scenario, r]) => {
+    const there = through.get(scenario);
+    if (!there?.passed) return [`${scenario}: fails through toolgate`];
+    return [...r.succeeded].filter((check) => !there.succeeded.has(check)).map((check) => `${scenario}: ${check}`);
+  });
+  expect(lost).toEqual(lostThroughToolgate2025);
+});
+
+test('2026-07-28: through toolgate, the scenarios that pass directly pass, but for the expected failures of issue 18', { timeout: 120_000 }, async () => {
+  const through = await runSuite(gatewayUrl, '2026-07-28');
+  const failing = passesDirectly2026.filter((s) => !through.get(s)?.passed);
+  // An expected failure that now passes must leave the list, as in the suite's own baselines.
+  expect(failing).toEqual(failsThroughToolgate2026);
+});

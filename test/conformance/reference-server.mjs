@@ -1,0 +1,328 @@
+// The reference server for the conformance run: a Streamable HTTP MCP server on the v1 SDK that
+// implements what each 2025-11-25 server scenario of @modelcontextprotocol/conformance asks of the
+// server under test (the "Server Implementation Requirements" in each scenario's description, as
+// the published package states them). The suite's own reference server lives in its repository,
+// not in the npm package, and CI reaches only the npm registry: this is ours, written to those
+// requirements. Resumable like the SDK's documented setup (an event store, a retry interval), so
+// SSE polling can be tested. Prints its port on stdout.
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import {
+  CallToolRequestSchema,
+  CompleteRequestSchema,
+  CreateMessageResultSchema,
+  ElicitResultSchema,
+  GetPromptRequestSchema,
+  ListPromptsRequestSchema,
+  ListResourcesRequestSchema,
+  ListResourceTemplatesRequestSchema,
+  ListToolsRequestSchema,
+  McpError,
+  ReadResourceRequestSchema,
+  SubscribeRequestSchema,
+  UnsubscribeRequestSchema,
+} from '@modelcontextprotocol/sdk/types.js';
+
+const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==';
+const WAV = 'UklGRiYAAABXQVZFZm10IBAAAAABAAEAQB8AAAB9AAACABAAZGF0YQIAAAA=';
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const text = (t) => ({ content: [{ type: 'text', text: t }] });
+const noArgs = { type: 'object', properties: {} };
+
+/** The scenario json-schema-2020-12 checks that these keywords reach the client unchanged. */
+const schema2020 = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  type: 'object',
+  $defs: { address: { $anchor: 'addressDef', type: 'object', properties: { street: { type: 'string' }, city: { type: 'string' } } } },
+  properties: {
+    name: { type: 'string' },
+    address: { $ref: '#/$defs/address' },
+    contactMethod: { type: 'string', enum: ['phone', 'email'] },
+    phone: { type: 'string' },
+    email: { type: 'string' },
+  },
+  allOf: [{ anyOf: [{ required: ['phone'] }, { required: ['email'] }] }],
+  if: { properties: { contactMethod: { const: 'phone' } }, required: ['contactMethod'] },
+  // biome-ignore lint/suspicious/noThenProperty: a JSON Schema keyword, and the scenario checks it reaches the client.
+  then: { required: ['phone'] },
+  else: { required: ['email'] },
+  additionalProperties: false,
+};
+
+const sep1034Schema = {
+  type: 'object',
+  properties: {
+    name: { type: 'string', description: 'User name', default: 'John Doe' },
+    age: { type: 'integer', description: 'User age', default: 30 },
+    score: { type: 'number', description: 'User score', default: 95.5 },
+    status: { type: 'string', description: 'User status', enum: ['active', 'inactive', 'pending'], default: 'active' },
+    verified: { type: 'boolean', description: 'Verification status', default: true },
+  },
+  required: [],
+};
+
+const sep1330Schema = {
+  type: 'object',
+  properties: {
+    untitledSingle: { type: 'string', enum: ['option1', 'option2', 'option3'] },
+    titledSingle: {
+      type: 'string',
+      oneOf: [
+        { const: 'value1', title: 'First Option' },
+        { const: 'value2', title: 'Second Option' },
+        { const: 'value3', title: 'Third Option' },
+      ],
+    },
+    legacyEnum: { type: 'string', enum: ['opt1', 'opt2', 'opt3'], enumNames: ['Option One', 'Option Two', 'Option Three'] },
+    untitledMulti: { type: 'array', items: { type: 'string', enum: ['option1', 'option2', 'option3'] } },
+    titledMulti: {
+      type: 'array',
+      items: {
+        anyOf: [
+          { const: 'value1', title: 'First Choice' },
+          { const: 'value2', title: 'Second Choice' },
+          { const: 'value3', title: 'Third Choice' },
+        ],
+      },
+    },
+  },
+  required: [],
+};
+
+const tools = [
+  { name: 'test_simple_text', description: 'Returns simple text', inputSchema: noArgs },
+  { name: 'test_image_content', description: 'Returns an image', inputSchema: noArgs },
+  { name: 'test_audio_content', description: 'Returns audio', inputSchema: noArgs },
+  { name: 'test_embedded_resource', description: 'Returns an embedded resource', inputSchema: noArgs },
+  { name: 'test_multiple_content_types', description: 'Returns text, an image and a resource', inputSchema: noArgs },
+  { name: 'test_tool_with_logging', description: 'Logs three messages while it runs', inputSchema: noArgs },
+  { name: 'test_tool_with_progress', description: 'Reports progress while it runs', inputSchema: noArgs },
+  { name: 'test_error_handling', description: 'Always fails', inputSchema: noArgs },
+  { name: 'test_reconnection', description: 'Closes its SSE stream mid-call, then answers', inputSchema: noArgs },
+  {
+    name: 'test_sampling',
+    description: 'Asks the client for a completion',
+    inputSchema: { type: 'object', properties: { prompt: { type: 'string' } }, required: ['prompt'] },
+  },
+  {
+    name: 'test_elicitation',
+    description: 'Asks the user for input',
+    inputSchema: { type: 'object', properties: { message: { type: 'string' } }, required: ['message'] },
+  },
+  { name: 'test_elicitation_sep1034_defaults', description: 'Elicitation with defaults (SEP-1034)', inputSchema: noArgs },
+  { name: 'test_elicitation_sep1330_enums', description: 'Elicitation with enum forms (SEP-1330)', inputSchema: noArgs },
+  { name: 'json_schema_2020_12_tool', description: 'Tool with JSON Schema 2020-12 features', inputSchema: schema2020 },
+];
+
+/** Tool bodies; `extra` sends messages related to the call, so they travel on its stream. */
+const calls = {
+  test_simple_text: () => text('This is a simple text response for testing.'),
+  test_image_content: () => ({ content: [{ type: 'image', data: PNG, mimeType: 'image/png' }] }),
+  test_audio_content: () => ({ content: [{ type: 'audio', data: WAV, mimeType: 'audio/wav' }] }),
+  test_embedded_resource: () => ({
+    content: [{ type: 'resource', resource: { uri: 'test://embedded-resource', mimeType: 'text/plain', text: 'This is an embedded resource content.' } }],
+  }),
+  test_multiple_content_types: () => ({
+    content: [
+      { type: 'text', text: 'Multiple content types test:' },
+      { type: 'image', data: PNG, mimeType: 'image/png' },
+      { type: 'resource', resource: { uri: 'test://mixed-content-resource', mimeType: 'application/json', text: '{"test":"data","value":123}' } },
+    ],
+  }),
+  async test_tool_with_logging(_args, extra) {
+    for (const [i, data] of ['Tool execution started', 'Tool processing data', 'Tool execution completed'].entries()) {
+      if (i > 0) await sleep(50);
+      await extra.sendNotification({ method: 'notifications/message', params: { level: 'info', data } });
+    }
+    return text('Tool with logging executed successfully');
+  },
+  async test_tool_with_progress(_args, extra) {
+    const progressToken = extra._meta?.progressToken;
+    for (const progress of [0, 50, 100]) {
+      if (progress > 0) await sleep(50);
+      if (progressToken !== undefined) await extra.sendNotification({ method: 'notifications/progress', params: { progressToken, progress, total: 100 } });
+    }
+    return text(`Progress reported for token ${String(progressToken)}`);
+  },
+  test_error_handling: () => {
+    throw new Error('This tool intentionally returns an error for testing');
+  },
+  async test_reconnection(_args, extra) {
+    extra.closeSSEStream?.();
+    await sleep(100);
+    return text('Reconnection test completed: the answer came after the stream closed.');
+  },
+  async test_sampling({ prompt }, extra) {
+    const result = await extra.sendRequest(
+      { method: 'sampling/createMessage', params: { messages: [{ role: 'user', content: { type: 'text', text: prompt } }], maxTokens: 100 } },
+      CreateMessageResultSchema,
+    );
+    return text(`LLM response: ${result.content?.text ?? ''}`);
+  },
+  async test_elicitation({ message }, extra) {
+    const requestedSchema = {
+      type: 'object',
+      properties: { username: { type: 'string', description: "User's response" }, email: { type: 'string', description: "User's email address" } },
+      required: ['username', 'email'],
+    };
+    const result = await extra.sendRequest({ method: 'elicitation/create', params: { message, requestedSchema } }, ElicitResultSchema);
+    return text(`User response: action=${result.action}, content=${JSON.stringify(result.content ?? {})}`);
+  },
+  test_elicitation_sep1034_defaults: (_args, extra) => elicited(extra, 'Please review and update the form fields with defaults', sep1034Schema),
+  test_elicitation_sep1330_enums: (_args, extra) => elicited(extra, 'Please pick from the enum fields', sep1330Schema),
+  json_schema_2020_12_tool: (args) => text(`Received: ${JSON.stringify(args)}`),
+};
+
+async function elicited(extra, message, requestedSchema) {
+  const result = await extra.sendRequest({ method: 'elicitation/create', params: { message, requestedSchema } }, ElicitResultSchema);
+  return text(`Elicitation completed: action=${result.action}, content=${JSON.stringify(result.content ?? {})}`);
+}
+
+const resources = [
+  { uri: 'test://static-text', name: 'static-text', description: 'A static text resource', mimeType: 'text/plain' },
+  { uri: 'test://static-binary', name: 'static-binary', description: 'A static PNG', mimeType: 'image/png' },
+  { uri: 'test://watched-resource', name: 'watched-resource', description: 'A resource to subscribe to', mimeType: 'text/plain' },
+];
+
+function read(uri) {
+  if (uri === 'test://static-text') return { uri, mimeType: 'text/plain', text: 'This is the content of the static text resource.' };
+  if (uri === 'test://static-binary') return { uri, mimeType: 'image/png', blob: PNG };
+  if (uri === 'test://watched-resource') return { uri, mimeType: 'text/plain', text: 'Watched resource content' };
+  const id = /^test:\/\/template\/([^/]+)\/data$/.exec(uri)?.[1];
+  if (id !== undefined) return { uri, mimeType: 'application/json', text: JSON.stringify({ id, templateTest: true, data: `Data for ID: ${id}` }) };
+  throw new McpError(-32602, 'Resource not found', { uri });
+}
+
+const prompts = [
+  { name: 'test_simple_prompt', description: 'A prompt without arguments' },
+  {
+    name: 'test_prompt_with_arguments',
+    description: 'A prompt with two arguments',
+    arguments: [
+      { name: 'arg1', description: 'First test argument', required: true },
+      { name: 'arg2', description: 'Second test argument', required: true },
+    ],
+  },
+  {
+    name: 'test_prompt_with_embedded_resource',
+    description: 'A prompt that embeds a resource',
+    arguments: [{ name: 'resourceUri', description: 'URI of the resource to embed', required: true }],
+  },
+  { name: 'test_prompt_with_image', description: 'A prompt with an image' },
+];
+
+function prompt(name, args = {}) {
+  const user = (content) => ({ role: 'user', content });
+  if (name === 'test_simple_prompt') return [user({ type: 'text', text: 'This is a simple prompt for testing.' })];
+  if (name === 'test_prompt_with_arguments') return [user({ type: 'text', text: `Prompt with arguments: arg1='${args.arg1}', arg2='${args.arg2}'` })];
+  if (name === 'test_prompt_with_embedded_resource')
+    return [
+      user({ type: 'resource', resource: { uri: args.resourceUri, mimeType: 'text/plain', text: 'Embedded resource content for testing.' } }),
+      user({ type: 'text', text: 'Please process the embedded resource above.' }),
+    ];
+  if (name === 'test_prompt_with_image')
+    return [user({ type: 'image', data: PNG, mimeType: 'image/png' }), user({ type: 'text', text: 'Please analyze the image above.' })];
+  throw new McpError(-32602, `unknown prompt: ${name}`);
+}
+
+function mcpServer() {
+  const server = new Server(
+    { name: 'toolgate-conformance-reference', version: '1.0.0' },
+    {
+      capabilities: {
+        tools: { listChanged: true },
+        resources: { subscribe: true, listChanged: true },
+        prompts: { listChanged: true },
+        logging: {},
+        completions: {},
+      },
+    },
+  );
+  const subscriptions = new Set();
+  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools }));
+  server.setRequestHandler(CallToolRequestSchema, async ({ params }, extra) => {
+    const call = Object.hasOwn(calls, params.name) ? calls[params.name] : undefined;
+    if (!call) throw new McpError(-32602, `unknown tool: ${params.name}`);
+    try {
+      return await call(params.arguments ?? {}, extra);
+    } catch (err) {
+      return { isError: true, content: [{ type: 'text', text: err.message }] };
+    }
+  });
+  server.setRequestHandler(ListResourcesRequestSchema, () => ({ resources }));
+  server.setRequestHandler(ListResourceTemplatesRequestSchema, () => ({
+    resourceTemplates: [{ uriTemplate: 'test://template/{id}/data', name: 'template', description: 'Data by id', mimeType: 'application/json' }],
+  }));
+  server.setRequestHandler(ReadResourceRequestSchema, ({ params }) => ({ contents: [read(params.uri)] }));
+  server.setRequestHandler(SubscribeRequestSchema, ({ params }) => (subscriptions.add(params.uri), {}));
+  server.setRequestHandler(UnsubscribeRequestSchema, ({ params }) => (subscriptions.delete(params.uri), {}));
+  server.setRequestHandler(ListPromptsRequestSchema, () => ({ prompts }));
+  server.setRequestHandler(GetPromptRequestSchema, ({ params }) => ({ messages: prompt(params.name, params.arguments) }));
+  server.setRequestHandler(CompleteRequestSchema, ({ params }) => {
+    const options = ['paris', 'park', 'party'].filter((v) => v.startsWith(params.argument.value));
+    return { completion: { values: options, total: options.length, hasMore: false } };
+  });
+  return server;
+}
+
+/** Events kept for resumption, per stream, for the life of the process (a test server's). */
+function eventStore() {
+  const events = new Map();
+  let seq = 0;
+  return {
+    async storeEvent(streamId, message) {
+      const id = `${streamId}_${String(++seq).padStart(8, '0')}`;
+      events.set(id, { streamId, message });
+      return id;
+    },
+    async getStreamIdForEventId(id) {
+      return events.get(id)?.streamId;
+    },
+    async replayEventsAfter(lastId, { send }) {
+      const streamId = events.get(lastId)?.streamId;
+      for (const [id, e] of events) if (e.streamId === streamId && id > lastId && Object.keys(e.message).length > 0) await send(id, e.message);
+      return streamId;
+    },
+  };
+}
+
+const localHosts = new Set(['localhost', '127.0.0.1', '[::1]']);
+const hostOf = (value) => {
+  try {
+    return new URL(value.includes('://') ? value : `http://${value}`).hostname;
+  } catch {
+    return undefined;
+  }
+};
+
+const transports = new Map();
+const http = createServer(async (req, res) => {
+  // DNS rebinding protection: a localhost server answers only localhost Host and Origin headers.
+  const origin = req.headers.origin;
+  if (!localHosts.has(hostOf(req.headers.host ?? '')) || (origin !== undefined && !localHosts.has(hostOf(origin)))) {
+    res.writeHead(403, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32000, message: 'Host or Origin is not localhost' } }));
+    return;
+  }
+  const id = req.headers['mcp-session-id'];
+  let transport = typeof id === 'string' ? transports.get(id) : undefined;
+  if (!transport && id === undefined && req.method === 'POST') {
+    transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: () => randomUUID(),
+      eventStore: eventStore(),
+      retryInterval: 100,
+      onsessioninitialized: (sid) => transports.set(sid, transport),
+      onsessionclosed: (sid) => transports.delete(sid),
+    });
+    await mcpServer().connect(transport);
+  }
+  if (!transport) {
+    res.writeHead(id === undefined ? 400 : 404, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32000, message: id === undefined ? 'no session' : 'session not found' } }));
+    return;
+  }
+  await transport.handleRequest(req, res);
+});
+http.listen(0, '127.0.0.1', () => process.stdout.write(`${http.address().port}\n`));
