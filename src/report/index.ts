@@ -1,9 +1,11 @@
-// The periodic review of the ledger: per-surface outcome rates against the previous period with
-// material changes flagged, approval latency, expired holds, voided approvals, every break-glass use,
-// and the check of what must not wait (unreviewed windows).
-export { buildReview, rateFigure, volumeMaterial } from './review.js';
+// The periodic review of the ledger: each call once, per surface, principal and class against the
+// previous period with material changes flagged; the policy changes beside the rates they moved;
+// constraint usage; approval integrity; every break-glass use; and the check of what must not wait
+// (unreviewed windows).
+export { buildReview, REVIEW_VERSION } from './review.js';
+export { rateFigure, volumeMaterial } from './rates.js';
 export { reviewProblems } from './check.js';
-export type { Review } from './review.js';
+export type { Review, ReviewOptions } from './review.js';
 export { formatReview } from './format.js';
 export { parsePeriod } from './period.js';
 export type { ReportFormat } from './format.js';

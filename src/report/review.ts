@@ -1,44 +1,41 @@
-// The weekly review built from the collected figures: rates per surface against the previous
-// period, with material changes flagged. "Material" means a change unlikely to be noise and large
-// enough to act on (documented in docs/operations.md):
-//   - a rate (an effect among calls, or an outcome among holds) moved by at least 5 percentage
-//     points AND a two-proportion z-test gives |z| >= 3, with at least 20 in each period's base;
-//   - a surface's call volume at least doubled or at least halved, with 20 or more calls in the
-//     busier period (a surface new in this period with 20 or more calls counts as doubled).
-import { HOLD_ENDS, OUTCOMES } from '../core/index.js';
+// The periodic review built from the collected figures (docs/operations.md, "The review as JSON"):
+// each call once, with its decision and final outcome, per surface, principal and class against
+// the previous period; the policy changes with the rates before and after them; constraint usage;
+// approval integrity; break-glass.
 import type { BreakGlassUse, UnreviewedWindow } from './break-glass.js';
-import { collect, type Collected, type PeriodFigures, type SurfaceFigures, type VoteSeen } from './collect.js';
+import { collect, UNCLASSIFIED, type ClassOf, type Collected, type PeriodFigures, type VoteSeen } from './collect.js';
+import type { LimitUse } from './constraints.js';
+import { policyChangeReviews, type PolicyChangeReview } from './policy-changes.js';
+import { callFigures, materialLines, rateFigure, type CallFigures, type RateFigure } from './rates.js';
 
-export const MATERIAL = { minBase: 20, minRateChange: 0.05, minAbsZ: 3, volumeFactor: 2 } as const;
+export const REVIEW_VERSION = 'toolgate.review/v1';
 
-export interface RateFigure {
-  count: number;
-  rate: number;
-  previous_rate: number | null;
-  /** Percentage points, current minus previous. */
-  change_pp: number | null;
-  material: boolean;
-}
+export type SurfaceReview = { surface: string; server: string; tool: string; class: string } & CallFigures;
+export type PrincipalReview = { principal: string } & CallFigures;
+export type ClassReview = { class: string } & CallFigures;
 
-export interface SurfaceReview {
-  surface: string;
-  calls: number;
-  previous_calls: number;
-  volume_material: boolean;
-  effects: Record<string, RateFigure>;
-  /** Rates among this surface's holds. */
-  hold_outcomes: Record<string, RateFigure>;
-  break_glass_calls: number;
+export interface ConstraintReview {
+  /** Calls let through in the period (`permit` receipts). */
+  permits: number;
+  /** Among them, those that ran under constraints. */
+  constrained: RateFigure;
+  set: { calls: number; arguments: Array<{ name: string; calls: number }> };
+  timeout: { calls: number; min_ms: number | null; max_ms: number | null };
+  limits: LimitUse[];
 }
 
 export interface Review {
+  version: typeof REVIEW_VERSION;
   ledger: string;
   period: { since: string; until: string };
   previous: { since: string; until: string };
   receipts_read: number;
-  calls: number;
-  previous_calls: number;
+  totals: CallFigures;
   surfaces: SurfaceReview[];
+  principals: PrincipalReview[];
+  classes: ClassReview[];
+  policy_changes: PolicyChangeReview[];
+  constraints: ConstraintReview;
   approval_latency: { decided: number; median_ms: number | null; p90_ms: number | null };
   expired_holds: { total: number; by_surface: Record<string, number> };
   /**
@@ -53,31 +50,68 @@ export interface Review {
   material_changes: string[];
 }
 
+export interface ReviewOptions {
+  /** The class of a surface (the surface registry's); surfaces without one are "unclassified". */
+  classOf?: ClassOf;
+}
+
 /** The review of the ledger in `dir` for [since, until), against the period of equal length before it. */
-export async function buildReview(dir: string, since: Date, until: Date): Promise<Review> {
-  return review(dir, await collect(dir, since.getTime(), until.getTime()));
+export async function buildReview(dir: string, since: Date, until: Date, options: ReviewOptions = {}): Promise<Review> {
+  return review(dir, await collect(dir, since.getTime(), until.getTime(), options.classOf));
 }
 
 export function review(ledger: string, collected: Collected): Review {
   const { current, previous } = collected;
-  const names = [...new Set([...current.surfaces.keys(), ...previous.surfaces.keys()])].sort();
-  const surfaces = names.map((name) => surfaceReview(name, current.surfaces.get(name), previous.surfaces.get(name)));
-  const expired = Object.fromEntries(surfaces.filter((s) => (s.hold_outcomes.expire?.count ?? 0) > 0).map((s) => [s.surface, s.hold_outcomes.expire!.count]));
+  const surfaces = keysOf(current.surfaces, previous.surfaces)
+    .map((key) => {
+      const cur = current.surfaces.get(key);
+      const { server, tool, class: cls } = (cur ?? previous.surfaces.get(key))!;
+      return { surface: key, server, tool, class: cls, ...callFigures(cur, previous.surfaces.get(key)) };
+    })
+    .sort((a, b) => a.server.localeCompare(b.server) || a.tool.localeCompare(b.tool));
+  const principals = keysOf(current.principals, previous.principals)
+    .map((principal) => ({ principal, ...callFigures(current.principals.get(principal), previous.principals.get(principal)) }))
+    .sort((a, b) => b.calls - a.calls || a.principal.localeCompare(b.principal));
+  const classes = keysOf(current.classes, previous.classes)
+    .map((cls) => ({ class: cls, ...callFigures(current.classes.get(cls), previous.classes.get(cls)) }))
+    .sort((a, b) => Number(a.class === UNCLASSIFIED) - Number(b.class === UNCLASSIFIED) || a.class.localeCompare(b.class));
+  const expired = Object.fromEntries(surfaces.filter((s) => s.hold_outcomes.expire.count > 0).map((s) => [s.surface, s.hold_outcomes.expire.count]));
   const latencies = [...current.approvalLatenciesMs].sort((a, b) => a - b);
   return {
+    version: REVIEW_VERSION,
     ledger,
     period: span(current),
     previous: span(previous),
     receipts_read: collected.receiptsRead,
-    calls: total(current),
-    previous_calls: total(previous),
+    totals: callFigures(current.totals, previous.totals),
     surfaces,
+    principals,
+    classes,
+    policy_changes: policyChangeReviews(collected.policy, current.sinceMs, current.untilMs),
+    constraints: constraintReview(current, previous),
     approval_latency: { decided: latencies.length, median_ms: quantile(latencies, 0.5), p90_ms: quantile(latencies, 0.9) },
     expired_holds: { total: Object.values(expired).reduce((a, b) => a + b, 0), by_surface: expired },
     approvals: approvalFigures(current, previous),
     break_glass: collected.breakGlass,
     break_glass_unreviewed: collected.unreviewed,
-    material_changes: surfaces.flatMap(materialLines),
+    material_changes: surfaces.flatMap((s) => materialLines(s.surface, s)),
+  };
+}
+
+const keysOf = <V>(a: Map<string, V>, b: Map<string, V>) => [...new Set([...a.keys(), ...b.keys()])];
+
+function constraintReview(current: PeriodFigures, previous: PeriodFigures): ConstraintReview {
+  const c = current.constraints;
+  const p = previous.constraints;
+  return {
+    permits: c.permits,
+    constrained: rateFigure(c.constrained, c.permits, p.constrained, p.permits),
+    set: {
+      calls: c.setCalls,
+      arguments: [...c.setArguments].map(([name, calls]) => ({ name, calls })).sort((a, b) => b.calls - a.calls || a.name.localeCompare(b.name)),
+    },
+    timeout: { calls: c.timeoutCalls, min_ms: c.minTimeoutMs, max_ms: c.maxTimeoutMs },
+    limits: c.limits(),
   };
 }
 
@@ -92,66 +126,9 @@ function approvalFigures(current: PeriodFigures, previous: PeriodFigures): Revie
   };
 }
 
-function surfaceReview(surface: string, cur: SurfaceFigures | undefined, prev: SurfaceFigures | undefined): SurfaceReview {
-  const calls = cur?.calls ?? 0;
-  const previousCalls = prev?.calls ?? 0;
-  const holds = cur?.effects.hold ?? 0;
-  const previousHolds = prev?.effects.hold ?? 0;
-  return {
-    surface,
-    calls,
-    previous_calls: previousCalls,
-    volume_material: volumeMaterial(calls, previousCalls),
-    effects: Object.fromEntries(OUTCOMES.map((e) => [e, rateFigure(cur?.effects[e] ?? 0, calls, prev?.effects[e] ?? 0, previousCalls)])),
-    hold_outcomes: Object.fromEntries(HOLD_ENDS.map((o) => [o, rateFigure(cur?.holdOutcomes[o] ?? 0, holds, prev?.holdOutcomes[o] ?? 0, previousHolds)])),
-    break_glass_calls: cur?.breakGlassCalls ?? 0,
-  };
-}
-
-export function rateFigure(count: number, base: number, previousCount: number, previousBase: number): RateFigure {
-  const rate = base ? count / base : 0;
-  if (!previousBase) return { count, rate, previous_rate: null, change_pp: null, material: false };
-  const previousRate = previousCount / previousBase;
-  const change = rate - previousRate;
-  const enough = base >= MATERIAL.minBase && previousBase >= MATERIAL.minBase;
-  const material = enough && Math.abs(change) >= MATERIAL.minRateChange && Math.abs(zScore(count, base, previousCount, previousBase)) >= MATERIAL.minAbsZ;
-  return { count, rate, previous_rate: previousRate, change_pp: change * 100, material };
-}
-
-/** Two-proportion z-test with the pooled rate. */
-function zScore(x1: number, n1: number, x2: number, n2: number): number {
-  const pooled = (x1 + x2) / (n1 + n2);
-  const se = Math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2));
-  const diff = x1 / n1 - x2 / n2;
-  if (se === 0) return diff === 0 ? 0 : Infinity;
-  return diff / se;
-}
-
-export function volumeMaterial(calls: number, previousCalls: number): boolean {
-  if (Math.max(calls, previousCalls) < MATERIAL.minBase) return false;
-  return calls >= previousCalls * MATERIAL.volumeFactor || calls * MATERIAL.volumeFactor <= previousCalls;
-}
-
-function materialLines(s: SurfaceReview): string[] {
-  const lines: string[] = [];
-  if (s.volume_material) lines.push(`${s.surface}: calls ${s.previous_calls} -> ${s.calls}`);
-  const rates = (group: Record<string, RateFigure>, of: string) => {
-    for (const [name, f] of Object.entries(group)) {
-      if (f.material)
-        lines.push(`${s.surface}: ${name} ${pct(f.previous_rate!)} -> ${pct(f.rate)} of ${of} (${f.change_pp! > 0 ? '+' : ''}${f.change_pp!.toFixed(1)} pp)`);
-    }
-  };
-  rates(s.effects, 'calls');
-  rates(s.hold_outcomes, 'holds');
-  return lines;
-}
-
-export const pct = (rate: number) => `${(rate * 100).toFixed(1)}%`;
-
 function quantile(sorted: number[], q: number): number | null {
   if (!sorted.length) return null;
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
 }
 
 const span = (p: PeriodFigures) => ({ since: new Date(p.sinceMs).toISOString(), until: new Date(p.untilMs).toISOString() });
-const total = (p: PeriodFigures) => [...p.surfaces.values()].reduce((n, s) => n + s.calls, 0);

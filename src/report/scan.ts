@@ -35,6 +35,21 @@ export const ScannedReceiptSchema = z.object({
     .object({ id: name, vote: z.object({ reviewer: name, groups: z.array(z.string()), verdict: z.enum(['approve', 'reject']) }).optional() })
     .optional(),
   break_glass: z.object({ id: name, opened_by: name, reason: z.string(), expires_at: z.string().optional(), note: z.string().optional() }).optional(),
+  constraints: z
+    .object({
+      set: z.array(z.string()).optional(),
+      timeout_ms: z.number().optional(),
+      limits: z.array(z.object({ name, used: z.number(), max: z.number() })).optional(),
+    })
+    .optional(),
+  policy_change: z
+    .object({
+      previous_bundle_sha256: z.string().nullable(),
+      bundle_sha256: z.string(),
+      files: z.array(z.object({ name: z.string(), sha256: z.string() })),
+      signed_by: z.array(z.string()),
+    })
+    .optional(),
 });
 
 export type ScannedReceipt = z.infer<typeof ScannedReceiptSchema> & { tsMs: number };

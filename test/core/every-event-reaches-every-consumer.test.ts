@@ -71,8 +71,8 @@ const WRITE: Record<EventKind, Write> = {
 };
 
 /** Where each kind must show up in the overview, the report and replay. */
-const SHOWS_IN: Record<EventKind, { overview: boolean; report: 'effects' | 'hold_outcomes' | 'break_glass' | null; replay: boolean }> = {
-  decision: { overview: true, report: 'effects', replay: true },
+const SHOWS_IN: Record<EventKind, { overview: boolean; report: 'decisions' | 'hold_outcomes' | 'break_glass' | null; replay: boolean }> = {
+  decision: { overview: true, report: 'decisions', replay: true },
   vote: { overview: false, report: null, replay: false },
   hold_end: { overview: true, report: 'hold_outcomes', replay: false },
   execution: { overview: false, report: null, replay: false },
@@ -132,14 +132,15 @@ describe.each(EVENTS)('a %s receipt', (event) => {
   it(`is ${shows.report ? `in the report's ${shows.report}` : 'left out of the report'}`, () => {
     const surface = review.surfaces.find((s) => s.surface === `walk/${event}`);
     const windows = review.break_glass.filter((w) => w.id === `bg_${event}`);
-    expect(surface?.effects[event]?.count ?? 0).toBe(shows.report === 'effects' ? 1 : 0);
-    expect(surface?.hold_outcomes[event]?.count ?? 0).toBe(shows.report === 'hold_outcomes' ? 1 : 0);
+    const count = (group: Record<string, { count: number }> | undefined) => group?.[event]?.count ?? 0;
+    expect(count(surface?.decisions)).toBe(shows.report === 'decisions' ? 1 : 0);
+    expect(count(surface?.hold_outcomes)).toBe(shows.report === 'hold_outcomes' ? 1 : 0);
     expect(windows.length).toBe(shows.report === 'break_glass' ? 1 : 0);
     const columns = formatReview(review, 'text')
       .split('\n')
       .find((line) => line.startsWith('surface'))
       ?.split(/\s+/);
-    expect(columns?.includes(event)).toBe(shows.report === 'effects' || shows.report === 'hold_outcomes');
+    expect(columns?.includes(event)).toBe(shows.report === 'decisions' || shows.report === 'hold_outcomes');
   });
 
   it(`is ${shows.replay ? '' : 'not '}sampled for replay`, () => {

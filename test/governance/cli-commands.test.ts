@@ -40,7 +40,7 @@ describe('governance commands', { timeout: 60_000 }, () => {
     const period = ['--dir', dir, '--since', SINCE, '--until', UNTIL];
     const json = await toolgate(['report', ...period, '--format', 'json']);
     expect(json.code).toBe(0);
-    expect(JSON.parse(json.stdout)).toMatchObject({ calls: 27, previous_calls: 20, expired_holds: { total: 1 } });
+    expect(JSON.parse(json.stdout)).toMatchObject({ totals: { calls: 27, previous_calls: 20 }, expired_holds: { total: 1 } });
     expect((await toolgate(['report', ...period])).stdout).toContain('material changes:');
     expect((await toolgate(['report', ...period, '--format', 'md'])).stdout).toMatch(/^# toolgate review 2026-03-08/);
     const bad = await toolgate(['report', '--dir', dir, '--since', 'last tuesday']);

@@ -28,7 +28,7 @@ describe('voided approvals in the review', () => {
     await ledger.close();
     const r = await buildReview(dir, new Date('2026-03-08T00:00:00.000Z'), new Date('2026-03-15T00:00:00.000Z'));
     expect(r.approvals).toMatchObject({ approved: 1, voided: 2, snapshot_mismatch: { count: 2, rate: 2 / 3, previous_rate: 0 } });
-    expect(formatReview(r, 'text')).toContain('approvals: 1 granted, 2 voided at release; snapshot-mismatch rate 66.7% (+66.7)');
+    expect(formatReview(r, 'text')).toContain('approvals: 1 granted, 2 voided at release; snapshot-mismatch rate 66.7% (+66.7 pp)');
     expect(formatReview(r, 'md')).toContain('- approvals: 1 granted, 2 voided at release');
   });
 

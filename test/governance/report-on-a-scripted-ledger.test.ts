@@ -12,16 +12,16 @@ describe('the weekly review', () => {
     await writeScriptedLedger(dir);
     const r = await buildReview(dir, new Date(SINCE), new Date(UNTIL));
     expect(r.previous).toEqual({ since: '2026-03-01T00:00:00.000Z', until: SINCE });
-    expect([r.calls, r.previous_calls]).toEqual([27, 20]);
+    expect([r.totals.calls, r.totals.previous_calls]).toEqual([27, 20]);
     const query = r.surfaces.find((s) => s.surface === 'db/query')!;
     expect([query.calls, query.previous_calls, query.volume_material]).toEqual([20, 20, false]);
-    expect(query.effects.deny).toEqual({ count: 10, rate: 0.5, previous_rate: 0, change_pp: 50, material: true });
-    expect(query.effects.permit).toMatchObject({ count: 10, rate: 0.5, previous_rate: 1, material: true });
+    expect(query.decisions.deny).toEqual({ count: 10, rate: 0.5, previous_rate: 0, change_pp: 50, material: true });
+    expect(query.decisions.permit).toMatchObject({ count: 10, rate: 0.5, previous_rate: 1, material: true });
     const exec = r.surfaces.find((s) => s.surface === 'db/exec')!;
     expect(exec).toMatchObject({ calls: 5, previous_calls: 0, break_glass_calls: 1 });
-    expect(exec.effects.hold).toMatchObject({ count: 4, rate: 0.8, previous_rate: null, material: false });
+    expect(exec.decisions.hold).toMatchObject({ count: 4, rate: 0.8, previous_rate: null, material: false });
     expect(exec.hold_outcomes).toMatchObject({ approve: { count: 2, rate: 0.5 }, reject: { count: 1, rate: 0.25 }, expire: { count: 1, rate: 0.25 } });
-    expect(r.surfaces.find((s) => s.surface === 'fs/read_file')).toMatchObject({ calls: 2, effects: { permit: { rate: 1, material: false } } });
+    expect(r.surfaces.find((s) => s.surface === 'fs/read_file')).toMatchObject({ calls: 2, decisions: { permit: { rate: 1, material: false } } });
     expect(r.approval_latency).toEqual({ decided: 3, median_ms: 120_000, p90_ms: 300_000 });
     expect(r.expired_holds).toEqual({ total: 1, by_surface: { 'db/exec': 1 } });
     expect(r.break_glass).toEqual([
@@ -43,7 +43,7 @@ describe('the weekly review', () => {
     expect(r.material_changes).toEqual(['db/query: permit 100.0% -> 50.0% of calls (-50.0 pp)', 'db/query: deny 0.0% -> 50.0% of calls (+50.0 pp)']);
     const text = formatReview(r, 'text');
     expect(text).toContain('payments outage INC-42');
-    expect(text).toMatch(/db\/query\s+20\s+20\s+50\.0% \(-50\.0\) !/);
+    expect(text).toMatch(/db\/query\s+unclassified\s+20\s+20\s+50\.0% \(-50\.0 pp\) !/);
     expect(formatReview(r, 'md')).toContain('## Break-glass');
   });
 
