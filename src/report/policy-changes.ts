@@ -15,7 +15,8 @@ export interface PolicyChangeReview {
   at: string;
   bundle_sha256: string;
   previous_bundle_sha256: string | null;
-  signed_by: string[];
+  /** The reviewers whose signatures admitted the bundle (docs/receipts.md §1.7). */
+  signed_by: Array<{ key_id: string; name: string }>;
   files: Array<{ name: string; sha256: string }>;
   before: Span;
   after: Span;

@@ -47,7 +47,7 @@ export const ScannedReceiptSchema = z.object({
       previous_bundle_sha256: z.string().nullable(),
       bundle_sha256: z.string(),
       files: z.array(z.object({ name: z.string(), sha256: z.string() })),
-      signed_by: z.array(z.string()),
+      signed_by: z.array(z.object({ key_id: z.string(), name: z.string() })),
     })
     .optional(),
 });

@@ -91,7 +91,7 @@ function surfaces(r: Review): Block {
 function policyChangeLines(c: Review['policy_changes'][number]): string[] {
   const moved = OUTCOMES.filter((o) => c.decisions[o].change_pp !== null && (c.decisions[o].count > 0 || c.decisions[o].previous_rate! > 0));
   return [
-    `${short(c.bundle_sha256)} took effect ${c.at} (signed by ${c.signed_by.join(', ') || 'nobody'}), replacing ${short(c.previous_bundle_sha256)}`,
+    `${short(c.bundle_sha256)} took effect ${c.at} (signed by ${c.signed_by.map((s) => `${s.name} (${s.key_id})`).join(', ') || 'nobody'}), replacing ${short(c.previous_bundle_sha256)}`,
     `  calls: ${c.before.calls} before (since ${c.before.since}), ${c.after.calls} after (until ${c.after.until})`,
     ...moved.map((o) => {
       const f = c.decisions[o];

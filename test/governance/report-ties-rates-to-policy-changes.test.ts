@@ -13,7 +13,12 @@ const PERIOD = ['--since', '2026-03-08T00:00:00Z', '--until', '2026-03-15T00:00:
 const A = 'a'.repeat(64);
 const B = 'b'.repeat(64);
 
-const change = (previous: string | null, bundle: string, signedBy: string[]): ReceiptDraft => ({
+const SIGNERS = [
+  { key_id: 'ed25519:00112233445566aa', name: 'alice' },
+  { key_id: 'ed25519:00112233445566bb', name: 'tess' },
+];
+
+const change = (previous: string | null, bundle: string, signedBy: typeof SIGNERS): ReceiptDraft => ({
   event: 'policy_change',
   policy_change: { previous_bundle_sha256: previous, bundle_sha256: bundle, files: [{ name: 'policy.yaml', sha256: bundle }], signed_by: signedBy },
 });
@@ -40,8 +45,8 @@ describe('policy changes in the review', () => {
         callDraft({ event: n < 3 ? 'hold' : 'permit', call: `a${n}`, surface: 'db/exec', bundle: A, approval: n < 3 ? `apr_a${n}` : undefined }),
       ]);
     // Bundle B, signed by two reviewers, then a restart with the same bundle (no change).
-    steps.push([minute(11, 0), change(A, B, ['user:alice', 'user:tess'])]);
-    steps.push([minute(11, 5), change(null, B, ['user:alice', 'user:tess'])]);
+    steps.push([minute(11, 0), change(A, B, SIGNERS)]);
+    steps.push([minute(11, 5), change(null, B, SIGNERS)]);
     // Under bundle B: 39 calls, 19 held (48.7%).
     for (let n = 0; n < 39; n++)
       steps.push([
@@ -59,7 +64,7 @@ describe('policy changes in the review', () => {
     const changes: Json[] = JSON.parse(run.stdout).policy_changes;
     expect(changes).toHaveLength(1);
     const [c] = changes;
-    expect(c).toMatchObject({ at: minute(11, 0), bundle_sha256: B, previous_bundle_sha256: A, signed_by: ['user:alice', 'user:tess'] });
+    expect(c).toMatchObject({ at: minute(11, 0), bundle_sha256: B, previous_bundle_sha256: A, signed_by: SIGNERS });
     expect(c.before).toEqual({ since: '2026-03-01T00:00:00.000Z', until: minute(11, 0), calls: 30 });
     expect(c.after).toEqual({ since: minute(11, 0), until: '2026-03-15T00:00:00.000Z', calls: 39 });
     expect(c.decisions.hold).toMatchObject({ count: 19, previous_rate: 0.1, material: true });
@@ -74,7 +79,7 @@ describe('policy changes in the review', () => {
     const text = run.stdout;
     const section = text.slice(text.indexOf('policy changes:'));
     expect(section).toMatch(
-      /^policy changes:\n {2}bbbbbbbbbbbb… took effect 2026-03-11T08:00:00\.000Z \(signed by user:alice, user:tess\), replacing aaaaaaaaaaaa…\n/,
+      /^policy changes:\n {2}bbbbbbbbbbbb… took effect 2026-03-11T08:00:00\.000Z \(signed by alice \(ed25519:00112233445566aa\), tess \(ed25519:00112233445566bb\)\), replacing aaaaaaaaaaaa…\n/,
     );
     expect(section).toContain('hold 10.0% -> 48.7% (+38.7 pp) !');
     expect(section).toContain('db/exec: hold 10.0% -> 48.7% of calls (+38.7 pp)');
