@@ -17,6 +17,12 @@ const upstreamCommon = {
   timeout: duration.default('60s'),
   /** Keep the upstream in the config but do not start it. (One that fails to start is always retried.) */
   disabled: z.boolean().default(false),
+  /**
+   * `shared`: one upstream session serves every client session. `per-client`: each client session
+   * gets its own upstream session (a stdio upstream: its own process), declaring that client's
+   * capabilities, for servers that keep per-client state or ask clients things (docs/gateway.md).
+   */
+  session: z.enum(['shared', 'per-client']).default('shared'),
 };
 
 export const StdioUpstreamSchema = z.strictObject({

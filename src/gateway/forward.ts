@@ -1,8 +1,9 @@
 // How a client's request is carried to an upstream once the gate let it: as a flight in the
 // routes for as long as the upstream works on it, so that its progress (on the client's own token)
-// and the requests the upstream sends meanwhile (sampling, elicitation, roots) reach this client.
+// and the requests the upstream sends meanwhile (sampling, elicitation, roots) reach this client
+// and this request. With `session: per-client` it goes on the client's own upstream session.
 import type { RequestId } from '@modelcontextprotocol/sdk/types.js';
-import type { Upstream } from '../upstream/index.js';
+import { UpstreamRpcError, type Upstream } from '../upstream/index.js';
 import type { GatewayContext } from './context.js';
 import type { ClientSession } from './session.js';
 
@@ -20,8 +21,23 @@ export async function forward(ctx: GatewayContext, origin: Origin, upstream: Ups
   const flight = ctx.routes.begin(upstream, origin.session, origin.requestId, clientToken);
   const sent = flight.upstreamToken === clientToken ? params : { ...params, _meta: { ...params._meta, progressToken: flight.upstreamToken } };
   try {
-    return await upstream.request(method, sent, signal);
+    return await upstream.request(method, sent, signal, { client: origin.session, owner: flight });
+  } catch (err) {
+    // -32042: the client is to complete URL elicitations; their completion is for this session.
+    if (err instanceof UpstreamRpcError && err.rpcError.code === URL_ELICITATION_REQUIRED) {
+      for (const id of elicitationIds(err.rpcError.data)) ctx.routes.elicited(upstream, id, origin.session);
+    }
+    throw err;
   } finally {
     ctx.routes.end(flight);
   }
+}
+
+const URL_ELICITATION_REQUIRED = -32042;
+
+/** Untrusted: the data of an upstream's -32042 error (`{ elicitations: [{ elicitationId, ... }] }`). */
+function elicitationIds(data: unknown): string[] {
+  const list = (data as { elicitations?: unknown } | undefined)?.elicitations;
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((e) => (typeof (e as { elicitationId?: unknown })?.elicitationId === 'string' ? [(e as { elicitationId: string }).elicitationId] : []));
 }

@@ -99,7 +99,7 @@ export async function startGateway({ config, handler, log, pins, visibleTo }: Ga
     log,
     opened: (session) => ctx.sessions.add(session),
     closed: (session) => forgetSession(ctx, session),
-    notified: (_session, notification) => clientNotification(ctx, notification),
+    notified: (session, notification) => clientNotification(ctx, session, notification),
   };
   const createSession = (id: string, principal: Principal) => new ClientSession(id, principal, host, offer(upstreams), methods);
 
@@ -142,9 +142,13 @@ function stdioPrincipal(config: Config): Principal {
   return { id, groups: config.principals.find((p) => p.id === id)?.groups ?? [] };
 }
 
-/** A closed session's subscriptions go with it; an upstream nobody subscribes to any more is unsubscribed. */
+/**
+ * A closed session's subscriptions go with it, and so do its own upstream sessions (per-client); an
+ * upstream nobody subscribes to any more is unsubscribed.
+ */
 function forgetSession(ctx: GatewayContext, session: ClientSession): void {
   ctx.sessions.delete(session);
+  for (const upstream of ctx.upstreams) void upstream.release(session);
   for (const key of ctx.routes.dropSession(session)) {
     const [name, uri] = key.split('\u0000') as [string, string];
     ctx.upstreams

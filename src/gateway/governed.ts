@@ -73,6 +73,11 @@ export function governedMethods(ctx: GatewayContext, directory: Directory): [str
 
   const subscribe: Resolver = (origin, params, signal) =>
     aboutResource('resources/subscribe', params.uri, {}, signal, async (upstream, _a, s) => {
+      // A client's own upstream session (per-client) is subscribed for it alone; a shared one once for all.
+      if (upstream.perClient) {
+        await ask(origin, upstream, 'resources/subscribe', params, s);
+        return {};
+      }
       const key = subscriptionKey(upstream, params.uri as string);
       if (!ctx.routes.subscribersOf(key).size) await ask(origin, upstream, 'resources/subscribe', params, s);
       ctx.routes.subscribe(key, origin.session);

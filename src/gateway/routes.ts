@@ -1,6 +1,7 @@
-// Which client session owns what on a shared upstream connection: forwarded requests in flight
-// (to attribute the upstream's sampling/elicitation requests and progress), and resource
-// subscriptions (to fan out updates only to subscribers). Messages never cross to another session.
+// Which client session owns what on an upstream: forwarded requests in flight (to attribute the
+// upstream's sampling/elicitation requests and progress), URL elicitations (so that their
+// completion reaches the session that was asked), and resource subscriptions on a shared
+// connection (to fan out updates only to subscribers). Messages never cross to another session.
 import type { RequestId } from '@modelcontextprotocol/sdk/types.js';
 import type { Upstream } from '../upstream/index.js';
 import type { ClientSession } from './session.js';
@@ -21,6 +22,8 @@ export class Routes {
   private readonly flights = new Map<Upstream, Set<Flight>>();
   private readonly tokens = new Map<Upstream, Map<ProgressToken, Flight>>();
   private readonly subscribers = new Map<string, Set<ClientSession>>();
+  /** (upstream, elicitationId) -> the session asked to complete it. */
+  private readonly elicitations = new Map<string, ClientSession>();
   private substitute = 0;
 
   begin(upstream: Upstream, session: ClientSession, requestId: RequestId, clientToken?: ProgressToken): Flight {
@@ -50,16 +53,35 @@ export class Routes {
     return this.tokens.get(upstream)?.get(token);
   }
 
-  /** The one flight an upstream-initiated message belongs to, or undefined when it is ambiguous. */
-  attribute(upstream: Upstream): Flight | undefined {
+  /**
+   * The one flight an upstream-initiated message belongs to (among those of `session` when the
+   * upstream session is that client's own), or undefined when none is in flight or they are of
+   * several sessions. Of several flights of one session the first is taken: a stdio upstream does
+   * not say which of them a request belongs to.
+   */
+  attribute(upstream: Upstream, session?: ClientSession): Flight | undefined {
     const set = this.flights.get(upstream);
     if (!set || set.size === 0) return undefined;
     let found: Flight | undefined;
     for (const flight of set) {
+      if (session && flight.session !== session) continue;
       if (found && found.session !== flight.session) return undefined;
       found ??= flight;
     }
     return found;
+  }
+
+  /** A URL elicitation `id` that `session` was asked to complete (in a request, or a -32042 error). */
+  elicited(upstream: Upstream, id: string, session: ClientSession): void {
+    this.elicitations.set(subscriptionKey(upstream, id), session);
+  }
+
+  /** The session whose URL elicitation `id` completed; it is forgotten. */
+  completed(upstream: Upstream, id: string): ClientSession | undefined {
+    const key = subscriptionKey(upstream, id);
+    const session = this.elicitations.get(key);
+    this.elicitations.delete(key);
+    return session;
   }
 
   /** Returns true when this is the first subscriber of `key` (so the upstream must be subscribed). */
@@ -95,11 +117,12 @@ export class Routes {
     const orphaned: string[] = [];
     for (const key of [...this.subscribers.keys()]) if (this.unsubscribe(key, session)) orphaned.push(key);
     for (const set of this.flights.values()) for (const flight of set) if (flight.session === session) this.end(flight);
+    for (const [key, owner] of this.elicitations) if (owner === session) this.elicitations.delete(key);
     return orphaned;
   }
 }
 
-/** Subscriptions are per upstream: the same URI on two upstreams is two resources. */
+/** Subscriptions (and elicitation ids) are per upstream: the same URI on two upstreams is two resources. */
 export function subscriptionKey(upstream: Upstream, uri: string): string {
   return `${upstream.name}\u0000${uri}`;
 }

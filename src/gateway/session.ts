@@ -19,6 +19,7 @@ import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/proto
 import type { ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { Principal } from '../core/index.js';
 import type { Logger } from '../log.js';
+import type { UpstreamClient } from '../upstream/index.js';
 import type { Offer } from './offer.js';
 import { checkRequest } from './request-check.js';
 
@@ -45,7 +46,8 @@ export function sharedLogLevel(sessions: Iterable<ClientSession>): (typeof LOG_L
   return LOG_LEVELS[Math.min(...Array.from(sessions, (s) => s.logLevel))] ?? 'debug';
 }
 
-export class ClientSession {
+/** A session is also the client an upstream with `session: per-client` opens a session for: it declares what the client declared. */
+export class ClientSession implements UpstreamClient {
   readonly server: Server;
   /** Index into LOG_LEVELS of the least severe level this client wants (0 until it sets one). */
   logLevel = 0;
@@ -89,6 +91,14 @@ export class ClientSession {
       }
       toServer(message, extra);
     };
+  }
+
+  get capabilities(): Record<string, unknown> {
+    return this.server.getClientCapabilities() ?? {};
+  }
+
+  get clientInfo(): Record<string, unknown> {
+    return this.server.getClientVersion() ?? {};
   }
 
   /** Send a notification; a session that went away meanwhile is not an error. */

@@ -1,11 +1,15 @@
-// Messages an upstream starts, delivered to the client sessions they belong to: progress to the
-// session that owns the token, resource updates to subscribers, list changes and log messages to
-// every session, and sampling/elicitation/roots requests to the one session whose request caused
-// them (roots/list outside any request to the one session that declared roots).
+// Messages an upstream starts, delivered to the client sessions they belong to. From a client's
+// own upstream session (`session: per-client`) everything goes to that client. From the shared
+// one: progress to the session that owns the token, resource updates to subscribers, list changes
+// and log messages to every session, a URL elicitation's completion to the session asked to
+// complete it, and sampling/elicitation/roots requests to the request they belong to (roots/list
+// outside any request to the one session that declared roots). A request goes to the very request
+// that caused it when the upstream's transport says which (Streamable HTTP); else to the one
+// session with requests in flight, never guessed among several.
 import { ErrorCode, McpError, ResultSchema, type JSONRPCNotification, type JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
-import { UpstreamRpcError, type Upstream, type UpstreamEvents } from '../upstream/index.js';
+import { UpstreamRpcError, type Source, type Upstream, type UpstreamEvents } from '../upstream/index.js';
 import type { GatewayContext } from './context.js';
-import { subscriptionKey } from './routes.js';
+import { type Flight, subscriptionKey } from './routes.js';
 import { type ClientSession, LOG_LEVELS, sharedLogLevel } from './session.js';
 
 type Params = Record<string, unknown>;
@@ -22,8 +26,9 @@ export async function relistTools(ctx: GatewayContext, upstream: Upstream): Prom
 }
 
 export function upstreamEvents(ctx: GatewayContext): UpstreamEvents {
-  function notification(upstream: Upstream, message: JSONRPCNotification): void {
+  function notification(upstream: Upstream, message: JSONRPCNotification, source: Source): void {
     const params = (message.params ?? {}) as Params;
+    const own = ownerOf(source);
     switch (message.method) {
       case 'notifications/progress': {
         const flight = ctx.routes.byToken(upstream, params.progressToken as string | number);
@@ -33,35 +38,52 @@ export function upstreamEvents(ctx: GatewayContext): UpstreamEvents {
         return;
       }
       case 'notifications/resources/updated':
+        if (own) return void own.notify(message);
         if (typeof params.uri !== 'string') return;
         for (const session of ctx.routes.subscribersOf(subscriptionKey(upstream, params.uri))) session.notify(message);
         return;
       case 'notifications/message': {
         const level = LOG_LEVELS.indexOf(params.level as (typeof LOG_LEVELS)[number]);
-        for (const session of ctx.sessions) if (level >= session.logLevel) session.notify(message);
+        for (const session of own ? [own] : ctx.sessions) if (level >= session.logLevel) session.notify(message);
         return;
       }
       case 'notifications/resources/list_changed':
       case 'notifications/prompts/list_changed':
-        broadcast(ctx, message);
+        if (own) own.notify(message);
+        else broadcast(ctx, message);
         return;
+      case 'notifications/elicitation/complete': {
+        // To the session asked to complete that elicitation, however many calls are in flight.
+        const asked = typeof params.elicitationId === 'string' ? ctx.routes.completed(upstream, params.elicitationId) : undefined;
+        (own ?? asked)?.notify(message);
+        return;
+      }
       default: {
         // Anything else concerns one call at most: deliver it only where it can be attributed.
-        const flight = ctx.routes.attribute(upstream);
-        if (flight) flight.session.notify(message, flight.requestId);
+        const flight = ctx.routes.attribute(upstream, own);
+        if (own) own.notify(message, flight?.requestId);
+        else if (flight) flight.session.notify(message, flight.requestId);
       }
     }
   }
 
-  async function request(upstream: Upstream, message: JSONRPCRequest, signal: AbortSignal): Promise<Params> {
+  async function request(upstream: Upstream, message: JSONRPCRequest, signal: AbortSignal, source: Source): Promise<Params> {
     if (message.method === 'ping') return {};
-    const flight = ctx.routes.attribute(upstream) ?? (message.method === 'roots/list' ? onlyRootsSession(ctx) : undefined);
+    const flight = attribute(ctx, upstream, message, source);
     if (!flight) {
       ctx.log.warn({ upstream: upstream.name, method: message.method }, 'upstream request not attributable to exactly one client session: refused');
       throw new UpstreamRpcError({
         code: ErrorCode.InvalidRequest,
         message: `toolgate cannot tell which client session ${message.method} is for (no single forwarded request in flight)`,
       });
+    }
+    const needed = CAPABILITY_OF[message.method];
+    if (needed && !flight.session.capabilities[needed]) {
+      throw new UpstreamRpcError({ code: ErrorCode.MethodNotFound, message: `the client did not declare ${needed}: ${message.method} is not available` });
+    }
+    const params = (message.params ?? {}) as Params;
+    if (message.method === 'elicitation/create' && params.mode === 'url' && typeof params.elicitationId === 'string') {
+      ctx.routes.elicited(upstream, params.elicitationId, flight.session);
     }
     try {
       const forwarded = { method: message.method, params: message.params } as never;
@@ -83,7 +105,8 @@ export function upstreamEvents(ctx: GatewayContext): UpstreamEvents {
         .request(method, params)
         .catch((err: Error) => ctx.log.warn({ upstream: upstream.name, method, err: err.message }, 'could not restore session state'));
     for (const uri of ctx.routes.subscribedUris(upstream)) void again('resources/subscribe', { uri });
-    if (ctx.sessions.size > 0 && upstream.capabilities.logging) {
+    // A per-client upstream's sessions keep their own level; the restarted one is toolgate's alone.
+    if (ctx.sessions.size > 0 && upstream.capabilities.logging && !upstream.perClient) {
       void again('logging/setLevel', { level: sharedLogLevel(ctx.sessions) });
     }
   }
@@ -91,10 +114,39 @@ export function upstreamEvents(ctx: GatewayContext): UpstreamEvents {
   return { notification, request, toolsChanged, connected };
 }
 
-/** A client's notification for the upstreams: its roots changed, so each upstream may ask again. Others concern the gateway alone. */
-export function clientNotification(ctx: GatewayContext, notification: JSONRPCNotification): void {
+/** A client's notification for the upstreams: its roots changed, so each upstream may ask again (on its own session, if per-client). Others concern the gateway alone. */
+export function clientNotification(ctx: GatewayContext, session: ClientSession, notification: JSONRPCNotification): void {
   if (notification.method !== 'notifications/roots/list_changed') return;
-  for (const upstream of ctx.upstreams) upstream.notify(notification.method);
+  for (const upstream of ctx.upstreams) upstream.notify(notification.method, undefined, session);
+}
+
+/** Which client capability a server-to-client request needs. */
+const CAPABILITY_OF: Partial<Record<string, string>> = {
+  'sampling/createMessage': 'sampling',
+  'elicitation/create': 'elicitation',
+  'roots/list': 'roots',
+};
+
+/** The client session whose own upstream session a message came on; the upstream area holds it as the UpstreamClient it was given. */
+function ownerOf(source: Source): ClientSession | undefined {
+  return source.client as ClientSession | undefined;
+}
+
+/**
+ * The request an upstream's request belongs to: the one its stream named (the owner forward()
+ * gave); else on a client's own session the client (its one request in flight, if any); else the
+ * one session with requests in flight on the shared connection, or for roots the one with roots.
+ */
+function attribute(
+  ctx: GatewayContext,
+  upstream: Upstream,
+  message: JSONRPCRequest,
+  source: Source,
+): (Pick<Flight, 'session'> & { requestId?: Flight['requestId'] }) | undefined {
+  if (source.owner) return source.owner as Flight;
+  const own = ownerOf(source);
+  if (own) return ctx.routes.attribute(upstream, own) ?? { session: own };
+  return ctx.routes.attribute(upstream) ?? (message.method === 'roots/list' ? onlyRootsSession(ctx) : undefined);
 }
 
 /** Roots asked outside any request (at startup, after list_changed): the one client session that has roots, if only one has. */

@@ -8,13 +8,18 @@ import { rpcErrorOf, UpstreamError, UpstreamRpcError } from './errors.js';
 export interface RequestOptions {
   timeoutMs: number;
   signal?: AbortSignal;
+  /** Whose request this is (the caller's own value): handed back with the upstream's requests related to it. */
+  owner?: unknown;
 }
 
 /** What the peer does with messages the upstream starts. */
 export interface PeerHandlers {
   notification(message: JSONRPCNotification): void;
-  /** Answer a server-to-client request; a throw becomes a JSON-RPC error. The signal aborts when the upstream cancels it. */
-  request(message: JSONRPCRequest, signal: AbortSignal): Promise<Record<string, unknown>>;
+  /**
+   * Answer a server-to-client request; a throw becomes a JSON-RPC error. The signal aborts when the
+   * upstream cancels it. `owner` is that of our request it relates to, when the transport tells.
+   */
+  request(message: JSONRPCRequest, signal: AbortSignal, owner?: unknown): Promise<Record<string, unknown>>;
   closed(): void;
   /** A request went unanswered past its timeout (the upstream may be hung). */
   timedOut(): void;
@@ -26,6 +31,7 @@ interface Pending {
   timer: NodeJS.Timeout;
   abort?: () => void;
   signal?: AbortSignal;
+  owner?: unknown;
 }
 
 export class JsonRpcPeer {
@@ -41,6 +47,8 @@ export class JsonRpcPeer {
     private readonly name: string,
     private readonly transport: Transport,
     private readonly handlers: PeerHandlers,
+    /** Which of our requests an upstream request relates to, when the transport can tell (Streamable HTTP). */
+    private readonly relatedOf?: (id: RequestId) => RequestId | undefined,
   ) {
     transport.onmessage = (message) => this.receive(message);
     transport.onclose = () => this.fail('the upstream closed the connection');
@@ -64,6 +72,7 @@ export class JsonRpcPeer {
           this.settle(id, new UpstreamError('upstream_timeout', timedOut), timedOut);
           this.handlers.timedOut();
         }, options.timeoutMs),
+        owner: options.owner,
       };
       if (options.signal) {
         const signal = options.signal;
@@ -112,8 +121,10 @@ export class JsonRpcPeer {
   private async answer(request: JSONRPCRequest): Promise<void> {
     const controller = new AbortController();
     this.incoming.set(request.id, controller);
+    const related = this.relatedOf?.(request.id);
+    const owner = related === undefined ? undefined : this.pending.get(related)?.owner;
     try {
-      const result = await this.handlers.request(request, controller.signal);
+      const result = await this.handlers.request(request, controller.signal, owner);
       if (!controller.signal.aborted) await this.transport.send({ jsonrpc: '2.0', id: request.id, result });
     } catch (err) {
       const error = err instanceof UpstreamRpcError ? err.rpcError : { code: -32603, message: (err as Error).message };

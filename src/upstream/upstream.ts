@@ -1,26 +1,46 @@
-// One upstream MCP server: a single shared connection, its lifecycle (start, crash, hang, restart
-// with backoff) and its tool list. Messages the upstream starts are handed to the gateway through
-// UpstreamEvents; nothing here knows about client sessions.
+// One upstream MCP server: its shared connection, its lifecycle (start, crash, hang, restart with
+// backoff) and its tool list; with `session: per-client`, also one upstream session per client
+// session. Messages the upstream starts are handed to the gateway through UpstreamEvents, with the
+// client whose session sent them; nothing here knows more of client sessions than what they declared.
 // Why an upstream is down is told in two places: `lastError`, which reaches clients and receipts, is
 // a fixed description with an error id; the log line with the same id holds the details (the error,
 // the upstream's stderr), which may hold anything the upstream printed, credentials included.
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { LATEST_PROTOCOL_VERSION, type JSONRPCNotification, type JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
+import type { JSONRPCNotification, JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
 import { parseDuration } from '../core/duration.js';
 import type { UpstreamConfig } from '../config/index.js';
 import { isStdioUpstream } from '../config/index.js';
 import { logFault, type Logger } from '../log.js';
+import { ClientSessions } from './client-sessions.js';
+import { type ClientSide, Connection } from './connection.js';
 import { UpstreamError } from './errors.js';
-import { JsonRpcPeer } from './peer.js';
-import { ProcessGroupTransport } from './process-transport.js';
+import type { PeerHandlers } from './peer.js';
 
 /** A tool as the upstream declared it. Untrusted: only `name` is relied upon. */
 export type UpstreamTool = Record<string, unknown> & { name: string };
 
+/**
+ * A client session as an upstream sees it with `session: per-client`: what it declared when it
+ * initialized. The object itself names the client: its upstream session is kept under it.
+ */
+export type UpstreamClient = ClientSide;
+
+/** Where a message the upstream started came from: a client's own upstream session, and the request it relates to when the transport tells. */
+export interface Source {
+  /** The client whose own upstream session sent it; absent on the shared one. */
+  client?: UpstreamClient;
+  /** The `owner` given with the request of ours that it belongs to (Streamable HTTP only). */
+  owner?: unknown;
+}
+
+/** Whose request a forwarded one is: the client (its own session with per-client) and an owner handed back with related upstream requests. */
+export interface Via {
+  client?: UpstreamClient;
+  owner?: unknown;
+}
+
 export interface UpstreamEvents {
-  notification(upstream: Upstream, message: JSONRPCNotification): void;
-  request(upstream: Upstream, message: JSONRPCRequest, signal: AbortSignal): Promise<Record<string, unknown>>;
+  notification(upstream: Upstream, message: JSONRPCNotification, source: Source): void;
+  request(upstream: Upstream, message: JSONRPCRequest, signal: AbortSignal, source: Source): Promise<Record<string, unknown>>;
   /** The tool list changed, or the upstream went down or came back. */
   toolsChanged(upstream: Upstream): void;
   /** The upstream (re)started: state the clients set on the old connection must be set again. */
@@ -33,6 +53,13 @@ const BACKOFF_MIN_MS = 500;
 const BACKOFF_MAX_MS = 30_000;
 const PROBE_MS = 5_000;
 const CLIENT_INFO = { name: 'toolgate', version: '0.1.0' };
+/** The client capabilities toolgate routes: their requests go to the client session they belong to. */
+const ROUTED = ['sampling', 'elicitation', 'roots'] as const;
+/** The shared session declares all of them: whichever client a request is for, toolgate can route it (docs/gateway.md). */
+const SHARED_SIDE: ClientSide = {
+  capabilities: { roots: { listChanged: true }, sampling: {}, elicitation: { form: {}, url: {} } },
+  clientInfo: CLIENT_INFO,
+};
 
 export class Upstream {
   state: UpstreamState = 'starting';
@@ -44,12 +71,16 @@ export class Upstream {
   tools: UpstreamTool[] = [];
   readonly timeoutMs: number;
   readonly prefix: string;
+  /** Each client session gets an upstream session of its own (`session: per-client`). */
+  readonly perClient: boolean;
 
-  private peer?: JsonRpcPeer;
-  private transport?: Transport;
+  /** The shared connection: every request without a client of its own, and the tool list. */
+  private connection?: Connection;
+  /** Per-client upstream sessions, opened at the client's first request here, closed with it. */
+  private readonly own: ClientSessions;
   private backoffMs = BACKOFF_MIN_MS;
   private restartTimer?: NodeJS.Timeout;
-  private probing = false;
+  private readonly probing = new WeakSet<Connection>();
   /** The current connection was closed by the probe: it stopped answering. */
   private hung = false;
 
@@ -61,104 +92,123 @@ export class Upstream {
   ) {
     this.timeoutMs = parseDuration(config.timeout);
     this.prefix = config.prefix ?? `${name}__`;
+    this.perClient = config.session === 'per-client';
+    this.own = new ClientSessions(name, (client) => this.openOwn(client));
   }
 
   /** Connect once; on failure the upstream is marked down and retried in the background. */
   async start(): Promise<void> {
     this.state = 'starting';
     this.hung = false;
-    const transport = this.createTransport();
-    const peer = new JsonRpcPeer(this.name, transport, {
-      notification: (message) => this.onNotification(message),
-      request: (message, signal) => this.events.request(this, message, signal),
-      closed: () => this.onClosed(peer),
-      timedOut: () => void this.probe(peer),
-    });
-    this.transport = transport;
-    this.peer = peer;
+    const connection: Connection = this.connect(
+      {},
+      {
+        closed: () => this.onClosed(connection),
+      },
+    );
+    this.connection = connection;
     try {
-      await transport.start();
-      await this.initialize(peer, transport);
-      await this.refreshTools();
+      const server = await connection.open(SHARED_SIDE, this.timeoutMs);
+      this.capabilities = server.capabilities;
+      this.instructions = server.instructions;
+      await this.refreshTools(connection);
     } catch (err) {
-      this.lastError = this.fault('failed to start', 'upstream failed to start', err);
-      await peer.close().catch(() => undefined);
+      this.lastError = this.fault('failed to start', 'upstream failed to start', err, connection);
+      await connection.close();
       return;
     }
     this.state = 'ready';
     this.lastError = '';
     this.log.info({ upstream: this.name, tools: this.tools.length }, 'upstream ready');
     setTimeout(() => {
-      if (this.peer === peer && this.state === 'ready') this.backoffMs = BACKOFF_MIN_MS;
+      if (this.connection === connection && this.state === 'ready') this.backoffMs = BACKOFF_MIN_MS;
     }, BACKOFF_MAX_MS).unref();
     this.events.connected(this);
     this.events.toolsChanged(this);
   }
 
-  /** Forward a request; refused at once (never queued) while the upstream is not ready. */
-  request(method: string, params: Record<string, unknown> | undefined, signal?: AbortSignal): Promise<Record<string, unknown>> {
-    const peer = this.peer;
-    if (this.state !== 'ready' || !peer) {
-      return Promise.reject(new UpstreamError('upstream_unavailable', `upstream ${this.name} is unavailable (${this.lastError}); toolgate is retrying it`));
+  /**
+   * Forward a request; refused at once (never queued) while the upstream is not ready. With
+   * `session: per-client` a request of a client goes to that client's own upstream session, opened
+   * now if it is the client's first.
+   */
+  async request(method: string, params: Record<string, unknown> | undefined, signal?: AbortSignal, via: Via = {}): Promise<Record<string, unknown>> {
+    if (this.state !== 'ready' || !this.connection) {
+      throw new UpstreamError('upstream_unavailable', `upstream ${this.name} is unavailable (${this.lastError}); toolgate is retrying it`);
     }
-    return peer.request(method, params, { timeoutMs: this.timeoutMs, signal });
+    if (signal?.aborted) throw new UpstreamError('upstream_not_sent', `upstream ${this.name}: request cancelled before it was sent`);
+    const connection = this.perClient && via.client ? await this.own.of(via.client) : this.connection;
+    return connection.peer.request(method, params, { timeoutMs: this.timeoutMs, signal, owner: via.owner });
   }
 
-  /** Pass a client's notification on; dropped while the upstream is not ready (a restart starts afresh). */
-  notify(method: string, params?: Record<string, unknown>): void {
-    if (this.state === 'ready') this.peer?.notify(method, params);
+  /** Pass a client's notification on: to its own session (per-client, when open), else the shared one; dropped while not ready. */
+  notify(method: string, params?: Record<string, unknown>, client?: UpstreamClient): void {
+    if (this.state !== 'ready') return;
+    if (!this.perClient || !client) return void this.connection?.peer.notify(method, params);
+    void this.own.existing(client)?.then(
+      (c) => c.peer.notify(method, params),
+      () => undefined,
+    );
+  }
+
+  /** The client session ended: its own upstream session ends with it (its process, with everything it started). */
+  release(client: UpstreamClient): Promise<void> {
+    return this.own.release(client);
   }
 
   async stop(): Promise<void> {
     this.state = 'stopped';
     clearTimeout(this.restartTimer);
-    // An HTTP upstream keeps a session per client: end ours rather than leave it to expire.
-    if (this.transport instanceof StreamableHTTPClientTransport) {
-      const gaveUp = new Promise<void>((resolve) => setTimeout(resolve, PROBE_MS).unref());
-      await Promise.race([this.transport.terminateSession().catch(() => undefined), gaveUp]);
-    }
-    await this.peer?.close().catch(() => undefined);
+    await Promise.all([this.own.closeAll(), this.connection?.close()]);
   }
 
-  private createTransport(): Transport {
-    const config = this.config;
-    if (isStdioUpstream(config)) {
-      const transport = new ProcessGroupTransport({ command: config.command, args: config.args, env: config.env, cwd: config.cwd });
-      transport.onstderr = (line) => this.log.debug({ upstream: this.name, stderr: line }, 'upstream stderr');
-      return transport;
-    }
-    return new StreamableHTTPClientTransport(new URL(config.url), { requestInit: { headers: config.headers } });
-  }
-
-  private async initialize(peer: JsonRpcPeer, transport: Transport): Promise<void> {
-    const result = await peer.request(
-      'initialize',
+  /** A connection whose messages come to this upstream's events; `source` says whose session it is. */
+  private connect(source: Source, handlers: Pick<PeerHandlers, 'closed'>): Connection {
+    const connection: Connection = new Connection(
+      this.name,
+      this.config,
       {
-        protocolVersion: LATEST_PROTOCOL_VERSION,
-        // Sampling, elicitation and roots requests are routed to the client session whose request
-        // caused them (roots also to the one client session that declared roots); clients'
-        // roots/list_changed notifications are passed on.
-        capabilities: { roots: { listChanged: true }, sampling: {}, elicitation: { form: {}, url: {} } },
-        clientInfo: CLIENT_INFO,
+        notification: (message) => this.onNotification(connection, message, source),
+        request: (message, signal, owner) => this.events.request(this, message, signal, { ...source, owner }),
+        closed: handlers.closed,
+        timedOut: () => void this.probe(connection),
       },
-      { timeoutMs: this.timeoutMs },
+      this.log,
     );
-    this.capabilities = (result.capabilities as Record<string, unknown> | undefined) ?? {};
-    this.instructions = typeof result.instructions === 'string' && result.instructions !== '' ? result.instructions : undefined;
-    const version = result.protocolVersion;
-    if (typeof version === 'string' && 'setProtocolVersion' in transport) (transport as StreamableHTTPClientTransport).setProtocolVersion(version);
-    peer.notify('notifications/initialized');
+    return connection;
   }
 
-  private async refreshTools(): Promise<void> {
-    if (!this.capabilities.tools || !this.peer) {
+  /** The client's own session declares what the client declared of what toolgate routes, and the client's name. */
+  private async openOwn(client: UpstreamClient): Promise<Connection> {
+    const connection: Connection = this.connect(
+      { client },
+      {
+        closed: () => {
+          connection.dispose();
+          this.own.closed(client, connection);
+        },
+      },
+    );
+    const capabilities = Object.fromEntries(ROUTED.filter((key) => client.capabilities[key] !== undefined).map((key) => [key, client.capabilities[key]]));
+    try {
+      await connection.open({ capabilities, clientInfo: client.clientInfo }, this.timeoutMs);
+    } catch (err) {
+      const why = this.fault('could not open an upstream session for this client', 'upstream session for a client failed to open', err, connection);
+      await connection.close();
+      throw new UpstreamError('upstream_unavailable', `upstream ${this.name}: ${why}`);
+    }
+    return connection;
+  }
+
+  private async refreshTools(connection: Connection): Promise<void> {
+    if (!this.capabilities.tools) {
       this.tools = [];
       return;
     }
     const tools: UpstreamTool[] = [];
     let cursor: unknown;
     do {
-      const page = await this.peer.request('tools/list', cursor === undefined ? {} : { cursor }, { timeoutMs: this.timeoutMs });
+      const page = await connection.peer.request('tools/list', cursor === undefined ? {} : { cursor }, { timeoutMs: this.timeoutMs });
       for (const tool of Array.isArray(page.tools) ? page.tools : []) {
         if (tool && typeof tool === 'object' && typeof (tool as UpstreamTool).name === 'string') tools.push(tool as UpstreamTool);
       }
@@ -167,43 +217,49 @@ export class Upstream {
     this.tools = tools;
   }
 
-  private onNotification(message: JSONRPCNotification): void {
+  /**
+   * Any session's tools/list_changed lists the tools again on that session: the catalog and pins are
+   * one per upstream, so a client's session that lists other tools than the pinned ones is drift.
+   */
+  private onNotification(connection: Connection, message: JSONRPCNotification, source: Source): void {
     if (message.method === 'notifications/tools/list_changed') {
-      this.refreshTools().then(
+      this.refreshTools(connection).then(
         () => this.events.toolsChanged(this),
         (err: Error) => this.log.warn({ upstream: this.name, err: err.message }, 'refreshing the tool list failed'),
       );
       return;
     }
-    this.events.notification(this, message);
+    this.events.notification(this, message, source);
   }
 
-  /** After a timeout: an upstream that does not answer a ping either is hung, and is restarted. */
-  private async probe(peer: JsonRpcPeer): Promise<void> {
-    if (this.probing || this.peer !== peer) return;
-    this.probing = true;
+  /** After a timeout: a session that does not answer a ping either is hung and is closed (the shared one is then restarted). */
+  private async probe(connection: Connection): Promise<void> {
+    if (this.probing.has(connection) || !connection.peer.isOpen) return;
+    this.probing.add(connection);
     try {
-      await peer.request('ping', undefined, { timeoutMs: Math.min(this.timeoutMs, PROBE_MS) });
+      await connection.peer.request('ping', undefined, { timeoutMs: Math.min(this.timeoutMs, PROBE_MS) });
     } catch {
-      if (this.peer === peer && peer.isOpen) {
-        this.hung = true;
-        this.lastError = this.fault('it stopped answering', 'upstream does not answer ping: restarting it');
-        await peer.close().catch(() => undefined);
+      if (connection.peer.isOpen) {
+        if (connection === this.connection) {
+          this.hung = true;
+          this.lastError = this.fault('it stopped answering', 'upstream does not answer ping: restarting it', undefined, connection);
+        }
+        await connection.peer.close().catch(() => undefined);
       }
     } finally {
-      this.probing = false;
+      this.probing.delete(connection);
     }
   }
 
-  private onClosed(peer: JsonRpcPeer): void {
-    if (this.peer !== peer || this.state === 'stopped') return;
+  private onClosed(connection: Connection): void {
+    connection.dispose();
+    if (this.connection !== connection || this.state === 'stopped') return;
     const wasReady = this.state === 'ready';
     this.state = 'down';
     if (wasReady) {
-      if (!this.hung) this.lastError = this.fault('it exited or closed the connection', 'upstream went down');
+      if (!this.hung) this.lastError = this.fault('it exited or closed the connection', 'upstream went down', undefined, connection);
       this.events.toolsChanged(this);
     }
-    void this.transport?.close().catch(() => undefined);
     this.scheduleRestart();
   }
 
@@ -221,8 +277,8 @@ export class Upstream {
    * failed <- connect ECONNREFUSED 127.0.0.1:9), the URL of an HTTP upstream, a stdio upstream's last
    * stderr lines. Returns the description clients and receipts get, which holds none of them.
    */
-  private fault(description: string, message: string, err?: unknown): string {
-    const stderr = this.transport instanceof ProcessGroupTransport ? this.transport.stderr : '';
+  private fault(description: string, message: string, err: unknown, connection: Connection): string {
+    const stderr = connection.stderr;
     const url = isStdioUpstream(this.config) ? undefined : this.config.url;
     const detail = { upstream: this.name, ...(url ? { url } : {}), ...(err ? { err: causeChain(err) } : {}), ...(stderr ? { stderr } : {}) };
     const errorId = logFault(this.log, detail, message, 'warn');

@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { CreateMessageRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { parseConfig } from '../../src/config/index.js';
 import type { Decider } from '../../src/core/index.js';
 import { Gate, RECEIPT_META_KEY } from '../../src/gate/index.js';
@@ -137,4 +138,21 @@ export function rawRequest(url: URL, method: string, headers: Record<string, str
     req.on('error', reject);
     req.end(body);
   });
+}
+
+/**
+ * Answers the client's sampling requests with `sampled <what it was asked>`, once `expected` of
+ * them have arrived (so that the calls that asked are all in flight together); returns what it was asked.
+ */
+export function answerSampling(client: Client, expected: number): string[] {
+  const asked: string[] = [];
+  const waiting: (() => void)[] = [];
+  client.setRequestHandler(CreateMessageRequestSchema, async (request) => {
+    const said = String((request.params.messages[0]?.content as { text?: string } | undefined)?.text);
+    asked.push(said);
+    if (asked.length < expected) await new Promise<void>((resolve) => waiting.push(resolve));
+    else for (const wake of waiting.splice(0)) wake();
+    return { model: 'm', role: 'assistant', content: { type: 'text', text: `sampled ${said}` } };
+  });
+  return asked;
 }

@@ -32,9 +32,9 @@ type UpstreamKind = 'stdio' | 'http';
 /**
  * Registers beforeAll/afterAll that start the probe over stdio and HTTP and a gateway in front of
  * each, and returns the direct routes and the routes through toolgate. The probe's prefix is empty,
- * so names compare as they are.
+ * so names compare as they are. `session` is the upstream's session setting (default: the config's).
  */
-export function sideBySide(probeArgs: string[] = []) {
+export function sideBySide(probeArgs: string[] = [], session?: 'shared' | 'per-client') {
   const opened: { close(): Promise<void> }[] = [];
   const children: ChildProcess[] = [];
   const gateways: Partial<Record<UpstreamKind, Gateway>> = {};
@@ -46,8 +46,9 @@ export function sideBySide(probeArgs: string[] = []) {
     children.push(http);
     const port = await new Promise<string>((resolve) => http.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim())));
     probeUrl = `http://127.0.0.1:${port}/mcp`;
-    upstreamYaml.stdio = `{ command: ${JSON.stringify(node)}, args: ${JSON.stringify([probe, ...probeArgs])}, prefix: "" }`;
-    upstreamYaml.http = `{ url: ${JSON.stringify(probeUrl)}, prefix: "" }`;
+    const setting = session ? `, session: ${session}` : '';
+    upstreamYaml.stdio = `{ command: ${JSON.stringify(node)}, args: ${JSON.stringify([probe, ...probeArgs])}, prefix: ""${setting} }`;
+    upstreamYaml.http = `{ url: ${JSON.stringify(probeUrl)}, prefix: ""${setting} }`;
     for (const kind of ['stdio', 'http'] as const)
       gateways[kind] = await gatewayFrom(`listen: { http: { port: 0 } }\nupstreams:\n  probe: ${upstreamYaml[kind]}\n`);
   }, 60_000);

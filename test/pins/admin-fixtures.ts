@@ -30,7 +30,7 @@ afterEach(async () => {
 
 export async function driftedGateway() {
   const dir = tempDir();
-  const docs: StdioUpstreamConfig = { command: 'docs-server', args: ['--root', '/srv/docs'], env: {}, timeout: '20s', disabled: false };
+  const docs: StdioUpstreamConfig = { command: 'docs-server', args: ['--root', '/srv/docs'], env: {}, timeout: '20s', disabled: false, session: 'shared' };
   const upstreams = { docs };
   const { registry, events } = await registryIn(dir);
   await registry.assess('docs', identityOf(docs), [BEFORE, tool('fetch', 'Fetches a page.')]);

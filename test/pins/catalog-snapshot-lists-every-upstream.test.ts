@@ -6,7 +6,7 @@ import type { UpstreamConfig } from '../../src/config/index.js';
 import { snapshotCatalog } from '../../src/pins/index.js';
 import { fixtureUpstream, tempDir, tool } from './helpers.js';
 
-const http = (url: string, headers: Record<string, string> = {}): UpstreamConfig => ({ url, headers, timeout: '20s', disabled: false });
+const http = (url: string, headers: Record<string, string> = {}): UpstreamConfig => ({ url, headers, timeout: '20s', disabled: false, session: 'shared' });
 
 describe('the catalog snapshot', () => {
   it('lists stdio and Streamable HTTP upstreams (with their headers), and reports one that fails without failing the rest', async () => {
@@ -21,7 +21,7 @@ describe('the catalog snapshot', () => {
         local: fixtureUpstream(tempDir(), [[tool('echo', 'Echoes.')]]),
         remote: http(url, { Authorization: 'Bearer t0k' }),
         wrongToken: http(url, { Authorization: 'Bearer nope' }),
-        missing: { command: process.execPath, args: ['-e', 'process.exit(3)'], env: {}, timeout: '20s', disabled: false },
+        missing: { command: process.execPath, args: ['-e', 'process.exit(3)'], env: {}, timeout: '20s', disabled: false, session: 'shared' },
       });
       expect(snapshot).toMatchObject([
         { upstream: 'local', tools: [{ name: 'echo' }] },

@@ -24,7 +24,7 @@ export const tool = (name: string, description: string, extra: Record<string, un
 export function fixtureUpstream(dir: string, lists: unknown[][], file = 'tools.json'): StdioUpstreamConfig {
   const spec = join(dir, file);
   writeFileSync(spec, JSON.stringify({ lists }));
-  return { command: process.execPath, args: [FIXTURE, spec], env: {}, timeout: '20s', disabled: false };
+  return { command: process.execPath, args: [FIXTURE, spec], env: {}, timeout: '20s', disabled: false, session: 'shared' };
 }
 
 export async function openFixture(config: StdioUpstreamConfig): Promise<ToolLister & { changed(): Promise<void> }> {

@@ -1,0 +1,72 @@
+// Which of toolgate's requests an HTTP upstream's own request (sampling, elicitation, roots) belongs
+// to. Streamable HTTP sends the messages related to a request on the SSE stream that answers its
+// POST, but the SDK's client transport hands every message over alike; the fetch given to it here
+// watches those streams and notes, for each upstream request on one, the id of the request whose
+// POST it answers. (stdio carries no such association: the upstream's server SDK drops it there.)
+import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { RequestId } from '@modelcontextprotocol/sdk/types.js';
+
+export class RelatedRequests {
+  /** Upstream request id -> the id of ours it relates to; taken when the request is received. */
+  private readonly related = new Map<RequestId, RequestId>();
+
+  /** The request of ours that the upstream's request `id` came with, if its stream said so. */
+  take(id: RequestId): RequestId | undefined {
+    const ours = this.related.get(id);
+    this.related.delete(id);
+    return ours;
+  }
+
+  readonly fetch: FetchLike = async (url, init) => {
+    const response = await fetch(url, init);
+    if (init?.method !== 'POST' || !response.body || !response.headers.get('content-type')?.includes('text/event-stream')) return response;
+    const ours = requestIdOf(init.body);
+    if (ours === undefined) return response;
+    return new Response(response.body.pipeThrough(this.watch(ours)), { status: response.status, statusText: response.statusText, headers: response.headers });
+  };
+
+  /** Passes the stream on unchanged, noting each upstream request in it (before the SDK parses it). */
+  private watch(ours: RequestId): TransformStream<Uint8Array, Uint8Array> {
+    const decoder = new TextDecoder();
+    let pending = '';
+    let data: string[] = [];
+    return new TransformStream({
+      transform: (chunk, controller) => {
+        pending += decoder.decode(chunk, { stream: true });
+        let end = pending.search(/\r?\n|\r/);
+        while (end >= 0) {
+          const line = pending.slice(0, end);
+          pending = pending.slice(end + (pending.startsWith('\r\n', end) ? 2 : 1));
+          if (line === '') {
+            this.note(data.join('\n'), ours);
+            data = [];
+          } else if (line.startsWith('data:')) data.push(line.slice(line.startsWith('data: ') ? 6 : 5));
+          end = pending.search(/\r?\n|\r/);
+        }
+        controller.enqueue(chunk);
+      },
+    });
+  }
+
+  /** Untrusted: an event's data from the upstream. Only requests (a method and an id) are noted. */
+  private note(data: string, ours: RequestId): void {
+    if (!data.includes('"method"')) return;
+    try {
+      const message = JSON.parse(data) as { method?: unknown; id?: unknown };
+      if (typeof message.method === 'string' && (typeof message.id === 'string' || typeof message.id === 'number')) this.related.set(message.id, ours);
+    } catch {
+      // not JSON: the SDK reports it
+    }
+  }
+}
+
+/** The id of the one request a POST body carries (toolgate sends one message per POST). */
+function requestIdOf(body: unknown): RequestId | undefined {
+  if (typeof body !== 'string') return undefined;
+  try {
+    const message = JSON.parse(body) as { method?: unknown; id?: unknown };
+    return typeof message.method === 'string' && (typeof message.id === 'string' || typeof message.id === 'number') ? message.id : undefined;
+  } catch {
+    return undefined;
+  }
+}
