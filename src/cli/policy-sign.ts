@@ -115,6 +115,10 @@ async function sign(folder: string | undefined, opts: SignOptions): Promise<void
   writeFileSync(`${file}.tmp`, signReview(bundle.change, signer, now));
   renameSync(`${file}.tmp`, file);
   process.stdout.write(`signed bundle ${bundle.change.bundle_sha256} with ${signer.keyId}: ${file}\n`);
+  const required = bundle.config?.policy.require_signatures;
+  if (required && !(await readReviewerKeyring(required.keyring)).has(signer.keyId)) {
+    process.stderr.write(`warning: ${signer.keyId} is not in the reviewer keyring ${required.keyring}: the gateway will not count this signature\n`);
+  }
 }
 
 interface SignaturesOptions extends TargetOptions {
