@@ -2,6 +2,7 @@
 // service's refusals under their own codes. Internal faults are logged and answered generically.
 import { ApprovalError } from '../approvals/index.js';
 import { type ErrorReply, errorReply } from '../http/index.js';
+import { LedgerError } from '../ledger/index.js';
 import { StoreError } from '../store/index.js';
 
 const APPROVAL_STATUS: Record<ApprovalError['code'], number> = {
@@ -21,6 +22,8 @@ export function adminErrorReply(err: unknown): ErrorReply {
     const status = APPROVAL_STATUS[err.code];
     return { status, code: err.code, message: err.message, headers: {}, internal: status >= 500 };
   }
+  if (err instanceof LedgerError)
+    return { status: 503, code: 'ledger_unavailable', message: 'the ledger could not sign a checkpoint now; try again', headers: {}, internal: true };
   if (err instanceof StoreError)
     return { status: 503, code: 'store_unavailable', message: 'the state store is unavailable; nothing was changed', headers: {}, internal: true };
   return errorReply(err);

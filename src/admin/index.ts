@@ -4,3 +4,4 @@ export type { AdminServer } from './server.js';
 export { approvalRoutes } from './approval-routes.js';
 export { eventsRoute } from './events-route.js';
 export { readinessRoute } from './readiness.js';
+export { checkpointRoute } from './checkpoint-route.js';

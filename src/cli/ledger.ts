@@ -1,30 +1,14 @@
 // `toolgate ledger verify|prove|stats|tail`: audit and inspect a ledger directory, located either
 // through the config (./toolgate.yaml or -c: ledger.dir and keys.dir/keyring.json) or given directly.
-import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { formatProblem, LedgerError, ledgerStats, prove, tailReceipts, verifyLedger, type InclusionProof, type StoredReceipt } from '../ledger/index.js';
+import { formatProblem, ledgerStats, tailReceipts, verifyLedger, type StoredReceipt } from '../ledger/index.js';
 import { isCallReceipt, Keyring, ownBodySubject } from '../receipts/index.js';
 import { keyringOf, ledgerDirOf, withLocation } from './ledger-location.js';
 import { registerLedgerConsistency } from './ledger-consistency.js';
+import { registerLedgerProve } from './ledger-prove.js';
 import { checkWitnesses, withWitnessOptions } from './ledger-witnesses.js';
 
 export { ledgerDirOf } from './ledger-location.js';
-
-/** prove(), retried while the receipt waits for a checkpoint, for up to `seconds`. */
-async function proveWaiting(dir: string, id: string, seconds: number): Promise<InclusionProof> {
-  const deadline = Date.now() + seconds * 1000;
-  for (let told = false; ; told = true) {
-    try {
-      return await prove(dir, id);
-    } catch (err) {
-      const waiting = err instanceof LedgerError && (err.code === 'not_checkpointed' || err.code === 'no_checkpoint');
-      if (!waiting || Date.now() >= deadline) throw err;
-      if (!told) process.stderr.write(`toolgate: ${err.message}\ntoolgate: waiting up to ${seconds}s for a checkpoint that covers it...\n`);
-      await sleep(500);
-    }
-  }
-}
 
 function summary(r: StoredReceipt): string {
   const b = r.body;
@@ -49,18 +33,7 @@ export function registerLedger(program: Command): void {
     },
   );
 
-  withLocation(ledger.command('prove <id>').description('write an inclusion proof for receipt <id> (check it with "toolgate verify --proof")'))
-    .option('-o, --output <file>', 'write the proof here instead of stdout')
-    .option('--wait [seconds]', 'when the receipt is newer than the latest checkpoint, wait up to this long (default 120) for one that covers it', (v) =>
-      Number(v),
-    )
-    .action(async (id: string, opts) => {
-      const proof = await proveWaiting(ledgerDirOf(opts), id, opts.wait === true ? 120 : (opts.wait ?? 0));
-      const text = `${JSON.stringify(proof, null, 2)}\n`;
-      if (opts.output) writeFileSync(opts.output, text);
-      else process.stdout.write(text);
-    });
-
+  registerLedgerProve(ledger);
   registerLedgerConsistency(ledger);
 
   withLocation(ledger.command('stats').description('count receipts by event and by surface (server/tool)'))

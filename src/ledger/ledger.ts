@@ -54,6 +54,8 @@ export class Ledger {
   private lastFailure: Error | null = null;
   private closed = false;
   private idleWaiters: Array<() => void> = [];
+  /** Asked for a checkpoint now (checkpointNow) while a write was under way: answered when it ends. */
+  private checkpointWaiters: Array<{ resolve: (size: number) => void; reject: (err: Error) => void }> = [];
   private readonly timer: NodeJS.Timeout;
   private readonly checkpoints: CheckpointLog;
 
@@ -234,6 +236,7 @@ export class Ledger {
     }
     if (failure) this.resealInflight();
     if (this.size_ - this.lastCheckpointSize >= this.opts.checkpointEvery) this.checkpoint();
+    if (this.checkpointWaiters.length) this.answerCheckpointWaiters();
     this.writing = false;
     this.pump();
   }
@@ -273,6 +276,29 @@ export class Ledger {
     if (!stored) return;
     this.lastCheckpointSize = size;
     this.opts.onCheckpoint(note);
+  }
+
+  /**
+   * Sign a checkpoint over every durable receipt now (the admin API's "checkpoint now", so that a
+   * fresh receipt can be proved); resolves with the number of receipts the latest checkpoint covers.
+   * Not in the middle of a write: then at its end, before the next one starts.
+   */
+  checkpointNow(): Promise<number> {
+    if (this.closed) return Promise.reject(new LedgerError('ledger_closed', 'the ledger is closed'));
+    return new Promise((resolve, reject) => {
+      this.checkpointWaiters.push({ resolve, reject });
+      if (!this.writing) this.answerCheckpointWaiters();
+    });
+  }
+
+  private answerCheckpointWaiters(): void {
+    if (this.size_ > this.lastCheckpointSize) this.checkpoint();
+    const covered = this.size_ === this.lastCheckpointSize;
+    const failure = new LedgerError('ledger_io', 'the checkpoint could not be signed and stored now (the log says why); try again');
+    for (const w of this.checkpointWaiters.splice(0)) {
+      if (covered) w.resolve(this.lastCheckpointSize);
+      else w.reject(failure);
+    }
   }
 
   /** Resolves once nothing is queued, sealed or being written. */

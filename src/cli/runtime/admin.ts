@@ -1,6 +1,6 @@
 // The admin listener of a running toolgate: the routes reviewers and operators use (approvals,
 // events, break-glass, pins, metrics, readiness, the console) behind one server with their tokens.
-import { approvalRoutes, createAdminServer, eventsRoute, readinessRoute, type AdminServer } from '../../admin/index.js';
+import { approvalRoutes, checkpointRoute, createAdminServer, eventsRoute, readinessRoute, type AdminServer } from '../../admin/index.js';
 import { ReviewerDirectory, type Approvals, type Reviewer } from '../../approvals/index.js';
 import { consoleRoutes } from '../../admin/console/index.js';
 import { breakGlassRoutes, type BreakGlass } from '../../breakglass/index.js';
@@ -41,10 +41,11 @@ export async function startAdmin(parts: AdminParts): Promise<{ server: AdminServ
 }
 
 function adminRoutes(parts: AdminParts, reviewers: ReviewerDirectory): Route<Reviewer>[] {
-  const { config, admin, approvals, breakGlass, pins, metrics } = parts;
+  const { config, admin, approvals, breakGlass, pins, metrics, ledger } = parts;
   return [
     ...approvalRoutes(approvals),
     eventsRoute(approvals),
+    checkpointRoute(ledger),
     ...breakGlassRoutes(breakGlass),
     ...pinRoutes({ registry: pins, upstreams: config.upstreams }),
     metricsRoute(metrics, { reviewers, metricsTokenSha256: admin.metrics_token_sha256 }),
