@@ -132,7 +132,7 @@ export class Approvals<R extends RecordedReceipt = RecordedReceipt> {
         void_reason: null,
         retry_key: retryKey,
       };
-      const receipt = await this.record({ kind: 'hold', approval: fresh });
+      const receipt = await this.record({ kind: 'hold', approval: fresh, ...(decision.shadow ? { shadow: decision.shadow } : {}) });
       const approval = parseHeldCall({ ...fresh, hold_leaf: receipt?.leafHash ?? null });
       beforeVisible?.(approval);
       await this.options.store.update(COLLECTION, approval.id, (current) => current ?? approval);

@@ -1,7 +1,7 @@
 // The held call as stored: one record per approval, from hold to execution. The zod schema is the
 // source of the type, and records read back from the store are parsed with it (the file is data).
 import { z } from 'zod';
-import { GOVERNED_METHODS } from '../core/call.js';
+import { GOVERNED_METHODS, type ShadowDecision } from '../core/call.js';
 import { ToolgateError } from '../core/errors.js';
 import { ApprovalEntrySchema, EvidenceValuesSchema } from '../receipts/index.js';
 
@@ -108,6 +108,8 @@ export interface ApprovalChange {
   approval: HeldCall;
   /** The vote that caused it, for vote / approve / reject. */
   vote?: Vote;
+  /** On a hold: the shadow candidate's decision where it differed (the hold receipt records it; the approval does not keep it). */
+  shadow?: ShadowDecision;
 }
 
 /** A receipt as the recorder wrote it: the service only reads its leaf hash (`approve` refers to the `hold`). */

@@ -89,6 +89,7 @@ function resolvePaths(config: Config, dir: string): Config {
       ...config.policy,
       archive_dir: abs(config.policy.archive_dir),
       path_root: abs(config.policy.path_root),
+      shadow: config.policy.shadow.map(abs),
       ...(config.policy.require_signatures && {
         require_signatures: { ...config.policy.require_signatures, keyring: abs(config.policy.require_signatures.keyring) },
       }),

@@ -164,6 +164,11 @@ export const PolicyOptionsSchema = z.strictObject({
   /** Where compiled bundles are archived by their sha256, for replay. */
   archive_dir: z.string().default('.toolgate/bundles'),
   require_signatures: RequireSignaturesSchema.optional(),
+  /**
+   * A candidate policy (paths and globs, relative to the config file) that decides every call beside
+   * the policy in force and enforces nothing: receipts, metrics and the report show where it differs.
+   */
+  shadow: z.array(z.string().min(1)).max(256).default([]),
 });
 
 export const LogSchema = z.strictObject({

@@ -128,7 +128,14 @@ export interface Decision {
   timeout?: TimeoutConstraint;
   /** On a DENY: every deny rule that decided says `break_glass: allow`, so an open window may override it. Any other DENY holds inside windows. */
   breakGlassAllowed?: true;
+  /** On a DENY that `on_error` decided (a condition could not be evaluated, evaluation threw): what failed, for the log. */
+  fault?: string;
+  /** What the shadow candidate (policy.shadow) decided, set by the gate only when it decided differently; decision receipts record it. */
+  shadow?: ShadowDecision;
 }
+
+/** A shadow candidate's decision as receipts record it (docs/receipts.md §1.8). */
+export type ShadowDecision = Pick<Decision, 'outcome' | 'rules' | 'bundleSha256'>;
 
 /** The seam between the gate and the policy engine. It must never throw for a call: errors are DENY. */
 export type Decider = (request: CallRequest) => Decision;

@@ -1,5 +1,16 @@
 // Shared vocabulary and primitives at the bottom of the dependency graph.
-export type { Principal, CallRequest, GovernedMethod, LimitCharge, ChargedLimit, ChargeResult, TimeoutConstraint, Decision, Decider } from './call.js';
+export type {
+  Principal,
+  CallRequest,
+  GovernedMethod,
+  LimitCharge,
+  ChargedLimit,
+  ChargeResult,
+  TimeoutConstraint,
+  Decision,
+  Decider,
+  ShadowDecision,
+} from './call.js';
 export { GOVERNED_METHODS } from './call.js';
 export { RECEIPT_EVENTS, CALL_EVENTS, OUTCOMES, HOLD_ENDS, VERDICTS, BREAK_GLASS_EVENTS } from './events.js';
 export type { CallEvent, Outcome, HoldEnd, BreakGlassEvent, Execution } from './events.js';

@@ -23,6 +23,7 @@ import { dispatchWithin, type Dispatched } from './dispatch.js';
 import { noResult } from './no-result.js';
 import { awaitApproval, decidedBy } from './hold.js';
 import { approvalStamp, callDraft, type BreakGlassStamp, type ReceiptExtras, type ReceiptSink } from './receipts.js';
+import { differs, shadowDecision, type ShadowVerdict } from './shadow.js';
 import type { Answered, CallHandler, Quarantine, ToolCall } from './types.js';
 
 export interface LimitCounter {
@@ -32,6 +33,8 @@ export interface LimitCounter {
 export interface GateOptions {
   /** Returns the decider in force now (policy hot reload swaps it). */
   decider: () => Decider;
+  /** The shadow candidate's decision (policy.shadow), undefined while none is loaded; it never changes a call. */
+  shadow?: (request: CallRequest) => Decision | undefined;
   receipts: ReceiptSink;
   /** Without it, a HOLD decision is refused. */
   approvals?: Approvals<AppendedReceipt>;
@@ -57,6 +60,8 @@ export interface CallObservation {
   decisionMs: number;
   upstreamMs?: number;
   breakGlass?: BreakGlassStamp;
+  /** What the shadow candidate decided, when one is loaded. */
+  shadow?: ShadowVerdict;
 }
 
 const ZERO_SHA = '0'.repeat(64);
@@ -73,6 +78,8 @@ export class Gate implements CallHandler {
   async handle(call: ToolCall): Promise<GateAnswer> {
     const started = performance.now();
     let decision = this.decideOrQuarantine(call);
+    const shadow = this.shadow(call, decision);
+    if (shadow?.differs) decision = { ...decision, shadow: shadowDecision(shadow.candidate!) };
     let breakGlass: BreakGlassStamp | undefined;
     let answered: Answered;
     try {
@@ -84,7 +91,7 @@ export class Gate implements CallHandler {
     }
     const { final, receipt, upstreamMs } = answered;
     const decisionMs = performance.now() - started - (upstreamMs ?? 0);
-    this.options.observe?.({ request: call.request, decision, final, receiptId: receipt?.body.id, decisionMs, upstreamMs, breakGlass });
+    this.options.observe?.({ request: call.request, decision, final, receiptId: receipt?.body.id, decisionMs, upstreamMs, breakGlass, shadow });
     return answered.answer;
   }
 
@@ -106,6 +113,33 @@ export class Gate implements CallHandler {
     } catch (err) {
       const errorId = logFault(this.options.log, { err, callId: request.callId }, 'policy evaluation failed: refusing');
       return { outcome: 'deny', rules: [], reason: 'policy evaluation failed (fail closed)', bundleSha256: ZERO_SHA, errorId };
+    }
+  }
+
+  /** shadow: the candidate decides the call as it arrived, under the same quarantine; only receipts and metrics read it. */
+  private shadow(call: ToolCall, enforced: Decision): ShadowVerdict | undefined {
+    const { shadow, log } = this.options;
+    if (!shadow) return undefined;
+    const { request } = call;
+    try {
+      const own = shadow(request);
+      if (!own) return undefined;
+      const candidate = call.quarantine ? this.stricter(own, call.quarantine) : own;
+      if (own.fault !== undefined) {
+        log.warn(
+          { callId: request.callId, shadow_bundle_sha256: own.bundleSha256, rules: own.rules, err: own.fault },
+          'shadow candidate could not evaluate a condition; its on_error decides in the shadow only',
+        );
+      }
+      return {
+        enforced: enforced.outcome,
+        candidate,
+        differs: differs(enforced, candidate),
+        ...(own.fault !== undefined ? { fault: 'evaluation' as const } : {}),
+      };
+    } catch (err) {
+      logFault(log, { err, callId: request.callId }, 'shadow candidate failed; the call is decided by the policy in force alone');
+      return { enforced: enforced.outcome, differs: false, fault: 'throw' };
     }
   }
 
@@ -262,7 +296,13 @@ export class Gate implements CallHandler {
 
   /** An approved call that may not run after all: a `deny` receipt naming the approval, and the reason. */
   private async refuseRelease(request: CallRequest, decision: Decision, approval: HeldCall, text: string): Promise<Answered> {
-    const receipt = await this.record('deny', request, { ...decision, outcome: 'deny', reason: text }, { approval: approvalStamp(approval) });
+    // A refused release is about the approval, not the call as it arrived: no shadow (docs/receipts.md §1.8).
+    const receipt = await this.record(
+      'deny',
+      request,
+      { ...decision, outcome: 'deny', reason: text, shadow: undefined },
+      { approval: approvalStamp(approval) },
+    );
     return { final: 'deny', receipt, answer: refusal(text, receipt.envelope) };
   }
 

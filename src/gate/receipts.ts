@@ -1,6 +1,6 @@
 // Turns the events of one governed request (and of its approval) into receipt drafts for the ledger.
 import type { ApprovalChange, HeldCall, Recorder, Vote } from '../approvals/index.js';
-import type { CallEvent, CallRequest, Decision } from '../core/index.js';
+import { OUTCOMES, type CallEvent, type CallRequest, type Decision } from '../core/index.js';
 import type { AppendedReceipt } from '../ledger/index.js';
 import type { CallReceiptBody, ReceiptDraft } from '../receipts/index.js';
 
@@ -49,7 +49,14 @@ export function callDraft(event: CallEvent, request: CallRequest, decision: Deci
     ...(extras.result ? { result: extras.result } : {}),
     ...(extras.ref ? { ref: extras.ref } : {}),
     ...(extras.breakGlass ? { break_glass: extras.breakGlass } : {}),
+    ...shadowOf(event, decision),
   };
+}
+
+/** A decision receipt records where the shadow candidate decided differently; later receipts of the call do not. */
+function shadowOf(event: CallEvent, { shadow }: Pick<Decision, 'shadow'>) {
+  if (!shadow || !(OUTCOMES as readonly CallEvent[]).includes(event)) return {};
+  return { shadow: { bundle_sha256: shadow.bundleSha256, effect: shadow.outcome, rules: shadow.rules } };
 }
 
 /** A receipt names the method and the resource only when there is one: tools/call receipts stay as they always were. */
@@ -76,7 +83,7 @@ export function approvalRecorder(sink: ReceiptSink): Recorder<AppendedReceipt> {
     const a = change.approval;
     const event = CHANGE_EVENTS[change.kind];
     const vote = change.vote && sink.append(approvalDraft('vote', a, { ...approvalStamp(a, { votes: false }), vote: voteRecord(change.vote) }));
-    const end = event && sink.append(approvalDraft(event, a, approvalStamp(a)));
+    const end = event && sink.append({ ...approvalDraft(event, a, approvalStamp(a)), ...shadowOf(event, change) });
     const [voted, ended] = await Promise.all([vote, end]);
     return ended ?? voted; // the execution claim has no receipt of its own
   };

@@ -19,6 +19,16 @@ export interface CallObservation {
   upstreamMs?: number;
 }
 
+/** What the shadow candidate (policy.shadow) made of one call, beside the decision in force. */
+export interface ShadowObservation {
+  enforced: Outcome;
+  /** Absent when the candidate threw. */
+  candidate?: Outcome;
+  differs: boolean;
+  /** A condition the candidate could not evaluate (`evaluation`), or a throw. */
+  fault?: 'evaluation' | 'throw';
+}
+
 const LATENCY_BUCKETS_S = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
 export class GatewayMetrics {
@@ -90,7 +100,26 @@ export class GatewayMetrics {
     help: 'witness cosignatures the newest checkpoint carries (compare with ledger.witness_quorum)',
     registers: [this.registry],
   });
+  private readonly shadowDecisions = new Counter({
+    name: 'toolgate_shadow_decisions_total',
+    help: 'calls the shadow candidate (policy.shadow) also decided: whether it agreed with the decision in force (same outcome and rules) or differed, by both outcomes',
+    labelNames: ['agreement', 'enforced', 'candidate'] as const,
+    registers: [this.registry],
+  });
+  private readonly shadowFaults = new Counter({
+    name: 'toolgate_shadow_faults_total',
+    help: 'shadow candidate faults, none of which touched a call: load (did not compile), evaluation (a condition failed; its on_error decided), throw',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+  private readonly shadowBundle = new Gauge({
+    name: 'toolgate_policy_shadow_bundle_info',
+    help: 'the shadow candidate bundle deciding beside the policy in force (value 1, sha in the label)',
+    labelNames: ['sha'] as const,
+    registers: [this.registry],
+  });
   private readonly callChildren = new Map<string, Counter.Internal>();
+  private readonly shadowChildren = new Map<string, Counter.Internal>();
   private readonly upstreamChildren = new Map<string, Histogram.Internal<'upstream'>>();
 
   /** One call through the gate: cheap enough for every call (label children are cached). */
@@ -112,6 +141,27 @@ export class GatewayMetrics {
       histogram.observe(call.upstreamMs / 1000);
     }
   }
+
+  /** The shadow candidate's verdict on one call (label children are cached, as for calls). */
+  observeShadow(shadow: ShadowObservation): void {
+    if (shadow.fault) this.shadowFaults.labels(shadow.fault).inc();
+    if (!shadow.candidate) return;
+    const agreement = shadow.differs ? 'differs' : 'same';
+    const key = `${agreement}\u0000${shadow.enforced}\u0000${shadow.candidate}`;
+    let counter = this.shadowChildren.get(key);
+    if (!counter) {
+      counter = this.shadowDecisions.labels(agreement, shadow.enforced, shadow.candidate);
+      this.shadowChildren.set(key, counter);
+    }
+    counter.inc();
+  }
+
+  /** Fits `PolicyEngineOptions.onShadowLoad`: a new candidate replaces the info series, a failure is a `load` fault. */
+  readonly onShadowLoad = (result: { ok: true; sha256: string } | { ok: false }): void => {
+    if (!result.ok) return void this.shadowFaults.labels('load').inc();
+    this.shadowBundle.reset();
+    this.shadowBundle.labels(result.sha256).set(1);
+  };
 
   /** An approval voided at release (the snapshot it was granted under no longer holds). */
   observeVoidedApproval(server: string, tool: string): void {

@@ -3,9 +3,11 @@
 // is decided wholly by one bundle; a bundle that fails to compile is logged and the old one stays.
 // A watched reload also waits for writers to finish (settle.ts), so no rule is lost mid-write. With a
 // review step (policy.require_signatures), a bundle its reviewers have not signed never takes effect.
+// A shadow candidate (shadow.ts), when configured, is read and reloaded with the bundle in force;
+// it needs no signatures, since it never takes effect.
 import { watch, type FSWatcher } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Decider } from '../core/call.js';
+import type { CallRequest, Decider, Decision } from '../core/call.js';
 import type { Logger } from '../log.js';
 import { archiveBundle } from './archive.js';
 import type { CompileOptions, PolicyBundle, PolicySource } from './bundle.js';
@@ -14,6 +16,7 @@ import { evaluate } from './evaluate.js';
 import { readPolicySources, readRegistryOption, resolvePolicyFiles } from './load.js';
 import { compileBundleOffThread, type ParseCache } from './off-thread.js';
 import { DEFAULT_REMOVAL_HOLD_MS, DEFAULT_SETTLE_MS, readSettled, removedRules, type SettleOptions } from './settle.js';
+import { ShadowCandidate, type ShadowLoad } from './shadow.js';
 
 export interface PolicyEngineOptions extends CompileOptions {
   /** Paths and globs of policy files (absolute, or relative to `cwd`). */
@@ -37,6 +40,10 @@ export interface PolicyEngineOptions extends CompileOptions {
   review?: (change: PolicyChange, files: readonly string[]) => Promise<BundleSigner[]>;
   /** Called after every reload attempt (metrics, tests). */
   onReload?: (result: { ok: true; sha256: string } | { ok: false; error: Error }) => void;
+  /** Paths and globs of a shadow candidate (policy.shadow): it decides beside the bundle in force and never enforces. */
+  shadow?: readonly string[];
+  /** Called after each load of the shadow candidate that compiled a new one or failed. */
+  onShadowLoad?: (result: ShadowLoad) => void;
 }
 
 /** The engine's options with the registry file read as it is now. */
@@ -71,6 +78,7 @@ export class PolicyEngine {
     private readonly options: PolicyEngineOptions,
     initial: PolicyBundle,
     private readonly parsed: ParseCache,
+    private readonly shadow: ShadowCandidate | undefined,
   ) {
     this.bundle = initial;
   }
@@ -82,7 +90,12 @@ export class PolicyEngine {
     const bundle = await compileBundleOffThread(sources, await compileOptions(options), parsed);
     await admit(options, undefined, bundle, sources);
     options.log.info({ bundle_sha256: bundle.sha256, rules: bundle.rules.length }, 'policy loaded');
-    return new PolicyEngine(options, bundle, parsed);
+    const shadow = options.shadow?.length ? new ShadowCandidate({ archiveDir: options.archiveDir, log: options.log, onLoad: options.onShadowLoad }) : undefined;
+    await shadow?.load(
+      () => readPolicySources(options.shadow!, options.cwd),
+      () => compileOptions(options),
+    );
+    return new PolicyEngine(options, bundle, parsed, shadow);
   }
 
   get current(): PolicyBundle {
@@ -96,6 +109,9 @@ export class PolicyEngine {
 
   /** Decides with whichever bundle is current when the call arrives. Never throws. */
   readonly decide: Decider = (request) => evaluate(this.bundle, request);
+
+  /** What the shadow candidate decides (undefined while none is loaded); it enforces nothing. */
+  readonly decideShadow = (request: CallRequest): Decision | undefined => this.shadow?.decide(request);
 
   /**
    * Recompiles from disk as the files are now (parsing off the main thread, so calls keep being
@@ -120,9 +136,9 @@ export class PolicyEngine {
   }
 
   /** The files to compile, or undefined when a watched reload must wait for a writer. */
-  private async sources(mode: ReloadMode): Promise<PolicySource[] | undefined> {
-    if (mode === 'now') return readPolicySources(this.options.files, this.options.cwd);
-    const read = await readSettled(this.options.files, this.options.cwd);
+  private async sources(mode: ReloadMode, files = this.options.files): Promise<PolicySource[] | undefined> {
+    if (mode === 'now') return readPolicySources(files, this.options.cwd);
+    const read = await readSettled(files, this.options.cwd);
     if (read.settled) return read.sources;
     this.options.log.warn({ why: read.why, bundle_sha256: this.bundle.sha256 }, 'policy reload waits: the files look unfinished');
     return undefined;
@@ -144,6 +160,10 @@ export class PolicyEngine {
 
   private async reloadOnce(mode: ReloadMode): Promise<boolean> {
     const { log, onReload } = this.options;
+    await this.shadow?.load(
+      () => this.sources(mode, this.options.shadow),
+      () => compileOptions(this.options),
+    );
     try {
       const sources = await this.sources(mode);
       if (!sources) return false;
@@ -176,7 +196,9 @@ export class PolicyEngine {
     if (this.watchers.length) return;
     this.settle = { ...this.settle, ...settle };
     const files = await resolvePolicyFiles(this.options.files, this.options.cwd);
-    const dirs = new Set([...files, ...(this.options.registryFile ? [this.options.registryFile] : [])].map((f) => dirname(f)));
+    // A shadow candidate that names no file yet adds no folder; a broken one still does.
+    const candidate = this.shadow ? await resolvePolicyFiles(this.options.shadow!, this.options.cwd).catch(() => []) : [];
+    const dirs = new Set([...files, ...candidate, ...(this.options.registryFile ? [this.options.registryFile] : [])].map((f) => dirname(f)));
     for (const dir of dirs) {
       const w = watch(dir, { persistent: false }, () => {
         this.changedAt = Date.now();

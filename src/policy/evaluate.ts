@@ -18,8 +18,11 @@ const deny = (bundle: PolicyBundle, rules: string[], reason: string): Decision =
   bundleSha256: bundle.sha256,
 });
 
+/** `on_error` decides: a DENY that names what failed (`fault`), so that a shadow candidate's failures can be counted. */
+const onError = (bundle: PolicyBundle, rules: string[], reason: string, fault: string): Decision => ({ ...deny(bundle, rules, reason), fault });
+
 const whenError = (bundle: PolicyBundle, v: Verdict) =>
-  deny(bundle, [v.rule.id], `rule "${v.rule.id}": its condition could not be evaluated (${v.detail}); on_error denies`);
+  onError(bundle, [v.rule.id], `rule "${v.rule.id}": its condition could not be evaluated (${v.detail}); on_error denies`, v.detail ?? 'condition failed');
 
 /** Judges candidates tier by tier, stopping after the deny tier when something there decided. */
 export function matchedRules(bundle: PolicyBundle, request: CallRequest, ctx: CelContext): Verdict[] {
@@ -41,7 +44,8 @@ export function evaluate(bundle: PolicyBundle, request: CallRequest): Decision {
     const decision = decide(bundle, request, meter);
     return meter.exceeded ? overCost(bundle, meter) : decision;
   } catch (err) {
-    return meter.exceeded ? overCost(bundle, meter) : deny(bundle, [], `policy evaluation failed (${errorText(err)}); the call is refused`);
+    if (meter.exceeded) return overCost(bundle, meter);
+    return onError(bundle, [], `policy evaluation failed (${errorText(err)}); the call is refused`, errorText(err));
   }
 }
 
@@ -98,7 +102,7 @@ function permitOrHold(bundle: PolicyBundle, request: CallRequest, ctx: CelContex
   for (const rule of constrained) {
     if (!rule.require) continue;
     const ok = runCondition(rule.require, ctx);
-    if (typeof ok === 'string') return deny(bundle, [rule.id], `rule "${rule.id}": its constraint could not be evaluated (${ok}); on_error denies`);
+    if (typeof ok === 'string') return onError(bundle, [rule.id], `rule "${rule.id}": its constraint could not be evaluated (${ok}); on_error denies`, ok);
     if (!ok) return deny(bundle, [rule.id], rule.reason ?? `rule "${rule.id}": constraint not met: ${rule.requireSource}`);
   }
   let effectiveArgs: Record<string, unknown> | undefined;
@@ -108,7 +112,7 @@ function permitOrHold(bundle: PolicyBundle, request: CallRequest, ctx: CelContex
         effectiveArgs ??= { ...request.args };
         effectiveArgs[key] = toJsonValue(program(ctx));
       } catch (err) {
-        return deny(bundle, [rule.id], `rule "${rule.id}": set ${key} could not be evaluated (${errorText(err)}); on_error denies`);
+        return onError(bundle, [rule.id], `rule "${rule.id}": set ${key} could not be evaluated (${errorText(err)}); on_error denies`, errorText(err));
       }
     }
   }

@@ -31,6 +31,7 @@ export function buildGate(parts: {
   const identities = new Map(Object.entries(config.upstreams).map(([name, upstream]) => [name, identityOf(upstream).sha256]));
   return new Gate({
     decider: () => engine.decide,
+    ...(config.policy.shadow.length ? { shadow: engine.decideShadow } : {}),
     receipts,
     approvals,
     limits: store,
@@ -65,6 +66,7 @@ function observeCalls(parts: { config: Config; dir: string; metrics: GatewayMetr
       receiptId: o.receiptId,
       breakGlassId: o.breakGlass?.id,
     });
+    if (o.shadow) metrics.observeShadow({ ...o.shadow, candidate: o.shadow.candidate?.outcome });
     if (evidence) keepEvidence(evidence, o, log);
   };
 }

@@ -1,6 +1,6 @@
-// Opening the policy for a running toolgate: the engine compiles the configured files, admits only
-// bundles signed by a quorum of reviewers when the config requires it, reports each reload to the
-// metrics, and watches the files when the config asks it to.
+// Opening the policy for a running toolgate: the engine compiles the configured files (and the shadow
+// candidate, policy.shadow), admits only bundles signed by a quorum of reviewers when the config
+// requires it, reports each reload to the metrics, and watches the files when the config asks it to.
 import type { Config } from '../../config/index.js';
 import type { ReceiptSink } from '../../gate/index.js';
 import type { Logger } from '../../log.js';
@@ -30,6 +30,8 @@ export async function openPolicy(parts: {
     // Each bundle is in the ledger before it decides a call.
     record: async (change) => void (await receipts.append({ event: 'policy_change', policy_change: change })),
     onReload: metrics.onPolicyReload,
+    shadow: config.policy.shadow,
+    onShadowLoad: metrics.onShadowLoad,
   });
   metrics.setPolicyBundle(engine.current.sha256);
   if (config.policy.watch) engine.watch();
