@@ -12,6 +12,7 @@
 // (c-discard): breakdown only, receipts dropped unsigned: the proxy's own cost without the receipt path.
 // (c-canned): breakdown only, every append answered with one receipt signed at startup: the gate's
 // receipt work (drafts, hashes, the envelope in the answer) without the ledger's (sealing, signing, writing).
+// (c-own): (c) with the upstream's `session: per-client`: every client session calls its own upstream process.
 // With TOOLGATE_BENCH_BASELINE=DIR (a built checkout of another commit), (b) and (c) also run that
 // checkout's gateway, interleaved in the same rounds: a before/after comparison measured side by side.
 import { spawn } from 'node:child_process';
@@ -64,12 +65,12 @@ function start(args, readyPattern) {
   });
 }
 
-function gatewayConfig(listen) {
+function gatewayConfig(listen, session = '') {
   const dir = mkdtempSync(join(tmpdir(), 'toolgate-bench-'));
   const file = join(dir, 'toolgate.yaml');
   writeFileSync(
     file,
-    `listen: ${listen}\nlog: { level: warn }\nupstreams:\n  echo: { command: ${JSON.stringify(node)}, args: [${JSON.stringify(echo)}], prefix: "" }\n`,
+    `listen: ${listen}\nlog: { level: warn }\nupstreams:\n  echo: { command: ${JSON.stringify(node)}, args: [${JSON.stringify(echo)}], prefix: ""${session} }\n`,
   );
   return file;
 }
@@ -84,10 +85,16 @@ const stdio = (args) => new StdioClientTransport({ command: node, args, stderr: 
 const http = (url) => new StreamableHTTPClientTransport(new URL(url));
 
 async function main() {
-  const [portC, portCT, portCX, portCC, portD, portE1, portE2, portCB] = await Promise.all(Array.from({ length: 8 }, freePort));
+  const [portC, portCT, portCX, portCC, portD, portE1, portE2, portCB, portCO, portCBT] = await Promise.all(Array.from({ length: 10 }, freePort));
   await Promise.all([
-    ...(baselineEntry ? [start([baselineEntry, gatewayConfig(`{ http: { port: ${portCB} } }`)], /listening/)] : []),
+    ...(baselineEntry
+      ? [
+          start([baselineEntry, gatewayConfig(`{ http: { port: ${portCB} } }`)], /listening/),
+          start([baselineEntry, gatewayConfig(`{ http: { port: ${portCBT} } }`), TMPFS], /listening/),
+        ]
+      : []),
     start([gatewayEntry, gatewayConfig(`{ http: { port: ${portC} } }`)], /listening/),
+    start([gatewayEntry, gatewayConfig(`{ http: { port: ${portCO} } }`, ', session: per-client')], /listening/),
     start([gatewayEntry, gatewayConfig(`{ http: { port: ${portCT} } }`), TMPFS], /listening/),
     start([gatewayEntry, gatewayConfig(`{ http: { port: ${portCX} } }`), 'discard'], /listening/),
     start([gatewayEntry, gatewayConfig(`{ http: { port: ${portCC} } }`), 'canned'], /listening/),
@@ -100,19 +107,21 @@ async function main() {
   ]);
   const urls = {
     c: `http://127.0.0.1:${portC}/mcp`,
+    'c-own': `http://127.0.0.1:${portCO}/mcp`,
     'c-tmpfs': `http://127.0.0.1:${portCT}/mcp`,
     'c-discard': `http://127.0.0.1:${portCX}/mcp`,
     'c-canned': `http://127.0.0.1:${portCC}/mcp`,
     d: `http://127.0.0.1:${portD}/mcp`,
     'e-json': `http://127.0.0.1:${portE1}/mcp`,
     'e-sse': `http://127.0.0.1:${portE2}/mcp`,
-    ...(baselineEntry ? { 'c-base': `http://127.0.0.1:${portCB}/mcp` } : {}),
+    ...(baselineEntry ? { 'c-base': `http://127.0.0.1:${portCB}/mcp`, 'c-base-tmpfs': `http://127.0.0.1:${portCBT}/mcp` } : {}),
   };
   const clients = {
     a: await connect(stdio([echo])),
     b: await connect(stdio([gatewayEntry, gatewayConfig('{ stdio: true }')])),
     'b-tmpfs': await connect(stdio([gatewayEntry, gatewayConfig('{ stdio: true }'), TMPFS])),
     c: await connect(http(urls.c)),
+    'c-own': await connect(http(urls['c-own'])),
     'c-tmpfs': await connect(http(urls['c-tmpfs'])),
     'c-discard': await connect(http(urls['c-discard'])),
     'c-canned': await connect(http(urls['c-canned'])),
@@ -120,7 +129,12 @@ async function main() {
     'e-json': await connect(http(urls['e-json'])),
     'e-sse': await connect(http(urls['e-sse'])),
     ...(baselineEntry
-      ? { 'b-base': await connect(stdio([baselineEntry, gatewayConfig('{ stdio: true }')])), 'c-base': await connect(http(urls['c-base'])) }
+      ? {
+          'b-base': await connect(stdio([baselineEntry, gatewayConfig('{ stdio: true }')])),
+          'b-base-tmpfs': await connect(stdio([baselineEntry, gatewayConfig('{ stdio: true }'), TMPFS])),
+          'c-base': await connect(http(urls['c-base'])),
+          'c-base-tmpfs': await connect(http(urls['c-base-tmpfs'])),
+        }
       : {}),
   };
   const call = (client) => client.callTool({ name: 'echo', arguments: { text: 'hello' } });
@@ -165,13 +179,21 @@ async function main() {
       b: inProcess(clients.b),
       'b-tmpfs': inProcess(clients['b-tmpfs']),
       c: () => load(urls.c),
+      'c-own': () => load(urls['c-own']),
       'c-tmpfs': () => load(urls['c-tmpfs']),
       'c-discard': () => load(urls['c-discard']),
       'c-canned': () => load(urls['c-canned']),
       d: () => load(urls.d),
       'e-json': () => load(urls['e-json']),
       'e-sse': () => load(urls['e-sse']),
-      ...(baselineEntry ? { 'b-base': inProcess(clients['b-base']), 'c-base': () => load(urls['c-base']) } : {}),
+      ...(baselineEntry
+        ? {
+            'b-base': inProcess(clients['b-base']),
+            'b-base-tmpfs': inProcess(clients['b-base-tmpfs']),
+            'c-base': () => load(urls['c-base']),
+            'c-base-tmpfs': () => load(urls['c-base-tmpfs']),
+          }
+        : {}),
     },
     THROUGHPUT_ROUNDS,
   );
@@ -209,13 +231,21 @@ function report(p50, p90, rps) {
     b: '(b) toolgate stdio -> stdio',
     'b-tmpfs': '(b) same, ledger on tmpfs',
     c: '(c) toolgate HTTP -> stdio',
+    'c-own': '(c) same, upstream session per client (session: per-client)',
     'c-tmpfs': '(c) same, ledger on tmpfs',
     'c-discard': '(c) same, receipts discarded (breakdown only)',
     'c-canned': '(c) same, one pre-signed receipt for every append (breakdown only)',
     d: '(d) mcp-proxy HTTP -> stdio',
     'e-json': '(e) bare SDK HTTP server, JSON responses',
     'e-sse': '(e) bare SDK HTTP server, SSE responses (SDK default)',
-    ...(baselineEntry ? { 'b-base': '(b) baseline checkout, stdio -> stdio', 'c-base': '(c) baseline checkout, HTTP -> stdio' } : {}),
+    ...(baselineEntry
+      ? {
+          'b-base': '(b) baseline checkout, stdio -> stdio',
+          'b-base-tmpfs': '(b) baseline checkout, ledger on tmpfs',
+          'c-base': '(c) baseline checkout, HTTP -> stdio',
+          'c-base-tmpfs': '(c) baseline checkout, ledger on tmpfs',
+        }
+      : {}),
   };
   const rows = Object.keys(label).map((k) => [
     label[k],
@@ -244,6 +274,7 @@ function report(p50, p90, rps) {
     ...(baselineEntry
       ? [
           `Against the baseline checkout (${BASELINE}), side by side: (b) p50 ${fmt(p50('b') / p50('b-base'))}x, calls/s ${fmt(rps('b') / rps('b-base'))}x; (c) p50 ${fmt(p50('c') / p50('c-base'))}x, calls/s ${fmt(rps('c') / rps('c-base'))}x.`,
+          `With the ledger on tmpfs (the gateway's own cost, without the disk's sync): (b) p50 ${fmt(p50('b-tmpfs') / p50('b-base-tmpfs'))}x, calls/s ${fmt(rps('b-tmpfs') / rps('b-base-tmpfs'))}x; (c) p50 ${fmt(p50('c-tmpfs') / p50('c-base-tmpfs'))}x, calls/s ${fmt(rps('c-tmpfs') / rps('c-base-tmpfs'))}x.`,
         ]
       : []),
     'Every toolgate call above, except the breakdown rows, writes two signed receipts and waits for each to be durable (permit before dispatch, complete before answering); mcp-proxy and the bare server write nothing.',
