@@ -16,6 +16,8 @@ type Held =
 
 export interface VerifiedHolding {
   receipt: VerifiedReceipt;
+  /** Whether the receipt hashes the result or error it came with, which matched. */
+  bound: boolean;
   /** What the receipt says of what came with it, in words (a bare receipt: undefined). */
   binding?: string;
 }
@@ -24,7 +26,9 @@ export interface VerifiedHolding {
 export function verifyHeld(value: unknown, keyring: Keyring): VerifiedHolding {
   const held = heldOf(value);
   const receipt = verifyReceipt(held.envelope, keyring);
-  return { receipt, binding: held.kind === 'receipt' ? undefined : bindingOf(receipt.body, held) };
+  if (held.kind === 'receipt') return { receipt, bound: false };
+  const binding = bindingOf(receipt.body, held);
+  return { receipt, bound: 'result' in receipt.body && receipt.body.result !== undefined, binding };
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);

@@ -4,6 +4,7 @@
 // toolgate's code, is what the golden vectors are checked against (verifiers-agree.test.ts runs both).
 //
 //   node independent-verifier.mjs receipts FILE KEYRING   FILE: a JSON list of receipt texts
+//   node independent-verifier.mjs held FILE KEYRING       FILE: a JSON list of texts a client holds (§10)
 //   node independent-verifier.mjs ledger DIR KEYRING
 // prints one JSON verdict (a list for `receipts`) on stdout.
 import { createHash, createPublicKey, verify as edVerify } from 'node:crypto';
@@ -422,6 +423,38 @@ function keyTimeline(keyring) {
   };
 }
 
+// ---- what a client holds (§10, §1.3) -------------------------------------------------------
+
+const RECEIPT_KEY = 'dev.toolgate/receipt';
+const isPlainObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** §1.3: the member holder[RECEIPT_KEY] taken out, and the holder too when nothing else is in it. */
+function hashInput(value, holder) {
+  if (!isPlainObject(value[holder])) return value;
+  const out = Object.fromEntries(Object.entries(value).filter(([k]) => k !== holder));
+  const kept = Object.entries(value[holder]).filter(([k]) => k !== RECEIPT_KEY);
+  if (kept.length) out[holder] = Object.fromEntries(kept);
+  return out;
+}
+
+function verifyHeld(text, keyring) {
+  let item = parseJson(text);
+  if (isPlainObject(item) && 'jsonrpc' in item && ('result' in item || 'error' in item)) item = 'result' in item ? item.result : item.error;
+  must(isPlainObject(item), 'no_receipt', 'not an object');
+  if ('payloadType' in item) return { ...verifyReceipt(JSON.stringify(item), keyring), bound: false };
+  const asResult = isPlainObject(item._meta) && RECEIPT_KEY in item._meta;
+  const asError = !asResult && typeof item.code === 'number' && typeof item.message === 'string' && isPlainObject(item.data) && RECEIPT_KEY in item.data;
+  must(asResult || asError, 'no_receipt', "no receipt in _meta or in an error's data");
+  const verified = verifyReceipt(JSON.stringify(asResult ? item._meta[RECEIPT_KEY] : item.data[RECEIPT_KEY]), keyring);
+  const claimed = verified.body.result;
+  if (!claimed) return { ...verified, bound: false };
+  const digest = sha256(jcs(hashInput(item, asResult ? '_meta' : 'data'))).toString('hex');
+  must(digest === claimed.sha256, 'result_mismatch', 'result.sha256');
+  if (asResult) must(verified.body.event === 'complete' && (item.isError === true) === claimed.is_error, 'result_mismatch', 'a result with a complete');
+  else must(verified.body.event === 'fail' && item.code === claimed.error_code, 'result_mismatch', 'an error with a fail');
+  return { ...verified, bound: true };
+}
+
 // ---- checkpoints (§8) and ledgers (§7, §10) -----------------------------------------------
 
 function verifyNote(note, keyring) {
@@ -542,9 +575,10 @@ function verifyLedger(dir, keyring) {
 const [command, target, keyringFile] = process.argv.slice(2);
 const keyring = loadKeyring(readFileSync(keyringFile, 'utf8'));
 if (command === 'ledger') process.stdout.write(`${JSON.stringify(verifyLedger(target, keyring))}\n`);
-else if (command === 'receipts') {
+else if (command === 'receipts' || command === 'held') {
   const verdicts = JSON.parse(readFileSync(target, 'utf8')).map((text) => {
     try {
+      if (command === 'held') return { ok: true, bound: verifyHeld(text, keyring).bound };
       return { ok: true, event: verifyReceipt(text, keyring).body.event };
     } catch (err) {
       if (err instanceof Reject) return { ok: false, code: err.code, message: err.message };
@@ -553,6 +587,6 @@ else if (command === 'receipts') {
   });
   process.stdout.write(`${JSON.stringify(verdicts)}\n`);
 } else {
-  process.stderr.write('usage: independent-verifier.mjs receipts FILE KEYRING | ledger DIR KEYRING\n');
+  process.stderr.write('usage: independent-verifier.mjs receipts|held FILE KEYRING | ledger DIR KEYRING\n');
   process.exitCode = 2;
 }

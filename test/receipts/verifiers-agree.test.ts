@@ -7,7 +7,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { verifyLedger } from '../../src/ledger/index.js';
-import { Keyring, parseEnvelopeJson, verifyReceipt } from '../../src/receipts/index.js';
+import { Keyring, parseEnvelopeJson, parseJsonText, verifyHeld, verifyReceipt } from '../../src/receipts/index.js';
 import { tempDir } from '../ledger/helpers.js';
 
 const vectors = join(dirname(fileURLToPath(import.meta.url)), '../vectors');
@@ -45,6 +45,24 @@ describe('the independent verifier and toolgate', () => {
       }
     });
     const verdicts = (list: Array<{ ok: boolean; code?: string }>) => entries.map((e, i) => `${e.name}: ${list[i]!.ok ? 'ok' : list[i]!.code}`);
+    expect(verdicts(theirs)).toEqual(verdicts(ours));
+    expect(ours.map((o) => o.ok)).toEqual(entries.map((e) => e.valid));
+  });
+
+  it('agree on what a client holds: results and errors with their receipts, valid and changed', () => {
+    const entries = JSON.parse(readFileSync(join(vectors, 'held.json'), 'utf8')) as Array<{ name: string; text: string; valid: boolean }>;
+    const file = join(tempDir(), 'held.json');
+    writeFileSync(file, JSON.stringify(entries.map((e) => e.text)));
+    const theirs = independent('held', file) as Array<{ ok: boolean; code?: string; bound?: boolean }>;
+    const ours = entries.map(({ text }) => {
+      try {
+        return { ok: true, bound: verifyHeld(parseJsonText(text), keyring).bound };
+      } catch (err) {
+        return { ok: false, code: (err as { code: string }).code };
+      }
+    });
+    const verdicts = (list: Array<{ ok: boolean; code?: string; bound?: boolean }>) =>
+      entries.map((e, i) => `${e.name}: ${list[i]!.ok ? (list[i]!.bound ? 'ok, bound' : 'ok, binds nothing') : list[i]!.code}`);
     expect(verdicts(theirs)).toEqual(verdicts(ours));
     expect(ours.map((o) => o.ok)).toEqual(entries.map((e) => e.valid));
   });

@@ -252,7 +252,47 @@ writeFileSync(cut, `${readFileSync(cut, 'utf8').trim().split('\n').slice(0, -1).
 expected['tampered-truncated'] = { ...(await verifyLedger(join(here, 'tampered-truncated'), ring)).problem, file: 'tampered-truncated/checkpoints.jsonl' };
 json('tampered.json', expected);
 
-// 4. Single receipts, each signed by key B and broken in one way (forged/receipts.json).
+// 4. What a client holds (held.json, docs/receipts.md §10): golden receipts with the result or the
+// JSON-RPC error they came with, as toolgate answers them, and changed copies.
+const goldenEnvelopes = readdirSync(dir)
+  .filter((n) => n.startsWith('receipts-'))
+  .sort()
+  .flatMap((n) => readFileSync(join(dir, n), 'utf8').split('\n').filter(Boolean))
+  .map((line) => JSON.parse(line));
+const envelopeOf = (callId, event) =>
+  goldenEnvelopes.find((e) => {
+    const b = JSON.parse(Buffer.from(e.payload, 'base64').toString('utf8'));
+    return b.call?.id === callId && b.event === event;
+  });
+const RECEIPT_KEY = 'dev.toolgate/receipt';
+const completed = envelopeOf('call_1', 'complete');
+const fileResult = { content: [{ type: 'text', text: 'file contents' }], _meta: { [RECEIPT_KEY]: completed } };
+const rpcAnswer = { jsonrpc: '2.0', id: 4, error: { ...rpcError, data: { ...rpcError.data, [RECEIPT_KEY]: envelopeOf('call_4', 'fail') } } };
+const refusal = { content: [{ type: 'text', text: 'call denied (rule no-secrets): denied by rule no-secrets' }], isError: true, _meta: { [RECEIPT_KEY]: envelopeOf('call_2', 'deny') } };
+/** The complete's body re-signed by nobody: result.sha256 changed to fit changed content, the signature kept. */
+const refitted = (() => {
+  const changed = { content: [{ type: 'text', text: 'other contents' }] };
+  const b = JSON.parse(Buffer.from(completed.payload, 'base64').toString('utf8'));
+  const payload = Buffer.from(canonicalJson({ ...b, result: { ...b.result, sha256: canonicalSha256(changed) } })).toString('base64');
+  return { ...changed, _meta: { [RECEIPT_KEY]: { ...completed, payload } } };
+})();
+const heldEntry = (name, value, error, rule) => ({ name, text: typeof value === 'string' ? value : JSON.stringify(value), valid: !error, ...(error ? { error, rule } : {}) });
+json('held.json', [
+  heldEntry('a tool result with its complete receipt', fileResult),
+  heldEntry('the JSON-RPC response carrying it', { jsonrpc: '2.0', id: 1, result: fileResult }),
+  heldEntry("the upstream's JSON-RPC error with its fail receipt", rpcAnswer),
+  heldEntry('a refusal with its deny receipt (binds no result)', refusal),
+  heldEntry('a bare receipt', completed),
+  heldEntry('the result with its content changed', { ...fileResult, content: [{ type: 'text', text: 'other contents' }] }, 'result_mismatch', '§1.3 result.sha256'),
+  heldEntry('the result claiming isError', { ...fileResult, isError: true }, 'result_mismatch', '§1.3 result.sha256 and is_error'),
+  heldEntry("the upstream's error with its message changed", { ...rpcAnswer, error: { ...rpcAnswer.error, message: 'all is well' } }, 'result_mismatch', "§1.3 a fail's result.sha256"),
+  heldEntry('a result carrying a fail receipt', { ...fileResult, _meta: { [RECEIPT_KEY]: envelopeOf('call_4', 'fail') } }, 'result_mismatch', '§10 a fail binds an error'),
+  heldEntry('the receipt changed to fit changed content', refitted, 'signature_invalid', '§3 the signature covers result.sha256'),
+  heldEntry('a result carrying no receipt', { content: [{ type: 'text', text: 'file contents' }] }, 'no_receipt', '§10 where the receipt is'),
+  heldEntry('a response with a repeated key', JSON.stringify({ jsonrpc: '2.0', id: 1, result: fileResult }).replace('{"jsonrpc"', '{"id":2,"jsonrpc"'), 'not_json', 'conventions: no repeated keys'),
+]);
+
+// 5. Single receipts, each signed by key B and broken in one way (forged/receipts.json).
 mkdirSync(join(here, 'forged'), { recursive: true });
 json('forged/receipts.json', singleReceipts({ keyB, golden: body }));
 console.log(JSON.stringify(expected, null, 2));

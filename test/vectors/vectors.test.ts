@@ -16,9 +16,11 @@ import {
   leafHash,
   pae,
   parseEnvelopeJson,
+  parseJsonText,
   RECEIPT_MEDIA_TYPE,
   sealReceipt,
   signerFromSeed,
+  verifyHeld,
   verifyReceipt,
 } from '../../src/receipts/index.js';
 
@@ -118,6 +120,15 @@ describe('the single receipts (forged/receipts.json)', () => {
   it.each(entries.map((e) => [e.name, e] as const))('%s', (_, entry) => {
     const verify = () => verifyReceipt(parseEnvelopeJson(entry.text), keyring);
     if (entry.valid) expect(verify().envelope).toEqual(JSON.parse(entry.text));
+    else expect(verify).toThrow(expect.objectContaining({ code: entry.error }));
+  });
+});
+
+describe('what a client holds (held.json)', () => {
+  const entries = JSON.parse(read('held.json').toString()) as Array<{ name: string; text: string; valid: boolean; error?: string }>;
+  it.each(entries.map((e) => [e.name, e] as const))('%s', (_, entry) => {
+    const verify = () => verifyHeld(parseJsonText(entry.text), keyring);
+    if (entry.valid) expect(verify().receipt.body.v).toBe(1);
     else expect(verify).toThrow(expect.objectContaining({ code: entry.error }));
   });
 });
