@@ -2,13 +2,14 @@
 // before it: each call once (calls.ts) under its surface, principal and class; the stretches each
 // policy bundle decided (policy-timeline.ts); constraint usage; approval latencies (hold -> approve
 // or reject), approvals granted and voided, votes; and break-glass windows with the calls they let
-// through. Nothing but counters and the held calls' state is kept: the receipts are not.
+// through; the calls a shadow candidate decided differently. Nothing but counters and the held calls' state is kept: the receipts are not.
 import { BREAK_GLASS_EVENTS, HOLD_ENDS, OUTCOMES, type HoldEnd, type Outcome } from '../core/index.js';
 import { BreakGlassTally, type BreakGlassUse, type UnreviewedWindow } from './break-glass.js';
 import { CallTally, emptyCounts, type CallCounts, type CallReceipt } from './calls.js';
 import { ConstraintTally } from './constraints.js';
 import { PolicyTimeline } from './policy-timeline.js';
 import { scanReceipts, type ScannedReceipt } from './scan.js';
+import { ShadowTally } from './shadow.js';
 
 /** The class of action a surface belongs to (from the surface registry); undefined when none. */
 export type ClassOf = (server: string, tool: string) => string | undefined;
@@ -56,6 +57,8 @@ export interface Collected {
   breakGlass: BreakGlassUse[];
   /** Windows not reviewed by the end of the period, wherever they opened. */
   unreviewed: UnreviewedWindow[];
+  /** Calls of the period a shadow candidate decided differently. */
+  shadow: ShadowTally;
   receiptsRead: number;
 }
 
@@ -92,6 +95,7 @@ class Tally {
   private readonly calls = new CallTally((r, decision) => this.place(r, decision));
   private readonly policy: PolicyTimeline;
   private readonly windows = new BreakGlassTally();
+  private readonly shadow = new ShadowTally();
   /** The class of each surface seen, looked up once. */
   private readonly classes = new Map<string, string>();
   private receiptsRead = 0;
@@ -124,6 +128,7 @@ class Tally {
       if (p && r.event === 'permit') p.constraints.permit(r);
       if (p && r.event === 'deny') p.constraints.deny(r);
       if (p === this.current && r.break_glass) this.windows.letThrough({ ...call, break_glass: r.break_glass });
+      if (p === this.current) this.shadow.decision(r);
     } else if (isHoldEnd(r.event)) {
       const heldAtMs = this.calls.holdEnd(call, r.event);
       if (!p || !r.approval) return;
@@ -141,6 +146,7 @@ class Tally {
       policy: this.policy,
       breakGlass: this.windows.inPeriod(sinceMs, untilMs),
       unreviewed: this.windows.unreviewed(),
+      shadow: this.shadow,
       receiptsRead: this.receiptsRead,
     };
   }

@@ -1,12 +1,13 @@
 // The periodic review built from the collected figures (docs/operations.md, "The review as JSON"):
 // each call once, with its decision and final outcome, per surface, principal and class against
 // the previous period; the policy changes with the rates before and after them; constraint usage;
-// approval integrity; break-glass.
+// approval integrity; break-glass; what a shadow candidate would have decided differently.
 import type { BreakGlassUse, UnreviewedWindow } from './break-glass.js';
 import { collect, UNCLASSIFIED, type ClassOf, type Collected, type PeriodFigures, type VoteSeen } from './collect.js';
 import type { LimitUse } from './constraints.js';
 import { policyChangeReviews, type PolicyChangeReview } from './policy-changes.js';
 import { callFigures, materialLines, rateFigure, type CallFigures, type RateFigure } from './rates.js';
+import type { ShadowReview } from './shadow.js';
 
 export const REVIEW_VERSION = 'toolgate.review/v1';
 
@@ -47,6 +48,8 @@ export interface Review {
   break_glass: BreakGlassUse[];
   /** Windows not reviewed by the end of the period, wherever they opened. */
   break_glass_unreviewed: UnreviewedWindow[];
+  /** What a shadow candidate (policy.shadow) would have decided differently, per surface. */
+  shadow: ShadowReview;
   material_changes: string[];
 }
 
@@ -94,6 +97,7 @@ export function review(ledger: string, collected: Collected): Review {
     approvals: approvalFigures(current, previous),
     break_glass: collected.breakGlass,
     break_glass_unreviewed: collected.unreviewed,
+    shadow: collected.shadow.review(),
     material_changes: surfaces.flatMap((s) => materialLines(s.surface, s)),
   };
 }

@@ -42,6 +42,7 @@ export const ScannedReceiptSchema = z.object({
       limits: z.array(z.object({ name, used: z.number(), max: z.number() })).optional(),
     })
     .optional(),
+  shadow: z.object({ bundle_sha256: z.string(), effect: z.string(), rules: z.array(z.string()) }).optional(),
   policy_change: z
     .object({
       previous_bundle_sha256: z.string().nullable(),

@@ -64,6 +64,7 @@ export function sections(r: Review): Section[] {
     { title: 'votes', blocks: [lines(voteLines(r))] },
     { title: 'break-glass', blocks: [lines(breakGlassLines(r))] },
     { title: 'break-glass windows not yet reviewed', blocks: [lines(unreviewedLines(r))] },
+    { title: 'shadow', blocks: [lines(shadowLines(r), 'no call decided differently by a shadow candidate')] },
   ];
 }
 
@@ -134,6 +135,17 @@ function breakGlassLines(r: Review): string[] {
 const confirmation = (w: BreakGlassUse) =>
   w.confirmed_by.length ? `confirmed by ${w.confirmed_by.map((c) => `${c.by} (${c.at})`).join(', ')}` : 'not confirmed';
 const ending = (w: BreakGlassUse) => (w.closed_at ? `closed ${w.closed_at} by ${w.closed_by ?? '?'}` : `open until ${w.expires_at ?? '?'}`);
+
+/** Per surface, how many calls the candidate would have decided differently, and how: `permit→hold ×12`. */
+function shadowLines(r: Review): string[] {
+  const s = r.shadow;
+  if (!s.differs) return [];
+  const change = (c: Review['shadow']['surfaces'][number]['changes'][number]) => `${c.from}→${c.to}${c.other_rules ? ' (other rules)' : ''} ×${c.calls}`;
+  return [
+    `${s.differs} call(s) decided differently by candidate ${s.candidates.map(short).join(', ')}`,
+    ...s.surfaces.map((surface) => `${surface.surface}: ${surface.differs} (${surface.changes.map(change).join(', ')})`),
+  ];
+}
 
 function unreviewedLines(r: Review): string[] {
   return r.break_glass_unreviewed.map((w) => `${w.id} opened ${w.opened_at ?? '(before the ledger)'} by ${w.opened_by}: ${JSON.stringify(w.reason)}`);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { readReceipts } from '../../src/ledger/index.js';
-import { agent, receiptBody, serve, textOf, TOKENS, until, type Served } from './harness.js';
+import { agent, receiptBody, serve, textOf, TOKENS, toolgate, until, type Served } from './harness.js';
 
 const POLICY = `version: toolgate.policy/v1
 rules:
@@ -135,6 +135,37 @@ describe('a gateway with a shadow candidate', () => {
     expect(permit.shadow).toMatchObject({ effect: 'deny', rules: ['echo-checked'] });
     expect(await metric(served, /^toolgate_shadow_faults_total\{kind="evaluation"\}/)).toBe(1);
     expect(served.stderr()).toContain('shadow candidate could not evaluate a condition');
+  });
+});
+
+describe('the review of a shadowed gateway', () => {
+  it('lists per surface how many calls the candidate would have decided differently, and how', async () => {
+    const dir = gatewayDir(CANDIDATE);
+    const served = await serve({ dir, policy: POLICY, policyOptions: shadowOption });
+    const client = await agent(served);
+    try {
+      for (let i = 0; i < 3; i++) await call(client, 'pid');
+      await call(client, 'touch');
+      await call(client, 'echo', { text: 'same' });
+      await receiptOf(served, receiptBody(await call(client, 'echo', { text: 'last' })).call.id, 'complete');
+    } finally {
+      await client.close();
+      await served.stop();
+    }
+    const json = toolgate(['report', '-c', join(dir, 'toolgate.yaml'), '--format', 'json']);
+    expect(json.stderr).toBe('');
+    const { shadow } = JSON.parse(json.stdout);
+    expect(shadow).toEqual({
+      differs: 4,
+      candidates: [expect.stringMatching(/^[0-9a-f]{64}$/)],
+      surfaces: [
+        { surface: 'fx/pid', server: 'fx', tool: 'pid', differs: 3, changes: [{ from: 'permit', to: 'deny', other_rules: false, calls: 3 }] },
+        { surface: 'fx/touch', server: 'fx', tool: 'touch', differs: 1, changes: [{ from: 'deny', to: 'hold', other_rules: false, calls: 1 }] },
+      ],
+    });
+    const text = toolgate(['report', '-c', join(dir, 'toolgate.yaml')]).stdout;
+    expect(text).toContain('shadow:\n  4 call(s) decided differently by candidate');
+    expect(text).toContain('  fx/pid: 3 (permit→deny ×3)\n  fx/touch: 1 (deny→hold ×1)');
   });
 });
 
