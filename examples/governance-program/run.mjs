@@ -251,14 +251,18 @@ async function serveAndCall(dir) {
 /** priya approves the pending transfer with `toolgate approvals`, as a reviewer at a terminal would. */
 async function decideWithCli(adminUrl, token) {
   const auth = ['--url', adminUrl, '--token', token];
-  const id = await until(() => /apr_[A-Za-z0-9]+/.exec(toolgate(['approvals', 'list', ...auth]).stdout)?.[0], 'the held transfer');
+  const id = await until(() => /apr_[A-Za-z0-9]+/.exec(toolgate(['approvals', 'list', ...auth]).stdout)?.[0], 'the held transfer', 40_000);
   check(toolgate(['approvals', 'approve', id, ...auth, '--note', 'invoice INV-2291 checked'], repo), 'approvals approve');
 }
 
 /** omar rejects the pending database change through the admin API, as the console does. */
 async function rejectOverRest(adminUrl, token) {
   const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
-  const id = await until(async () => (await (await fetch(`${adminUrl}/api/approvals?status=pending`, { headers })).json()).approvals[0]?.id, 'the held change');
+  const id = await until(
+    async () => (await (await fetch(`${adminUrl}/api/approvals?status=pending`, { headers })).json()).approvals[0]?.id,
+    'the held change',
+    40_000,
+  );
   const res = await fetch(`${adminUrl}/api/approvals/${id}/reject`, { method: 'POST', headers, body: JSON.stringify({ note: 'not during the freeze' }) });
   if (res.status !== 200) throw new Error(`reject ${id}: ${res.status} ${await res.text()}`);
 }
