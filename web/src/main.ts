@@ -11,6 +11,7 @@ import { heldCallView } from './views/held-call.js';
 import { overviewView } from './views/overview.js';
 import { queueView } from './views/queue.js';
 import { receiptView } from './views/receipt.js';
+import { reviewView } from './views/review.js';
 import { focusSearchOnEntry, receiptsView } from './views/receipts.js';
 import { signInView } from './views/signin.js';
 import type { View } from './views/view.js';
@@ -23,6 +24,7 @@ const SECTIONS: Array<[string, string]> = [
   ['#/queue', 'Queue'],
   ['#/receipts', 'Receipts'],
   ['#/overview', 'Overview'],
+  ['#/review', 'Review'],
   ['#/drifts', 'Drifts'],
   ['#/break-glass', 'Break-glass'],
 ];
@@ -32,6 +34,7 @@ const ROUTES: Array<[RegExp, View]> = [
   [/^\/receipts\/([^/]+)$/, receiptView],
   [/^\/receipts$/, receiptsView],
   [/^\/overview$/, overviewView],
+  [/^\/review$/, reviewView],
   [/^\/drifts$/, driftsView],
   [/^\/break-glass$/, breakGlassView],
   [/^\/(queue)?$/, queueView],

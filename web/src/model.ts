@@ -134,3 +134,73 @@ export function listOf<T>(body: unknown, key: string): T[] {
   const inner = (body as Record<string, unknown> | null)?.[key];
   return Array.isArray(inner) ? (inner as T[]) : [];
 }
+
+/** A rate against the previous period (or, across a policy change, against the calls before it). */
+export interface RateFigure {
+  count: number;
+  rate: number;
+  previous_rate: number | null;
+  change_pp: number | null;
+  material: boolean;
+}
+
+/** One group of calls in the review (GET /api/review): decisions, how holds stand, where calls ended. */
+export interface CallFigures {
+  calls: number;
+  previous_calls: number;
+  volume_material: boolean;
+  decisions: Record<string, RateFigure>;
+  hold_outcomes: Record<string, RateFigure>;
+  final: Record<string, RateFigure>;
+  break_glass_calls: number;
+}
+
+/** The review (GET /api/review, docs/operations.md "The review as JSON"): names and reasons are untrusted text. */
+export interface Review {
+  version: string;
+  period: { since: string; until: string };
+  previous: { since: string; until: string };
+  receipts_read: number;
+  totals: CallFigures;
+  surfaces: Array<CallFigures & { surface: string; server: string; tool: string; class: string }>;
+  principals: Array<CallFigures & { principal: string }>;
+  classes: Array<CallFigures & { class: string }>;
+  policy_changes: Array<{
+    at: string;
+    bundle_sha256: string;
+    previous_bundle_sha256: string | null;
+    signed_by: Array<{ key_id: string; name: string }>;
+    before: { since: string; until: string; calls: number };
+    after: { since: string; until: string; calls: number };
+    decisions: Record<string, RateFigure>;
+    material_changes: string[];
+  }>;
+  constraints: {
+    permits: number;
+    constrained: RateFigure;
+    set: { calls: number; arguments: Array<{ name: string; calls: number }> };
+    timeout: { calls: number; min_ms: number | null; max_ms: number | null };
+    limits: Array<{ name: string; calls: number; max: number; peak_used: number; peak_share: number; near_max: number; reached: number }>;
+  };
+  approval_latency: { decided: number; median_ms: number | null; p90_ms: number | null };
+  expired_holds: { total: number; by_surface: Record<string, number> };
+  approvals: {
+    approved: number;
+    voided: number;
+    snapshot_mismatch: RateFigure;
+    votes: Array<{ at: string; approval: string; surface: string; reviewer: string; groups: string[]; verdict: string }>;
+  };
+  break_glass: Array<{
+    id: string;
+    opened_by: string;
+    reason: string;
+    opened_at?: string;
+    closed_at?: string;
+    reviewed: boolean;
+    reviews: Array<{ by: string; at: string; note?: string }>;
+    calls: number;
+    let_through: Array<{ call_id: string; ts: string; surface: string; principal: string; overrode: string }>;
+  }>;
+  break_glass_unreviewed: Array<{ id: string; opened_by: string; reason: string; opened_at?: string }>;
+  material_changes: string[];
+}

@@ -1,9 +1,11 @@
 // The reviewer web console: the page and its assets (public shell, strict CSP) and the API routes
-// the page needs beyond the approvals API (receipts search and detail, keyring, overview). The
+// the page needs beyond the approvals API (receipts search and detail, keyring, overview, review). The
 // admin server takes these routes alongside approvalRoutes and eventsRoute.
 import { assetRoutes } from './assets.js';
 import { overviewRoute } from './overview.js';
 import { receiptRoutes } from './receipt-routes.js';
+import { reviewRoute } from './review-route.js';
+import type { ClassOf } from '../../report/index.js';
 import type { Reviewer } from '../../approvals/index.js';
 import type { Route } from '../../http/index.js';
 
@@ -14,11 +16,18 @@ interface ConsoleOptions {
   /** Where the built page is (default: dist/console). */
   assetsDir?: string;
   clock?: () => Date;
+  /** The class of a surface for the review (the surface registry of the bundle in force). */
+  classOf?: ClassOf;
 }
 
 export function consoleRoutes(options: ConsoleOptions): Route<Reviewer>[] {
   const clock = options.clock ?? (() => new Date());
-  return [...assetRoutes(options.assetsDir), ...receiptRoutes(options), overviewRoute(options.ledgerDir, clock)];
+  return [
+    ...assetRoutes(options.assetsDir),
+    ...receiptRoutes(options),
+    overviewRoute(options.ledgerDir, clock),
+    reviewRoute(options.ledgerDir, clock, { classOf: options.classOf }),
+  ];
 }
 
 export { summarize } from './overview.js';

@@ -23,6 +23,11 @@ export const OverviewQuerySchema = z.strictObject({
 });
 export type OverviewQuery = z.infer<typeof OverviewQuerySchema>;
 
+export const ReviewQuerySchema = z.strictObject({
+  since: z.string().min(1).max(64).default('7d'),
+  until: z.string().min(1).max(64).optional(),
+});
+
 export function parseQuery<T>(schema: z.ZodType<T>, url: URL): T {
   const parsed = schema.safeParse(Object.fromEntries(url.searchParams));
   if (!parsed.success) {

@@ -41,7 +41,7 @@ export async function startAdmin(parts: AdminParts): Promise<{ server: AdminServ
 }
 
 function adminRoutes(parts: AdminParts, reviewers: ReviewerDirectory): Route<Reviewer>[] {
-  const { config, admin, approvals, breakGlass, pins, metrics, ledger } = parts;
+  const { config, admin, approvals, breakGlass, pins, metrics, ledger, engine } = parts;
   return [
     ...approvalRoutes(approvals),
     eventsRoute(approvals),
@@ -50,7 +50,7 @@ function adminRoutes(parts: AdminParts, reviewers: ReviewerDirectory): Route<Rev
     ...pinRoutes({ registry: pins, upstreams: config.upstreams }),
     metricsRoute(metrics, { reviewers, metricsTokenSha256: admin.metrics_token_sha256 }),
     readiness(parts),
-    ...consoleRoutes({ ledgerDir: config.ledger.dir, keysDir: config.keys.dir }),
+    ...consoleRoutes({ ledgerDir: config.ledger.dir, keysDir: config.keys.dir, classOf: (server, tool) => engine.current.registry?.classOf(server, tool) }),
   ];
 }
 
