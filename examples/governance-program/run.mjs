@@ -158,7 +158,14 @@ await step('ledger consistency', () => {
 });
 await step('report (text)', () => {
   const text = check(toolgate(['report', '-c', 'toolgate.yaml', '--since', '1d'], dir), 'report');
-  for (const expected of ['payments/transfer', 'database/execute_sql', 'agent:checkout', 'infra-mutation', 'policy changes']) {
+  for (const expected of [
+    'payments/transfer',
+    'database/execute_sql',
+    'agent:checkout',
+    'infra-mutation',
+    'policy changes',
+    'payments/transfer: 1 (permit→hold ×1)',
+  ]) {
     if (!text.includes(expected)) throw new Error(`the review does not mention ${expected}:\n${text}`);
   }
   return `${text.split('\n').length} lines`;
@@ -168,7 +175,8 @@ await step('report (json)', () => {
   const signers = review.policy_changes.flatMap((change) => change.signed_by.map((s) => s.name));
   if (review.totals.calls !== CALLS.length) throw new Error(`${review.totals.calls} calls reviewed, ${CALLS.length} made`);
   if (!SIGNERS.every((name) => signers.includes(name))) throw new Error(`the policy change is signed by ${signers.join(', ') || 'nobody'}`);
-  return `${review.totals.calls} calls, ${review.surfaces.length} surfaces, ${review.approvals.votes.length} votes, bundle signed by ${signers.join(' and ')}`;
+  if (review.shadow?.differs !== 1) throw new Error(`the review counts ${review.shadow?.differs} shadow difference(s), expected 1`);
+  return `${review.totals.calls} calls, ${review.surfaces.length} surfaces, ${review.approvals.votes.length} votes, bundle signed by ${signers.join(' and ')}, ${review.shadow.differs} shadow difference`;
 });
 await step('report --check', () => {
   check(toolgate(['report', '-c', 'toolgate.yaml', '--since', '1d', '--check'], dir), 'report --check');
