@@ -157,7 +157,7 @@ async function main() {
     table(['scenario', 'gateway RSS MB', 'added MB', 'added KB per client session'], rows),
     '',
     `Per-client over shared, gateway side: ${fmt(((added(own) - added(shared)) * 1024) / SESSIONS)} KB per client session for its upstream session (the HTTP client transport, its peer, its stream watcher). The upstream held ${upstreamSessions} MCP sessions (${SESSIONS} per-client, toolgate's own listing session and the counting one); its RSS went from ${fmt(own.before.upstream)} to ${fmt(own.after.upstream)} MB.`,
-    `A stdio upstream with session: per-client is one process per client session: ${stdio.after.stdio} processes for ${STDIO_SESSIONS} sessions plus toolgate's own (${stdio.before.stdio} before), ${fmt(perProcess)} MB resident each (this echo server on Node; pages shared between processes are counted in each), so 1,000 client sessions would be up to about ${fmt((perProcess * 1000) / 1024)} GB in upstream processes: the reason \`shared\` is the default.`,
+    `A stdio upstream with session: per-client is one process per client session: ${stdio.after.stdio} processes (${STDIO_SESSIONS} sessions', the warm-up session's and toolgate's own), ${fmt(perProcess)} MB resident each (this echo server on Node; pages shared between processes are counted in each), so 1,000 client sessions would be up to about ${fmt((perProcess * 1000) / 1024)} GB in upstream processes: the reason \`shared\` is the default.`,
     '',
     machine(),
   ];
