@@ -28,5 +28,18 @@ export { verifyHeld } from './held.js';
 export type { VerifiedReceipt } from './receipt.js';
 export { threadedSigner } from './threaded-signer.js';
 export { newReceiptId, ulid } from './ids.js';
-export { generateKey, currentKeyId, enrollKey, loadCurrentSigner, loadOrCreateSigner, rotateKey, rotateLostKey, keyringPath, KEYRING_FILE } from './keys.js';
+export {
+  addWitness,
+  generateKey,
+  currentKeyId,
+  enrollKey,
+  loadCurrentSigner,
+  loadOrCreateSigner,
+  rotateKey,
+  rotateLostKey,
+  rotateToKey,
+  keyringPath,
+  KEYRING_FILE,
+} from './keys.js';
+export type { Rotation } from './keys.js';
 export { MAX_RECEIPT_URI } from './body.js';

@@ -83,9 +83,9 @@ function writeDurably(path: string, data: string, mode: number, exclusive: boole
   }
 }
 
-/** Replace keyring.json atomically (write, fsync, rename, fsync dir). */
-function writeKeyring(dir: string, keys: KeyringEntry[]): void {
-  const text = `${JSON.stringify({ version: KEYRING_VERSION, keys }, null, 2)}\n`;
+/** Replace keyring.json atomically (write, fsync, rename, fsync dir); its witnesses stay as they are. */
+function writeKeyring(dir: string, keys: KeyringEntry[], witnesses = readKeyring(dir)?.file.witnesses): void {
+  const text = `${JSON.stringify({ version: KEYRING_VERSION, keys, ...(witnesses && { witnesses }) }, null, 2)}\n`;
   Keyring.parse(text, 'new keyring'); // never write a keyring that would not load
   const tmp = `${keyringPath(dir)}.tmp`;
   writeDurably(tmp, text, 0o644, false);
@@ -98,14 +98,12 @@ function newKey(dir: string, notBefore: string): { signer: Signer; entry: Keyrin
   const signer = threadedSigner(seed);
   const file = join(dir, keyFileName(signer.keyId));
   writeDurably(file, pemFromSeed(seed), 0o600, true);
-  const entry: KeyringEntry = {
-    key_id: signer.keyId,
-    algorithm: 'ed25519',
-    public_key: Buffer.from(signer.publicKey).toString('base64'),
-    not_before: notBefore,
-    not_after: null,
-  };
-  return { signer, entry, file };
+  return { signer, entry: entryOf(signer.publicKey, notBefore), file };
+}
+
+/** A keyring entry for a key that starts at `notBefore` and is current. */
+function entryOf(publicKey: Uint8Array, notBefore: string): KeyringEntry {
+  return { key_id: keyIdOf(publicKey), algorithm: 'ed25519', public_key: Buffer.from(publicKey).toString('base64'), not_before: notBefore, not_after: null };
 }
 
 export interface GeneratedKey {
@@ -143,14 +141,7 @@ export function enrollKey(dir: string, publicKey: Uint8Array, now: Date = new Da
   const keyId = keyIdOf(publicKey);
   if (current?.key_id === keyId) return { keyId, keyringFile: keyringPath(dir), added: false };
   if (current) throw new ReceiptError('key_io', `${dir} already has the current key ${current.key_id}; use "toolgate keys rotate" to replace it`);
-  const entry = {
-    key_id: keyId,
-    algorithm: 'ed25519' as const,
-    public_key: Buffer.from(publicKey).toString('base64'),
-    not_before: now.toISOString(),
-    not_after: null,
-  };
-  writeKeyring(dir, [...(keyring?.file.keys ?? []), entry]);
+  writeKeyring(dir, [...(keyring?.file.keys ?? []), entryOf(publicKey, now.toISOString())]);
   return { keyId, keyringFile: keyringPath(dir), added: true };
 }
 
@@ -184,9 +175,22 @@ export interface Rotation {
 export async function rotateKey(dir: string, sink: RotationSink, now: Date = new Date()): Promise<Rotation> {
   const { keyring, old } = currentOf(dir);
   loadSigner(dir, old); // the old key must be there to sign the hand-over (the sink signs with it)
-  const rotation = await handOver(dir, keyring, old, now, (draft, next) => sink.rotateSigner(draft, next), false);
+  const rotation = await handOver(dir, keyring, old, newKey(dir, now.toISOString()), (draft, next) => sink.rotateSigner(draft, next), false);
   rmSync(keyFileOf(dir, old), { force: true });
   return rotation;
+}
+
+/**
+ * Hand over from the current key to `next`, a key whose private half lives elsewhere (a PKCS#11
+ * token): the sink signs the hand-over with the current key, then `next` signs. Nothing private is
+ * written or deleted here (the old key stays where it is; it signs nothing after its hand-over).
+ */
+export async function rotateToKey(dir: string, sink: RotationSink, next: Signer, now: Date = new Date()): Promise<Rotation> {
+  const { keyring, old } = currentOf(dir);
+  if (keyring.get(next.keyId))
+    throw new ReceiptError('key_io', `${next.keyId} is already in ${keyringPath(dir)}: a key is handed over to once, when it is new`);
+  const entry = entryOf(next.publicKey, now.toISOString());
+  return handOver(dir, keyring, old, { signer: next, entry }, (draft, signer) => sink.rotateSigner(draft, signer), false);
 }
 
 /**
@@ -203,7 +207,7 @@ export async function rotateLostKey(dir: string, sinkFor: (next: Signer) => Prom
       `the private key file of ${old.key_id} is present: use "toolgate keys rotate" without --lost, so that the old key signs the hand-over`,
     );
   }
-  return handOver(dir, keyring, old, now, async (draft, next) => (await sinkFor(next)).append(draft), true);
+  return handOver(dir, keyring, old, newKey(dir, now.toISOString()), async (draft, next) => (await sinkFor(next)).append(draft), true);
 }
 
 function currentOf(dir: string): { keyring: Keyring; old: KeyringEntry } {
@@ -221,12 +225,11 @@ async function handOver(
   dir: string,
   keyring: Keyring,
   old: KeyringEntry,
-  now: Date,
+  next: { signer: Signer; entry: KeyringEntry },
   record: (draft: ReceiptDraft, next: Signer) => Promise<{ body: ReceiptBody }>,
   lost: boolean,
 ): Promise<Rotation> {
-  const notBefore = now.toISOString();
-  const next = newKey(dir, notBefore);
+  const notBefore = next.entry.not_before;
   writeKeyring(dir, [...keyring.file.keys, next.entry]);
   const { body } = await record(
     { event: 'rotate', rotation: { from_key_id: old.key_id, to_key_id: next.signer.keyId, to_public_key: next.entry.public_key, not_before: notBefore } },
@@ -235,4 +238,17 @@ async function handOver(
   const closed = keyring.file.keys.map((k) => (k.key_id === old.key_id ? { ...k, not_after: body.ts, ...(lost && { lost }) } : k));
   writeKeyring(dir, [...closed, next.entry]);
   return { from: old.key_id, to: next.signer, receipt: body };
+}
+
+/**
+ * Trust a witness for `ledger verify --witnesses`: add its C2SP vkey (checked by the caller) to the
+ * keyring's `witnesses`; nothing to do when the keyring names it already.
+ */
+export function addWitness(dir: string, vkey: string): { keyringFile: string; added: boolean } {
+  const keyring = readKeyring(dir);
+  if (!keyring) throw new ReceiptError('key_io', `${keyringPath(dir)} does not exist: a witness is added to a keyring of signing keys (copy the gateway's)`);
+  const witnesses = keyring.file.witnesses ?? [];
+  if (witnesses.includes(vkey)) return { keyringFile: keyringPath(dir), added: false };
+  writeKeyring(dir, keyring.file.keys, [...witnesses, vkey]);
+  return { keyringFile: keyringPath(dir), added: true };
 }

@@ -3,6 +3,6 @@
 // token's key.
 export { openReceiptSigner } from './receipt-signer.js';
 export type { ReceiptSigner } from './receipt-signer.js';
-export { openOrGenerateTokenKey, openTokenSigner } from './token.js';
-export type { TokenSigner } from './token.js';
+export { openOrGenerateTokenKey, openTokenHandOver, openTokenSigner } from './token.js';
+export type { TokenHandOver, TokenSigner } from './token.js';
 export { certifiedSigner } from './certified.js';

@@ -178,17 +178,45 @@ export function openTokenSigner(config: TokenConfig): TokenSigner {
   }
 }
 
+/** The key pair labelled `label`, generated in the token first when there is none. */
+function findOrGenerate(session: Session, label: string): { pair: { privateKey: Buffer; publicKey: Uint8Array }; generated: boolean } {
+  const found = findKeyPair(session, label);
+  if (found) return { pair: found, generated: false };
+  generateKeyPair(session, label);
+  return { pair: findKeyPair(session, label)!, generated: true };
+}
+
 /** The token's key labelled `key_label`, generated in the token first when there is none. */
 export function openOrGenerateTokenKey(config: TokenConfig): { signer: TokenSigner; generated: boolean } {
   const session = open(config);
   try {
-    let pair = findKeyPair(session, config.key_label);
-    const generated = !pair;
-    if (!pair) {
-      generateKeyPair(session, config.key_label);
-      pair = findKeyPair(session, config.key_label)!;
-    }
+    const { pair, generated } = findOrGenerate(session, config.key_label);
     return { signer: signerOf(session, pair), generated };
+  } catch (err) {
+    close(session);
+    throw err instanceof SignerError ? err : fault('cannot generate a key in the token', err);
+  }
+}
+
+/** Two keys of one token for a hand-over between them, in one session (a module is initialized once per process). */
+export interface TokenHandOver {
+  /** The current key, labelled `key_label`. */
+  from: Signer;
+  /** The key it hands over to. */
+  to: Signer;
+  close(): void;
+}
+
+/** The token's key labelled `key_label` and the one labelled `nextLabel`, generated when there is none. */
+export function openTokenHandOver(config: TokenConfig, nextLabel: string): TokenHandOver {
+  if (nextLabel === config.key_label)
+    throw new SignerError('token', `the key to hand over to needs a label of its own, not the current key_label "${nextLabel}"`);
+  const session = open(config);
+  try {
+    const current = findKeyPair(session, config.key_label);
+    if (!current) throw new SignerError('token', `the token holds no key labelled "${config.key_label}" to hand over from`);
+    const { pair } = findOrGenerate(session, nextLabel);
+    return { from: signerOf(session, current), to: signerOf(session, pair), close: () => close(session) };
   } catch (err) {
     close(session);
     throw err instanceof SignerError ? err : fault('cannot generate a key in the token', err);
