@@ -4,7 +4,9 @@
 // (incl. the data sync) against a bare write+fdatasync of the same bytes, per-append cost on a small
 // vs a large ledger, and `verifyLedger` speed and peak memory (in a fresh process).
 // TOOLGATE_BENCH_LARGE sets the large ledger's size (default 100000; 1000000 takes several minutes),
-// TOOLGATE_BENCH_VERIFY_RUNS the number of verification runs over it (default 3).
+// TOOLGATE_BENCH_VERIFY_RUNS the number of verification runs over it (default 3). With
+// TOOLGATE_BENCH_BASELINE=DIR (a built checkout of another commit) its `verifyLedger` runs over the
+// same ledger, interleaved with this one's, so both are measured side by side.
 import { spawnSync } from 'node:child_process';
 import { closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { Ledger } from '../dist/ledger/index.js';
 import { generateKey, loadCurrentSigner } from '../dist/receipts/index.js';
 import { createLogger } from '../dist/log.js';
-import { fmt, interleave, machine, median, now, table } from './lib.js';
+import { fmt, interleave, loadAverage, machine, median, now, table } from './lib.js';
 
 const LARGE = Number(process.env.TOOLGATE_BENCH_LARGE ?? 100_000);
 const VERIFY_RUNS = Number(process.env.TOOLGATE_BENCH_VERIFY_RUNS ?? 3);
@@ -169,33 +171,55 @@ sections.push(
 // 3. verifyLedger over the large ledger in a fresh process: receipts/s with every signature checked, and peak RSS.
 const verifyDir = join(base, 'large');
 const keyring = join(keys, 'keyring.json');
-const script = join(base, 'verify.mjs');
-writeFileSync(
-  script,
-  `
-import { verifyLedger } from ${JSON.stringify(fileURLToPath(new URL('../dist/ledger/index.js', import.meta.url)))};
-import { Keyring } from ${JSON.stringify(fileURLToPath(new URL('../dist/receipts/index.js', import.meta.url)))};
+const BASELINE = process.env.TOOLGATE_BENCH_BASELINE;
+/** A script that verifies a ledger with the `dist/` of `root` and prints its rate, process CPU per receipt and peak RSS. */
+function verifyScript(name, root) {
+  const script = join(base, `verify-${name}.mjs`);
+  writeFileSync(
+    script,
+    `
+import { verifyLedger } from ${JSON.stringify(join(root, 'dist/ledger/index.js'))};
+import { Keyring } from ${JSON.stringify(join(root, 'dist/receipts/index.js'))};
+const cpu = process.cpuUsage();
 const t = performance.now();
 const r = await verifyLedger(process.argv[2], Keyring.load(process.argv[3]));
 const s = (performance.now() - t) / 1000;
+const used = process.cpuUsage(cpu);
 if (!r.ok) throw new Error(JSON.stringify(r.problem));
-console.log(JSON.stringify({ rate: r.receipts / s, rssMB: process.resourceUsage().maxRSS / 1024 }));
+console.log(JSON.stringify({ rate: r.receipts / s, cpuUs: (used.user + used.system) / r.receipts, rssMB: process.resourceUsage().maxRSS / 1024 }));
 `,
-);
-const runs = [];
-for (let i = 0; i < VERIFY_RUNS; i++) {
-  const run = spawnSync(process.execPath, [script, verifyDir, keyring], { encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(run.stderr);
-  runs.push(JSON.parse(run.stdout));
+  );
+  return script;
 }
+const verifiers = { current: verifyScript('current', fileURLToPath(new URL('..', import.meta.url))) };
+if (BASELINE) verifiers.baseline = verifyScript('baseline', BASELINE);
+const runs = await interleave(
+  Object.fromEntries(
+    Object.entries(verifiers).map(([name, script]) => [
+      name,
+      () => {
+        const run = spawnSync(process.execPath, [script, verifyDir, keyring], { encoding: 'utf8' });
+        if (run.status !== 0) throw new Error(run.stderr);
+        return JSON.parse(run.stdout);
+      },
+    ]),
+  ),
+  VERIFY_RUNS,
+);
+const figure = (name, key) => fmt(median(runs[name].map((r) => r[key])));
+const verifyRow = (label, key, target) => [label, figure('current', key), ...(BASELINE ? [figure('baseline', key)] : []), target];
 sections.push(
   table(
-    ['ledger verify', 'median', 'target'],
+    ['ledger verify', 'median', ...(BASELINE ? ['baseline median'] : []), 'target'],
     [
-      [`receipts/s over ${large.size.toLocaleString('en-US')} receipts, every signature`, fmt(median(runs.map((r) => r.rate))), '>= 8,000/s'],
-      ['peak RSS of the verifying process (MB)', fmt(median(runs.map((r) => r.rssMB))), '< 200 MB at 1M'],
+      verifyRow(`receipts/s over ${large.size.toLocaleString('en-US')} receipts, every signature`, 'rate', '>= 15,000/s'),
+      verifyRow('process CPU per receipt (µs, all threads)', 'cpuUs', ''),
+      verifyRow('peak RSS of the verifying process (MB)', 'rssMB', '< 200 MB at 1M'),
     ],
-  ),
+  ) +
+    (BASELINE
+      ? `\n\nBaseline: \`verifyLedger\` of the checkout in TOOLGATE_BENCH_BASELINE (${BASELINE}), interleaved with this one's over the same ledger.`
+      : ''),
 );
 
 rmSync(base, { recursive: true, force: true });
@@ -205,5 +229,5 @@ process.stdout.write(`## Ledger: durable appends, latency, growth, verification
 
 ${sections.join('\n\n')}
 
-${machine()}
+${machine()}. ${loadAverage()}
 `);

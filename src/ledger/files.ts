@@ -56,31 +56,60 @@ export interface Line {
 
 const CHUNK = 1 << 18;
 
-/** Stream a file's lines from `offset` (a line start); memory stays bounded by the longest line. */
-export async function* readLines(path: string, offset = 0, firstLine = 1): AsyncGenerator<Line> {
+export interface LineBlock {
+  /**
+   * Whole lines, each ending in "\n"; or, when not `terminated`, the file's unterminated last line.
+   * A view into the reader's buffer, valid until the next block is asked for: copy what is kept.
+   */
+  bytes: Buffer;
+  terminated: boolean;
+}
+
+/**
+ * Stream a file from `offset` (a line start) as blocks of whole lines, read into one buffer that is
+ * reused (it grows only for a line longer than itself): memory stays bounded by the longest line.
+ */
+export async function* readLineBlocks(path: string, offset = 0): AsyncGenerator<LineBlock> {
   const handle = await open(path, 'r');
   try {
-    let carry = Buffer.alloc(0);
+    let buffer = Buffer.allocUnsafe(CHUNK);
+    let carried = 0; // bytes of a line begun in the last read, moved to the buffer's start
     let position = offset;
-    let line = firstLine;
-    let consumed = offset;
-    const buffer = Buffer.allocUnsafe(CHUNK);
     for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, CHUNK, position);
+      if (carried === buffer.length) buffer = Buffer.concat([buffer], buffer.length * 2);
+      const { bytesRead } = await handle.read(buffer, carried, buffer.length - carried, position);
       if (bytesRead === 0) break;
       position += bytesRead;
-      const data = carry.length ? Buffer.concat([carry, buffer.subarray(0, bytesRead)]) : buffer.subarray(0, bytesRead);
-      let start = 0;
-      for (let nl = data.indexOf(10, start); nl >= 0; nl = data.indexOf(10, start)) {
-        consumed += nl - start + 1;
-        yield { text: data.toString('utf8', start, nl), line: line++, end: consumed, terminated: true };
-        start = nl + 1;
-      }
-      carry = Buffer.from(data.subarray(start));
+      const filled = carried + bytesRead;
+      const end = buffer.subarray(0, filled).lastIndexOf(10) + 1;
+      if (end > 0) yield { bytes: buffer.subarray(0, end), terminated: true };
+      carried = buffer.copy(buffer, 0, end, filled);
     }
-    if (carry.length) yield { text: carry.toString('utf8'), line, end: consumed + carry.length, terminated: false };
+    if (carried) yield { bytes: buffer.subarray(0, carried), terminated: false };
   } finally {
     await handle.close();
+  }
+}
+
+/** The lines of a block of whole lines (LineBlock): each line's text without its "\n", and the offset just past it. */
+export function* linesOf(bytes: Uint8Array): Generator<{ text: string; end: number }> {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  for (let start = 0, nl = buffer.indexOf(10); nl >= 0; start = nl + 1, nl = buffer.indexOf(10, start)) {
+    yield { text: buffer.toString('utf8', start, nl), end: nl + 1 };
+  }
+}
+
+/** Stream a file's lines from `offset` (a line start); memory stays bounded by the longest line. */
+export async function* readLines(path: string, offset = 0, firstLine = 1): AsyncGenerator<Line> {
+  let line = firstLine;
+  let blockStart = offset;
+  for await (const { bytes, terminated } of readLineBlocks(path, offset)) {
+    if (!terminated) {
+      yield { text: bytes.toString('utf8'), line, end: blockStart + bytes.length, terminated: false };
+      return;
+    }
+    for (const { text, end } of linesOf(bytes)) yield { text, line: line++, end: blockStart + end, terminated: true };
+    blockStart += bytes.length;
   }
 }
 

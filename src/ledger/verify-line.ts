@@ -1,7 +1,7 @@
 // The per-line part of ledger verification (envelope, payload, key window, signature, leaf hash, the
 // line's one byte form), shared by the in-thread path and the worker threads. Order checks (seq,
 // prev, checkpoints, key timeline, executions) stay in verify.ts, which gets what they need here.
-import { envelopeText, isCallReceipt, parseJsonText, verifyReceipt, type Keyring, type ReceiptBody } from '../receipts/index.js';
+import { envelopeOfText, isCallReceipt, parseJsonText, verifyEnvelope, verifyReceipt, type Keyring, type ReceiptBody } from '../receipts/index.js';
 import type { SignedBy } from './key-timeline.js';
 
 /** What the executions check needs from a receipt: the call it belongs to and the receipt it names. */
@@ -17,13 +17,16 @@ export type LineResult =
 
 /**
  * Untrusted input: one ledger line, checked exactly as `toolgate verify` checks one receipt, and as
- * its envelope's one byte form. A line that verifies and is that form cannot repeat a key, so the
- * scan for repeated keys (which the spec puts first) runs only on a line that fails, to name its code.
+ * its envelope's one byte form. A line in that form is read without a JSON parser (envelopeOfText);
+ * any other line is checked the way `toolgate verify` checks it, so that it fails with the code the
+ * spec's order gives (a line that verifies but is not the one form is `line_not_canonical`). A line
+ * in the one form cannot repeat a key, so the scan for repeated keys runs only on a line that fails.
  */
 export function checkLine(text: string, keyring: Keyring): LineResult {
   try {
-    const { envelope, body, leafHash, authority: keyId } = verifyReceipt(JSON.parse(text) as unknown, keyring);
-    if (text !== envelopeText(envelope)) {
+    const envelope = envelopeOfText(text);
+    if (!envelope) {
+      verifyReceipt(JSON.parse(text) as unknown, keyring);
       parseJsonText(text);
       return {
         ok: false,
@@ -31,6 +34,7 @@ export function checkLine(text: string, keyring: Keyring): LineResult {
         message: 'the line is not the compact envelope (one JSON object, members in order, no spaces, escapes, repeated keys or CR)',
       };
     }
+    const { body, leafHash, authority: keyId } = verifyEnvelope(envelope, keyring);
     if (body.event === 'rotate') {
       const rotation = { from: body.rotation.from_key_id, to: body.rotation.to_key_id, toPublicKey: body.rotation.to_public_key };
       return { ok: true, seq: body.chain.seq, prev: body.chain.prev, chainId: body.chain.id, leaf: leafHash, keyId, rotation, event: body.event };

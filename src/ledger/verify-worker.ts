@@ -1,10 +1,10 @@
-// Worker thread for `ledger verify`: checks batches of lines with `checkLine` and posts the results
-// back in order. The keyring arrives as its validated file content and is re-validated here.
+// Worker thread for `ledger verify`: checks blocks of whole lines with `checkBlock` and posts the
+// results back in order. The keyring arrives as its validated file content and is re-validated here.
 import { parentPort, workerData } from 'node:worker_threads';
 import { Keyring, type KeyringFile } from '../receipts/index.js';
-import { checkLine } from './verify-line.js';
+import { checkBlock } from './verify-pool.js';
 
 const keyring = new Keyring(workerData as KeyringFile);
-parentPort!.on('message', (batch: { id: number; lines: string[] }) => {
-  parentPort!.postMessage({ id: batch.id, results: batch.lines.map((line) => checkLine(line, keyring)) });
+parentPort!.on('message', (message: { id: number; block: Uint8Array }) => {
+  parentPort!.postMessage({ id: message.id, results: checkBlock(message.block, keyring) });
 });

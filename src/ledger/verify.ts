@@ -1,12 +1,13 @@
 // `ledger verify`: stream every segment and check every receipt (schema, canonical form, key validity,
 // signature), contiguous seq, every prev link, one chain id, the key timeline (key-timeline.ts), every
-// execution's permit (executions.ts), and every checkpoint's signature, signing key and Merkle root. Memory stays bounded (one line, the frontier, the checkpoint list); the first problem
+// execution's permit (executions.ts), and every checkpoint's signature, signing key and Merkle root. Memory stays bounded (a few blocks of
+// lines, the frontier, the checkpoint list, 25 bytes per permit not executed yet); the first problem
 // is reported with file, line, seq and what is wrong.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Keyring } from '../receipts/index.js';
 import { verifyCheckpoint, originOf, type VerifiedCheckpoint } from './checkpoint.js';
-import { CHECKPOINTS_FILE, CheckpointRecordSchema, listSegments, readLines } from './files.js';
+import { CHECKPOINTS_FILE, CheckpointRecordSchema, listSegments, readLineBlocks, readLines } from './files.js';
 import { Executions } from './executions.js';
 import { KeyTimeline } from './key-timeline.js';
 import { Frontier } from './merkle.js';
@@ -67,7 +68,7 @@ async function loadCheckpoints(dir: string, keyring: Keyring): Promise<LoadedChe
 }
 
 export interface VerifyOptions {
-  /** Worker threads for the per-line checks (verify-line.ts). */
+  /** Worker threads for the per-line checks (verify-line.ts; default: the cores, at most 4; below 2, this thread checks). */
   threads?: number;
 }
 
@@ -119,18 +120,18 @@ export async function verifyLedger(dir: string, keyring: Keyring, options: Verif
             matchCheckpoints();
           }
         };
-        for await (const { text, line: n, terminated } of readLines(segment.path)) {
+        for await (const { bytes, terminated } of readLineBlocks(segment.path)) {
           if (!terminated) {
             take(await checker.drain(true));
             stop({
               file: segment.path,
-              line: n,
+              line: line + 1,
               seq: report.receipts,
               code: 'torn_line',
               message: 'unterminated last line (an interrupted write; the writer cuts it when it reopens)',
             });
           }
-          checker.push(text);
+          checker.push(bytes);
           take(await checker.drain(false));
         }
         take(await checker.drain(true));

@@ -23,11 +23,13 @@ const base64 = z
   .regex(/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/, 'standard base64 with padding')
   .refine(isCanonicalBase64, 'not canonical base64 (padding bits must be zero)');
 
+const MAX_PAYLOAD = 1_000_000;
+
 export const KEY_ID_PATTERN = /^ed25519:[0-9a-f]{16}$/;
 
 export const EnvelopeSchema = z.strictObject({
   payloadType: z.literal(RECEIPT_MEDIA_TYPE),
-  payload: base64.max(1_000_000),
+  payload: base64.max(MAX_PAYLOAD),
   // toolgate writes exactly one signature; more would leave open which one vouches for the receipt.
   signatures: z.array(z.strictObject({ keyid: z.string().regex(KEY_ID_PATTERN, 'ed25519:<16 hex digits>'), sig: base64.length(88) })).length(1),
 });
@@ -93,6 +95,37 @@ export function envelopeLine(payload: Uint8Array, keyId: string, signature: Uint
  */
 export function envelopeText({ payloadType, payload, signatures }: Envelope): string {
   return `{"payloadType":"${payloadType}","payload":"${payload}","signatures":[{"keyid":"${signatures[0]!.keyid}","sig":"${signatures[0]!.sig}"}]}`;
+}
+
+/**
+ * Untrusted input: the envelope of a line that is exactly `envelopeText` of a valid envelope, read
+ * without a JSON parser or the schema (the fast path of `ledger verify`); undefined for any other
+ * text, which the caller then checks the slow way to name what is wrong. Equivalent to parsing and
+ * EnvelopeSchema for such a line: base64 that re-encodes to itself is standard, padded and canonical.
+ */
+export function envelopeOfText(text: string): Envelope | undefined {
+  if (!text.startsWith(LINE_HEAD) || !text.endsWith(LINE_TAIL)) return undefined;
+  const payloadEnd = text.indexOf('"', LINE_HEAD.length);
+  if (payloadEnd < 0 || !text.startsWith(LINE_KEYID, payloadEnd)) return undefined;
+  const keyidStart = payloadEnd + LINE_KEYID.length;
+  const keyidEnd = text.indexOf('"', keyidStart);
+  if (keyidEnd < 0 || !text.startsWith(LINE_SIG, keyidEnd)) return undefined;
+  const sigStart = keyidEnd + LINE_SIG.length;
+  if (sigStart + 88 + LINE_TAIL.length !== text.length) return undefined;
+  const payload = text.slice(LINE_HEAD.length, payloadEnd);
+  const keyid = text.slice(keyidStart, keyidEnd);
+  const sig = text.slice(sigStart, sigStart + 88);
+  if (payload.length > MAX_PAYLOAD || !KEY_ID_PATTERN.test(keyid) || !isCanonicalBase64Text(payload) || !isCanonicalBase64Text(sig)) return undefined;
+  return { payloadType: RECEIPT_MEDIA_TYPE, payload, signatures: [{ keyid, sig }] };
+}
+
+const LINE_HEAD = `{"payloadType":"${RECEIPT_MEDIA_TYPE}","payload":"`;
+const LINE_KEYID = '","signatures":[{"keyid":"';
+const LINE_SIG = '","sig":"';
+const LINE_TAIL = '"}]}';
+
+function isCanonicalBase64Text(text: string): boolean {
+  return Buffer.from(text, 'base64').toString('base64') === text;
 }
 
 export function envelopeOf(payload: Uint8Array, keyId: string, signature: Uint8Array): Envelope {

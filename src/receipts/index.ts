@@ -1,7 +1,7 @@
 // Receipts: RFC 8785 canonical JSON, DSSE envelopes, ed25519 signing and strict verification,
 // the receipt body schema, key ids, the keyring and key files. Knows nothing of the ledger.
 export { canonicalJson, canonicalSha256, sha256Hex, leafHash } from './canonical.js';
-export { RECEIPT_MEDIA_TYPE, KEY_ID_PATTERN, EnvelopeSchema, pae, envelopeOf, envelopeLine, envelopeText, signPayloads } from './dsse.js';
+export { RECEIPT_MEDIA_TYPE, KEY_ID_PATTERN, EnvelopeSchema, pae, envelopeOf, envelopeLine, envelopeText, envelopeOfText, signPayloads } from './dsse.js';
 export type { Envelope, PayloadBatch, SignedBatch } from './dsse.js';
 export {
   ReceiptEventSchema,
@@ -21,7 +21,7 @@ export type { RotateReceiptBody, KeyCertificate, PolicyChangeReceiptBody } from 
 export { certifyKey, KEY_CERTIFICATE_MEDIA_TYPE } from './certificate.js';
 export { Keyring, KEYRING_VERSION } from './keyring.js';
 export type { KeyringFile } from './keyring.js';
-export { sealReceipt, verifyReceipt, parseEnvelopeJson, openPayload } from './receipt.js';
+export { sealReceipt, verifyReceipt, verifyEnvelope, parseEnvelopeJson, openPayload } from './receipt.js';
 export { parseJsonText } from './json-text.js';
 export { RECEIPT_META_KEY, resultSha256, errorSha256 } from './result.js';
 export { verifyHeld } from './held.js';

@@ -87,7 +87,11 @@ function signingKey(body: ReceiptBody, keyring: Keyring): { publicKey: Uint8Arra
  * ed25519.ts, the same for one receipt and for a whole ledger), and what a rotate receipt names.
  */
 export function verifyReceipt(value: unknown, keyring: Keyring): VerifiedReceipt {
-  const envelope = assertReceiptEnvelope(value);
+  return verifyEnvelope(assertReceiptEnvelope(value), keyring);
+}
+
+/** `verifyReceipt` from its second step on, for an envelope that already passed its schema. */
+export function verifyEnvelope(envelope: Envelope, keyring: Keyring): VerifiedReceipt {
   const { payload, body } = openPayload(envelope);
   const [signature] = envelope.signatures as [Envelope['signatures'][number]];
   if (signature.keyid !== body.issuer.key_id) {

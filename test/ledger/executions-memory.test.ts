@@ -1,0 +1,60 @@
+// The "no permit, no execution" check remembers every permit not executed yet: a ledger of a million
+// permits that never ran (a crash leaves one per call in flight; a forger may write any number) must
+// still verify in bounded memory (issue 15: under 200 MB at 1M receipts), and the compact table must
+// answer exactly as a Map of call ids to leaf hashes does.
+import { randomBytes } from 'node:crypto';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { describe, expect, it } from 'vitest';
+import { Executions, PendingPermits } from '../../src/ledger/executions.js';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+/** Heap and buffer memory in use, after collecting garbage (twice: buffers are freed after the collection that finds them). */
+async function used(): Promise<number> {
+  gc();
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  gc();
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+}
+
+describe('permits waiting for their execution', () => {
+  it('cost under 48 bytes each', async () => {
+    const executions = new Executions();
+    const n = 200_000;
+    const leaves = Array.from({ length: n }, () => randomBytes(32).toString('hex'));
+    const baseline = await used();
+    for (let i = 0; i < n; i++) executions.take({ event: 'permit', callId: `call_${i}` }, leaves[i]!);
+    const perPermit = ((await used()) - baseline) / n;
+    // Still there, each waiting for its execution (this also keeps the table alive while measured).
+    expect(executions.take({ event: 'complete', callId: 'call_7', ref: leaves[7] }, 'f'.repeat(64))).toBeUndefined();
+    expect(executions.take({ event: 'complete', callId: 'call_7', ref: leaves[7] }, 'f'.repeat(64))).toMatch(/does not name/);
+    expect(perPermit).toBeLessThan(48);
+  });
+
+  it('answer as a map of call ids to leaf hashes does, through growth, replacement and removal', () => {
+    const table = new PendingPermits(4);
+    const map = new Map<string, string>();
+    const leaves = Array.from({ length: 64 }, () => randomBytes(32).toString('hex'));
+    let state = 1;
+    const next = (n: number) => {
+      state = (state * 1103515245 + 12345) % 2 ** 31;
+      return state % n;
+    };
+    for (let step = 0; step < 20_000; step++) {
+      const callId = `call_${next(300)}`;
+      const leaf = leaves[next(leaves.length)]!;
+      if (next(3) === 0) {
+        table.put(callId, leaf);
+        map.set(callId, leaf);
+      } else {
+        const expected = map.get(callId) === leaf;
+        if (expected) map.delete(callId);
+        expect(table.take(callId, leaf)).toBe(expected);
+      }
+      expect(table.size).toBe(map.size);
+    }
+  });
+});
