@@ -1,12 +1,12 @@
-// `toolgate surfaces [--json] [--check]`: the surface registry: every (upstream, tool) with its
+// `toolgate surfaces [--json] [--check [--as-of DATE]]`: the surface registry: every (upstream, tool) with its
 // annotations, pin state and covering policy rules, with uncovered surfaces and unused rules
 // flagged; `--check` judges them against the registry file (docs/registry.md) and fails on any
 // gap. A report: it lists the upstreams' tools once and records nothing.
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import type { Config } from '../config/index.js';
 import { identityOf, coverageOf, renderSurfaceReport, snapshotCatalog, surfaceReport } from '../pins/index.js';
 import { loadPolicyBundle, unknownToolNames, type PolicyBundle } from '../policy/index.js';
-import { surfaceProblems } from '../registry/index.js';
+import { DateSchema, surfaceProblems } from '../registry/index.js';
 import { withConfigOption, type ConfigFlag } from './config-option.js';
 import { openPins } from './pins.js';
 
@@ -15,6 +15,12 @@ type SurfaceReport = ReturnType<typeof surfaceReport>;
 interface SurfacesOptions extends ConfigFlag {
   json?: boolean;
   check?: boolean;
+  asOf?: string;
+}
+
+function calendarDay(value: string): string {
+  if (!DateSchema.safeParse(value).success) throw new InvalidArgumentError('expected a date (YYYY-MM-DD)');
+  return value;
 }
 
 /** One line per gap between what is exposed, the registry and the rules. */
@@ -49,7 +55,7 @@ async function surfaces(opts: SurfacesOptions): Promise<void> {
     );
     const report = surfaceReport({ upstreams, coverage: coverageOf(bundle) });
     if (opts.check) {
-      const problems = registryCheck(config, bundle, report, new Date().toISOString().slice(0, 10));
+      const problems = registryCheck(config, bundle, report, opts.asOf ?? new Date().toISOString().slice(0, 10));
       process.stdout.write(
         problems.length
           ? `${problems.join('\n')}\n${problems.length} problem${problems.length === 1 ? '' : 's'}\n`
@@ -69,5 +75,6 @@ export function registerSurfaces(program: Command): void {
     .description('list every (upstream, tool) with its pin state and covering rules; flag gaps')
     .option('--json', 'print the report as JSON')
     .option('--check', 'judge the surfaces against the registry (docs/registry.md): one line per gap, exit 1 on any')
+    .option('--as-of <date>', 'judge review_by dates as of this day (YYYY-MM-DD) instead of today, e.g. the next review day', calendarDay)
     .action((opts: SurfacesOptions) => surfaces(opts));
 }

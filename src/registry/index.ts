@@ -1,7 +1,7 @@
 // The surface registry: the file (toolgate.registry/v1) that gives every governed surface a class
 // of action, an owner, a risk tier and a review date; the class a policy rule can match; and the
 // registry's checks of the surfaces an upstream exposes.
-export { REGISTRY_VERSION } from './schema.js';
+export { DateSchema, REGISTRY_VERSION } from './schema.js';
 export type { RegistryClass } from './schema.js';
 export { Registry, parseRegistry } from './registry.js';
 export type { RegistrySource } from './registry.js';

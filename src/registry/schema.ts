@@ -11,7 +11,8 @@ export const CLASS_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 const oneOrMany = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)], { error: 'a name or glob, or a non-empty list of them' });
 
-const date = z
+/** A calendar day as the registry writes it (review_by, and `surfaces --check --as-of`). */
+export const DateSchema = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date (YYYY-MM-DD)')
   .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'a date (YYYY-MM-DD)');
@@ -28,7 +29,7 @@ export const SurfaceEntrySchema = z.strictObject({
   owner: z.string().min(1),
   tier: z.enum(['low', 'medium', 'high', 'critical']),
   /** YAML 1.2 reads an unquoted 2027-03-01 as this string. */
-  review_by: date,
+  review_by: DateSchema,
   description: z.string().optional(),
 });
 

@@ -94,6 +94,25 @@ surfaces:
     expect(r.code).toBe(0);
   });
 
+  it('judges review_by dates as of a planned review day with --as-of', async () => {
+    const registry = `version: toolgate.registry/v1
+classes:
+  read-only: { expects: [allow] }
+surfaces:
+  - { match: { server: fs, tool: "*" }, class: read-only, owner: team-a, tier: low, review_by: 2099-01-01 }
+`;
+    const policy = 'version: toolgate.policy/v1\nrules:\n  - { id: reads, effect: allow, match: { class: read-only } }\n';
+    const config = join(workspace(registry, policy), 'toolgate.yaml');
+    const before = await toolgate(['surfaces', '--check', '--as-of', '2098-12-31', '-c', config]);
+    expect(before.stdout).toBe('ok: 5 surfaces, each registered and covered as its class expects\n');
+    const after = await toolgate(['surfaces', '--check', '--as-of', '2099-01-02', '-c', config]);
+    expect(after.code).toBe(1);
+    expect(after.stdout).toContain('fs/read_file (class read-only, owner team-a): review_by 2099-01-01 has passed');
+    const bad = await toolgate(['surfaces', '--check', '--as-of', 'next monday', '-c', config]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain("option '--as-of <date>' argument 'next monday' is invalid. expected a date (YYYY-MM-DD)");
+  });
+
   it('names the file, line and key of every problem in the registry', async () => {
     const registry = `version: toolgate.registry/v1
 classes:
