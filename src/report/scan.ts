@@ -105,10 +105,11 @@ function payloadOf(line: string): string {
 
 function parseLine(file: string, line: number, text: string): ScannedReceipt {
   try {
-    const body = ScannedReceiptSchema.parse(JSON.parse(Buffer.from(payloadOf(text), 'base64').toString('utf8')));
-    const tsMs = Date.parse(body.ts);
-    if (Number.isNaN(tsMs)) throw new Error(`bad ts ${JSON.stringify(body.ts)}`);
-    return { ...body, tsMs };
+    // The schema's output is a fresh object: stamping it saves a copy per receipt.
+    const body = ScannedReceiptSchema.parse(JSON.parse(Buffer.from(payloadOf(text), 'base64').toString('utf8'))) as ScannedReceipt;
+    body.tsMs = Date.parse(body.ts);
+    if (Number.isNaN(body.tsMs)) throw new Error(`bad ts ${JSON.stringify(body.ts)}`);
+    return body;
   } catch (err) {
     throw new ReportError('ledger_corrupt', `${file}:${line}: not a readable receipt: ${(err as Error).message}`, { cause: err });
   }
