@@ -1,6 +1,7 @@
 // The Review page: the same review `toolgate report` prints (GET /api/review), drawn from a ledger
 // written by the real Ledger: the calls by surface and principal with their decision-share charts, a
-// policy change beside the jump in holds it caused (with its before/after chart), constraint usage.
+// policy change beside the jump in holds it caused (with its before/after chart), what a shadow
+// candidate would have decided differently, constraint usage.
 // Everything the page shows is the API's own figures; the page stays clean (no CSP or script error).
 import { expect, it } from 'vitest';
 import type { ReceiptDraft } from '../../src/receipts/index.js';
@@ -25,7 +26,9 @@ describeInBrowser('the Review page', () => {
     steps.push(change(A, B));
     for (let i = 0; i < 3; i++)
       steps.push(callDraft({ event: 'hold', call: `h${i}`, surface: 'db/query', principal: 'agent:ops', bundle: B, approval: `apr_${i}` }));
-    steps.push(callDraft({ event: 'permit', call: 'p9', surface: 'db/query', principal: 'agent:ops', bundle: B }));
+    // A shadow candidate would have denied this one.
+    const shadowed = { bundle_sha256: 'd'.repeat(64), effect: 'deny', rules: ['no-ops'] };
+    steps.push(Object.assign(callDraft({ event: 'permit', call: 'p9', surface: 'db/query', principal: 'agent:ops', bundle: B }), { shadow: shadowed }));
     for (const s of steps) await d.ledger.append(s);
 
     const { page } = await openPage(d);
@@ -38,7 +41,7 @@ describeInBrowser('the Review page', () => {
     expect(api.totals.calls).toBe(8);
     expect(await page.locator('.cards .card').first().innerText()).toContain(String(api.totals.calls));
 
-    const surfaceRow = page.getByRole('row').filter({ hasText: 'db / query' });
+    const surfaceRow = page.getByRole('row').filter({ hasText: 'db / query' }).filter({ hasText: 'unclassified' });
     expect(await surfaceRow.innerText()).toMatch(/db \/ query\s+unclassified\s+8\s+0/);
     expect(await page.getByRole('img', { name: 'By surface: share of calls by decision' }).count()).toBe(1);
     expect(await page.getByRole('row').filter({ hasText: 'agent:ops' }).innerText()).toMatch(/agent:ops\s+4\s+0/);
@@ -49,6 +52,7 @@ describeInBrowser('the Review page', () => {
     const chart = bundle.getByRole('img', { name: `Decision rates before and after bundle ${'c'.repeat(12)}…` });
     expect(await chart.textContent()).toContain('0.0% → 75.0% (+75.0 pp)');
 
+    expect(await page.getByRole('row').filter({ hasText: 'PERMIT → DENY' }).innerText()).toMatch(/db \/ query\s+1\s+PERMIT → DENY × 1/);
     expect(await page.getByText('1 of 5 calls let through').innerText()).toContain('(20.0%)');
     expect(await page.getByText(/^1 calls \(5.0 s – 5.0 s\)$/).count()).toBe(1);
   });

@@ -203,4 +203,10 @@ export interface Review {
   }>;
   break_glass_unreviewed: Array<{ id: string; opened_by: string; reason: string; opened_at?: string }>;
   material_changes: string[];
+  /** What a shadow candidate would have decided differently (absent from a gateway that predates it). */
+  shadow?: {
+    differs: number;
+    candidates: string[];
+    surfaces: Array<{ server: string; tool: string; differs: number; changes: Array<{ from: string; to: string; other_rules: boolean; calls: number }> }>;
+  };
 }

@@ -77,6 +77,20 @@ function policyChanges(r: Review): Element[] {
   return out;
 }
 
+function shadow(r: Review): Element[] {
+  const s = r.shadow;
+  const out: Element[] = [h('h2', {}, 'Shadow candidate')];
+  if (!s || s.differs === 0) return [...out, h('p', {}, 'No call was decided differently by a shadow candidate.')];
+  const change = (c: { from: string; to: string; other_rules: boolean; calls: number }) =>
+    `${c.from.toUpperCase()} → ${c.to.toUpperCase()}${c.other_rules ? ' (other rules)' : ''} × ${c.calls}`;
+  const rows = s.surfaces.map((x) => h('tr', {}, h('td', {}, `${x.server} / ${x.tool}`), num(x.differs), h('td', {}, x.changes.map(change).join(', '))));
+  return [
+    ...out,
+    h('p', { class: 'note' }, `${s.differs} calls decided differently by ${s.candidates.map(short).join(', ')}; enforcement did not change.`),
+    table(['Surface', 'Differs', 'Changes'], rows, 'Calls a shadow candidate would have decided differently'),
+  ];
+}
+
 function constraints(r: Review): HTMLElement[] {
   const c = r.constraints;
   const limits = c.limits.map((l) =>
@@ -171,6 +185,7 @@ function render(r: Review): Element[] {
       'Class',
     ),
     ...policyChanges(r),
+    ...shadow(r),
     ...groupSection(
       'By principal',
       r.principals.map((p) => ({ name: p.principal, figures: p })),
