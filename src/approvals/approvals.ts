@@ -67,13 +67,24 @@ export class Approvals<R extends RecordedReceipt = RecordedReceipt> {
     extra: { toolDefinition?: Record<string, unknown> },
     options: WaitOptions,
   ): Promise<{ opened: Settled<R> & { attached: boolean }; settled: Settled<R> }> {
+    const { opened, settled } = await this.holdThenWait(request, decision, extra, options);
+    return { opened, settled: await settled };
+  }
+
+  /** As holdAndWait, but resolves once the hold is open, with the wait still going on: a call held as a task is answered at once. */
+  async holdThenWait(
+    request: CallRequest,
+    decision: Decision,
+    extra: { toolDefinition?: Record<string, unknown> },
+    options: WaitOptions,
+  ): Promise<{ opened: Settled<R> & { attached: boolean }; settled: Promise<Settled<R>> }> {
     let waiting: Promise<Settled> | undefined;
     const opened = await this.open(request, decision, extra, (approval) => {
       waiting = this.waiters.wait(approval.id, () => Promise.resolve(approval), options);
     });
-    if (opened.approval.status !== 'pending') return { opened, settled: opened };
+    if (opened.approval.status !== 'pending') return { opened, settled: Promise.resolve(opened) };
     // Only publish() notifies waiters, always with a receipt from this service's recorder: an R.
-    return { opened, settled: (await (waiting ?? this.wait(opened.approval.id, options))) as Settled<R> };
+    return { opened, settled: (waiting ?? this.wait(opened.approval.id, options)) as Promise<Settled<R>> };
   }
 
   private async open(

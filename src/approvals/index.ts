@@ -5,6 +5,6 @@ export type { ApprovalsOptions, Recorder } from './approvals.js';
 export { ReviewerDirectory } from './reviewers.js';
 export type { Reviewer } from './reviewers.js';
 export { ApprovalError, ApprovalStatusSchema } from './schema.js';
-export type { HeldCall, ApprovalChange, Vote } from './schema.js';
+export type { HeldCall, ApprovalChange, Settled, Vote } from './schema.js';
 export { WebhookNotifier } from './webhook.js';
 export { whyVoid } from './binding.js';

@@ -29,6 +29,19 @@ export type GateAnswer =
   | { kind: 'upstream-error'; error: UpstreamErrorAnswer; receipt?: Envelope }
   | { kind: 'refusal'; message: string; receipt?: Envelope; approval?: ApprovalNotice; errorId?: string };
 
+/** How a call the upstream took as a task ended: its `tasks/result` answer, or why there is none. Untrusted: the upstream's. */
+export type TaskEnd = { result: Record<string, unknown> } | { err: unknown };
+
+/**
+ * What a call made as a task is answered with besides the answers of any call: the upstream took it
+ * as a task (its CreateTaskResult and the permit; `end` records what the task came to, once, and
+ * answers it), or it is held (the hold's receipt and approval now; `outcome` once reviewers decide).
+ */
+export type TaskAnswer =
+  | GateAnswer
+  | { kind: 'task'; result: Record<string, unknown>; receipt?: Envelope; end: (ended: TaskEnd) => Promise<GateAnswer> }
+  | { kind: 'held'; receipt?: Envelope; approval: ApprovalNotice; outcome: Promise<TaskAnswer> };
+
 export function withReceipt(result: Record<string, unknown>, receipt: Envelope | undefined): GateAnswer {
   return { kind: 'result', result, receipt };
 }

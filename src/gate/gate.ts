@@ -17,14 +17,15 @@ import {
 import type { AppendedReceipt } from '../ledger/index.js';
 import { logFault, type Logger } from '../log.js';
 import { resultSha256 } from '../receipts/index.js';
-import { faultRefusal, refusal, withReceipt, type GateAnswer } from './answer.js';
+import { faultRefusal, refusal, withReceipt, type GateAnswer, type TaskAnswer, type TaskEnd } from './answer.js';
 import { constraintsApplied, limitName } from './constraints.js';
 import { dispatchWithin, type Dispatched } from './dispatch.js';
+import { fateOf } from '../upstream/index.js';
 import { noResult } from './no-result.js';
-import { awaitApproval, decidedBy } from './hold.js';
+import { decidedBy, holdCall, type Waited } from './hold.js';
 import { approvalStamp, callDraft, type BreakGlassStamp, type ReceiptExtras, type ReceiptSink } from './receipts.js';
 import { differs, shadowDecision, type ShadowVerdict } from './shadow.js';
-import type { Answered, CallHandler, Quarantine, ToolCall } from './types.js';
+import type { Answered, CallHandler, GateCall, Quarantine, ToolCall } from './types.js';
 
 export interface LimitCounter {
   charge(charges: LimitCharge[], now: Date): Promise<ChargeResult>;
@@ -76,6 +77,15 @@ export class Gate implements CallHandler {
   constructor(private readonly options: GateOptions) {}
 
   async handle(call: ToolCall): Promise<GateAnswer> {
+    // Only a call made as a task is answered with a task or a hold that goes on.
+    return (await this.run({ ...call, asTask: false })) as GateAnswer;
+  }
+
+  handleAsTask(call: ToolCall): Promise<TaskAnswer> {
+    return this.run({ ...call, asTask: true });
+  }
+
+  private async run(call: GateCall): Promise<TaskAnswer> {
     const started = performance.now();
     let decision = this.decideOrQuarantine(call);
     const shadow = this.shadow(call, decision);
@@ -191,7 +201,7 @@ export class Gate implements CallHandler {
   }
 
   /** What the decision asks for: run it, hold it for reviewers, or refuse it. */
-  private proceed(call: ToolCall, decision: Decided, breakGlass: BreakGlassStamp | undefined): Promise<Answered> {
+  private proceed(call: GateCall, decision: Decided, breakGlass: BreakGlassStamp | undefined): Promise<Answered> {
     if (breakGlass) return this.execute(call, decision, { breakGlass });
     switch (decision.outcome) {
       case 'permit':
@@ -203,22 +213,35 @@ export class Gate implements CallHandler {
     }
   }
 
-  /** hold: wait for reviewers; an approved call is released, anything else is answered as it ended. */
-  private async hold(call: ToolCall, decision: Decision): Promise<Answered> {
+  /** hold: wait for reviewers; an approved call is released, anything else is answered as it ended. A call made as a task is answered at once, its wait going on. */
+  private async hold(call: GateCall, decision: Decision): Promise<Answered> {
     const { approvals } = this.options;
     if (!approvals) {
       const reason = `${decision.reason}; approvals are not configured on this gateway, so the call is refused`;
       return this.refuse(call.request, { ...decision, outcome: 'deny', reason });
     }
-    const waited = await awaitApproval(approvals, call, decision, this.stopping.signal);
-    if (waited.kind === 'answered') return waited;
+    const { opened, receipt, waited } = await holdCall(approvals, call, decision, this.stopping.signal);
+    if (!call.asTask || opened.status !== 'pending') return this.afterHold(call, decision, await waited);
+    const outcome = waited
+      .then((w) => this.afterHold(call, decision, w))
+      .then(
+        (answered) => answered.answer,
+        (err: unknown) => this.failedClosed(call.request, err).answer,
+      );
+    const approval = { id: opened.id, status: 'pending' as const, expires_at: opened.expires_at };
+    return { final: 'hold', receipt, answer: { kind: 'held', receipt: receipt?.envelope, approval, outcome } };
+  }
+
+  /** What the hold came to: released when approved, else answered as it ended. */
+  private afterHold(call: GateCall, decision: Decision, waited: Waited): Promise<Answered> {
+    if (waited.kind === 'answered') return Promise.resolve(waited);
     if (waited.kind === 'used')
       return this.refuseRelease(call.request, decision, waited.approval, alreadyUsed(waited.approval, 'was already used by an earlier identical call'));
     return this.release(call, waited.approval);
   }
 
   /** Approved: decide the call again under the policy in force; release only what was approved, exactly once. */
-  private async release(call: ToolCall, approval: HeldCall): Promise<Answered> {
+  private async release(call: GateCall, approval: HeldCall): Promise<Answered> {
     const current = this.decideOrQuarantine(call);
     const changed = whyVoid(approval, call.request, current);
     if (changed) return this.voidAndDecideAfresh(call, approval, current, changed);
@@ -233,19 +256,33 @@ export class Gate implements CallHandler {
   }
 
   /** The approval no longer covers the call: a `void` receipt says why, and the call is decided afresh (a new hold if it still needs one). */
-  private async voidAndDecideAfresh(call: ToolCall, approval: HeldCall, current: Decided, why: string): Promise<Answered> {
+  private async voidAndDecideAfresh(call: GateCall, approval: HeldCall, current: Decided, why: string): Promise<Answered> {
     await this.options.approvals!.void(approval.id, why);
     return this.proceed(call, await this.charge(call.request, current), undefined);
   }
 
-  /** record, dispatch, record: durable `permit`, the upstream call, then what became of it; the client gets the last receipt. */
-  private async execute(call: ToolCall, decision: Decided, extras: ReceiptExtras): Promise<Answered> {
+  /**
+   * record, dispatch, record: durable `permit`, the upstream call, then what became of it; the client
+   * gets the last receipt. A call the upstream took as a task has not ended: what it came to is
+   * recorded when the task ends (`end`), and until then the client holds the permit.
+   */
+  private async execute(call: GateCall, decision: Decided, extras: ReceiptExtras): Promise<Answered> {
     const { request } = call;
     const upstreamSha256 = this.options.upstreamIdentity?.(request.server);
     const withConstraints = { ...extras, ...(upstreamSha256 ? { upstreamSha256 } : {}), ...constraintsApplied(request, decision, decision.charged) };
     const permit = await this.record('permit', request, decision, withConstraints);
     const dispatched = await dispatchWithin(call, decision.effectiveArgs ?? request.args, decision.timeout);
     const after = { ...withConstraints, ref: permit.leafHash };
+    if (call.asTask && dispatched.kind === 'result' && isCreateTaskResult(dispatched.result)) {
+      const end = once((ended: TaskEnd) => this.ended(request, decision, after, permit, taskEnded(ended)).then((a) => a.answer as GateAnswer));
+      const { result, upstreamMs } = dispatched;
+      return { final: 'permit', receipt: permit, upstreamMs, answer: { kind: 'task', result, receipt: permit.envelope, end } };
+    }
+    return this.ended(request, decision, after, permit, dispatched);
+  }
+
+  /** What a dispatch came to, recorded: `complete` with the result, or no result (below). */
+  private async ended(request: CallRequest, decision: Decided, after: ReceiptExtras, permit: AppendedReceipt, dispatched: Dispatched): Promise<Answered> {
     if (dispatched.kind === 'result') {
       const { result, upstreamMs } = dispatched;
       const outcome = { sha256: resultSha256(result), is_error: result.isError === true };
@@ -315,6 +352,24 @@ export class Gate implements CallHandler {
   private record(event: Parameters<typeof callDraft>[0], request: CallRequest, decision: Decision, extras: ReceiptExtras = {}): Promise<AppendedReceipt> {
     return this.options.receipts.append(callDraft(event, request, decision, extras));
   }
+}
+
+/** Untrusted: the upstream's answer to a task-augmented call. A task is what it took the call as. */
+function isCreateTaskResult(result: Record<string, unknown>): boolean {
+  const task = result.task as { taskId?: unknown } | undefined;
+  return task !== null && typeof task === 'object' && typeof task.taskId === 'string';
+}
+
+/** A task's end as a dispatch's: its result, or no result and its fate (timing is the task's, not measured here). */
+function taskEnded(ended: TaskEnd): Dispatched {
+  if ('result' in ended) return { kind: 'result', result: ended.result, upstreamMs: 0 };
+  return { kind: 'no_result', err: ended.err, fate: fateOf(ended.err), upstreamMs: 0 };
+}
+
+/** The first call runs; later ones get its answer: a call's last receipt is written once. */
+function once<A, T>(f: (a: A) => Promise<T>): (a: A) => Promise<T> {
+  let first: Promise<T> | undefined;
+  return (a) => (first ??= f(a));
 }
 
 function alreadyUsed(approval: HeldCall, what: string): string {

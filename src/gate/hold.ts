@@ -1,22 +1,47 @@
 // HOLD: open (or re-attach to) an approval and keep the request open with progress heartbeats until
 // reviewers decide, the wait ends or the client cancels. Returns what happened; releasing an
 // approved call (re-deciding, claiming its one execution, dispatching) is the gate's next step.
-import type { Approvals, HeldCall } from '../approvals/index.js';
+import type { Approvals, HeldCall, Settled } from '../approvals/index.js';
 import type { Decision } from '../core/index.js';
 import type { AppendedReceipt } from '../ledger/index.js';
 import { refusal } from './answer.js';
-import type { Answered, ToolCall } from './types.js';
+import type { Answered, GateCall } from './types.js';
 
 /** How a hold ended: approved (release it), already used (refuse it), or answered without running. */
 export type Waited = { kind: 'approved'; approval: HeldCall } | { kind: 'used'; approval: HeldCall } | ({ kind: 'answered' } & Answered);
 
-/** Waits for reviewers on this call's approval; `shutdown` is aborted when the gateway stops. */
-export async function awaitApproval(approvals: Approvals<AppendedReceipt>, call: ToolCall, decision: Decision, shutdown: AbortSignal): Promise<Waited> {
-  const { opened, settled } = await approvals.holdAndWait(call.request, decision, call.definition ? { toolDefinition: call.definition } : {}, {
-    waitMs: decision.approval!.waitMs,
+/**
+ * Opens (or re-attaches to) the call's approval and starts waiting: resolves once the hold is open;
+ * `shutdown` is aborted when the gateway stops.
+ * A call made as a task waits until its approval expires (the client polls its task meanwhile);
+ * any other call as long as the rule's `wait`.
+ */
+export async function holdCall(
+  approvals: Approvals<AppendedReceipt>,
+  call: GateCall,
+  decision: Decision,
+  shutdown: AbortSignal,
+): Promise<{ opened: HeldCall; receipt?: AppendedReceipt; waited: Promise<Waited> }> {
+  const { opened, settled } = await approvals.holdThenWait(call.request, decision, call.definition ? { toolDefinition: call.definition } : {}, {
+    waitMs: call.asTask ? untilExpiry(decision) : decision.approval!.waitMs,
     signal: AbortSignal.any([call.signal, shutdown]),
     onHeartbeat: call.progress ? (beat, a) => call.progress!(beat, `held for approval ${a.id} by ${a.approvers.join(', ')}`) : undefined,
   });
+  return { opened: opened.approval, receipt: opened.receipt, waited: settled.then((now) => waitEnded(approvals, call, opened, now, shutdown)) };
+}
+
+/** The approval's timeout and a little more, so the expiry sweep ends the wait (never past what a timer can hold). */
+function untilExpiry(decision: Decision): number {
+  return Math.min(decision.approval!.timeoutMs + 5_000, 2 ** 31 - 1);
+}
+
+async function waitEnded(
+  approvals: Approvals<AppendedReceipt>,
+  call: GateCall,
+  opened: Settled<AppendedReceipt>,
+  settled: Settled<AppendedReceipt>,
+  shutdown: AbortSignal,
+): Promise<Waited> {
   const { approval } = opened;
   const who = approval.approvers.join(', ');
   const now = settled.approval;

@@ -4,5 +4,5 @@ export type { GateOptions, CallObservation } from './gate.js';
 export { approvalRecorder } from './receipts.js';
 export type { ReceiptSink } from './receipts.js';
 export { RECEIPT_META_KEY, APPROVAL_META_KEY, ERROR_ID_META_KEY } from './answer.js';
-export type { GateAnswer } from './answer.js';
+export type { GateAnswer, TaskAnswer, TaskEnd } from './answer.js';
 export type { ToolCall, CallHandler, Quarantine } from './types.js';

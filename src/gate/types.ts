@@ -2,7 +2,7 @@
 // what each step of the gate returns.
 import type { CallRequest } from '../core/index.js';
 import type { AppendedReceipt } from '../ledger/index.js';
-import type { GateAnswer } from './answer.js';
+import type { GateAnswer, TaskAnswer } from './answer.js';
 
 /** Why a surface cannot be called as listed, decided by the gateway before any policy runs. */
 export interface Quarantine {
@@ -27,7 +27,12 @@ export interface ToolCall {
 
 export interface CallHandler {
   handle(call: ToolCall): Promise<GateAnswer>;
+  /** A tools/call the client asked for as a task (`params.task`): a hold is answered at once, and a call the upstream takes as a task ends later. */
+  handleAsTask(call: ToolCall): Promise<TaskAnswer>;
 }
+
+/** A call on its way through the gate: whether the client asked for it as a task. */
+export type GateCall = ToolCall & { asTask: boolean };
 
 /** What happened to a call once the gate is done with it: what each final step returns. */
 export interface Answered {
@@ -36,7 +41,7 @@ export interface Answered {
   /** That last receipt, when there is one. */
   receipt?: AppendedReceipt;
   /** What the client gets (the gateway shapes it for the method). */
-  answer: GateAnswer;
+  answer: TaskAnswer;
   /** Time spent upstream, when the call was dispatched. */
   upstreamMs?: number;
 }

@@ -3,7 +3,7 @@
 // method gets its result, or a JSON-RPC error REFUSED_CODE; either way the receipt travels with it.
 // An upstream's own JSON-RPC error answer reaches the client as that error, whatever the method.
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { APPROVAL_META_KEY, ERROR_ID_META_KEY, RECEIPT_META_KEY, type GateAnswer } from '../gate/index.js';
+import { APPROVAL_META_KEY, ERROR_ID_META_KEY, RECEIPT_META_KEY, type GateAnswer, type TaskAnswer } from '../gate/index.js';
 import type { Envelope } from '../receipts/index.js';
 import type { Result } from './context.js';
 
@@ -51,6 +51,15 @@ function withReceiptData(data: unknown, receipt: Envelope | undefined): unknown 
   if (data === undefined) return { [RECEIPT_META_KEY]: receipt };
   if (data === null || typeof data !== 'object' || Array.isArray(data)) return data;
   return { ...data, [RECEIPT_META_KEY]: receipt };
+}
+
+/** What a task's CreateTaskResult carries: the call's receipt so far and, for a held call, its approval (or a fault's error id). */
+export function taskMeta(answer: TaskAnswer): Result {
+  return {
+    ...('approval' in answer && answer.approval ? { [APPROVAL_META_KEY]: answer.approval } : {}),
+    ...('errorId' in answer && answer.errorId ? { [ERROR_ID_META_KEY]: answer.errorId } : {}),
+    ...(answer.receipt ? { [RECEIPT_META_KEY]: answer.receipt } : {}),
+  };
 }
 
 export function toolResult(answer: GateAnswer): CallToolResult {

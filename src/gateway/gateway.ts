@@ -20,6 +20,7 @@ import { unreadableLineAnswers } from './request-check.js';
 import { Routes } from './routes.js';
 import { ClientSession, type SessionHost } from './session.js';
 import { toolMethods } from './tool-calls.js';
+import { Tasks } from './tasks.js';
 import { ToolSurface } from './tool-surface.js';
 import { clientNotification, relistTools, upstreamEvents } from './upstream-messages.js';
 
@@ -70,7 +71,8 @@ export async function startGateway({ config, handler, log, pins, visibleTo }: Ga
     routes: new Routes(),
     sessions: new Set(),
   };
-  const events = upstreamEvents(ctx);
+  const tasks = new Tasks(ctx);
+  const events = upstreamEvents(ctx, tasks);
   for (const [name, upstream] of Object.entries(config.upstreams)) {
     if (!upstream.disabled) upstreams.push(new Upstream(name, upstream, events, log));
   }
@@ -93,12 +95,20 @@ export async function startGateway({ config, handler, log, pins, visibleTo }: Ga
   }
 
   const directory = new Directory(ctx);
-  const methods = new Map<string, MethodHandler>([...toolMethods(ctx), ...governedMethods(ctx, directory), ...passthroughMethods(ctx, directory)]);
+  const methods = new Map<string, MethodHandler>([
+    ...toolMethods(ctx, tasks),
+    ...governedMethods(ctx, directory),
+    ...passthroughMethods(ctx, directory),
+    ...tasks.methods(),
+  ]);
   const host: SessionHost = {
     name: config.name,
     log,
     opened: (session) => ctx.sessions.add(session),
-    closed: (session) => forgetSession(ctx, session),
+    closed: (session) => {
+      tasks.dropSession(session);
+      forgetSession(ctx, session);
+    },
     notified: (session, notification) => clientNotification(ctx, session, notification),
   };
   const createSession = (id: string, principal: Principal) => new ClientSession(id, principal, host, offer(upstreams), methods);
@@ -130,6 +140,7 @@ export async function startGateway({ config, handler, log, pins, visibleTo }: Ga
     refreshPins: async () => void (await Promise.all(upstreams.map((u) => relistTools(ctx, u)))),
     async close() {
       await http?.close();
+      await tasks.close();
       await Promise.all(Array.from(ctx.sessions, (s) => s.close()));
       await stopUpstreams();
     },

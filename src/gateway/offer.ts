@@ -1,8 +1,10 @@
 // What a client session is offered when it initializes, drawn from the upstreams behind the
-// gateway: the capabilities (tools always, everything else when some upstream serves it) and the
+// gateway: the capabilities (tools always, everything else when some upstream serves it, tasks
+// as far as upstreams take them) and the
 // upstreams' instructions (docs/gateway.md, "What clients see").
 import type { ServerCapabilities } from '@modelcontextprotocol/sdk/types.js';
 import type { Upstream } from '../upstream/index.js';
+import { cancels, takesTaskCalls } from './task-capability.js';
 
 export interface Offer {
   capabilities: ServerCapabilities;
@@ -22,6 +24,8 @@ function capabilities(upstreams: readonly Upstream[]): ServerCapabilities {
   if (any('prompts')) result.prompts = { listChanged: true };
   if (any('completions')) result.completions = {};
   if (any('logging')) result.logging = {};
+  // toolgate lists a session's tasks itself; it cancels them when an upstream that takes task calls cancels its tasks.
+  if (upstreams.some(takesTaskCalls)) result.tasks = { list: {}, requests: { tools: { call: {} } }, ...(upstreams.some(cancels) ? { cancel: {} } : {}) };
   return result;
 }
 

@@ -9,14 +9,15 @@ import { RpcErrorAnswer, toolResult } from './answer.js';
 import { describeCall } from './call-request.js';
 import { forward } from './forward.js';
 import { page } from './pages.js';
+import { checkTaskRequest, type TaskRequest, type Tasks } from './tasks.js';
 import type { Extra, GatewayContext, MethodHandler, Result } from './context.js';
 import type { ClientSession } from './session.js';
 
-type CallParams = { name: string; arguments?: Record<string, unknown>; _meta?: { progressToken?: string | number } };
+type CallParams = { name: string; arguments?: Record<string, unknown>; task?: TaskRequest; _meta?: { progressToken?: string | number } };
 
 export const DRAINING_MESSAGE = 'toolgate is shutting down; retry shortly';
 
-export function toolMethods(ctx: GatewayContext): [string, MethodHandler][] {
+export function toolMethods(ctx: GatewayContext, tasks: Tasks): [string, MethodHandler][] {
   const listTools: MethodHandler = async (session, request) => {
     const { items, nextCursor } = page(visibleTools(ctx, session), request.params?.cursor);
     return { tools: items, ...(nextCursor ? { nextCursor } : {}) };
@@ -25,7 +26,7 @@ export function toolMethods(ctx: GatewayContext): [string, MethodHandler][] {
   const callTool: MethodHandler = async (session, request, extra) => {
     const params = checkParams(request);
     const draining = ctx.inFlight.draining;
-    return ctx.inFlight.track(() => handOver(ctx, session, request, params, extra, draining));
+    return ctx.inFlight.track(() => handOver(ctx, tasks, session, request, params, extra, draining));
   };
 
   return [
@@ -51,12 +52,29 @@ function visibleTools(ctx: GatewayContext, session: ClientSession): Result[] {
 /** A call that arrives while the gateway drains is refused at once, with its receipt like any refusal. */
 async function handOver(
   ctx: GatewayContext,
+  tasks: Tasks,
   session: ClientSession,
   request: JSONRPCRequest,
   params: CallParams,
   extra: Extra,
   draining: boolean,
 ): Promise<Result> {
+  const { call, entry } = toolCall(ctx, session, request, params, extra, draining);
+  // A call made as a task is answered with a task of toolgate's; its upstream is the tool's (none for an unknown tool).
+  if (params.task !== undefined) return tasks.start(session, entry?.upstream, params.task, call, extra.signal);
+  // The gate answers every call, upstream faults included (a refusal with an error id): it does not throw them.
+  return toolResult(await ctx.handler.handle(call));
+}
+
+/** The call as the gate gets it: described, and forwarded (renamed, `_meta`, progress token and task request kept) if the gate lets it. */
+function toolCall(
+  ctx: GatewayContext,
+  session: ClientSession,
+  request: JSONRPCRequest,
+  params: CallParams,
+  extra: Extra,
+  draining: boolean,
+): { call: ToolCall; entry?: CatalogEntry } {
   const entry = ctx.catalog.resolve(params.name);
   const args = params.arguments ?? {};
   const described = describeCall(ctx, session, request.id, params.name, args, entry);
@@ -80,8 +98,7 @@ async function handOver(
   if (token !== undefined) {
     call.progress = (progress, message) => extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress, message } });
   }
-  // The gate answers every call, upstream faults included (a refusal with an error id): it does not throw them.
-  return toolResult(await ctx.handler.handle(call));
+  return { call, entry };
 }
 
 /** Untrusted: the client's params. Only the shape the gateway relies on is checked here. */
@@ -92,6 +109,7 @@ function checkParams(request: JSONRPCRequest): CallParams {
   if (args !== undefined && (args === null || typeof args !== 'object' || Array.isArray(args))) {
     throw new McpError(ErrorCode.InvalidParams, 'tools/call params.arguments must be an object');
   }
+  checkTaskRequest(params.task);
   return params as CallParams;
 }
 

@@ -10,6 +10,7 @@ import { ErrorCode, McpError, ResultSchema, type JSONRPCNotification, type JSONR
 import { UpstreamRpcError, type Source, type Upstream, type UpstreamEvents } from '../upstream/index.js';
 import type { GatewayContext } from './context.js';
 import { type Flight, subscriptionKey } from './routes.js';
+import type { Tasks } from './tasks.js';
 import { type ClientSession, LOG_LEVELS, sharedLogLevel } from './session.js';
 
 type Params = Record<string, unknown>;
@@ -25,7 +26,7 @@ export async function relistTools(ctx: GatewayContext, upstream: Upstream): Prom
   broadcast(ctx, { jsonrpc: '2.0', method: 'notifications/tools/list_changed' });
 }
 
-export function upstreamEvents(ctx: GatewayContext): UpstreamEvents {
+export function upstreamEvents(ctx: GatewayContext, tasks: Tasks): UpstreamEvents {
   function notification(upstream: Upstream, message: JSONRPCNotification, source: Source): void {
     const params = (message.params ?? {}) as Params;
     const own = ownerOf(source);
@@ -47,6 +48,9 @@ export function upstreamEvents(ctx: GatewayContext): UpstreamEvents {
         for (const session of own ? [own] : ctx.sessions) if (level >= session.logLevel) session.notify(message);
         return;
       }
+      case 'notifications/tasks/status':
+        tasks.statusFromUpstream(upstream, message, source);
+        return;
       case 'notifications/resources/list_changed':
       case 'notifications/prompts/list_changed':
         if (own) own.notify(message);

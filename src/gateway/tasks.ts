@@ -1,0 +1,345 @@
+// Tasks (MCP 2025-11-25): a tools/call made as a task gets a task of toolgate's, bound to the client
+// session that made it. Its id is toolgate's own, so upstream ids of different sessions and
+// upstreams never meet and no client reaches a task it did not create. A held call is a task from
+// the start; a permitted one follows the task the upstream took it as, and the call's final receipt
+// is written when that task ends (docs/gateway.md, "Tasks").
+import { randomBytes } from 'node:crypto';
+import { ErrorCode, type JSONRPCNotification } from '@modelcontextprotocol/sdk/types.js';
+import type { GateAnswer, TaskAnswer, TaskEnd, ToolCall } from '../gate/index.js';
+import { UpstreamError, UpstreamRpcError, type Source, type Upstream } from '../upstream/index.js';
+import { RpcErrorAnswer, taskMeta, toolResult } from './answer.js';
+import type { Extra, GatewayContext, MethodHandler, Result } from './context.js';
+import { forward, type Origin } from './forward.js';
+import { page } from './pages.js';
+import type { ClientSession } from './session.js';
+import { cancels, takesTaskCalls } from './task-capability.js';
+import { taskView, type TaskStatus, type TaskView } from './task-view.js';
+
+/** Untrusted: the client's `params.task`. */
+export type TaskRequest = { ttl?: number };
+
+export function checkTaskRequest(task: unknown): void {
+  if (task === undefined) return;
+  const ttl = (task as TaskRequest | null)?.ttl;
+  if (task === null || typeof task !== 'object' || Array.isArray(task) || (ttl !== undefined && (typeof ttl !== 'number' || !(ttl >= 0)))) {
+    throw new RpcErrorAnswer(ErrorCode.InvalidParams, 'tools/call params.task must be an object with an optional ttl (milliseconds, a number >= 0)');
+  }
+}
+
+const RELATED_TASK = 'io.modelcontextprotocol/related-task';
+/** How often a client should poll a held task: reviewers decide in minutes, not milliseconds. */
+const HELD_POLL_MS = 5_000;
+const TERMINAL: ReadonlySet<string> = new Set(['completed', 'failed', 'cancelled']);
+
+interface GatewayTask {
+  readonly id: string;
+  readonly session: ClientSession;
+  /** The tool's upstream; none for a call to an unknown tool (refused). */
+  readonly upstream?: Upstream;
+  /** The task as the client is shown it (toolgate's id); a forwarded task's as the upstream last told it. */
+  view: TaskView;
+  /** Aborted by tasks/cancel and when the session closes: a held call stops waiting, a dispatch is cancelled. */
+  readonly cancel: AbortController;
+  /** The upstream's id of the task it took the call as, and the gate's recorder of what that task came to. */
+  upstreamId?: string;
+  end?: (ended: TaskEnd) => Promise<GateAnswer>;
+  /** Fetching the upstream task's result, while it goes on (one at a time). */
+  fetching?: Promise<void>;
+  /** What tasks/result answers once the task ended: the result, or the error, with the call's final receipt. */
+  final?: { result: Result } | { error: unknown };
+  /** Woken when the task moves on: its hold released to an upstream task, or its end. */
+  waiters: Array<() => void>;
+}
+
+export class Tasks {
+  private readonly byId = new Map<string, GatewayTask>();
+
+  constructor(private readonly ctx: GatewayContext) {}
+
+  /** Whether clients are offered tasks: when some upstream takes task-augmented tools/call. */
+  offered(): boolean {
+    return this.ctx.upstreams.some(takesTaskCalls);
+  }
+
+  /** A tools/call made as a task: the gate decides it; the client gets a task at once (or the upstream's error, as it sent it). */
+  async start(session: ClientSession, upstream: Upstream | undefined, request: TaskRequest, call: ToolCall, signal: AbortSignal): Promise<Result> {
+    const task = this.open(session, upstream, request);
+    const answer = await this.ctx.handler.handleAsTask({ ...call, signal: AbortSignal.any([signal, task.cancel.signal]) });
+    if (answer.kind === 'upstream-error') {
+      // The upstream did not take the call as a task: the client gets its answer as if it were direct.
+      this.byId.delete(task.id);
+      return toolResult(answer);
+    }
+    this.follow(task, answer);
+    // The upstream's own _meta of its CreateTaskResult (e.g. a model-immediate-response) stays.
+    const meta = answer.kind === 'task' ? (answer.result._meta as Result | undefined) : undefined;
+    return { task: { ...task.view }, _meta: { ...meta, ...taskMeta(answer) } };
+  }
+
+  methods(): [string, MethodHandler][] {
+    // Without an upstream that takes task calls, tasks are not offered, and their methods are not found.
+    const offeredOnly =
+      (handler: MethodHandler): MethodHandler =>
+      (session, request, extra) =>
+        this.offered() ? handler(session, request, extra) : Promise.reject(new RpcErrorAnswer(ErrorCode.MethodNotFound, `Method not found: ${request.method}`));
+    return [
+      ['tasks/get', offeredOnly((session, request, extra) => this.get(session, request.params, extra))],
+      ['tasks/result', offeredOnly((session, request, extra) => this.result(session, request.params, { session, requestId: request.id }, extra))],
+      ['tasks/list', offeredOnly(async (session, request) => this.list(session, request.params))],
+      ['tasks/cancel', offeredOnly((session, request) => this.cancelTask(session, request.params))],
+    ];
+  }
+
+  /** An upstream's notifications/tasks/status: to the session that owns the task, under toolgate's id; a final status ends it. */
+  statusFromUpstream(upstream: Upstream, message: JSONRPCNotification, source: Source): void {
+    const params = (message.params ?? {}) as Result;
+    const task = this.ofUpstream(upstream, params.taskId, source.client);
+    if (!task || task.final) return;
+    this.seen(task, params);
+    task.session.notify({ ...message, params: { ...params, taskId: task.id } });
+  }
+
+  /** A closed session's tasks end with it: a held call's approval is cancelled, a forwarded task is cancelled upstream and ends `unknown`. */
+  dropSession(session: ClientSession): void {
+    for (const task of this.byId.values()) {
+      if (task.session !== session) continue;
+      this.byId.delete(task.id);
+      task.cancel.abort('the client session closed');
+      if (task.upstreamId !== undefined && !task.final) {
+        ask(task, 'tasks/cancel').catch(() => undefined);
+        void this.finish(task, { err: new UpstreamError('upstream_closed', 'the client session closed before the task ended') });
+      }
+    }
+  }
+
+  /** The gateway stops: a task still running upstream ends `unknown` (it may have run), before the ledger closes. */
+  async close(): Promise<void> {
+    const running = [...this.byId.values()].filter((t) => t.upstreamId !== undefined && !t.final);
+    await Promise.all(running.map((t) => this.finish(t, { err: new UpstreamError('upstream_closed', 'the gateway stopped before the task ended') })));
+  }
+
+  private open(session: ClientSession, upstream: Upstream | undefined, request: TaskRequest): GatewayTask {
+    this.forgetExpired(Date.now());
+    const id = `tg-${randomBytes(16).toString('hex')}`;
+    const now = new Date().toISOString();
+    const view: TaskView = { taskId: id, status: 'working', createdAt: now, lastUpdatedAt: now, ttl: request.ttl ?? null };
+    const task: GatewayTask = { id, session, upstream, view, cancel: new AbortController(), waiters: [] };
+    this.byId.set(id, task);
+    return task;
+  }
+
+  /** An ended task is kept for its ttl from creation (MCP's retention), then forgotten; one without a ttl until its session closes. */
+  private forgetExpired(now: number): void {
+    for (const task of this.byId.values()) {
+      const { ttl, createdAt } = task.view;
+      if (task.final && ttl !== null && Date.parse(createdAt) + ttl < now) this.byId.delete(task.id);
+    }
+  }
+
+  private moved(task: GatewayTask): void {
+    for (const wake of task.waiters.splice(0)) wake();
+  }
+
+  /** Until the task moves on, or the client's request goes away. */
+  private nextMove(task: GatewayTask, signal: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const stop = () => reject(new RpcErrorAnswer(ErrorCode.RequestTimeout, 'the request was cancelled'));
+      if (signal.aborted) return stop();
+      signal.addEventListener('abort', stop, { once: true });
+      task.waiters.push(() => {
+        signal.removeEventListener('abort', stop);
+        resolve();
+      });
+    });
+  }
+
+  /** What the gate answered, now or later, becomes the task's state. */
+  private follow(task: GatewayTask, answer: TaskAnswer): void {
+    switch (answer.kind) {
+      case 'held':
+        this.update(
+          task,
+          'working',
+          `held for approval ${answer.approval.id} (until ${answer.approval.expires_at}); review it in the console or with: toolgate approvals show ${answer.approval.id}`,
+          HELD_POLL_MS,
+        );
+        answer.outcome.then((later) => this.follow(task, later));
+        return;
+      case 'task': {
+        const upstreamTask = answer.result.task as Result;
+        task.upstreamId = upstreamTask.taskId as string;
+        task.end = answer.end;
+        this.seen(task, upstreamTask);
+        this.moved(task);
+        return;
+      }
+      default:
+        this.settle(task, answer);
+    }
+  }
+
+  /** The call ended without an upstream task (refused, rejected, or answered plainly): the task ends with it. */
+  private settle(task: GatewayTask, answer: GateAnswer, status?: TaskStatus): void {
+    if (task.final) return;
+    if (answer.kind === 'result') {
+      const result = relatedTo(task, toolResult(answer));
+      task.final = { result };
+      this.update(task, status ?? (result.isError === true ? 'failed' : 'completed'), status ? task.view.statusMessage : undefined);
+    } else {
+      let shaped: Result | undefined;
+      let error: unknown;
+      try {
+        shaped = toolResult(answer);
+      } catch (err) {
+        error = err;
+      }
+      task.final = shaped ? { result: relatedTo(task, shaped) } : { error };
+      const words = answer.kind === 'refusal' ? answer.message : answer.kind === 'upstream-error' ? answer.error.message : undefined;
+      this.update(task, status ?? 'failed', words);
+    }
+    this.moved(task);
+  }
+
+  /** A forwarded task's state as the upstream told it (untrusted; shown under toolgate's id); a final status fetches its result. */
+  private seen(task: GatewayTask, upstreamTask: Result): void {
+    task.view = taskView(task.id, upstreamTask, task.view);
+    if (!TERMINAL.has(task.view.status)) return;
+    if (task.view.status === 'cancelled') void this.finish(task, { err: new UpstreamError('upstream_cancelled', 'the task was cancelled') });
+    else this.fetchFinal(task).catch((err: unknown) => this.ctx.log.warn({ task: task.id, err }, 'the result of an ended task could not be fetched'));
+  }
+
+  /** The upstream task's result (tasks/result waits until it ends), recorded once by the gate. */
+  private fetchFinal(task: GatewayTask, origin?: Origin, signal?: AbortSignal): Promise<void> {
+    task.fetching ??= this.fetchOnce(task, origin, signal).finally(() => (task.fetching = undefined));
+    return task.fetching;
+  }
+
+  private async fetchOnce(task: GatewayTask, origin: Origin | undefined, signal: AbortSignal | undefined): Promise<void> {
+    const upstream = task.upstream!;
+    const params = { taskId: task.upstreamId! };
+    try {
+      const result = origin
+        ? await forward(this.ctx, origin, upstream, 'tasks/result', params, signal ?? new AbortController().signal)
+        : await ask(task, 'tasks/result', signal);
+      return await this.finish(task, { result });
+    } catch (err) {
+      // Not an answer about the task (a timeout: it still runs; the client's request went away): ask again later.
+      if (err instanceof UpstreamError && (err.code === 'upstream_timeout' || err.code === 'upstream_not_sent' || err.code === 'upstream_cancelled')) throw err;
+      const now = err instanceof UpstreamRpcError ? await this.statusUpstream(task) : 'lost';
+      if (now === 'running') throw err;
+      // The task's own error, or the upstream no longer has it (restarted, expired): the call ends.
+      return this.finish(task, { err: now === 'ended' ? err : new UpstreamError('upstream_closed', `upstream ${upstream.name} no longer has the task`) });
+    }
+  }
+
+  /** After an error from tasks/result: whether the task ended, still runs, or the upstream no longer has it. */
+  private async statusUpstream(task: GatewayTask): Promise<'ended' | 'running' | 'lost'> {
+    try {
+      task.view = taskView(task.id, await ask(task, 'tasks/get'), task.view);
+      return TERMINAL.has(task.view.status) ? 'ended' : 'running';
+    } catch (err) {
+      return err instanceof UpstreamRpcError ? 'lost' : 'running';
+    }
+  }
+
+  /** The forwarded task ended: the gate writes the call's final receipt; the task keeps the upstream's final status. */
+  private async finish(task: GatewayTask, ended: TaskEnd): Promise<void> {
+    if (task.final || !task.end) return;
+    const answer = await task.end(ended);
+    const status = task.view.status === 'cancelled' ? 'cancelled' : TERMINAL.has(task.view.status) ? task.view.status : 'failed';
+    this.settle(task, answer, status);
+  }
+
+  private async get(session: ClientSession, params: unknown, extra: Extra): Promise<Result> {
+    const task = this.find(session, params);
+    if (task.upstreamId !== undefined && !task.final) {
+      this.seen(task, await ask(task, 'tasks/get', extra.signal).catch(rethrowAs(task)));
+    }
+    return { ...task.view };
+  }
+
+  /** Waits until the task ends (a forwarded one at most the upstream's timeout per request), then answers as the call would have. */
+  private async result(session: ClientSession, params: unknown, origin: Origin, extra: Extra): Promise<Result> {
+    const task = this.find(session, params);
+    while (!task.final) {
+      if (task.upstreamId !== undefined) await this.fetchFinal(task, origin, extra.signal).catch(rethrowAs(task));
+      else await this.nextMove(task, extra.signal);
+    }
+    if ('error' in task.final) throw task.final.error;
+    return task.final.result;
+  }
+
+  private list(session: ClientSession, params: unknown): Result {
+    const views = [...this.byId.values()].filter((t) => t.session === session).map((t) => ({ ...t.view }));
+    const { items, nextCursor } = page(views, (params as { cursor?: unknown } | undefined)?.cursor, 'tasks/list');
+    return { tasks: items, ...(nextCursor ? { nextCursor } : {}) };
+  }
+
+  /** A held call's approval is cancelled (as when a client cancels a held call); a forwarded task is cancelled upstream. */
+  private async cancelTask(session: ClientSession, params: unknown): Promise<Result> {
+    const task = this.find(session, params);
+    if (task.final || TERMINAL.has(task.view.status)) {
+      throw new RpcErrorAnswer(ErrorCode.InvalidParams, `Cannot cancel task: already in terminal status '${task.view.status}'`);
+    }
+    if (task.upstreamId !== undefined && !cancels(task.upstream!)) {
+      throw new RpcErrorAnswer(ErrorCode.InvalidParams, `upstream ${task.upstream!.name} does not cancel tasks`);
+    }
+    // A held call: its approval is cancelled, unless reviewers granted it meanwhile and it went upstream.
+    task.cancel.abort('tasks/cancel');
+    while (!task.final && task.upstreamId === undefined) await this.nextMove(task, new AbortController().signal);
+    if (task.upstreamId !== undefined && !task.final) {
+      const cancelled = await ask(task, 'tasks/cancel').catch(rethrowAs(task));
+      task.view = taskView(task.id, cancelled, task.view);
+      await this.finish(task, { err: new UpstreamError('upstream_cancelled', 'the task was cancelled') });
+    }
+    this.update(task, 'cancelled', task.view.statusMessage);
+    return { ...task.view };
+  }
+
+  /** Untrusted: the client's params. Another session's task is not found, as an unknown one is. */
+  private find(session: ClientSession, params: unknown): GatewayTask {
+    const taskId = (params as { taskId?: unknown } | undefined)?.taskId;
+    const task = typeof taskId === 'string' ? this.byId.get(taskId) : undefined;
+    if (!task || task.session !== session) throw new RpcErrorAnswer(ErrorCode.InvalidParams, 'Failed to retrieve task: Task not found');
+    return task;
+  }
+
+  /** A client's own upstream session names only its own tasks; the shared one's ids are unique among all. */
+  private ofUpstream(upstream: Upstream, upstreamId: unknown, client: unknown): GatewayTask | undefined {
+    for (const task of this.byId.values()) {
+      if (task.upstream === upstream && task.upstreamId === upstreamId && (client === undefined || client === task.session)) return task;
+    }
+    return undefined;
+  }
+
+  private update(task: GatewayTask, status: TaskStatus, statusMessage?: string, pollInterval?: number): void {
+    const { statusMessage: _old, ...rest } = task.view;
+    task.view = {
+      ...rest,
+      status,
+      lastUpdatedAt: new Date().toISOString(),
+      ...(statusMessage ? { statusMessage } : {}),
+      ...(pollInterval ? { pollInterval } : {}),
+    };
+  }
+}
+
+/** A request about the upstream task, on the upstream session that has it (the client's own with `session: per-client`). */
+function ask(task: GatewayTask, method: string, signal?: AbortSignal): Promise<Result> {
+  return task.upstream!.request(method, { taskId: task.upstreamId! }, signal, { client: task.session });
+}
+
+/** tasks/result's answer names its task: toolgate's id, never the upstream's. */
+function relatedTo(task: GatewayTask, result: Result): Result {
+  return { ...result, _meta: { ...(result._meta as Result | undefined), [RELATED_TASK]: { taskId: task.id } } };
+}
+
+/** An upstream's error about its own task speaks of its id: the client is told of toolgate's. */
+function rethrowAs(task: GatewayTask): (err: unknown) => never {
+  return (err) => {
+    if (err instanceof UpstreamRpcError)
+      throw new RpcErrorAnswer(err.rpcError.code, `task ${task.id}: ${err.rpcError.message.replaceAll(task.upstreamId!, task.id)}`);
+    if (err instanceof UpstreamError) throw new RpcErrorAnswer(ErrorCode.InternalError, `toolgate: ${err.message}`);
+    throw err;
+  };
+}
