@@ -99,9 +99,12 @@ export class Gate implements CallHandler {
     } catch (err) {
       answered = this.failedClosed(call.request, err);
     }
-    const { final, receipt, upstreamMs } = answered;
-    const decisionMs = performance.now() - started - (upstreamMs ?? 0);
-    this.options.observe?.({ request: call.request, decision, final, receiptId: receipt?.body.id, decisionMs, upstreamMs, breakGlass, shadow });
+    const decisionMs = performance.now() - started - (answered.upstreamMs ?? 0);
+    const observe = ({ final, receipt, upstreamMs }: Answered) =>
+      this.options.observe?.({ request: call.request, decision, final, receiptId: receipt?.body.id, decisionMs, upstreamMs, breakGlass, shadow });
+    // A call that goes on (held as a task, or a task upstream) is observed once, when it ends.
+    if (answered.ended) void answered.ended.then(observe);
+    else observe(answered);
     return answered.answer;
   }
 
@@ -222,14 +225,11 @@ export class Gate implements CallHandler {
     }
     const { opened, receipt, waited } = await holdCall(approvals, call, decision, this.stopping.signal);
     if (!call.asTask || opened.status !== 'pending') return this.afterHold(call, decision, await waited);
-    const outcome = waited
-      .then((w) => this.afterHold(call, decision, w))
-      .then(
-        (answered) => answered.answer,
-        (err: unknown) => this.failedClosed(call.request, err).answer,
-      );
+    // Whatever fails after the answer (the release's receipts) refuses the call, as before it.
+    const later = waited.then((w) => this.afterHold(call, decision, w)).catch((err: unknown) => this.failedClosed(call.request, err));
     const approval = { id: opened.id, status: 'pending' as const, expires_at: opened.expires_at };
-    return { final: 'hold', receipt, answer: { kind: 'held', receipt: receipt?.envelope, approval, outcome } };
+    const outcome = later.then((a) => a.answer);
+    return { final: 'hold', receipt, answer: { kind: 'held', receipt: receipt?.envelope, approval, outcome }, ended: later.then((a) => a.ended ?? a) };
   }
 
   /** What the hold came to: released when approved, else answered as it ended. */
@@ -274,9 +274,15 @@ export class Gate implements CallHandler {
     const dispatched = await dispatchWithin(call, decision.effectiveArgs ?? request.args, decision.timeout);
     const after = { ...withConstraints, ref: permit.leafHash };
     if (call.asTask && dispatched.kind === 'result' && isCreateTaskResult(dispatched.result)) {
-      const end = once((ended: TaskEnd) => this.ended(request, decision, after, permit, taskEnded(ended)).then((a) => a.answer as GateAnswer));
+      let taskEnds!: (answered: Answered) => void;
+      const ended = new Promise<Answered>((resolve) => (taskEnds = resolve));
+      const end = once(async (e: TaskEnd) => {
+        const answered = await this.ended(request, decision, after, permit, taskEnded(e));
+        taskEnds(answered);
+        return answered.answer as GateAnswer;
+      });
       const { result, upstreamMs } = dispatched;
-      return { final: 'permit', receipt: permit, upstreamMs, answer: { kind: 'task', result, receipt: permit.envelope, end } };
+      return { final: 'permit', receipt: permit, upstreamMs, answer: { kind: 'task', result, receipt: permit.envelope, end }, ended };
     }
     return this.ended(request, decision, after, permit, dispatched);
   }

@@ -44,4 +44,6 @@ export interface Answered {
   answer: TaskAnswer;
   /** Time spent upstream, when the call was dispatched. */
   upstreamMs?: number;
+  /** For a call that goes on (held as a task, a task upstream): what it finally came to. */
+  ended?: Promise<Answered>;
 }

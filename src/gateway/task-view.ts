@@ -13,8 +13,18 @@ export interface TaskView {
   pollInterval?: number;
 }
 
-/** Untrusted: the upstream's Task. What it leaves out or gets wrong keeps the value the client was last shown. */
+const TERMINAL: ReadonlySet<TaskStatus> = new Set(['completed', 'failed', 'cancelled']);
+
+export function isTerminal(status: TaskStatus): boolean {
+  return TERMINAL.has(status);
+}
+
+/**
+ * Untrusted: the upstream's Task. What it leaves out or gets wrong keeps the value the client was
+ * last shown; an ended task stays as it ended (an answer sent before the end may arrive after it).
+ */
 export function taskView(id: string, upstream: unknown, previous: TaskView): TaskView {
+  if (isTerminal(previous.status)) return previous;
   const t = (upstream !== null && typeof upstream === 'object' ? upstream : {}) as Record<string, unknown>;
   const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
   const ms = (v: unknown) => (typeof v === 'number' && v >= 0 ? v : undefined);

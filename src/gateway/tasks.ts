@@ -13,7 +13,7 @@ import { forward, type Origin } from './forward.js';
 import { page } from './pages.js';
 import type { ClientSession } from './session.js';
 import { cancels, takesTaskCalls } from './task-capability.js';
-import { taskView, type TaskStatus, type TaskView } from './task-view.js';
+import { isTerminal, taskView, type TaskStatus, type TaskView } from './task-view.js';
 
 /** Untrusted: the client's `params.task`. */
 export type TaskRequest = { ttl?: number };
@@ -29,7 +29,6 @@ export function checkTaskRequest(task: unknown): void {
 const RELATED_TASK = 'io.modelcontextprotocol/related-task';
 /** How often a client should poll a held task: reviewers decide in minutes, not milliseconds. */
 const HELD_POLL_MS = 5_000;
-const TERMINAL: ReadonlySet<string> = new Set(['completed', 'failed', 'cancelled']);
 
 interface GatewayTask {
   readonly id: string;
@@ -203,7 +202,7 @@ export class Tasks {
   /** A forwarded task's state as the upstream told it (untrusted; shown under toolgate's id); a final status fetches its result. */
   private seen(task: GatewayTask, upstreamTask: Result): void {
     task.view = taskView(task.id, upstreamTask, task.view);
-    if (!TERMINAL.has(task.view.status)) return;
+    if (!isTerminal(task.view.status)) return;
     if (task.view.status === 'cancelled') void this.finish(task, { err: new UpstreamError('upstream_cancelled', 'the task was cancelled') });
     else this.fetchFinal(task).catch((err: unknown) => this.ctx.log.warn({ task: task.id, err }, 'the result of an ended task could not be fetched'));
   }
@@ -236,18 +235,18 @@ export class Tasks {
   private async statusUpstream(task: GatewayTask): Promise<'ended' | 'running' | 'lost'> {
     try {
       task.view = taskView(task.id, await ask(task, 'tasks/get'), task.view);
-      return TERMINAL.has(task.view.status) ? 'ended' : 'running';
+      return isTerminal(task.view.status) ? 'ended' : 'running';
     } catch (err) {
       return err instanceof UpstreamRpcError ? 'lost' : 'running';
     }
   }
 
-  /** The forwarded task ended: the gate writes the call's final receipt; the task keeps the upstream's final status. */
+  /** The forwarded task ended: the gate writes the call's final receipt. */
   private async finish(task: GatewayTask, ended: TaskEnd): Promise<void> {
     if (task.final || !task.end) return;
     const answer = await task.end(ended);
-    const status = task.view.status === 'cancelled' ? 'cancelled' : TERMINAL.has(task.view.status) ? task.view.status : 'failed';
-    this.settle(task, answer, status);
+    // What the call came to says completed or failed; a cancellation stays one.
+    this.settle(task, answer, task.view.status === 'cancelled' ? 'cancelled' : undefined);
   }
 
   private async get(session: ClientSession, params: unknown, extra: Extra): Promise<Result> {
@@ -278,7 +277,7 @@ export class Tasks {
   /** A held call's approval is cancelled (as when a client cancels a held call); a forwarded task is cancelled upstream. */
   private async cancelTask(session: ClientSession, params: unknown): Promise<Result> {
     const task = this.find(session, params);
-    if (task.final || TERMINAL.has(task.view.status)) {
+    if (task.final || isTerminal(task.view.status)) {
       throw new RpcErrorAnswer(ErrorCode.InvalidParams, `Cannot cancel task: already in terminal status '${task.view.status}'`);
     }
     if (task.upstreamId !== undefined && !cancels(task.upstream!)) {
