@@ -13,6 +13,8 @@
 // (c-canned): breakdown only, every append answered with one receipt signed at startup: the gate's
 // receipt work (drafts, hashes, the envelope in the answer) without the ledger's (sealing, signing, writing).
 // (c-own): (c) with the upstream's `session: per-client`: every client session calls its own upstream process.
+// (c-shadow), (c-shadow-tmpfs): (c), (c-tmpfs) with a shadow candidate (policy.shadow) deciding every
+// call beside the policy and differing from it, so every permit receipt records the difference.
 // With TOOLGATE_BENCH_BASELINE=DIR (a built checkout of another commit), (b) and (c) also run that
 // checkout's gateway, interleaved in the same rounds: a before/after comparison measured side by side.
 import { spawn } from 'node:child_process';
@@ -85,7 +87,9 @@ const stdio = (args) => new StdioClientTransport({ command: node, args, stderr: 
 const http = (url) => new StreamableHTTPClientTransport(new URL(url));
 
 async function main() {
-  const [portC, portCT, portCX, portCC, portD, portE1, portE2, portCB, portCO, portCBT] = await Promise.all(Array.from({ length: 10 }, freePort));
+  const [portC, portCT, portCX, portCC, portD, portE1, portE2, portCB, portCO, portCBT, portCS, portCST] = await Promise.all(
+    Array.from({ length: 12 }, freePort),
+  );
   await Promise.all([
     ...(baselineEntry
       ? [
@@ -96,6 +100,8 @@ async function main() {
     start([gatewayEntry, gatewayConfig(`{ http: { port: ${portC} } }`)], /listening/),
     start([gatewayEntry, gatewayConfig(`{ http: { port: ${portCO} } }`, ', session: per-client')], /listening/),
     start([gatewayEntry, gatewayConfig(`{ http: { port: ${portCT} } }`), TMPFS], /listening/),
+    start([gatewayEntry, gatewayConfig(`{ http: { port: ${portCS} } }`), 'shadow'], /listening/),
+    start([gatewayEntry, gatewayConfig(`{ http: { port: ${portCST} } }`), TMPFS, 'shadow'], /listening/),
     start([gatewayEntry, gatewayConfig(`{ http: { port: ${portCX} } }`), 'discard'], /listening/),
     start([gatewayEntry, gatewayConfig(`{ http: { port: ${portCC} } }`), 'canned'], /listening/),
     start(
@@ -109,6 +115,8 @@ async function main() {
     c: `http://127.0.0.1:${portC}/mcp`,
     'c-own': `http://127.0.0.1:${portCO}/mcp`,
     'c-tmpfs': `http://127.0.0.1:${portCT}/mcp`,
+    'c-shadow': `http://127.0.0.1:${portCS}/mcp`,
+    'c-shadow-tmpfs': `http://127.0.0.1:${portCST}/mcp`,
     'c-discard': `http://127.0.0.1:${portCX}/mcp`,
     'c-canned': `http://127.0.0.1:${portCC}/mcp`,
     d: `http://127.0.0.1:${portD}/mcp`,
@@ -123,6 +131,8 @@ async function main() {
     c: await connect(http(urls.c)),
     'c-own': await connect(http(urls['c-own'])),
     'c-tmpfs': await connect(http(urls['c-tmpfs'])),
+    'c-shadow': await connect(http(urls['c-shadow'])),
+    'c-shadow-tmpfs': await connect(http(urls['c-shadow-tmpfs'])),
     'c-discard': await connect(http(urls['c-discard'])),
     'c-canned': await connect(http(urls['c-canned'])),
     d: await connect(http(urls.d)),
@@ -181,6 +191,8 @@ async function main() {
       c: () => load(urls.c),
       'c-own': () => load(urls['c-own']),
       'c-tmpfs': () => load(urls['c-tmpfs']),
+      'c-shadow': () => load(urls['c-shadow']),
+      'c-shadow-tmpfs': () => load(urls['c-shadow-tmpfs']),
       'c-discard': () => load(urls['c-discard']),
       'c-canned': () => load(urls['c-canned']),
       d: () => load(urls.d),
@@ -233,6 +245,8 @@ function report(p50, p90, rps) {
     c: '(c) toolgate HTTP -> stdio',
     'c-own': '(c) same, upstream session per client (session: per-client)',
     'c-tmpfs': '(c) same, ledger on tmpfs',
+    'c-shadow': '(c) same, with a shadow candidate that differs on every call',
+    'c-shadow-tmpfs': '(c) same, with a shadow candidate, ledger on tmpfs',
     'c-discard': '(c) same, receipts discarded (breakdown only)',
     'c-canned': '(c) same, one pre-signed receipt for every append (breakdown only)',
     d: '(d) mcp-proxy HTTP -> stdio',
@@ -271,6 +285,7 @@ function report(p50, p90, rps) {
     `With the ledger on tmpfs: (b) adds ${fmt(p50('b-tmpfs') - p50('a'))} ms to the direct p50; (c) p50 is ${fmt(p50('c-tmpfs') / p50('d'))}x mcp-proxy's, throughput ${fmt(rps('c-tmpfs') / rps('d'))}x mcp-proxy's and ${fmt(rps('c-tmpfs') / rps('e-json'))}x the bare SDK server's.`,
     `Receipts discarded (the proxy alone): (c) p50 is ${fmt(p50('c-discard') / p50('d'))}x mcp-proxy's, throughput ${fmt(rps('c-discard') / rps('d'))}x mcp-proxy's and ${fmt(rps('c-discard') / rps('e-json'))}x the bare SDK server's.`,
     `One pre-signed receipt for every append (the gate's receipt work without the ledger's): (c) throughput ${fmt(rps('c-canned') / rps('d'))}x mcp-proxy's, ${fmt(rps('c-canned') / rps('c-discard'))}x the discarded row's.`,
+    `With a shadow candidate (policy.shadow) deciding every call and differing from the policy, side by side: (c) p50 ${fmt(p50('c-shadow') / p50('c'))}x, calls/s ${fmt(rps('c-shadow') / rps('c'))}x; on tmpfs p50 ${fmt(p50('c-shadow-tmpfs') / p50('c-tmpfs'))}x, calls/s ${fmt(rps('c-shadow-tmpfs') / rps('c-tmpfs'))}x.`,
     ...(baselineEntry
       ? [
           `Against the baseline checkout (${BASELINE}), side by side: (b) p50 ${fmt(p50('b') / p50('b-base'))}x, calls/s ${fmt(rps('b') / rps('b-base'))}x; (c) p50 ${fmt(p50('c') / p50('c-base'))}x, calls/s ${fmt(rps('c') / rps('c-base'))}x.`,

@@ -1,12 +1,16 @@
 // `toolgate policy check|test|explain`: validate policy files, run the fixture cases kept beside
-// them, and show why one call gets the decision it gets. Signing bundles lives in policy-sign.ts.
+// them, and show why one call gets the decision it gets. With a config, check and explain also read
+// its shadow candidate (policy.shadow). Signing bundles lives in policy-sign.ts.
 import type { Command } from 'commander';
 import { z } from 'zod';
+import type { Config } from '../config/index.js';
 import {
   CallInputSchema,
   callRequest,
+  evaluate,
   explain,
   loadPolicyBundle,
+  PolicyError,
   policyJsonSchema,
   unknownToolNames,
   type LoadOptions,
@@ -24,17 +28,27 @@ interface BundleOptions extends ConfigFlag {
   pathRoot?: string;
 }
 
+const loadOptions = (config: Config, opts: BundleOptions): LoadOptions => ({
+  knownUpstreams: Object.keys(config.upstreams),
+  pathRoot: opts.pathRoot ?? config.policy.path_root,
+  registryFile: config.registry,
+});
+
 /** Files given on the command line, or the `policies` (and upstream names, path_root) of a config. */
 async function bundleFor(files: string[], opts: BundleOptions): Promise<PolicyBundle> {
   if (files.length && !opts.config) return loadPolicyBundle(files, { pathRoot: opts.pathRoot ?? '/' });
   const { config } = readConfig(opts);
-  const options: LoadOptions = {
-    knownUpstreams: Object.keys(config.upstreams),
-    pathRoot: opts.pathRoot ?? config.policy.path_root,
-    registryFile: config.registry,
-  };
-  return loadPolicyBundle(files.length ? files : config.policies, options);
+  return loadPolicyBundle(files.length ? files : config.policies, loadOptions(config, opts));
 }
+
+/** The config's shadow candidate, compiled as serve compiles it; none when files are named or the config has none. */
+async function candidateFor(files: string[], opts: BundleOptions): Promise<PolicyBundle | undefined> {
+  if (files.length) return undefined;
+  const { config } = readConfig(opts);
+  return config.policy.shadow.length ? loadPolicyBundle(config.policy.shadow, loadOptions(config, opts)) : undefined;
+}
+
+const CANDIDATE = 'shadow candidate';
 
 /** Warns (stderr) about rules naming a tool their upstream does not offer now; the policy still passes. */
 async function warnAboutToolNames(bundle: PolicyBundle, opts: BundleOptions): Promise<void> {
@@ -50,6 +64,14 @@ async function check(files: string[], opts: BundleOptions): Promise<void> {
     if (opts.config) await warnAboutToolNames(bundle, opts);
   } catch (err) {
     reportFailure(err);
+  }
+  // serve leaves a broken candidate out and enforces; a check before merging fails on it.
+  try {
+    const candidate = await candidateFor(files, opts);
+    if (candidate)
+      process.stdout.write(`${CANDIDATE} ok: ${candidate.rules.length} rules in ${candidate.document.files.length} files, bundle_sha256 ${candidate.sha256}\n`);
+  } catch (err) {
+    reportFailure(err, `${CANDIDATE}: `);
   }
 }
 
@@ -98,8 +120,9 @@ async function explainCall(files: string[], opts: ExplainOptions): Promise<void>
   if (!checked.success) throw new Error(`invalid call: ${z.prettifyError(checked.error).replaceAll('\n', ' ')}`);
   const request = callRequest(checked.data);
   const result = explain(bundle, request);
+  const shadow = await candidateDecision(files, opts, request);
   if (opts.json) {
-    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(shadow ? { ...result, shadow } : result, null, 2)}\n`);
     return;
   }
   for (const r of result.rules) {
@@ -111,6 +134,22 @@ async function explainCall(files: string[], opts: ExplainOptions): Promise<void>
   if (d.approval) process.stdout.write(approvalText(d.approval));
   for (const l of d.limits ?? []) process.stdout.write(`limit: ${l.key} ${l.kind} ${l.amount} of ${l.max} per ${l.windowMs}ms\n`);
   process.stdout.write(`bundle_sha256: ${d.bundleSha256}\n`);
+  if (shadow)
+    process.stdout.write(
+      `${CANDIDATE}: ${shadow.outcome.toUpperCase()}${shadow.rules.length ? ` by [${shadow.rules.join(', ')}]` : ''} (bundle_sha256 ${shadow.bundleSha256})\n`,
+    );
+}
+
+/** What the config's shadow candidate decides for the call; a candidate that does not load is a warning here, as in serve. */
+async function candidateDecision(files: string[], opts: BundleOptions, request: ReturnType<typeof callRequest>) {
+  try {
+    const candidate = await candidateFor(files, opts);
+    return candidate && evaluate(candidate, request);
+  } catch (err) {
+    if (!(err instanceof PolicyError)) throw err;
+    process.stderr.write(`warning: ${CANDIDATE} not loaded:\n${err.problems.join('\n')}\n`);
+    return undefined;
+  }
 }
 
 export function registerPolicy(program: Command): void {
