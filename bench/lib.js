@@ -1,5 +1,6 @@
 // Shared measuring tools for the benchmarks: timers, medians and percentiles, interleaved rounds,
 // and the machine line printed with every table. Benchmarks import from dist/ (built code).
+import { closeSync, constants, openSync, write } from 'node:fs';
 import os from 'node:os';
 
 export function now() {
@@ -48,4 +49,43 @@ export function fmt(n, digits = 3) {
 export function table(header, rows) {
   const line = (cells) => `| ${cells.join(' | ')} |`;
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+/**
+ * The floor for durable appends with concurrent callers on this disk: group commit of `count` unsigned
+ * receipt-sized lines by `callers` callers into an O_DSYNC file (each write carries the lines queued
+ * while the last one ran), with no sealing and no signing. Appends/s; a ledger's rate divided by it,
+ * measured in the same rounds, says what the ledger costs beyond the disk whatever the machine's load.
+ */
+export async function groupCommitRate(path, count, callers = 64) {
+  const fd = openSync(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_DSYNC, 0o600);
+  const line = Buffer.from(`${'x'.repeat(1100)}\n`);
+  let queue = [];
+  let writing = false;
+  const flush = () => {
+    if (writing || !queue.length) return;
+    writing = true;
+    const batch = queue;
+    queue = [];
+    write(fd, Buffer.concat(batch.map(() => line)), (err) => {
+      writing = false;
+      for (const settle of batch) settle(err);
+      flush();
+    });
+  };
+  const append = () =>
+    new Promise((resolve, reject) => {
+      queue.push((err) => (err ? reject(err) : resolve()));
+      setImmediate(flush);
+    });
+  let n = 0;
+  const t = now();
+  await Promise.all(
+    Array.from({ length: callers }, async () => {
+      while (n++ < count) await append();
+    }),
+  );
+  const rate = count / ((now() - t) / 1000);
+  closeSync(fd);
+  return rate;
 }

@@ -11,7 +11,7 @@ import { Ledger, verifyLedger } from '../dist/ledger/index.js';
 import { enrollKey, generateKey, Keyring, keyringPath, loadCurrentSigner } from '../dist/receipts/index.js';
 import { certifiedSigner, openOrGenerateTokenKey } from '../dist/signer/index.js';
 import { createLogger } from '../dist/log.js';
-import { fmt, interleave, machine, median, now, table } from './lib.js';
+import { fmt, groupCommitRate, interleave, loadAverage, machine, median, now, table } from './lib.js';
 
 const base = mkdtempSync(join(process.env.TOOLGATE_BENCH_DIR ?? tmpdir(), 'toolgate-bench-signer-'));
 const log = createLogger({ level: 'silent' });
@@ -59,7 +59,7 @@ function tokenSignRate(count) {
   return count / ((now() - t) / 1000);
 }
 
-const rounds = 5;
+const rounds = Number(process.env.TOOLGATE_BENCH_ROUNDS ?? 5);
 const file = await open('file', fileSigner);
 const hsm = await open('pkcs11', certified);
 const inToken = await open('in-token', token);
@@ -67,6 +67,7 @@ await rate(file, 2000);
 await rate(hsm, 2000);
 const r = await interleave(
   {
+    bare: () => groupCommitRate(join(base, 'bare.jsonl'), 4000),
     file: () => rate(file, 4000),
     pkcs11: () => rate(hsm, 4000),
     inToken: () => rate(inToken, 1000),
@@ -95,8 +96,11 @@ process.stdout.write(`## Signer: the file key beside the PKCS#11 token (SoftHSM2
 ${table(
   ['scenario', 'median', 'target'],
   [
+    ["baseline: group commit of unsigned 1.1 kB lines, 64 callers, O_DSYNC (the disk's floor)", fmt(median(r.bare)), ''],
     ['durable appends/s, 64 callers, file key', fmt(median(r.file)), '>= 20,000/s'],
     ['durable appends/s, 64 callers, PKCS#11 token key certifying an in-memory receipt key', fmt(median(r.pkcs11)), '>= 20,000/s'],
+    ['file key / baseline (median of per-round ratios)', fmt(median(r.file.map((x, i) => x / r.bare[i]))), ''],
+    ['PKCS#11 / baseline (median of per-round ratios)', fmt(median(r.pkcs11.map((x, i) => x / r.bare[i]))), ''],
     ['durable appends/s, 64 callers, every receipt signed in the token (not used: for reference)', fmt(median(r.inToken)), ''],
     ['signatures/s by the token itself (CKM_EDDSA, one session)', fmt(median(r.tokenSigns)), ''],
     ['ledger verify receipts/s, file key', fmt(median(v.file)), ''],
@@ -104,5 +108,5 @@ ${table(
   ],
 )}
 
-${machine()}
+${machine()}. ${loadAverage()}
 `);
