@@ -15,6 +15,7 @@ import { LedgerError } from './errors.js';
 import { CheckpointLog } from './checkpoint-log.js';
 import { SegmentWriter } from './segment-writer.js';
 import { acquireLock } from './lock.js';
+import { LedgerIndex } from './index-store.js';
 import type { Frontier } from './merkle.js';
 import { recoverChain } from './recover.js';
 import { assertAssignedFields, batchLength, sealBatch, signBatch, type AppendedReceipt, type Batch, type ChainHead, type Pending } from './batch.js';
@@ -58,6 +59,8 @@ export class Ledger {
   private checkpointWaiters: Array<{ resolve: (size: number) => void; reject: (err: Error) => void }> = [];
   private readonly timer: NodeJS.Timeout;
   private readonly checkpoints: CheckpointLog;
+  /** The search index beside the ledger (docs/ledger-index.md); null if it could not be opened (logged). */
+  readonly index: LedgerIndex | null;
 
   private constructor(
     private readonly opts: Required<LedgerOptions>,
@@ -72,6 +75,7 @@ export class Ledger {
   ) {
     this.head = { size: size_, prev, signer };
     this.checkpoints = new CheckpointLog(opts.dir, opts.log);
+    this.index = openIndex(opts.dir, () => this.size_, opts.log);
     this.timer = setInterval(() => this.checkpointIfBehind(), opts.checkpointIntervalMs).unref();
   }
 
@@ -234,6 +238,8 @@ export class Ledger {
         r.pending.reject(new LedgerError('ledger_io', `receipt not written, the call is refused: ${failure?.message}`, { cause: failure }));
       }
     }
+    // After the acknowledgements: indexing is never on the durable path.
+    if (written) this.index?.noteDurable();
     if (failure) this.resealInflight();
     if (this.size_ - this.lastCheckpointSize >= this.opts.checkpointEvery) this.checkpoint();
     if (this.checkpointWaiters.length) this.answerCheckpointWaiters();
@@ -318,6 +324,17 @@ export class Ledger {
     if (!this.segments.broken && this.size_ > this.lastCheckpointSize) this.checkpoint();
     this.segments.close();
     this.checkpoints.close();
+    await this.index?.close();
     this.release();
+  }
+}
+
+/** The index is a cache: one that cannot be opened leaves the ledger working and searches scanning. */
+function openIndex(dir: string, durable: () => number, log: Logger): LedgerIndex | null {
+  try {
+    return new LedgerIndex(dir, durable, log);
+  } catch (err) {
+    log.warn({ err }, 'ledger index cannot be opened: searches read the whole ledger');
+    return null;
   }
 }

@@ -8,9 +8,12 @@ import { reviewRoute } from './review-route.js';
 import type { ClassOf } from '../../report/index.js';
 import type { Reviewer } from '../../approvals/index.js';
 import type { Route } from '../../http/index.js';
+import type { LedgerIndex } from '../../ledger/index.js';
 
 interface ConsoleOptions {
   ledgerDir: string;
+  /** The ledger's search index (the running gateway's ledger); without it searches scan. */
+  index?: LedgerIndex | null;
   /** The keys directory (its keyring.json is what /api/keyring publishes). */
   keysDir: string;
   /** Where the built page is (default: dist/console). */

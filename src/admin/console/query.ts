@@ -7,6 +7,7 @@ const rfc3339 = z.iso.datetime({ offset: true });
 const name = z.string().min(1).max(256);
 
 export const ReceiptSearchSchema = z.strictObject({
+  receipt_id: name.optional(),
   call_id: name.optional(),
   server: name.optional(),
   tool: name.optional(),

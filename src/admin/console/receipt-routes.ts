@@ -1,7 +1,8 @@
 // Receipts for the console: search (also "earlier decisions on this surface"), one receipt with its
 // chain neighbours, and the keyring this gateway publishes. Reads the ledger through its public
-// reader, one pass per request, so memory stays flat however long the ledger grows.
-import { readReceipts, type StoredReceipt } from '../../ledger/index.js';
+// reader, one pass per request (searches: through the ledger's index when given), so memory stays flat
+// however long the ledger grows.
+import { readReceipts, scanSearch, type LedgerIndex, type ReceiptQuery, type StoredReceipt } from '../../ledger/index.js';
 import { isCallReceipt, Keyring, keyringPath, type ReceiptBody } from '../../receipts/index.js';
 import type { Reviewer } from '../../approvals/index.js';
 import { HttpError, type Route } from '../../http/index.js';
@@ -10,6 +11,8 @@ import { parseQuery, ReceiptSearchSchema, type ReceiptSearch } from './query.js'
 export interface ReceiptSource {
   ledgerDir: string;
   keysDir: string;
+  /** The ledger's index, when this process writes the ledger (docs/ledger-index.md). */
+  index?: LedgerIndex | null;
 }
 
 /** One search result: the fields a results table shows. */
@@ -29,33 +32,20 @@ export function receiptRow(body: ReceiptBody) {
   };
 }
 
-function matches(body: ReceiptBody, q: ReceiptSearch, from: number, to: number): boolean {
-  if (q.event && body.event !== q.event) return false;
-  const t = Date.parse(body.ts);
-  if (t < from || t > to) return false;
-  if (!q.call_id && !q.server && !q.tool && !q.principal) return true;
-  if (!isCallReceipt(body)) return false;
-  return (
-    (!q.call_id || body.call.id === q.call_id) &&
-    (!q.server || body.call.server === q.server) &&
-    (!q.tool || body.call.tool === q.tool) &&
-    (!q.principal || body.principal.id === q.principal)
-  );
-}
-
-/** The newest `limit` matches, newest first. */
-export async function searchReceipts(ledgerDir: string, q: ReceiptSearch) {
-  const from = q.from ? Date.parse(q.from) : -Infinity;
-  const to = q.to ? Date.parse(q.to) : Infinity;
-  const found: ReturnType<typeof receiptRow>[] = [];
-  let total = 0;
-  for await (const { body } of readReceipts(ledgerDir)) {
-    if (!matches(body, q, from, to)) continue;
-    total++;
-    found.push(receiptRow(body));
-    if (found.length > q.limit) found.shift();
-  }
-  return { receipts: found.reverse(), total, truncated: total > found.length };
+/** The newest `limit` matches, newest first: through the ledger's index when this process writes the ledger, else by a scan. */
+export async function searchReceipts(source: Pick<ReceiptSource, 'ledgerDir' | 'index'>, q: ReceiptSearch) {
+  const query: ReceiptQuery = {
+    id: q.receipt_id,
+    call_id: q.call_id,
+    principal: q.principal,
+    server: q.server,
+    tool: q.tool,
+    event: q.event,
+    from: q.from ? Date.parse(q.from) : undefined,
+    to: q.to ? Date.parse(q.to) : undefined,
+  };
+  const { receipts, total } = source.index ? await source.index.search(query, q.limit) : await scanSearch(source.ledgerDir, query, q.limit);
+  return { receipts: receipts.map((r) => receiptRow(r.body)), total, truncated: total > receipts.length };
 }
 
 const entry = (r: StoredReceipt | null) => (r ? { envelope: r.envelope, body: r.body, leaf_hash: r.leafHash } : null);
@@ -79,7 +69,7 @@ export function receiptRoutes(source: ReceiptSource): Route<Reviewer>[] {
       method: 'GET',
       path: '/api/receipts',
       auth: 'token',
-      handle: async ({ url }) => ({ body: await searchReceipts(source.ledgerDir, parseQuery(ReceiptSearchSchema, url)) }),
+      handle: async ({ url }) => ({ body: await searchReceipts(source, parseQuery(ReceiptSearchSchema, url)) }),
     },
     {
       method: 'GET',

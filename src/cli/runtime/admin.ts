@@ -50,7 +50,12 @@ function adminRoutes(parts: AdminParts, reviewers: ReviewerDirectory): Route<Rev
     ...pinRoutes({ registry: pins, upstreams: config.upstreams }),
     metricsRoute(metrics, { reviewers, metricsTokenSha256: admin.metrics_token_sha256 }),
     readiness(parts),
-    ...consoleRoutes({ ledgerDir: config.ledger.dir, keysDir: config.keys.dir, classOf: (server, tool) => engine.current.registry?.classOf(server, tool) }),
+    ...consoleRoutes({
+      ledgerDir: config.ledger.dir,
+      index: ledger.index,
+      keysDir: config.keys.dir,
+      classOf: (server, tool) => engine.current.registry?.classOf(server, tool),
+    }),
   ];
 }
 

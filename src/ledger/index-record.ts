@@ -1,0 +1,102 @@
+// The ledger index's records (docs/ledger-index.md): one fixed 64-byte record per receipt with the
+// fields a search filters on, as hashes and numbers, and the exact predicate a search result must pass
+// once read back from the ledger. Fixed records need no parsing to search: a pass over typed arrays.
+import { RECEIPT_EVENTS } from '../core/index.js';
+import { isCallReceipt, type ReceiptBody } from '../receipts/index.js';
+
+export const RECORD_BYTES = 64;
+export const HEADER_BYTES = 64;
+export const INDEX_MAGIC = 'toolgate-ledger-index/v1';
+
+/** What a search asks for; every field given must match. Times are ms since the epoch, inclusive. */
+export interface ReceiptQuery {
+  id?: string;
+  call_id?: string;
+  principal?: string;
+  server?: string;
+  tool?: string;
+  event?: (typeof RECEIPT_EVENTS)[number];
+  from?: number;
+  to?: number;
+}
+
+/** Where a receipt's line is in its segment. */
+export interface LinePosition {
+  offset: number;
+  length: number;
+}
+
+/** 32-bit words of a record: [offset lo, offset hi, length, event, ts lo, ts hi, id×2, call×2, principal×2, server×2, tool×2]. */
+const WORDS = RECORD_BYTES / 4;
+const KEY_WORD = { id: 6, call_id: 8, principal: 10, server: 12, tool: 14 } as const;
+type KeyField = keyof typeof KEY_WORD;
+
+/** Two 32-bit hashes of the UTF-16 code units; never both 0 (0 is "none"). Collisions only add candidates. */
+export function keyHash(s: string): [number, number] {
+  let a = 0x811c9dc5;
+  let b = 0x9747b28c;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+    b ^= b >>> 15;
+  }
+  a >>>= 0;
+  b >>>= 0;
+  return a === 0 && b === 0 ? [1, 0] : [a, b];
+}
+
+function keysOf(body: ReceiptBody): Record<KeyField, string | undefined> {
+  const call = isCallReceipt(body) ? body : null;
+  return { id: body.id, call_id: call?.call.id, principal: call?.principal.id, server: call?.call.server, tool: call?.call.tool };
+}
+
+/** Write receipt `body`'s record at record slot `n` of the views. */
+export function writeRecord(words: Uint32Array, floats: Float64Array, n: number, body: ReceiptBody, at: LinePosition): void {
+  const w = n * WORDS;
+  words.fill(0, w, w + WORDS);
+  floats[n * (WORDS / 2)] = at.offset;
+  words[w + 2] = at.length;
+  words[w + 3] = RECEIPT_EVENTS.indexOf(body.event) + 1;
+  floats[n * (WORDS / 2) + 2] = Date.parse(body.ts);
+  for (const [field, value] of Object.entries(keysOf(body)) as Array<[KeyField, string | undefined]>) {
+    if (value === undefined) continue;
+    const [a, b] = keyHash(value);
+    words[w + KEY_WORD[field]] = a;
+    words[w + KEY_WORD[field] + 1] = b;
+  }
+}
+
+export function positionOf(words: Uint32Array, floats: Float64Array, n: number): LinePosition {
+  return { offset: floats[n * (WORDS / 2)]!, length: words[n * WORDS + 2]! };
+}
+
+/** A query compiled against records: a test per record, cheap enough for a pass over a million. */
+export function recordFilter(q: ReceiptQuery): (words: Uint32Array, floats: Float64Array, n: number) => boolean {
+  const keys = (Object.keys(KEY_WORD) as KeyField[]).flatMap((f) => {
+    const v = f === 'id' ? q.id : q[f];
+    return v === undefined ? [] : [{ word: KEY_WORD[f], hash: keyHash(v) }];
+  });
+  const event = q.event === undefined ? 0 : RECEIPT_EVENTS.indexOf(q.event) + 1;
+  const from = q.from ?? -Infinity;
+  const to = q.to ?? Infinity;
+  return (words, floats, n) => {
+    const w = n * WORDS;
+    for (const k of keys) if (words[w + k.word] !== k.hash[0] || words[w + k.word + 1] !== k.hash[1]) return false;
+    if (event && words[w + 3] !== event) return false;
+    const ts = floats[n * (WORDS / 2) + 2]!;
+    return ts >= from && ts <= to;
+  };
+}
+
+/** The exact test: does this receipt (read from the ledger) answer the query? */
+export function receiptMatches(body: ReceiptBody, q: ReceiptQuery): boolean {
+  if (q.event && body.event !== q.event) return false;
+  const t = Date.parse(body.ts);
+  if (t < (q.from ?? -Infinity) || t > (q.to ?? Infinity)) return false;
+  const keys = keysOf(body);
+  return (Object.keys(KEY_WORD) as KeyField[]).every((f) => {
+    const v = f === 'id' ? q.id : q[f];
+    return v === undefined || keys[f] === v;
+  });
+}

@@ -1,0 +1,228 @@
+// The ledger index (docs/ledger-index.md): fixed-size records in `ledger-index.bin`, held in memory
+// (64 bytes per receipt, not the receipts), appended after the ledger's writes are durable and rebuilt
+// from the ledger when missing or wrong. Never trusted: every result is read back from its segment
+// and checked; a result that does not check out rebuilds the index and the search answers by a scan.
+import { closeSync, ftruncateSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { leafHash, openPayload, parseEnvelopeJson, type ReceiptBody } from '../receipts/index.js';
+import { listSegments, readLines, type Segment } from './files.js';
+import { HEADER_BYTES, INDEX_MAGIC, RECORD_BYTES, positionOf, receiptMatches, recordFilter, writeRecord, type ReceiptQuery } from './index-record.js';
+import { readReceipts, type StoredReceipt } from './reader.js';
+
+export const INDEX_FILE = 'ledger-index.bin';
+
+export interface SearchResult {
+  /** The newest `limit` matches, newest first. */
+  receipts: StoredReceipt[];
+  total: number;
+}
+
+const header = (): Buffer => {
+  const b = Buffer.alloc(HEADER_BYTES);
+  b.write(INDEX_MAGIC, 0, 'ascii');
+  return b;
+};
+
+function segmentOf(segments: Segment[], seq: number): Segment | undefined {
+  return segments.findLast((s) => s.start <= seq);
+}
+
+function bodyOf(text: string): ReceiptBody {
+  return openPayload(parseEnvelopeJson(text)).body;
+}
+
+export class LedgerIndex {
+  private memory = new ArrayBuffer(HEADER_BYTES * 1024);
+  private words = new Uint32Array(this.memory);
+  private floats = new Float64Array(this.memory);
+  private count = 0;
+  /** Serialises catch-ups and rebuilds. */
+  private work: Promise<void> = Promise.resolve();
+  private pending = false;
+  private fd: number;
+
+  /**
+   * Open (or create) the index of ledger `dir`, whose durable size is `durable()`. Checks what is
+   * there; the catch-up to the ledger runs in the background (searches wait for it).
+   */
+  constructor(
+    private readonly dir: string,
+    private readonly durable: () => number,
+    private readonly log: Logger,
+  ) {
+    this.fd = openSync(join(dir, INDEX_FILE), 'a+');
+    if (!this.load()) this.reset();
+    this.noteDurable();
+  }
+
+  /** The number of receipts indexed (may lag the ledger). */
+  get size(): number {
+    return this.count;
+  }
+
+  /** Loads the file; false if it must be rebuilt. */
+  private load(): boolean {
+    const bytes = fstatSync(this.fd).size;
+    if (bytes < HEADER_BYTES) return false;
+    const head = Buffer.alloc(HEADER_BYTES);
+    readSync(this.fd, head, 0, HEADER_BYTES, 0);
+    if (!head.equals(header())) return false;
+    const records = Math.floor((bytes - HEADER_BYTES) / RECORD_BYTES);
+    if (records > this.durable()) return false; // the index never leads the ledger
+    this.reserve(records);
+    readSync(this.fd, new Uint8Array(this.memory, 0, records * RECORD_BYTES), 0, records * RECORD_BYTES, HEADER_BYTES);
+    this.count = records;
+    if (bytes !== HEADER_BYTES + records * RECORD_BYTES) ftruncateSync(this.fd, HEADER_BYTES + records * RECORD_BYTES);
+    return records === 0 || this.readBack(listSegments(this.dir), records - 1) !== null;
+  }
+
+  private reset(): void {
+    ftruncateSync(this.fd, 0);
+    writeSync(this.fd, header(), 0, HEADER_BYTES, 0);
+    this.count = 0;
+  }
+
+  private reserve(records: number): void {
+    if (records * RECORD_BYTES <= this.memory.byteLength) return;
+    let size = this.memory.byteLength;
+    while (size < records * RECORD_BYTES) size *= 2;
+    const grown = new ArrayBuffer(size);
+    new Uint8Array(grown).set(new Uint8Array(this.memory, 0, this.count * RECORD_BYTES));
+    this.memory = grown;
+    this.words = new Uint32Array(grown);
+    this.floats = new Float64Array(grown);
+  }
+
+  /** Receipt `seq` read from the ledger at its indexed position, or null if it is not there. */
+  private readBack(segments: Segment[], seq: number): StoredReceipt | null {
+    const segment = segmentOf(segments, seq);
+    if (!segment) return null;
+    const { offset, length } = positionOf(this.words, this.floats, seq);
+    const line = Buffer.alloc(length);
+    let fd: number;
+    try {
+      fd = openSync(segment.path, 'r');
+    } catch {
+      return null;
+    }
+    try {
+      if (readSync(fd, line, 0, length, offset) !== length) return null;
+      const envelope = parseEnvelopeJson(line.toString('utf8'));
+      const { body, payload } = openPayload(envelope);
+      if (body.chain.seq !== seq) return null;
+      return { file: segment.path, line: seq - segment.start + 1, envelope, body, leafHash: leafHash(payload).toString('hex') };
+    } catch {
+      return null;
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /** More of the ledger is durable: index it on a later turn, off the append's path. Coalesces. */
+  noteDurable(): void {
+    if (this.pending) return;
+    this.pending = true;
+    this.work = this.work.then(
+      () =>
+        new Promise<void>((resolve) =>
+          setImmediate(() => {
+            this.pending = false;
+            this.catchUp().then(resolve, (err: unknown) => {
+              this.log.warn({ err }, 'ledger index: catching up failed; it is rebuilt at the next search');
+              this.count = -1;
+              resolve();
+            });
+          }),
+        ),
+    );
+  }
+
+  /** Index the durable receipts after the last record, reading them from the ledger. */
+  private async catchUp(): Promise<void> {
+    const target = this.durable();
+    if (this.count < 0) this.reset();
+    if (this.count >= target) return;
+    const segments = listSegments(this.dir);
+    const start = this.count;
+    let segment = segmentOf(segments, start);
+    let offset = 0;
+    if (start > 0) {
+      const last = positionOf(this.words, this.floats, start - 1);
+      if (segmentOf(segments, start - 1) === segment) offset = last.offset + last.length + 1;
+    }
+    while (segment && this.count < target) {
+      for await (const { text, end, terminated } of readLines(segment.path, offset)) {
+        if (!terminated || this.count >= target) break;
+        const body = bodyOf(text);
+        if (body.chain.seq !== this.count) throw new Error(`${segment.path}: expected seq ${this.count}, found ${body.chain.seq}`);
+        this.reserve(this.count + 1);
+        writeRecord(this.words, this.floats, this.count, body, { offset, length: end - offset - 1 });
+        offset = end;
+        this.count++;
+      }
+      segment = segments.find((s) => s.start === this.count);
+      offset = 0;
+    }
+    const bytes = new Uint8Array(this.memory, start * RECORD_BYTES, (this.count - start) * RECORD_BYTES);
+    writeSync(this.fd, bytes, 0, bytes.length, HEADER_BYTES + start * RECORD_BYTES);
+  }
+
+  /** Rebuild from the ledger (a result did not check out). */
+  private rebuild(): Promise<void> {
+    this.log.warn({ dir: this.dir }, 'ledger index does not match the ledger: rebuilding it');
+    this.count = -1;
+    this.noteDurable();
+    return this.work;
+  }
+
+  /** Wait for the index to reach the ledger's durable size. */
+  async current(): Promise<void> {
+    this.noteDurable();
+    await this.work;
+    if (this.count < 0) await this.rebuild();
+  }
+
+  /** The newest `limit` receipts matching `q`, newest first, each read back from the ledger and checked. */
+  async search(q: ReceiptQuery, limit: number): Promise<SearchResult> {
+    await this.current();
+    if (this.count < 0) return scanSearch(this.dir, q, limit); // the rebuild failed too (logged)
+    const test = recordFilter(q);
+    const segments = listSegments(this.dir);
+    const receipts: StoredReceipt[] = [];
+    let total = 0;
+    for (let n = this.count - 1; n >= 0; n--) {
+      if (!test(this.words, this.floats, n)) continue;
+      if (receipts.length < limit) {
+        const r = this.readBack(segments, n);
+        if (!r) {
+          await this.rebuild();
+          return scanSearch(this.dir, q, limit);
+        }
+        // A hash collision: not a match, not a fault.
+        if (!receiptMatches(r.body, q)) continue;
+        receipts.push(r);
+      }
+      total++;
+    }
+    return { receipts, total };
+  }
+
+  async close(): Promise<void> {
+    await this.work;
+    closeSync(this.fd);
+  }
+}
+
+/** The same search by reading every receipt: the fallback, and the baseline the index is checked against. */
+export async function scanSearch(dir: string, q: ReceiptQuery, limit: number): Promise<SearchResult> {
+  const found: StoredReceipt[] = [];
+  let total = 0;
+  for await (const r of readReceipts(dir)) {
+    if (!receiptMatches(r.body, q)) continue;
+    total++;
+    found.push(r);
+    if (found.length > limit) found.shift();
+  }
+  return { receipts: found.reverse(), total };
+}
