@@ -12,7 +12,7 @@ import { isEnvelope } from '../upstream/index.js';
 import { errorReply, HttpError, isJson, readBody, sendJson } from '../http/index.js';
 import { GatewayError } from './errors.js';
 import { createGuards } from './guards.js';
-import { HttpSessionTransport } from './http-transport.js';
+import { HttpSessionTransport, primes } from './http-transport.js';
 import type { ClientSession } from './session.js';
 
 export interface HttpListener {
@@ -46,7 +46,8 @@ export async function listenHttp(config: Config, log: Logger, createSession: Ses
     const session = requireSession(id, known);
     if (req.method === 'GET') {
       if (!(req.headers.accept ?? '').includes('text/event-stream')) throw new HttpError('not_acceptable', 'GET needs Accept: text/event-stream');
-      if (!session.transport.openStream(res)) throw new HttpError('conflict', 'this session already has a GET stream');
+      const lastEventId = req.headers['last-event-id'];
+      session.transport.openStream(res, typeof lastEventId === 'string' ? lastEventId : undefined);
       return;
     }
     if (req.method === 'DELETE') {
@@ -74,7 +75,7 @@ export async function listenHttp(config: Config, log: Logger, createSession: Ses
     const messages = (batch ? parsed : [parsed]) as unknown[];
     if (messages.length === 0 || !messages.every(isEnvelope)) return reply(res, 400, 'invalid request: not a JSON-RPC 2.0 message', -32600);
     const initialize = messages.some((m) => (m as { method?: unknown }).method === 'initialize');
-    const canStream = accept.includes('text/event-stream');
+    const stream = accept.includes('text/event-stream');
     if (initialize) {
       if (messages.length !== 1) return reply(res, 400, 'initialize must be sent alone', -32600);
       const sessionId = randomUUID();
@@ -83,10 +84,12 @@ export async function listenHttp(config: Config, log: Logger, createSession: Ses
       sessions.set(sessionId, { session, transport, lastSeen: Date.now() });
       transport.onclose = () => sessions.delete(sessionId);
       await session.connect(transport);
-      transport.receive(messages as JSONRPCMessage[], false, res, canStream);
+      const version = (messages[0] as { params?: { protocolVersion?: unknown } }).params?.protocolVersion;
+      transport.receive(messages as JSONRPCMessage[], false, res, { stream, prime: stream && primes(version) });
       return;
     }
-    requireSession(req.headers['mcp-session-id'], known).transport.receive(messages as JSONRPCMessage[], batch, res, canStream);
+    const prime = stream && primes(req.headers['mcp-protocol-version']);
+    requireSession(req.headers['mcp-session-id'], known).transport.receive(messages as JSONRPCMessage[], batch, res, { stream, prime });
   }
 
   const server: HttpServer = createServer((req, res) => {

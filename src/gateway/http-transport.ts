@@ -1,44 +1,69 @@
 // The server side of one Streamable HTTP session, as an SDK Transport. Each POST that carries
-// requests stays open until they are answered; it is answered as plain JSON unless something
-// related to it (progress, a sampling request) must go out first, in which case it becomes an
-// SSE stream. Other server messages use the session's GET stream.
+// requests stays open until they are answered. A client that accepts SSE and speaks 2025-11-25 or
+// later gets an SSE stream from the start: a priming event (an id, a retry interval, no data), then
+// the messages related to its requests and their answers, each with an event id, so that a dropped
+// connection can be resumed with GET and Last-Event-ID (see event-log.ts for what is kept, and how
+// long). Other clients get plain JSON, unless something related to their requests (progress, a
+// sampling request) must go out first and they accept SSE. Other server messages use the GET stream.
 import type { ServerResponse } from 'node:http';
 import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
+import { HttpError } from '../http/index.js';
+import { EventLog, RETAIN_MS, STANDALONE } from './event-log.js';
 import { duplicateIdAnswer } from './request-check.js';
+
+/** How soon a client whose stream dropped should reconnect (the SSE `retry` field). */
+const RETRY_MS = 1_000;
+
+/** The first protocol revision whose clients understand priming events (SEP-1699). */
+const PRIMING_SINCE = '2025-11-25';
+
+const sseHeaders = (sessionId: string) => ({ 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'mcp-session-id': sessionId });
+
+/** How a POST may be answered: `stream` if the client accepts SSE, `prime` if it also resumes streams. */
+export interface Answering {
+  stream: boolean;
+  prime: boolean;
+}
+
+/** Whether a client of `protocolVersion` (a header or the initialize params: untrusted) understands priming events. */
+export function primes(protocolVersion: unknown): boolean {
+  return typeof protocolVersion === 'string' && /^\d{4}-\d\d-\d\d$/.test(protocolVersion) && protocolVersion >= PRIMING_SINCE;
+}
 
 /** One POST waiting for the answers to the requests it carried. */
 class Exchange {
   private readonly answers: JSONRPCMessage[] = [];
-  private streaming = false;
+  /** The SSE stream's number in the event log, once this POST is answered as a stream. */
+  stream?: number;
+  /** The client's connection; undefined while a dropped stream waits for the client to resume. */
+  private res?: ServerResponse;
   private remaining: number;
 
   constructor(
-    private readonly res: ServerResponse,
+    res: ServerResponse,
     private readonly sessionId: string,
     private readonly batch: boolean,
-    private readonly canStream: boolean,
+    private readonly answering: Answering,
+    private readonly log: EventLog,
     count: number,
   ) {
     this.remaining = count;
+    this.attach(res);
+    if (answering.stream && answering.prime) this.startStream();
   }
 
   /** A message related to one of this POST's requests, before its answer. Returns false if it cannot be sent here. */
   related(message: JSONRPCMessage): boolean {
-    if (!this.canStream || this.res.writableEnded) return false;
-    if (!this.streaming) {
-      this.streaming = true;
-      this.res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'mcp-session-id': this.sessionId });
-      // Answers already given to other requests of this POST were waiting for a JSON body: they go first.
-      for (const answer of this.answers.splice(0)) this.res.write(sseEvent(answer));
-    }
-    this.res.write(sseEvent(message));
+    if (!this.answering.stream || this.remaining === 0) return false;
+    if (this.stream === undefined) this.startStream();
+    this.emit(message);
     return true;
   }
 
   /** An answer to one of the POST's requests. */
   answer(message: JSONRPCMessage): void {
-    if (this.streaming) this.res.write(sseEvent(message));
+    if (this.stream !== undefined) this.emit(message);
     else this.answers.push(message);
     if (--this.remaining === 0) this.finish();
   }
@@ -48,22 +73,54 @@ class Exchange {
     if (--this.remaining === 0) this.finish();
   }
 
-  private finish(): void {
-    if (this.res.writableEnded) return;
-    if (this.streaming) this.res.end();
-    else if (this.answers.length > 0) {
-      const body = JSON.stringify(this.batch ? this.answers : this.answers[0]);
-      this.res.writeHead(200, { 'content-type': 'application/json', 'mcp-session-id': this.sessionId }).end(body);
-    } else this.res.writeHead(202, { 'mcp-session-id': this.sessionId }).end();
+  /** The client came back for this stream (its missed events were replayed on `res`). */
+  resume(res: ServerResponse): void {
+    if (this.res && !this.res.writableEnded) this.res.end();
+    this.attach(res);
   }
 
   abandon(): void {
-    if (!this.res.writableEnded) this.res.destroy();
+    if (this.res && !this.res.writableEnded) this.res.destroy();
+  }
+
+  private attach(res: ServerResponse): void {
+    this.res = res;
+    res.on('close', () => {
+      if (this.res === res) this.res = undefined;
+    });
+  }
+
+  private startStream(): void {
+    this.stream = this.log.open();
+    if (this.res && !this.res.headersSent) this.res.writeHead(200, sseHeaders(this.sessionId));
+    if (this.answering.prime) this.res?.write(`id: ${this.log.append(this.stream)}\nretry: ${RETRY_MS}\ndata: \n\n`);
+    // Answers already given to other requests of this POST were waiting for a JSON body: they go first.
+    for (const answer of this.answers.splice(0)) this.emit(answer);
+  }
+
+  private emit(message: JSONRPCMessage): void {
+    const id = this.log.append(this.stream!, message);
+    this.res?.write(sseEvent(message, id));
+  }
+
+  private finish(): void {
+    const res = this.res;
+    if (this.stream !== undefined) {
+      this.log.end(this.stream, res !== undefined);
+      res?.end();
+      return;
+    }
+    if (!res || res.writableEnded) return;
+    if (this.answers.length > 0) {
+      const body = JSON.stringify(this.batch ? this.answers : this.answers[0]);
+      res.writeHead(200, { 'content-type': 'application/json', 'mcp-session-id': this.sessionId }).end(body);
+    } else res.writeHead(202, { 'mcp-session-id': this.sessionId }).end();
   }
 }
 
-export function sseEvent(message: JSONRPCMessage): string {
-  return `event: message\ndata: ${JSON.stringify(message)}\n\n`;
+export function sseEvent(message: JSONRPCMessage | string, id?: string): string {
+  const data = typeof message === 'string' ? message : JSON.stringify(message);
+  return `${id === undefined ? '' : `id: ${id}\n`}event: message\ndata: ${data}\n\n`;
 }
 
 export class HttpSessionTransport implements Transport {
@@ -72,7 +129,10 @@ export class HttpSessionTransport implements Transport {
   onmessage?: (message: JSONRPCMessage) => void;
 
   private readonly exchanges = new Map<RequestId, Exchange>();
+  private readonly log = new EventLog();
   private standalone?: ServerResponse;
+  /** Whether a GET stream was ever opened: only then are its events kept for a resume. */
+  private standaloneResumable = false;
   private closed = false;
 
   constructor(readonly sessionId: string) {}
@@ -91,13 +151,13 @@ export class HttpSessionTransport implements Transport {
    * so a request whose id is already in progress in this session (in this POST or an earlier one)
    * is answered here with an error and goes no further.
    */
-  receive(messages: JSONRPCMessage[], batch: boolean, res: ServerResponse, canStream: boolean): void {
+  receive(messages: JSONRPCMessage[], batch: boolean, res: ServerResponse, answering: Answering): void {
     const requests = messages.filter((m) => 'method' in m && 'id' in m) as { id: RequestId }[];
     const duplicates = new Set<unknown>();
     let exchange: Exchange | undefined;
     if (requests.length === 0) res.writeHead(202).end();
     else {
-      exchange = new Exchange(res, this.sessionId, batch, canStream, requests.length);
+      exchange = new Exchange(res, this.sessionId, batch, answering, this.log, requests.length);
       for (const r of requests) {
         if (this.exchanges.has(r.id)) duplicates.add(r);
         else this.exchanges.set(r.id, exchange);
@@ -121,16 +181,47 @@ export class HttpSessionTransport implements Transport {
     exchange.cancelled();
   }
 
-  /** The GET stream for messages not related to a request; false when one is already open. */
-  openStream(res: ServerResponse): boolean {
-    if (this.standalone && !this.standalone.writableEnded) return false;
+  /**
+   * A GET: the stream for messages not related to a request, or, with Last-Event-ID (untrusted), the
+   * resumption of a stream whose connection dropped: its missed events, then the rest as it comes.
+   */
+  openStream(res: ServerResponse, lastEventId?: string): void {
+    if (lastEventId === undefined) {
+      this.attachStandalone(res, []);
+      return;
+    }
+    const replay = this.log.after(lastEventId);
+    if (!replay)
+      throw new HttpError(
+        'bad_request',
+        `the events after ${JSON.stringify(lastEventId)} are not held (a stream is kept ${RETAIN_MS / 60_000} minutes after it ends)`,
+      );
+    if (replay.stream === STANDALONE) {
+      this.attachStandalone(res, replay.events);
+      return;
+    }
+    const live = [...this.exchanges.values()].find((e) => e.stream === replay.stream);
+    // The stream ended and the client has all of it: 204 tells an SSE client not to reconnect.
+    if (!live && replay.events.length === 0) {
+      res.writeHead(204, { 'mcp-session-id': this.sessionId }).end();
+      return;
+    }
+    res.writeHead(200, sseHeaders(this.sessionId));
+    for (const e of replay.events) res.write(sseEvent(e.data, e.id));
+    if (live) live.resume(res);
+    else res.end();
+  }
+
+  private attachStandalone(res: ServerResponse, missed: { id: string; data: string }[]): void {
+    if (this.standalone && !this.standalone.writableEnded) throw new HttpError('conflict', 'this session already has a GET stream');
     this.standalone = res;
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'mcp-session-id': this.sessionId });
+    this.standaloneResumable = true;
+    res.writeHead(200, sseHeaders(this.sessionId));
+    for (const e of missed) res.write(sseEvent(e.data, e.id));
     res.flushHeaders();
     res.on('close', () => {
       if (this.standalone === res) this.standalone = undefined;
     });
-    return true;
   }
 
   send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
@@ -144,8 +235,10 @@ export class HttpSessionTransport implements Transport {
     }
     const related = options?.relatedRequestId;
     if (related !== undefined && this.exchanges.get(related)?.related(message)) return Promise.resolve();
-    if (this.standalone) this.standalone.write(sseEvent(message));
-    // With no stream open the message has nowhere to go: MCP allows dropping it.
+    // Kept for a client that resumes its GET stream; with no GET stream ever opened it has nowhere to go (MCP allows dropping it).
+    if (!this.standaloneResumable) return Promise.resolve();
+    const id = this.log.append(STANDALONE, message);
+    this.standalone?.write(sseEvent(message, id));
     return Promise.resolve();
   }
 

@@ -1,0 +1,139 @@
+// What answering over SSE costs per call, against JSON: toolgate over Streamable HTTP in front of the
+// echo upstream (permit-all, ledger on tmpfs so the disk does not drown the difference), called by
+// the SDK client as it is (accepts SSE, speaks 2025-11-25: answered with a resumable SSE stream) and
+// by the same client accepting only JSON (answered with JSON). With TOOLGATE_BENCH_BASELINE=DIR (a
+// built checkout of another commit), that checkout's gateway runs beside it in the same rounds.
+// Besides wall-clock latency, the gateway process's own CPU time per call (utime + stime from
+// /proc): on a machine shared with other work, CPU time moves much less than wall time.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { fmt, interleave, loadAverage, machine, median, now, table } from './lib.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const node = process.execPath;
+const echo = join(root, 'test/fixtures/echo-server.mjs');
+const CALLS = 400;
+const ROUNDS = 7;
+const BASELINE = process.env.TOOLGATE_BENCH_BASELINE;
+const children = [];
+const TICKS_PER_MS = 100 / 1000; // USER_HZ
+
+function freePort() {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A permit-all gateway of the checkout at `dir` on `port`; resolves with its process. */
+function gateway(dir, port) {
+  const cfgDir = mkdtempSync(join(tmpdir(), 'toolgate-bench-answers-'));
+  const file = join(cfgDir, 'toolgate.yaml');
+  writeFileSync(
+    file,
+    `listen: { http: { port: ${port} } }\nlog: { level: warn }\nupstreams:\n  echo: { command: ${JSON.stringify(node)}, args: [${JSON.stringify(echo)}], prefix: "" }\n`,
+  );
+  const child = spawn(node, [join(dir, 'test/fixtures/permit-all-gateway.mjs'), file, '/dev/shm'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, TOOLGATE_LOG_LEVEL: 'info' },
+  });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const check = (d) => {
+      seen += d.toString();
+      if (/listening/.test(seen)) resolve(child);
+    };
+    child.stdout.on('data', check);
+    child.stderr.on('data', check);
+    child.once('exit', (code) => reject(new Error(`gateway exited with ${code}: ${seen}`)));
+  });
+}
+
+/** CPU time (ms) a process has used: utime + stime. */
+function cpuMs(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_MS;
+}
+
+/** The SDK client; `jsonOnly` makes its POSTs accept only JSON. */
+async function connect(url, jsonOnly) {
+  const fetchJson = (input, init) => {
+    const headers = new Headers(init?.headers);
+    if (init?.method === 'POST') headers.set('accept', 'application/json');
+    return fetch(input, { ...init, headers });
+  };
+  const client = new Client({ name: 'bench', version: '1' });
+  await client.connect(new StreamableHTTPClientTransport(new URL(url), jsonOnly ? { fetch: fetchJson } : {}));
+  return client;
+}
+
+async function main() {
+  const checkouts = { current: root, ...(BASELINE ? { baseline: BASELINE } : {}) };
+  const scenarios = {};
+  for (const [name, dir] of Object.entries(checkouts)) {
+    const port = await freePort();
+    const child = await gateway(dir, port);
+    for (const kind of ['sse', 'json'])
+      scenarios[`${name}-${kind}`] = { pid: child.pid, client: await connect(`http://127.0.0.1:${port}/mcp`, kind === 'json') };
+  }
+  const call = (client) => client.callTool({ name: 'echo', arguments: { text: 'hello' } });
+  for (const { client } of Object.values(scenarios)) for (let i = 0; i < 200; i++) await call(client); // warm-up
+  const rounds = await interleave(
+    Object.fromEntries(
+      Object.entries(scenarios).map(([name, { pid, client }]) => [
+        name,
+        async () => {
+          const samples = [];
+          const cpu0 = cpuMs(pid);
+          for (let i = 0; i < CALLS; i++) {
+            const t0 = now();
+            await call(client);
+            samples.push(now() - t0);
+          }
+          return { p50: median(samples), cpu: (cpuMs(pid) - cpu0) / CALLS };
+        },
+      ]),
+    ),
+    ROUNDS,
+  );
+  for (const { client } of Object.values(scenarios)) await client.close();
+  const p50 = (name) => median(rounds[name].map((r) => r.p50));
+  const cpu = (name) => median(rounds[name].map((r) => r.cpu));
+  const label = {
+    'current-sse': 'SDK client (accepts SSE, 2025-11-25)',
+    'current-json': 'same client, accepting only JSON',
+    ...(BASELINE ? { 'baseline-sse': 'baseline checkout, SDK client', 'baseline-json': 'baseline checkout, JSON-only client' } : {}),
+  };
+  const base = (name) => (BASELINE ? name.replace('current', 'baseline') : name);
+  const rows = Object.keys(label).map((k) => [label[k], fmt(p50(k)), fmt(p50(k) / p50(base(k))), fmt(cpu(k) * 1000), fmt(cpu(k) / cpu(base(k)))]);
+  const out = [
+    '## gateway: HTTP answers as SSE or JSON',
+    '',
+    '`npm run bench -- gateway-http-answers` (bench/gateway-http-answers.bench.js)',
+    '',
+    `toolgate HTTP -> echo over stdio, permit-all, ledger on tmpfs. ${CALLS} sequential calls per round, ${ROUNDS} interleaved rounds, medians. Gateway CPU: the gateway process's utime + stime per call (/proc, 10 ms ticks, summed over the round).`,
+    '',
+    table(['scenario', 'p50 ms', 'p50 / baseline', 'gateway CPU µs/call', 'CPU / baseline'], rows),
+    '',
+    ...(BASELINE ? [`Baseline: the checkout at ${BASELINE}, run beside it in the same rounds.`] : []),
+    loadAverage(),
+    '',
+    machine(),
+  ];
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+try {
+  await main();
+} finally {
+  for (const child of children) child.kill();
+}
