@@ -56,7 +56,7 @@ async function connect(capabilities: Record<string, unknown>, fetch?: FetchLike)
 function sampledIn(sse: string): string[] {
   return sse
     .split('\n')
-    .filter((line) => line.startsWith('data: '))
+    .filter((line) => line.startsWith('data: ') && line.length > 'data: '.length) // not a priming event
     .map((line) => JSON.parse(line.slice(6)) as { method?: string; params?: { messages: { content: { text: string } }[] } })
     .filter((m) => m.method === 'sampling/createMessage')
     .map((m) => m.params!.messages[0]!.content.text);
