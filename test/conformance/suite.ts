@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '../..');
-const node22 = join(root, 'test/conformance/node22/node_modules/toolgate-conformance-node22/bin/node');
+// Through the link npm makes to the local package, so that a worktree sharing another checkout's
+// node_modules finds the binary where that checkout's npm installed it.
+const node22 = join(root, 'node_modules/toolgate-conformance-node22/node_modules/toolgate-conformance-node22/bin/node');
 const cli = join(root, 'node_modules/@modelcontextprotocol/conformance/dist/index.js');
 
 /** A spec revision whose frozen requirement set the suite runs (`--requirements`). */
