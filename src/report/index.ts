@@ -2,7 +2,7 @@
 // previous period with material changes flagged; the policy changes beside the rates they moved;
 // constraint usage; approval integrity; every break-glass use; and the check of what must not wait
 // (unreviewed windows).
-export { buildReview, REVIEW_VERSION } from './review.js';
+export { buildReview } from './review.js';
 export { rateFigure, volumeMaterial } from './rates.js';
 export { reviewProblems } from './check.js';
 export type { Review, ReviewOptions } from './review.js';
