@@ -51,15 +51,46 @@ function keysOf(body: ReceiptBody): Record<KeyField, string | undefined> {
   return { id: body.id, call_id: call?.call.id, principal: call?.principal.id, server: call?.call.server, tool: call?.call.tool };
 }
 
-/** Write receipt `body`'s record at record slot `n` of the views. */
-export function writeRecord(words: Uint32Array, floats: Float64Array, n: number, body: ReceiptBody, at: LinePosition): void {
+/** What a record holds of a receipt, before hashing. */
+export interface IndexedFields extends Record<KeyField, string | undefined> {
+  seq: number;
+  event: string;
+  ts: string;
+}
+
+const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+/**
+ * The indexed fields of a ledger line, parsed without the receipt checks: indexing must stay cheap
+ * beside an append. Untrusted but harmless: a record is only a hint, read back and checked on use.
+ */
+export function indexedFieldsOf(line: string): IndexedFields {
+  const envelope = JSON.parse(line) as { payload?: unknown };
+  const b = JSON.parse(Buffer.from(String(envelope.payload), 'base64').toString('utf8')) as Record<string, Record<string, unknown> | undefined>;
+  const seq = b.chain?.seq;
+  if (typeof seq !== 'number') throw new Error('a ledger line without chain.seq');
+  return {
+    seq,
+    event: String(b.event),
+    ts: String(b.ts),
+    id: text(b.id),
+    call_id: text(b.call?.id),
+    principal: text(b.principal?.id),
+    server: text(b.call?.server),
+    tool: text(b.call?.tool),
+  };
+}
+
+/** Write a receipt's record at record slot `n` of the views. */
+export function writeRecord(words: Uint32Array, floats: Float64Array, n: number, fields: IndexedFields, at: LinePosition): void {
   const w = n * WORDS;
   words.fill(0, w, w + WORDS);
   floats[n * (WORDS / 2)] = at.offset;
   words[w + 2] = at.length;
-  words[w + 3] = RECEIPT_EVENTS.indexOf(body.event) + 1;
-  floats[n * (WORDS / 2) + 2] = Date.parse(body.ts);
-  for (const [field, value] of Object.entries(keysOf(body)) as Array<[KeyField, string | undefined]>) {
+  words[w + 3] = RECEIPT_EVENTS.indexOf(fields.event as (typeof RECEIPT_EVENTS)[number]) + 1;
+  floats[n * (WORDS / 2) + 2] = Date.parse(fields.ts);
+  for (const field of Object.keys(KEY_WORD) as KeyField[]) {
+    const value = fields[field];
     if (value === undefined) continue;
     const [a, b] = keyHash(value);
     words[w + KEY_WORD[field]] = a;

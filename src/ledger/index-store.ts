@@ -5,9 +5,19 @@
 import { closeSync, ftruncateSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { leafHash, openPayload, parseEnvelopeJson, type ReceiptBody } from '../receipts/index.js';
+import { leafHash, openPayload, parseEnvelopeJson } from '../receipts/index.js';
 import { listSegments, readLines, type Segment } from './files.js';
-import { HEADER_BYTES, INDEX_MAGIC, RECORD_BYTES, positionOf, receiptMatches, recordFilter, writeRecord, type ReceiptQuery } from './index-record.js';
+import {
+  HEADER_BYTES,
+  INDEX_MAGIC,
+  RECORD_BYTES,
+  indexedFieldsOf,
+  positionOf,
+  receiptMatches,
+  recordFilter,
+  writeRecord,
+  type ReceiptQuery,
+} from './index-record.js';
 import { readReceipts, type StoredReceipt } from './reader.js';
 
 export const INDEX_FILE = 'ledger-index.bin';
@@ -26,10 +36,6 @@ const header = (): Buffer => {
 
 function segmentOf(segments: Segment[], seq: number): Segment | undefined {
   return segments.findLast((s) => s.start <= seq);
-}
-
-function bodyOf(text: string): ReceiptBody {
-  return openPayload(parseEnvelopeJson(text)).body;
 }
 
 export class LedgerIndex {
@@ -154,10 +160,10 @@ export class LedgerIndex {
     while (segment && this.count < target) {
       for await (const { text, end, terminated } of readLines(segment.path, offset)) {
         if (!terminated || this.count >= target) break;
-        const body = bodyOf(text);
-        if (body.chain.seq !== this.count) throw new Error(`${segment.path}: expected seq ${this.count}, found ${body.chain.seq}`);
+        const fields = indexedFieldsOf(text);
+        if (fields.seq !== this.count) throw new Error(`${segment.path}: expected seq ${this.count}, found ${fields.seq}`);
         this.reserve(this.count + 1);
-        writeRecord(this.words, this.floats, this.count, body, { offset, length: end - offset - 1 });
+        writeRecord(this.words, this.floats, this.count, fields, { offset, length: end - offset - 1 });
         offset = end;
         this.count++;
       }
