@@ -22,6 +22,13 @@ import { readReceipts, type StoredReceipt } from './reader.js';
 
 export const INDEX_FILE = 'ledger-index.bin';
 
+/** A receipt and its neighbours in chain order (null at either end). */
+export interface ReceiptWithNeighbours {
+  receipt: StoredReceipt;
+  prev: StoredReceipt | null;
+  next: StoredReceipt | null;
+}
+
 export interface SearchResult {
   /** The newest `limit` matches, newest first. */
   receipts: StoredReceipt[];
@@ -214,6 +221,21 @@ export class LedgerIndex {
     return { receipts, total };
   }
 
+  /** Receipt `id` with its neighbours, read back and checked; null if the ledger has no such receipt. */
+  async withNeighbours(id: string): Promise<ReceiptWithNeighbours | null> {
+    const found = (await this.search({ id }, 1)).receipts[0];
+    if (!found) return null;
+    const seq = found.body.chain.seq;
+    const segments = listSegments(this.dir);
+    const prev = seq > 0 ? this.readBack(segments, seq - 1) : null;
+    const next = seq + 1 < this.count ? this.readBack(segments, seq + 1) : null;
+    if ((seq > 0 && !prev) || (seq + 1 < this.count && !next)) {
+      await this.rebuild();
+      return scanNeighbours(this.dir, id);
+    }
+    return { receipt: found, prev, next };
+  }
+
   async close(): Promise<void> {
     await this.work;
     closeSync(this.fd);
@@ -231,4 +253,16 @@ export async function scanSearch(dir: string, q: ReceiptQuery, limit: number): P
     if (found.length > limit) found.shift();
   }
   return { receipts: found.reverse(), total };
+}
+
+/** Receipt `id` and its neighbours by reading the ledger in order. */
+export async function scanNeighbours(dir: string, id: string): Promise<ReceiptWithNeighbours | null> {
+  let prev: StoredReceipt | null = null;
+  let found: StoredReceipt | null = null;
+  for await (const r of readReceipts(dir)) {
+    if (found) return { receipt: found, prev, next: r };
+    if (r.body.id === id) found = r;
+    else prev = r;
+  }
+  return found && { receipt: found, prev, next: null };
 }

@@ -21,7 +21,7 @@ export {
   CONSISTENCY_PROOF_VERSION,
 } from './consistency-proof.js';
 export type { ConsistencyProof, LedgerConsistency } from './consistency-proof.js';
-export { LedgerIndex, scanSearch, INDEX_FILE } from './index-store.js';
-export type { SearchResult } from './index-store.js';
+export { LedgerIndex, scanSearch, scanNeighbours, INDEX_FILE } from './index-store.js';
+export type { SearchResult, ReceiptWithNeighbours } from './index-store.js';
 export { receiptMatches } from './index-record.js';
 export type { ReceiptQuery } from './index-record.js';

@@ -23,14 +23,14 @@ async function api(ledgerDir: string, keysDir: string, index: Parameters<typeof 
   const url = await admin.listen();
   closing.push(() => admin.close());
   return async (query: string) => {
-    const res = await fetch(`${url}/api/receipts?${query}`, { headers: { authorization: 'Bearer alice-token' } });
+    const res = await fetch(`${url}/api/receipts${query}`, { headers: { authorization: 'Bearer alice-token' } });
     expect(res.status, await res.clone().text()).toBe(200);
     return res.json();
   };
 }
 
 describe('receipt search through the ledger index', () => {
-  it('answers by receipt id, call id and principal as the scan does', async () => {
+  it('answers by receipt id, call id and principal, and one receipt with its neighbours, as the scan does', async () => {
     const { ledger, dir } = await openTestLedger();
     closing.push(() => ledger.close());
     const written = [];
@@ -41,9 +41,17 @@ describe('receipt search through the ledger index', () => {
     const keys = join(dir, 'keys');
     const indexed = await api(join(dir, 'ledger'), keys, ledger.index);
     const scanned = await api(join(dir, 'ledger'), keys, null);
-    for (const query of [`receipt_id=${written[7]!.body.id}`, 'call_id=call_2', 'principal=agent:1', 'principal=agent:1&limit=2', 'call_id=call_9']) {
+    const ids = [0, 7, 11].map((i) => `/${written[i]!.body.id}`);
+    for (const query of [
+      `?receipt_id=${written[7]!.body.id}`,
+      '?call_id=call_2',
+      '?principal=agent:1',
+      '?principal=agent:1&limit=2',
+      '?call_id=call_9',
+      ...ids,
+    ]) {
       expect(await indexed(query), query).toEqual(await scanned(query));
     }
-    expect((await indexed(`receipt_id=${written[7]!.body.id}`)).receipts.map((r: { seq: number }) => r.seq)).toEqual([7]);
+    expect((await indexed(`?receipt_id=${written[7]!.body.id}`)).receipts.map((r: { seq: number }) => r.seq)).toEqual([7]);
   });
 });

@@ -4,7 +4,7 @@ import { cpSync, existsSync, readFileSync, rmSync, statSync, truncateSync, write
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RECEIPT_EVENTS } from '../../src/core/index.js';
-import { INDEX_FILE, Ledger, LedgerIndex, readReceipts, scanSearch, type ReceiptQuery, type SearchResult } from '../../src/ledger/index.js';
+import { INDEX_FILE, Ledger, LedgerIndex, readReceipts, scanNeighbours, scanSearch, type ReceiptQuery, type SearchResult } from '../../src/ledger/index.js';
 import { isCallReceipt, type ReceiptBody } from '../../src/receipts/index.js';
 import { draft, silentLog, tempDir, testSigner } from './helpers.js';
 
@@ -95,7 +95,7 @@ describe('the ledger index', () => {
     }
   });
 
-  it('answers from a scan and rebuilds itself when a record in the middle points at the wrong receipt', async () => {
+  it('answers from a scan and rebuilds itself when a record in the middle points at the wrong receipt (a result or a neighbour)', async () => {
     const { dir, size } = await vectorsLedger();
     const first = new LedgerIndex(dir, () => size, silentLog);
     await first.current();
@@ -111,6 +111,15 @@ describe('the ledger index', () => {
     expect(seqs(await index.search(q, 10))).toEqual({ seqs: [5], total: 1 });
     await index.current();
     await index.close();
+    expect(readFileSync(join(dir, INDEX_FILE)).equals(good)).toBe(true);
+    // The same damage met as a neighbour: receipt 4's next is answered from the ledger.
+    writeFileSync(join(dir, INDEX_FILE), bad);
+    const again = new LedgerIndex(dir, () => size, silentLog);
+    const shown = await again.withNeighbours(all[4]!.id);
+    expect([shown?.prev?.body.chain.seq, shown?.receipt.body.chain.seq, shown?.next?.body.chain.seq]).toEqual([3, 4, 5]);
+    expect(shown).toEqual(await scanNeighbours(dir, all[4]!.id));
+    await again.current();
+    await again.close();
     expect(readFileSync(join(dir, INDEX_FILE)).equals(good)).toBe(true);
   });
 

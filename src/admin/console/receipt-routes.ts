@@ -2,7 +2,7 @@
 // chain neighbours, and the keyring this gateway publishes. Reads the ledger through its public
 // reader, one pass per request (searches: through the ledger's index when given), so memory stays flat
 // however long the ledger grows.
-import { readReceipts, scanSearch, type LedgerIndex, type ReceiptQuery, type StoredReceipt } from '../../ledger/index.js';
+import { scanNeighbours, scanSearch, type LedgerIndex, type ReceiptQuery, type StoredReceipt } from '../../ledger/index.js';
 import { isCallReceipt, Keyring, keyringPath, type ReceiptBody } from '../../receipts/index.js';
 import type { Reviewer } from '../../approvals/index.js';
 import { HttpError, type Route } from '../../http/index.js';
@@ -51,16 +51,10 @@ export async function searchReceipts(source: Pick<ReceiptSource, 'ledgerDir' | '
 const entry = (r: StoredReceipt | null) => (r ? { envelope: r.envelope, body: r.body, leaf_hash: r.leafHash } : null);
 
 /** One receipt and its neighbours in the chain (ledger order is chain order). */
-export async function receiptWithNeighbours(ledgerDir: string, id: string) {
-  let prev: StoredReceipt | null = null;
-  let found: StoredReceipt | null = null;
-  for await (const r of readReceipts(ledgerDir)) {
-    if (found) return { receipt: entry(found), prev: entry(prev), next: entry(r) };
-    if (r.body.id === id) found = r;
-    else prev = r;
-  }
+export async function receiptWithNeighbours(source: Pick<ReceiptSource, 'ledgerDir' | 'index'>, id: string) {
+  const found = source.index ? await source.index.withNeighbours(id) : await scanNeighbours(source.ledgerDir, id);
   if (!found) throw new HttpError('not_found', `no receipt ${id} in the ledger`);
-  return { receipt: entry(found), prev: entry(prev), next: null };
+  return { receipt: entry(found.receipt), prev: entry(found.prev), next: entry(found.next) };
 }
 
 export function receiptRoutes(source: ReceiptSource): Route<Reviewer>[] {
@@ -75,7 +69,7 @@ export function receiptRoutes(source: ReceiptSource): Route<Reviewer>[] {
       method: 'GET',
       path: '/api/receipts/:id',
       auth: 'token',
-      handle: async ({ params }) => ({ body: await receiptWithNeighbours(source.ledgerDir, params.id!) }),
+      handle: async ({ params }) => ({ body: await receiptWithNeighbours(source, params.id!) }),
     },
     {
       method: 'GET',
