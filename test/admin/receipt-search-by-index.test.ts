@@ -6,6 +6,7 @@ import { consoleRoutes } from '../../src/admin/console/index.js';
 import { createAdminServer } from '../../src/admin/index.js';
 import { directory, log } from '../approvals/fixtures.js';
 import { openTestLedger } from '../fixtures/ledger.js';
+import type { AppendedReceipt } from '../../src/ledger/index.js';
 import { draft } from '../ledger/helpers.js';
 
 const closing: Array<() => Promise<void>> = [];
@@ -33,7 +34,7 @@ describe('receipt search through the ledger index', () => {
   it('answers by receipt id, call id and principal, and one receipt with its neighbours, as the scan does', async () => {
     const { ledger, dir } = await openTestLedger();
     closing.push(() => ledger.close());
-    const written = [];
+    const written: AppendedReceipt[] = [];
     for (let i = 0; i < 12; i++) {
       const d = draft(i % 4, i % 2 ? 'complete' : 'permit');
       written.push(await ledger.append(Object.assign(d, { principal: { id: `agent:${i % 3}` } })));
