@@ -54,6 +54,8 @@ export interface CallRequest {
   annotations: Record<string, unknown>;
   /** The time of the decision (policy code never reads a clock itself). */
   now: Date;
+  /** The revision a client of the 2026-07-28 era named in the request; absent for a session-era client. */
+  protocolVersion?: string;
 }
 
 /**

@@ -41,6 +41,7 @@ export function callDraft(event: CallEvent, request: CallRequest, decision: Deci
       args_sha256: request.argsSha256,
       ...(extras.effectiveArgsSha256 ? { effective_args_sha256: extras.effectiveArgsSha256 } : {}),
       ...(extras.upstreamSha256 ? { upstream_sha256: extras.upstreamSha256 } : {}),
+      ...(request.protocolVersion && (OUTCOMES as readonly CallEvent[]).includes(event) ? { protocol_version: request.protocolVersion } : {}),
     },
     principal: { id: request.principal.id, groups: [...request.principal.groups] },
     policy: { bundle_sha256: decision.bundleSha256, rules: decision.rules, effect: decision.outcome, reason: decision.reason },

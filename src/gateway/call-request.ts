@@ -103,6 +103,7 @@ export function describeRequest(
       .update(oversized ? Buffer.from(canonical.slice(0, limit)).subarray(0, limit) : canonical)
       .digest('hex'),
     now: new Date(),
+    ...(session.protocolVersion ? { protocolVersion: session.protocolVersion } : {}),
   };
   return { request, refused: refusedArguments(args, canonical, oversized, limit) ?? refusedUri(subject.uri) };
 }

@@ -10,6 +10,7 @@ import type { Logger } from '../log.js';
 import { identityOf, type PinRegistry } from '../pins/index.js';
 import { JsonLinesTransport, ToolCatalog, Upstream, type UpstreamState } from '../upstream/index.js';
 import type { GatewayContext, MethodHandler, Visibility } from './context.js';
+import { ModernEdge } from './era-2026.js';
 import { listenHttp, type HttpListener } from './http-listener.js';
 import { CallsInFlight, type DrainOutcome } from './in-flight.js';
 import { Directory } from './directory.js';
@@ -111,12 +112,13 @@ export async function startGateway({ config, handler, log, pins, visibleTo }: Ga
     },
     notified: (session, notification) => clientNotification(ctx, session, notification),
   };
-  const createSession = (id: string, principal: Principal) => new ClientSession(id, principal, host, offer(upstreams), methods);
+  const createSession = (id: string, principal: Principal, protocolVersion?: string) =>
+    new ClientSession(id, principal, host, offer(upstreams), methods, protocolVersion);
 
   let http: HttpListener | undefined;
   let stdioClosed = new Promise<void>(() => undefined);
   try {
-    if (config.listen.http) http = await listenHttp(config, log, createSession);
+    if (config.listen.http) http = await listenHttp(config, log, createSession, new ModernEdge(createSession, () => offer(upstreams), config.name));
     if (config.listen.stdio) {
       const session = createSession('stdio', stdioPrincipal(config));
       stdioClosed = new Promise((resolve) => process.stdin.once('end', resolve).once('close', resolve));

@@ -12,6 +12,7 @@ import { isEnvelope } from '../upstream/index.js';
 import { errorReply, HttpError, isJson, readBody, sendJson } from '../http/index.js';
 import { GatewayError } from './errors.js';
 import { createGuards } from './guards.js';
+import type { ModernEdge } from './era-2026.js';
 import { HttpSessionTransport, primes } from './http-transport.js';
 import type { ClientSession } from './session.js';
 
@@ -29,7 +30,7 @@ interface HttpSession {
 
 type SessionFactory = (id: string, principal: Principal) => ClientSession;
 
-export async function listenHttp(config: Config, log: Logger, createSession: SessionFactory): Promise<HttpListener> {
+export async function listenHttp(config: Config, log: Logger, createSession: SessionFactory, modern: ModernEdge): Promise<HttpListener> {
   const options = config.listen.http!;
   const admit = createGuards(config);
   const sessions = new Map<string, HttpSession>();
@@ -71,6 +72,8 @@ export async function listenHttp(config: Config, log: Logger, createSession: Ses
     } catch {
       return reply(res, 400, 'parse error: the body is not JSON', -32700);
     }
+    // The 2026-07-28 era is chosen per request, by the body's envelope (docs/gateway.md, "Protocol eras").
+    if (await modern.serve(req, res, principal, parsed)) return;
     const batch = Array.isArray(parsed);
     const messages = (batch ? parsed : [parsed]) as unknown[];
     if (messages.length === 0 || !messages.every(isEnvelope)) return reply(res, 400, 'invalid request: not a JSON-RPC 2.0 message', -32600);
@@ -111,6 +114,7 @@ export async function listenHttp(config: Config, log: Logger, createSession: Ses
   const sweep = setInterval(
     () => {
       const cutoff = Date.now() - idleMs;
+      modern.sweep(cutoff);
       for (const [id, s] of sessions) {
         if (s.lastSeen < cutoff && !s.transport.busy) {
           sessions.delete(id);
@@ -129,7 +133,7 @@ export async function listenHttp(config: Config, log: Logger, createSession: Ses
     port,
     async close() {
       clearInterval(sweep);
-      await Promise.all(Array.from(sessions.values(), (s) => s.session.close()));
+      await Promise.all([...Array.from(sessions.values(), (s) => s.session.close()), modern.close()]);
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

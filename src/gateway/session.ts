@@ -61,6 +61,8 @@ export class ClientSession implements UpstreamClient {
     private readonly host: SessionHost,
     { capabilities, instructions }: Offer,
     private readonly methods: ReadonlyMap<string, MethodHandler>,
+    /** Set for a client of the 2026-07-28 era, whose requests each name it; receipts record it. */
+    readonly protocolVersion?: string,
   ) {
     this.server = new Server({ name: host.name, version: '0.1.0' }, { capabilities, instructions });
     this.server.fallbackRequestHandler = (request, extra) => {

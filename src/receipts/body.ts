@@ -65,6 +65,11 @@ export const CallSchema = z.strictObject({
   effective_args_sha256: hex64.optional(),
   /** On an execution's receipts: the identity of the upstream it was sent to (docs/receipts.md §1.3), with `server` and `tool_sha256` what ran where. */
   upstream_sha256: hex64.optional(),
+  /** On a decision receipt of a client of the 2026-07-28 era: the revision its request named. Absent for session-era (2025-11-25) clients. */
+  protocol_version: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .optional(),
 });
 
 /** One entry of an approval requirement in plain form: `quorum` distinct reviewers of `group`, or among `approvers` (ids or "group:<name>"). */

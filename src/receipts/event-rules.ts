@@ -39,6 +39,7 @@ const PARTS = {
   'call.upstream_sha256': (b: CallShape) => b.call.upstream_sha256 !== undefined,
   'call.method': (b: CallShape) => (b.call as { method?: unknown }).method !== undefined,
   'call.uri': (b: CallShape) => (b.call as { uri?: unknown }).uri !== undefined,
+  'call.protocol_version': (b: CallShape) => (b.call as { protocol_version?: unknown }).protocol_version !== undefined,
   'principal.groups': (b: CallShape) => b.principal.groups !== undefined,
   constraints: (b: CallShape) => b.constraints !== undefined,
   shadow: (b: CallShape) => b.shadow !== undefined,
@@ -61,6 +62,8 @@ export interface EventRule {
 
 const OF_A_REQUEST: Part[] = ['call.method', 'call.uri', 'principal.groups'];
 const RAN: Part[] = [...OF_A_REQUEST, 'approval', 'break_glass', 'call.effective_args_sha256', 'call.upstream_sha256', 'constraints'];
+/** Only the decision receipts say how the request was decided in the shadow and which protocol era its client spoke. */
+const DECIDED: Part[] = ['shadow', 'call.protocol_version'];
 const HOLD_END: EventRule = { subject: 'call', required: ['approval', 'ref'], optional: OF_A_REQUEST, effects: ['hold'] };
 const WINDOW: EventRule = { subject: 'window', required: ['break_glass'], optional: [], effects: ['break_glass'] };
 
@@ -68,10 +71,10 @@ const WINDOW: EventRule = { subject: 'window', required: ['break_glass'], option
 export const LET_THROUGH = ['deny', 'hold', 'silence'] as const;
 
 export const EVENT_RULES: Record<CallEvent, EventRule> = {
-  permit: { subject: 'call', required: [], optional: [...RAN, 'shadow'], effects: 'executed' },
-  deny: { subject: 'call', required: [], optional: [...OF_A_REQUEST, 'approval', 'shadow'], effects: ['deny'] },
-  silence: { subject: 'call', required: [], optional: [...OF_A_REQUEST, 'shadow'], effects: ['silence'] },
-  hold: { subject: 'call', required: ['approval'], optional: [...OF_A_REQUEST, 'shadow'], effects: ['hold'] },
+  permit: { subject: 'call', required: [], optional: [...RAN, ...DECIDED], effects: 'executed' },
+  deny: { subject: 'call', required: [], optional: [...OF_A_REQUEST, 'approval', ...DECIDED], effects: ['deny'] },
+  silence: { subject: 'call', required: [], optional: [...OF_A_REQUEST, ...DECIDED], effects: ['silence'] },
+  hold: { subject: 'call', required: ['approval'], optional: [...OF_A_REQUEST, ...DECIDED], effects: ['hold'] },
   approve: HOLD_END,
   reject: HOLD_END,
   expire: HOLD_END,

@@ -251,6 +251,8 @@ const CALL_SHAPE = {
     args_sha256: hex64,
     effective_args_sha256: optional(hex64),
     upstream_sha256: optional(hex64),
+    // §1.1: the MCP revision a stateless-era client's request named, on decision events only.
+    protocol_version: optional((v) => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v)),
   },
   principal: { id: str(1, 256), groups: optional(names) },
   policy: { bundle_sha256: hex64, rules: names, effect: str(1, 256), reason: str(0, 4096) },
@@ -299,10 +301,10 @@ const POLICY_CHANGE_SHAPE = {
 // §1.2, the event table: required (R) and optional (o) members; anything else is forbidden.
 const RAN = 'approval break_glass effective upstream constraints';
 const TABLE = {
-  permit: { R: '', o: `${RAN} shadow`, effect: 'ran' },
-  deny: { R: '', o: 'approval shadow', effect: 'deny' },
-  silence: { R: '', o: 'shadow', effect: 'silence' },
-  hold: { R: 'approval', o: 'shadow', effect: 'hold' },
+  permit: { R: '', o: `${RAN} shadow era`, effect: 'ran' },
+  deny: { R: '', o: 'approval shadow era', effect: 'deny' },
+  silence: { R: '', o: 'shadow era', effect: 'silence' },
+  hold: { R: 'approval', o: 'shadow era', effect: 'hold' },
   complete: { R: 'result ref', o: RAN, effect: 'ran' },
   fail: { R: 'ref', o: `${RAN} result`, effect: 'ran' },
   unknown: { R: 'ref', o: RAN, effect: 'ran' },
@@ -323,6 +325,7 @@ function eventProblem(b) {
     upstream: 'upstream_sha256' in b.call,
     constraints: 'constraints' in b,
     shadow: 'shadow' in b,
+    era: 'protocol_version' in b.call,
     request: 'method' in b.call || 'uri' in b.call || 'groups' in b.principal,
   };
   for (const [member, present] of Object.entries(has)) {

@@ -162,6 +162,15 @@ await decided(12, 'approve', 'hold', { policy: held, approval: approval(12, { ..
 // so; its complete does not.
 permit = await decided(13, 'permit', 'permit', { shadow: { bundle_sha256: hash('candidate bundle'), effect: 'hold', rules: ['fs-read-reviewed'] } });
 await decided(13, 'complete', 'permit', { ref: permit.leafHash, result: result('file contents') });
+// Calls of a client of the stateless 2026-07-28 era (§1.1): its decision receipts name the revision;
+// the complete after the permit does not.
+const stateless = (n, event, era) => {
+  const { call: c } = requestOf(n, event);
+  return { call: { ...c, session: 'stateless:4c0f3a5e-2b1d-4e8a-9f6c-7d2e1b0a9c8d', ...(era ? { protocol_version: '2026-07-28' } : {}) }, principal };
+};
+permit = await ledger.append({ event: 'permit', ...stateless(14, 'permit', true), policy: { ...policy, effect: 'permit' } });
+await ledger.append({ event: 'complete', ...stateless(14, 'complete', false), policy: { ...policy, effect: 'permit' }, ref: permit.leafHash, result: result('file contents') });
+await ledger.append({ event: 'deny', ...stateless(15, 'deny', true), policy: { ...policy, effect: 'deny', rules: ['no-secrets'], reason: 'denied by rule no-secrets' } });
 // A policy bundle took effect (a hot reload), signed by the reviewers its config requires.
 await ledger.append({
   event: 'policy_change',

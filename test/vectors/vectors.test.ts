@@ -69,7 +69,7 @@ describe('the golden ledger', () => {
   it('verifies: every signature, link, key window and checkpoint', async () => {
     const report = await verifyLedger(join(here, 'ledger'), keyring);
     expect(report.problem).toBeUndefined();
-    expect(report).toMatchObject({ ok: true, receipts: 37, checkpoints: 8 });
+    expect(report).toMatchObject({ ok: true, receipts: 40, checkpoints: 8 });
   });
 
   it('holds a receipt of every event', async () => {
@@ -82,6 +82,15 @@ describe('the golden ledger', () => {
     const shadowed = [];
     for await (const r of readReceipts(join(here, 'ledger'))) if ('shadow' in r.body && r.body.shadow) shadowed.push([r.body.event, r.body.shadow.effect]);
     expect(shadowed).toEqual([['permit', 'hold']]);
+  });
+
+  it('holds decisions of a client of the stateless 2026-07-28 era, naming the revision (docs/receipts.md §1.1)', async () => {
+    const named = [];
+    for await (const { body } of readReceipts(join(here, 'ledger'))) if ('call' in body && body.call.protocol_version) named.push([body.event, body.call.protocol_version]);
+    expect(named).toEqual([
+      ['permit', '2026-07-28'],
+      ['deny', '2026-07-28'],
+    ]);
   });
 
   it('names on every execution the upstream identity of upstream.json, which toolgate computes from the config alike', async () => {
@@ -107,7 +116,7 @@ describe('the golden ledger', () => {
 
   it('checks the checkpoint note and the inclusion proof offline', () => {
     const cp = verifyCheckpoint(read('checkpoint.txt').toString(), keyring);
-    expect(cp.size).toBe(37);
+    expect(cp.size).toBe(40);
     const proof = JSON.parse(read('proof.json').toString());
     expect(verifyProof(proof, keyring).receipt.body.chain.seq).toBe(proof.leaf_index);
     const bent = { ...proof, audit_path: [...proof.audit_path].reverse() };

@@ -1,0 +1,323 @@
+// Clients of the 2026-07-28 revision on the Streamable HTTP listener: no initialize and no session;
+// every request carries its protocol version, client capabilities and client info in `_meta`, and
+// its method and name in headers checked against the body. The era of each POST is chosen by the v2
+// SDK's classifier (the body's envelope claim decides; the header is a cross-check). The gateway
+// answers server/discover itself and serves every other request through an internal session of the
+// same kind a 2025-11-25 client gets, so tools/list and tools/call take the one gate path; that
+// session is kept per principal and declared envelope (what a 2025-11-25 client declares once), and
+// its upstream side stays a 2025-11-25 session.
+import { createHash, randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  classifyInboundRequest,
+  CLIENT_CAPABILITIES_META_KEY,
+  CLIENT_INFO_META_KEY,
+  PROTOCOL_VERSION_META_KEY,
+  ProtocolErrorCode,
+  SERVER_INFO_META_KEY,
+} from '@modelcontextprotocol/server';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import {
+  ErrorCode,
+  LATEST_PROTOCOL_VERSION,
+  type JSONRPCMessage,
+  type JSONRPCRequest,
+  type RequestId,
+  type ServerCapabilities,
+} from '@modelcontextprotocol/sdk/types.js';
+import { canonicalJson, type Principal } from '../core/index.js';
+import { sendJson } from '../http/index.js';
+import type { Offer } from './offer.js';
+import type { ClientSession } from './session.js';
+
+export const MODERN_REVISION = '2026-07-28';
+/** What server/discover and an unsupported-version error name: this revision per request, the 2025-11-25 one by initialize. */
+const SUPPORTED_VERSIONS = [MODERN_REVISION, LATEST_PROTOCOL_VERSION];
+/** SEP-2243's code for request headers that disagree with the body (HTTP 400). */
+const HEADER_MISMATCH = -32020;
+/** The methods whose `Mcp-Name` header mirrors a body field. */
+const NAME_SOURCE: Record<string, string> = { 'tools/call': 'name', 'prompts/get': 'name', 'resources/read': 'uri' };
+/** Methods of the 2025-11-25 session era that the revision removed: its clients get "method not found". */
+const REMOVED = new Set(['initialize', 'ping', 'logging/setLevel', 'resources/subscribe', 'resources/unsubscribe']);
+/**
+ * Results the revision wants caching hints on. `private`: what the gateway answers depends on who asks
+ * (the tools a principal may see, per-client upstream sessions); `ttlMs` 0: a client of this era
+ * cannot hear of a change yet (no subscriptions/listen), so it should not keep an answer.
+ */
+const CACHEABLE = new Set(['tools/list', 'prompts/list', 'resources/list', 'resources/templates/list', 'resources/read']);
+const ENVELOPE_KEYS = [PROTOCOL_VERSION_META_KEY, CLIENT_CAPABILITIES_META_KEY, CLIENT_INFO_META_KEY];
+
+type SessionFactory = (id: string, principal: Principal, protocolVersion: string) => ClientSession;
+
+interface Kept {
+  session: Promise<{ session: ClientSession; transport: StatelessTransport }>;
+  lastSeen: number;
+}
+
+export class ModernEdge {
+  private readonly kept = new Map<string, Kept>();
+
+  constructor(
+    private readonly createSession: SessionFactory,
+    private readonly offer: () => Offer,
+    private readonly serverName: string,
+  ) {}
+
+  /**
+   * Serves `body` when it is a request of the 2026-07-28 era (or refuses it as the revision says);
+   * returns false for traffic of the session era, which the caller serves as before. Untrusted: `body` is parsed JSON.
+   */
+  async serve(req: IncomingMessage, res: ServerResponse, principal: Principal, body: unknown): Promise<boolean> {
+    // Session-era traffic names no revision of this era: it is left to the session path (and its checks) at once.
+    if (!claimsModern(req, body)) return false;
+    const route = classifyInboundRequest({
+      httpMethod: 'POST',
+      body,
+      protocolVersionHeader: header(req, 'mcp-protocol-version'),
+      mcpMethodHeader: header(req, 'mcp-method'),
+      mcpNameHeader: header(req, 'mcp-name'),
+    });
+    const id = requestIdOf(body);
+    if (route.kind === 'legacy') return false;
+    if (route.kind === 'reject') {
+      sendJson(res, route.httpStatus, errorOf(id, route.code, route.message, route.data));
+      return true;
+    }
+    if (route.messageKind === 'notification') {
+      res.writeHead(202).end();
+      return true;
+    }
+    const request = route.message as JSONRPCRequest;
+    const meta = (request.params?._meta ?? {}) as Record<string, unknown>;
+    const version = meta[PROTOCOL_VERSION_META_KEY];
+    if (version !== MODERN_REVISION) {
+      sendJson(
+        res,
+        400,
+        errorOf(request.id, ProtocolErrorCode.UnsupportedProtocolVersion, `Unsupported protocol version: ${JSON.stringify(version)}`, {
+          supported: SUPPORTED_VERSIONS,
+          requested: version,
+        }),
+      );
+      return true;
+    }
+    const mismatch = headerProblem(req, request);
+    if (mismatch) {
+      sendJson(res, 400, errorOf(request.id, HEADER_MISMATCH, `Bad Request: the request headers and body disagree: ${mismatch}`));
+      return true;
+    }
+    if (REMOVED.has(request.method)) {
+      sendJson(res, 404, errorOf(request.id, ErrorCode.MethodNotFound, `Method not found: ${request.method} is not part of the ${MODERN_REVISION} revision`));
+      return true;
+    }
+    if (request.method === 'server/discover') {
+      sendJson(res, 200, { jsonrpc: '2.0', id: request.id, result: this.discover() });
+      return true;
+    }
+    const capabilities = meta[CLIENT_CAPABILITIES_META_KEY];
+    const clientInfo = meta[CLIENT_INFO_META_KEY] ?? { name: 'unknown', version: 'unknown' };
+    if (!isObject(capabilities) || !isObject(clientInfo)) {
+      sendJson(
+        res,
+        200,
+        errorOf(
+          request.id,
+          ErrorCode.InvalidParams,
+          `Invalid params: _meta["${CLIENT_CAPABILITIES_META_KEY}"] and _meta["${CLIENT_INFO_META_KEY}"] must be objects`,
+        ),
+      );
+      return true;
+    }
+    const { transport } = await this.sessionFor(principal, capabilities, clientInfo);
+    const answer = await transport.request(withoutEnvelope(request), res);
+    if (!answer) return true;
+    if ('error' in answer) {
+      // The revision answers an unknown method with HTTP 404.
+      sendJson(res, answer.error.code === ErrorCode.MethodNotFound ? 404 : 200, { ...answer, id: request.id });
+      return true;
+    }
+    const hints = CACHEABLE.has(request.method) ? { ttlMs: 0, cacheScope: 'private' } : {};
+    const { result } = answer as { result: Record<string, unknown> };
+    sendJson(res, 200, { jsonrpc: '2.0', id: request.id, result: { ...hints, ...result, resultType: 'complete' } });
+    return true;
+  }
+
+  /** Internal sessions idle since `cutoff` are closed. */
+  sweep(cutoff: number): void {
+    for (const [key, kept] of this.kept) {
+      if (kept.lastSeen >= cutoff) continue;
+      void kept.session.then(({ session, transport }) => (transport.busy ? undefined : (this.kept.delete(key), session.close())));
+    }
+  }
+
+  async close(): Promise<void> {
+    const all = [...this.kept.values()];
+    this.kept.clear();
+    await Promise.all(all.map(async (k) => (await k.session).session.close()));
+  }
+
+  private discover(): Record<string, unknown> {
+    const { capabilities, instructions } = this.offer();
+    return {
+      supportedVersions: SUPPORTED_VERSIONS,
+      capabilities: withoutNotifications(capabilities),
+      ...(instructions === undefined ? {} : { instructions }),
+      resultType: 'complete',
+      _meta: { [SERVER_INFO_META_KEY]: { name: this.serverName, version: '0.1.0' } },
+    };
+  }
+
+  private sessionFor(principal: Principal, capabilities: object, clientInfo: object): Kept['session'] {
+    const key = createHash('sha256')
+      .update(canonicalJson({ principal: principal.id, capabilities, clientInfo }) ?? '')
+      .digest('hex');
+    const known = this.kept.get(key);
+    if (known) {
+      known.lastSeen = Date.now();
+      return known.session;
+    }
+    const session = this.open(principal, capabilities, clientInfo);
+    this.kept.set(key, { session, lastSeen: Date.now() });
+    session.catch(() => this.kept.delete(key));
+    return session;
+  }
+
+  /** The internal session declares to upstreams (per-client sessions) what the client declared in its envelope. */
+  private async open(principal: Principal, capabilities: object, clientInfo: object) {
+    const session = this.createSession(`stateless:${randomUUID()}`, principal, MODERN_REVISION);
+    const transport = new StatelessTransport();
+    await session.connect(transport);
+    const init = { jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: LATEST_PROTOCOL_VERSION, capabilities, clientInfo } } as const;
+    const answer = await transport.request(init as JSONRPCRequest);
+    if (!answer || 'error' in answer) throw new Error(`the internal session did not initialize: ${JSON.stringify(answer)}`);
+    transport.onmessage?.({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    return { session, transport };
+  }
+}
+
+/** One internal session's transport: each request is answered to the POST that carried it, under an id of its own. */
+class StatelessTransport implements Transport {
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: (message: JSONRPCMessage) => void;
+  private readonly waiting = new Map<RequestId, (answer: JSONRPCMessage | undefined) => void>();
+  private next = 0;
+
+  start(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  get busy(): boolean {
+    return this.waiting.size > 0;
+  }
+
+  /** The answer to `request`; undefined when the client went away first (the request is then cancelled). */
+  request(request: JSONRPCRequest, res?: ServerResponse): Promise<JSONRPCMessage | undefined> {
+    // Stateless clients reuse ids freely (each request stands alone): ids here are the transport's.
+    const id = ++this.next;
+    return new Promise((resolve) => {
+      this.waiting.set(id, resolve);
+      res?.once('close', () => {
+        if (!this.waiting.delete(id)) return;
+        resolve(undefined);
+        this.onmessage?.({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: id, reason: 'the client went away' } });
+      });
+      this.onmessage?.({ ...request, id });
+    });
+  }
+
+  send(message: JSONRPCMessage): Promise<void> {
+    if ('id' in message && !('method' in message)) {
+      const resolve = this.waiting.get(message.id as RequestId);
+      this.waiting.delete(message.id as RequestId);
+      resolve?.(message);
+    } else if ('id' in message) {
+      // A request to the client (sampling, elicitation, roots): this revision asks for input with an
+      // input-required result instead, which the gateway does not translate yet.
+      const error = { code: ErrorCode.MethodNotFound, message: `not available to ${MODERN_REVISION} clients through toolgate yet` };
+      queueMicrotask(() => this.onmessage?.({ jsonrpc: '2.0', id: message.id, error }));
+    }
+    // Notifications (progress, list changes) have no stream to go on yet.
+    return Promise.resolve();
+  }
+
+  close(): Promise<void> {
+    for (const resolve of this.waiting.values()) resolve(undefined);
+    this.waiting.clear();
+    this.onclose?.();
+    return Promise.resolve();
+  }
+}
+
+/** Whether the body's `_meta` claims the per-request envelope, or the header names this revision. */
+function claimsModern(req: IncomingMessage, body: unknown): boolean {
+  const meta = (body as { params?: { _meta?: unknown } } | null)?.params?._meta;
+  return (isObject(meta) && PROTOCOL_VERSION_META_KEY in meta) || header(req, 'mcp-protocol-version')?.trim() === MODERN_REVISION;
+}
+
+/** Without list-change and resource-update notifications: this era gets them by subscriptions/listen, which the gateway does not serve yet. */
+function withoutNotifications(capabilities: ServerCapabilities): ServerCapabilities {
+  const out: ServerCapabilities = { ...capabilities, tools: {} };
+  if (capabilities.resources) out.resources = {};
+  if (capabilities.prompts) out.prompts = {};
+  return out;
+}
+
+/**
+ * Where the headers SEP-2243 requires on every request disagree with the body: MCP-Protocol-Version and
+ * Mcp-Method present (the classifier checked their values), and Mcp-Name equal to the name or URI the
+ * body carries. The SDK's own check of this rung is not exported.
+ */
+function headerProblem(req: IncomingMessage, request: JSONRPCRequest): string | undefined {
+  if (header(req, 'mcp-protocol-version') === undefined) return 'the required MCP-Protocol-Version header is absent';
+  if (header(req, 'mcp-method') === undefined) return `the body names method ${request.method} but the required Mcp-Method header is absent`;
+  const field = Object.hasOwn(NAME_SOURCE, request.method) ? NAME_SOURCE[request.method]! : undefined;
+  const value = field && (request.params as Record<string, unknown> | undefined)?.[field];
+  if (typeof value !== 'string') return undefined;
+  const name = header(req, 'mcp-name');
+  if (name === undefined) return `the body carries params.${field}=${JSON.stringify(value)} but the required Mcp-Name header is absent`;
+  const decoded = decodeHeaderValue(name.trim());
+  if (decoded === undefined) return 'the Mcp-Name header carries an invalid Base64 sentinel value';
+  if (decoded !== value) return `the body carries params.${field}=${JSON.stringify(value)} but the Mcp-Name header names ${JSON.stringify(decoded)}`;
+  return undefined;
+}
+
+/** A header value as sent, or its `=?base64?…?=` form decoded (for values a header cannot carry). */
+function decodeHeaderValue(value: string): string | undefined {
+  if (!value.startsWith('=?base64?') || !value.endsWith('?=')) return value;
+  const b64 = value.slice(9, -2);
+  if (!/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(b64)) return undefined;
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(b64, 'base64'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** The request as the session era knows it: the envelope is the internal session's, not the upstream's. */
+function withoutEnvelope(request: JSONRPCRequest): JSONRPCRequest {
+  const params = request.params as Record<string, unknown> | undefined;
+  if (!params || !isObject(params._meta)) return request;
+  const meta: Record<string, unknown> = { ...(params._meta as Record<string, unknown>) };
+  for (const key of ENVELOPE_KEYS) delete meta[key];
+  const { _meta, ...rest } = params;
+  return { ...request, params: Object.keys(meta).length > 0 ? { ...rest, _meta: meta } : rest };
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+function requestIdOf(body: unknown): string | number | null {
+  const id = (body as { id?: unknown } | null)?.id;
+  return typeof id === 'string' || typeof id === 'number' ? id : null;
+}
+
+function errorOf(id: string | number | null, code: number, message: string, data?: unknown) {
+  return { jsonrpc: '2.0', id, error: { code, message, ...(data === undefined ? {} : { data }) } };
+}
+
+function isObject(value: unknown): value is object {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
