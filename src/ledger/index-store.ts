@@ -14,7 +14,7 @@ import {
   indexedFieldsOf,
   positionOf,
   receiptMatches,
-  recordFilter,
+  matchingRecords,
   writeRecord,
   type ReceiptQuery,
 } from './index-record.js';
@@ -200,12 +200,10 @@ export class LedgerIndex {
   async search(q: ReceiptQuery, limit: number): Promise<SearchResult> {
     await this.current();
     if (this.count < 0) return scanSearch(this.dir, q, limit); // the rebuild failed too (logged)
-    const test = recordFilter(q);
     const segments = listSegments(this.dir);
     const receipts: StoredReceipt[] = [];
     let total = 0;
-    for (let n = this.count - 1; n >= 0; n--) {
-      if (!test(this.words, this.floats, n)) continue;
+    for (const n of matchingRecords(this.words, this.floats, this.count, q)) {
       if (receipts.length < limit) {
         const r = this.readBack(segments, n);
         if (!r) {
