@@ -1,5 +1,5 @@
 // "No permit, no execution", checked from the ledger alone: a `complete`, `fail` or `unknown` names in `ref` the
-// permit of its own call, written before it, and each permit runs at most once. Memory holds only
+// permit of its own call, written before it, repeats what that permit allowed, and each permit runs at most once. Memory holds only
 // the permits whose execution is not recorded yet (a crash between dispatch and record leaves one),
 // 25 bytes a slot in one table outside the JS heap (PendingPermits): a million permits that never ran
 // cost under 40 MB, where a Map of their call ids and leaf hashes took over 400 MB of heap.
@@ -11,10 +11,10 @@ export class Executions {
 
   /** A receipt in ledger order, with its leaf hash (hex); returns what is wrong with it, if anything. */
   take(facts: LineFacts, leaf: string): string | undefined {
-    if (facts.event === 'permit') this.waiting.put(facts.callId!, leaf);
+    if (facts.event === 'permit') this.waiting.put(facts.callId!, leaf, facts.ranUnder!);
     if (facts.event !== 'complete' && facts.event !== 'fail' && facts.event !== 'unknown') return undefined;
-    if (facts.ref === undefined || !this.waiting.take(facts.callId!, facts.ref)) {
-      return `${facts.event} of call ${facts.callId} does not name (ref) a permit of that call written before it and not executed yet`;
+    if (facts.ref === undefined || !this.waiting.take(facts.callId!, facts.ref, facts.ranUnder!)) {
+      return `${facts.event} of call ${facts.callId} does not name (ref) a permit of that call written before it, not executed yet and with the same policy, approval, break_glass, constraints and call hashes`;
     }
     return undefined;
   }
@@ -26,7 +26,8 @@ const SLOT = KEY + VALUE;
 
 /**
  * call id -> leaf hash of its permit not executed yet, as sha256(call id)[0..8] -> sha256(leaf hash,
- * call id)[0..16]. Only a value match accepts an execution, and it binds both the call and its permit
+ * call id, what it ran under)[0..16]. Only a value match accepts an execution, and it binds the call,
+ * its permit and the fields the execution repeats from it
  * (forging one is a 128-bit second preimage); two call ids sharing a key (about one chance in 2^64
  * per pair) can only make a permit look missing, never let an execution through. The entries are
  * spread over shards that grow one at a time, so a growing table never holds two copies of itself.
@@ -43,15 +44,15 @@ export class PendingPermits {
   }
 
   /** The permit `leaf` of `callId` waits for its execution (it replaces an earlier one of that call). */
-  put(callId: string, leaf: string): void {
+  put(callId: string, leaf: string, ranUnder: string): void {
     const key = callKey(callId);
-    this.shards[key[KEY - 1]! % SHARDS]!.put(key, permitValue(callId, leaf));
+    this.shards[key[KEY - 1]! % SHARDS]!.put(key, permitValue(callId, leaf, ranUnder));
   }
 
-  /** Whether `leaf` is the permit of `callId` waiting for its execution; if so it no longer waits. */
-  take(callId: string, leaf: string): boolean {
+  /** Whether `leaf` is the permit of `callId` waiting for an execution that ran under what it allowed; if so it no longer waits. */
+  take(callId: string, leaf: string, ranUnder: string): boolean {
     const key = callKey(callId);
-    return this.shards[key[KEY - 1]! % SHARDS]!.take(key, permitValue(callId, leaf));
+    return this.shards[key[KEY - 1]! % SHARDS]!.take(key, permitValue(callId, leaf, ranUnder));
   }
 }
 
@@ -136,6 +137,6 @@ function callKey(callId: string): Buffer {
   return createHash('sha256').update(callId).digest().subarray(0, KEY);
 }
 
-function permitValue(callId: string, leaf: string): Buffer {
-  return createHash('sha256').update(`${leaf} ${callId}`).digest().subarray(0, VALUE);
+function permitValue(callId: string, leaf: string, ranUnder: string): Buffer {
+  return createHash('sha256').update(`${leaf} ${callId} ${ranUnder}`).digest().subarray(0, VALUE);
 }

@@ -1,14 +1,34 @@
 // The per-line part of ledger verification (envelope, payload, key window, signature, leaf hash, the
 // line's one byte form), shared by the in-thread path and the worker threads. Order checks (seq,
 // prev, checkpoints, key timeline, executions) stay in verify.ts, which gets what they need here.
-import { envelopeOfText, isCallReceipt, parseJsonText, verifyEnvelope, verifyReceipt, type Keyring, type ReceiptBody } from '../receipts/index.js';
+import {
+  canonicalSha256,
+  envelopeOfText,
+  isCallReceipt,
+  parseJsonText,
+  verifyEnvelope,
+  verifyReceipt,
+  type Keyring,
+  type ReceiptBody,
+} from '../receipts/index.js';
 import type { SignedBy } from './key-timeline.js';
 
-/** What the executions check needs from a receipt: the call it belongs to and the receipt it names. */
+/** What the executions check needs from a receipt: the call it belongs to, the receipt it names and, for a permit or an execution, what it ran under. */
 export interface LineFacts {
   event: ReceiptBody['event'];
   callId?: string;
   ref?: string;
+  /** The hash of the fields an execution repeats from its permit (docs/receipts.md §10 step 3). */
+  ranUnder?: string;
+}
+
+const RAN = new Set<ReceiptBody['event']>(['permit', 'complete', 'fail', 'unknown']);
+
+/** What a permit allowed and its execution repeats: the decision, the approval, the window, the constraints and where it ran with which arguments. */
+function ranUnder(body: Extract<ReceiptBody, { call: unknown }>): string {
+  const { policy, approval, break_glass, constraints } = body as Partial<Record<'policy' | 'approval' | 'break_glass' | 'constraints', unknown>>;
+  const { effective_args_sha256, upstream_sha256 } = body.call as { effective_args_sha256?: string; upstream_sha256?: string };
+  return canonicalSha256({ policy, approval, break_glass, constraints, effective_args_sha256, upstream_sha256 });
 }
 
 export type LineResult =
@@ -40,7 +60,7 @@ export function checkLine(text: string, keyring: Keyring): LineResult {
       return { ok: true, seq: body.chain.seq, prev: body.chain.prev, chainId: body.chain.id, leaf: leafHash, keyId, rotation, event: body.event };
     }
     if (!isCallReceipt(body)) return { ok: true, seq: body.chain.seq, prev: body.chain.prev, chainId: body.chain.id, leaf: leafHash, keyId, event: body.event };
-    const facts = { event: body.event, callId: body.call.id, ref: body.ref };
+    const facts = { event: body.event, callId: body.call.id, ref: body.ref, ranUnder: RAN.has(body.event) ? ranUnder(body) : undefined };
     return { ok: true, seq: body.chain.seq, prev: body.chain.prev, chainId: body.chain.id, leaf: leafHash, keyId, ...facts };
   } catch (err) {
     return failed(text, err);

@@ -10,6 +10,8 @@ import { Executions, PendingPermits } from '../../src/ledger/executions.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
+/** The hash of what a permit allowed (here any fixed text: the table binds it, whatever it is). */
+const RAN_UNDER = 'a'.repeat(64);
 
 /** Heap and buffer memory in use, after collecting garbage (twice: buffers are freed after the collection that finds them). */
 async function used(): Promise<number> {
@@ -21,6 +23,14 @@ async function used(): Promise<number> {
 }
 
 describe('permits waiting for their execution', () => {
+  it('accepts an execution only when it ran under what its permit allowed', () => {
+    const table = new PendingPermits();
+    const leaf = randomBytes(32).toString('hex');
+    table.put('call_1', leaf, RAN_UNDER);
+    expect(table.take('call_1', leaf, 'b'.repeat(64))).toBe(false);
+    expect(table.take('call_1', leaf, RAN_UNDER)).toBe(true);
+  });
+
   it('cost under 48 bytes each', async () => {
     const executions = new Executions();
     const n = 200_000;
@@ -47,12 +57,12 @@ describe('permits waiting for their execution', () => {
       const callId = `call_${next(300)}`;
       const leaf = leaves[next(leaves.length)]!;
       if (next(3) === 0) {
-        table.put(callId, leaf);
+        table.put(callId, leaf, RAN_UNDER);
         map.set(callId, leaf);
       } else {
         const expected = map.get(callId) === leaf;
         if (expected) map.delete(callId);
-        expect(table.take(callId, leaf)).toBe(expected);
+        expect(table.take(callId, leaf, RAN_UNDER)).toBe(expected);
       }
       expect(table.size).toBe(map.size);
     }

@@ -555,9 +555,12 @@ function verifyLedger(dir, keyring) {
       if (wrongKey) return at(...wrongKey);
       chainId ??= body.chain.id;
       if (body.chain.id !== chainId) return at('chain_id', 'chain id');
-      if (body.event === 'permit') unexecuted.set(body.call.id, leaf.toString('hex'));
+      // What a permit allowed, which its execution repeats: keyed by the permit's leaf hash.
+      const allowed = (b) =>
+        jcs([b.policy, b.approval, b.break_glass, b.constraints, b.call.effective_args_sha256, b.call.upstream_sha256].map((v) => v ?? null));
+      if (body.event === 'permit') unexecuted.set(body.call.id, `${leaf.toString('hex')} ${allowed(body)}`);
       if (['complete', 'fail', 'unknown'].includes(body.event)) {
-        if (unexecuted.get(body.call.id) !== body.ref) return at('no_permit', 'execution without its permit');
+        if (unexecuted.get(body.call.id) !== `${body.ref} ${allowed(body)}`) return at('no_permit', 'execution without its permit, or not as permitted');
         unexecuted.delete(body.call.id);
       }
       push(stack, leaf);

@@ -240,13 +240,29 @@ tamper('tampered-base64', (rows) => {
 // by the real writer, that break "no permit, no execution".
 const forge = async (name, drafts) => {
   const forged = await Ledger.open({ dir: copy(name), signer: keyB, issuerId: 'acme-dev-gate', log, checkpointEvery: 5, segmentReceipts: 8 });
-  for (const draft of drafts) await forged.append(draft);
+  let last; // a draft may be a function of the leaf hash (hex) of the receipt appended before it
+  for (const draft of drafts) last = await forged.append(typeof draft === 'function' ? draft(last.leafHash) : draft);
   await forged.close();
 };
 const first = readFileSync(join(dir, seg0), 'utf8').split('\n');
 const leafOfLine = (line) => leafHash(Buffer.from(JSON.parse(line).payload, 'base64')).toString('hex');
 await forge('forged-no-permit', [{ event: 'complete', ...requestOf(11, 'complete'), policy, ref: hash('no such permit'), result: result('ran anyway') }]);
 await forge('forged-double-execution', [{ event: 'complete', ...requestOf(1, 'complete'), policy, ref: leafOfLine(first[0]), result: result('ran twice') }]);
+// A permit, then an execution naming it that does not repeat what the permit allowed (another
+// upstream, another deadline): what ran is not what was permitted.
+const permitted = { event: 'permit', ...requestOf(13, 'permit'), policy, constraints: { timeout_ms: 1000 } };
+await forge('forged-changed-execution', [
+  permitted,
+  (lastLeaf) => ({
+    event: 'complete',
+    ...requestOf(13, 'complete'),
+    call: { ...requestOf(13, 'complete').call, upstream_sha256: hash('another upstream') },
+    policy,
+    constraints: { timeout_ms: 999999 },
+    ref: lastLeaf,
+    result: result('ran elsewhere'),
+  }),
+]);
 await forge('forged-other-calls-permit', [{ event: 'complete', ...requestOf(12, 'complete'), policy, ref: leafOfLine(first[0]), result: result('borrowed permit') }]);
 
 const expected = {};
