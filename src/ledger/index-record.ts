@@ -58,6 +58,7 @@ export interface IndexedFields extends Record<KeyField, string | undefined> {
   ts: string;
 }
 
+const PAYLOAD_KEY = '"payload":"';
 const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 /**
@@ -65,8 +66,11 @@ const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : un
  * beside an append. Untrusted but harmless: a record is only a hint, read back and checked on use.
  */
 export function indexedFieldsOf(line: string): IndexedFields {
-  const envelope = JSON.parse(line) as { payload?: unknown };
-  const b = JSON.parse(Buffer.from(String(envelope.payload), 'base64').toString('utf8')) as Record<string, Record<string, unknown> | undefined>;
+  // A ledger line has one byte form (docs/receipts.md §7): the payload is the string after this key.
+  const start = line.indexOf(PAYLOAD_KEY) + PAYLOAD_KEY.length;
+  const end = line.indexOf('"', start);
+  if (start < PAYLOAD_KEY.length || end < 0) throw new Error('a ledger line without a payload');
+  const b = JSON.parse(Buffer.from(line.slice(start, end), 'base64').toString('utf8')) as Record<string, Record<string, unknown> | undefined>;
   const seq = b.chain?.seq;
   if (typeof seq !== 'number') throw new Error('a ledger line without chain.seq');
   return {
