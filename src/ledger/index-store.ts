@@ -22,6 +22,14 @@ import { readReceipts, type StoredReceipt } from './reader.js';
 
 export const INDEX_FILE = 'ledger-index.bin';
 
+/**
+ * How long the index may lag the ledger after a write before it reads the new receipts back: one
+ * catch-up then covers every write of that time, so a lone call does not pay a read-back (a
+ * directory listing, an open, a read and a write, on the thread pool its own next sync needs) of
+ * its own receipts. Searches, open and close catch up at once.
+ */
+const CATCH_UP_AFTER_MS = 250;
+
 /** A receipt and its neighbours in chain order (null at either end). */
 export interface ReceiptWithNeighbours {
   receipt: StoredReceipt;
@@ -53,6 +61,8 @@ export class LedgerIndex {
   /** Serialises catch-ups and rebuilds. */
   private work: Promise<void> = Promise.resolve();
   private pending = false;
+  /** A catch-up waiting out the lag after a write. */
+  private timer: NodeJS.Timeout | undefined;
   private fd: number;
 
   /**
@@ -66,7 +76,7 @@ export class LedgerIndex {
   ) {
     this.fd = openSync(join(dir, INDEX_FILE), 'a+');
     if (!this.load()) this.reset();
-    this.noteDurable();
+    this.catchUpNow();
   }
 
   /** The number of receipts indexed (may lag the ledger). */
@@ -132,8 +142,17 @@ export class LedgerIndex {
     }
   }
 
-  /** More of the ledger is durable: index it on a later turn, off the append's path. Coalesces. */
+  /** More of the ledger is durable: index it once the lag has passed, off the append's path. Coalesces. */
   noteDurable(): void {
+    if (this.pending || this.timer) return;
+    this.timer = setTimeout(() => this.catchUpNow(), CATCH_UP_AFTER_MS);
+    this.timer.unref();
+  }
+
+  /** Catch up at once (at open, before a search, at close), instead of after the lag. */
+  private catchUpNow(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
     if (this.pending) return;
     this.pending = true;
     this.work = this.work.then(
@@ -185,13 +204,13 @@ export class LedgerIndex {
   private rebuild(): Promise<void> {
     this.log.warn({ dir: this.dir }, 'ledger index does not match the ledger: rebuilding it');
     this.count = -1;
-    this.noteDurable();
+    this.catchUpNow();
     return this.work;
   }
 
   /** Wait for the index to reach the ledger's durable size. */
   async current(): Promise<void> {
-    this.noteDurable();
+    this.catchUpNow();
     await this.work;
     if (this.count < 0) await this.rebuild();
   }
@@ -235,6 +254,7 @@ export class LedgerIndex {
   }
 
   async close(): Promise<void> {
+    this.catchUpNow();
     await this.work;
     closeSync(this.fd);
   }
