@@ -4,15 +4,14 @@
 // wall time of a call swings with whatever else runs, the CPU the gateway spends on it much less.
 // Each gateway: test/fixtures/permit-all-gateway.mjs, Streamable HTTP, in front of the stdio echo
 // upstream; `discard` rows drop receipts (the proxy path alone), the others sign and write both.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { fmt, interleave, machine, median, table } from './lib.js';
+import { cpuMs, freePort, startProcess, stopProcesses } from './processes.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const node = process.execPath;
@@ -21,22 +20,6 @@ const BASELINE = process.env.TOOLGATE_BENCH_BASELINE;
 const CALLS = 2000;
 const IN_FLIGHT = 8;
 const ROUNDS = 7;
-const TICK_MS = 10; // USER_HZ is 100 on Linux
-const children = [];
-
-const freePort = () =>
-  new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-
-/** CPU ms the process has used so far (user + system). */
-function cpuMs(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
-}
 
 async function gateway(checkout, mode, session = '') {
   const port = await freePort();
@@ -46,18 +29,7 @@ async function gateway(checkout, mode, session = '') {
     `listen: { http: { port: ${port} } }\nlog: { level: warn }\nupstreams:\n  echo: { command: ${JSON.stringify(node)}, args: [${JSON.stringify(echo)}], prefix: ""${session} }\n`,
   );
   const args = [join(checkout, 'test/fixtures/permit-all-gateway.mjs'), file, ...(mode ? [mode] : [])];
-  const child = spawn(node, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TOOLGATE_LOG_LEVEL: 'info' } });
-  children.push(child);
-  await new Promise((resolve, reject) => {
-    let seen = '';
-    const check = (d) => {
-      seen += d.toString();
-      if (/listening/.test(seen)) resolve();
-    };
-    child.stdout.on('data', check);
-    child.stderr.on('data', check);
-    child.once('exit', (code) => reject(new Error(`gateway exited with ${code}: ${seen}`)));
-  });
+  const { child } = await startProcess(args, /listening/);
   const client = new Client({ name: 'bench', version: '1' });
   await client.connect(new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${port}/mcp`)));
   return { pid: child.pid, client };
@@ -108,6 +80,6 @@ async function main() {
 try {
   await main();
 } finally {
-  for (const child of children) child.kill();
+  stopProcesses();
 }
 process.exit(0);

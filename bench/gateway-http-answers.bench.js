@@ -5,15 +5,14 @@
 // built checkout of another commit), that checkout's gateway runs beside it in the same rounds.
 // Besides wall-clock latency, the gateway process's own CPU time per call (utime + stime from
 // /proc): on a machine shared with other work, CPU time moves much less than wall time.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { fmt, interleave, loadAverage, machine, median, now, table } from './lib.js';
+import { cpuMs, freePort, startProcess, stopProcesses } from './processes.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const node = process.execPath;
@@ -21,17 +20,6 @@ const echo = join(root, 'test/fixtures/echo-server.mjs');
 const CALLS = 400;
 const ROUNDS = 7;
 const BASELINE = process.env.TOOLGATE_BENCH_BASELINE;
-const children = [];
-const TICKS_PER_MS = 100 / 1000; // USER_HZ
-
-function freePort() {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** A permit-all gateway of the checkout at `dir` on `port`; resolves with its process. */
 function gateway(dir, port) {
@@ -41,27 +29,7 @@ function gateway(dir, port) {
     file,
     `listen: { http: { port: ${port} } }\nlog: { level: warn }\nupstreams:\n  echo: { command: ${JSON.stringify(node)}, args: [${JSON.stringify(echo)}], prefix: "" }\n`,
   );
-  const child = spawn(node, [join(dir, 'test/fixtures/permit-all-gateway.mjs'), file, '/dev/shm'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, TOOLGATE_LOG_LEVEL: 'info' },
-  });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let seen = '';
-    const check = (d) => {
-      seen += d.toString();
-      if (/listening/.test(seen)) resolve(child);
-    };
-    child.stdout.on('data', check);
-    child.stderr.on('data', check);
-    child.once('exit', (code) => reject(new Error(`gateway exited with ${code}: ${seen}`)));
-  });
-}
-
-/** CPU time (ms) a process has used: utime + stime. */
-function cpuMs(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_MS;
+  return startProcess([join(dir, 'test/fixtures/permit-all-gateway.mjs'), file, '/dev/shm'], /listening/).then(({ child }) => child);
 }
 
 /** The SDK client; `jsonOnly` makes its POSTs accept only JSON. */
@@ -135,5 +103,5 @@ async function main() {
 try {
   await main();
 } finally {
-  for (const child of children) child.kill();
+  stopProcesses();
 }

@@ -19,13 +19,13 @@
 // checkout's gateway, interleaved in the same rounds: a before/after comparison measured side by side.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { freePort, startProcess, stopProcesses } from './processes.js';
 import { fmt, interleave, machine, median, now, quantile, table } from './lib.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -41,31 +41,8 @@ const LOAD_MS = 2000;
 const THROUGHPUT_ROUNDS = 5;
 const BASELINE = process.env.TOOLGATE_BENCH_BASELINE;
 const baselineEntry = BASELINE && join(BASELINE, 'test/fixtures/permit-all-gateway.mjs');
-const children = [];
 
-function freePort() {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function start(args, readyPattern) {
-  const child = spawn(node, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TOOLGATE_LOG_LEVEL: 'info' } });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let seen = '';
-    const check = (d) => {
-      seen += d.toString();
-      if (readyPattern.test(seen)) resolve(child);
-    };
-    child.stdout.on('data', check);
-    child.stderr.on('data', check);
-    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}: ${seen}`)));
-  });
-}
+const start = async (args, readyPattern) => (await startProcess(args, readyPattern)).child;
 
 function gatewayConfig(listen, session = '') {
   const dir = mkdtempSync(join(tmpdir(), 'toolgate-bench-'));
@@ -302,6 +279,6 @@ function report(p50, p90, rps) {
 try {
   await main();
 } finally {
-  for (const child of children) child.kill();
+  stopProcesses();
 }
 process.exit(0);

@@ -5,43 +5,20 @@
 // upstream is test/fixtures/probe-server.mjs --http. A stdio upstream with per-client sessions is
 // one process per client session: that row measures STDIO_SESSIONS of them and states the
 // per-session cost (1,000 would be 1,000 processes, which this shared machine does not hold).
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fmt, machine, table } from './lib.js';
+import { freePort, startProcess, stopProcesses } from './processes.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const node = process.execPath;
 const SESSIONS = Number(process.env.TOOLGATE_BENCH_SESSIONS ?? 1000);
 const STDIO_SESSIONS = 20;
 const CONCURRENCY = 16;
-const children = [];
 
-const freePort = () =>
-  new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-
-function start(args, readyPattern) {
-  const child = spawn(node, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TOOLGATE_LOG_LEVEL: 'info' } });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let seen = '';
-    const check = (d) => {
-      seen += d.toString();
-      if (readyPattern.test(seen)) resolve({ child, seen });
-    };
-    child.stdout.on('data', check);
-    child.stderr.on('data', check);
-    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}: ${seen}`)));
-  });
-}
+const start = startProcess;
 
 /** Resident memory of a process, in MB (Linux /proc). */
 function rssMb(pid) {
@@ -167,6 +144,6 @@ async function main() {
 try {
   await main();
 } finally {
-  for (const child of children) child.kill();
+  stopProcesses();
 }
 process.exit(0);
