@@ -1,7 +1,8 @@
 // How a client's request is carried to an upstream once the gate let it: as a flight in the
 // routes for as long as the upstream works on it, so that its progress (on the client's own token)
 // and the requests the upstream sends meanwhile (sampling, elicitation, roots) reach this client
-// and this request. With `session: per-client` it goes on the client's own upstream session.
+// and this request, and an upstream's switch to polling closes this request's client stream too.
+// With `session: per-client` it goes on the client's own upstream session.
 import type { RequestId } from '@modelcontextprotocol/sdk/types.js';
 import { UpstreamRpcError, type Upstream } from '../upstream/index.js';
 import type { GatewayContext } from './context.js';
@@ -21,7 +22,8 @@ export async function forward(ctx: GatewayContext, origin: Origin, upstream: Ups
   const flight = ctx.routes.begin(upstream, origin.session, origin.requestId, clientToken);
   const sent = flight.upstreamToken === clientToken ? params : { ...params, _meta: { ...params._meta, progressToken: flight.upstreamToken } };
   try {
-    return await upstream.request(method, sent, signal, { client: origin.session, owner: flight });
+    const polled = (retryMs: number | undefined) => origin.session.polled(origin.requestId, retryMs);
+    return await upstream.request(method, sent, signal, { client: origin.session, owner: flight, polled });
   } catch (err) {
     // -32042: the client is to complete URL elicitations; their completion is for this session.
     if (err instanceof UpstreamRpcError && err.rpcError.code === URL_ELICITATION_REQUIRED) {

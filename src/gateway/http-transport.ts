@@ -3,8 +3,10 @@
 // later gets an SSE stream from the start: a priming event (an id, a retry interval, no data), then
 // the messages related to its requests and their answers, each with an event id, so that a dropped
 // connection can be resumed with GET and Last-Event-ID (see event-log.ts for what is kept, and how
-// long). Other clients get plain JSON, unless something related to their requests (progress, a
-// sampling request) must go out first and they accept SSE. Other server messages use the GET stream.
+// long). When an upstream closes a request's stream to be polled, such a client's stream for it is
+// closed the same way. Other clients get plain JSON, unless something related to their requests
+// (progress, a sampling request) must go out first and they accept SSE. Other server messages use
+// the GET stream.
 import type { ServerResponse } from 'node:http';
 import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
@@ -71,6 +73,17 @@ class Exchange {
   /** One of the POST's requests was cancelled: it gets no answer, so it must not hold the POST open. */
   cancelled(): void {
     if (--this.remaining === 0) this.finish();
+  }
+
+  /**
+   * The upstream closed its stream for one of these requests, to be polled: where the client can
+   * resume, its stream closes too, after a retry field (the upstream's hint, else ours); the rest
+   * waits in the event log for its GET with Last-Event-ID.
+   */
+  poll(retryMs = RETRY_MS): void {
+    if (!this.answering.prime || this.stream === undefined || !this.res || this.remaining === 0) return;
+    this.res.end(`retry: ${retryMs}\n\n`);
+    this.res = undefined;
   }
 
   /** The client came back for this stream (its missed events were replayed on `res`). */
@@ -179,6 +192,11 @@ export class HttpSessionTransport implements Transport {
     if (!exchange) return;
     this.exchanges.delete(requestId!);
     exchange.cancelled();
+  }
+
+  /** Closes the stream that answers `requestId` for the client to poll (see Exchange.poll); nothing when it cannot resume. */
+  closeSSEStream(requestId: RequestId, retryMs?: number): void {
+    this.exchanges.get(requestId)?.poll(retryMs);
   }
 
   /**

@@ -29,6 +29,9 @@ export type Result = Record<string, unknown>;
 /** A handler of one client method, forwarding it to the upstream(s) it concerns. */
 export type MethodHandler = (session: ClientSession, request: JSONRPCRequest, extra: Extra) => Promise<Result>;
 
+/** A transport that can close a request's stream for its client to poll (SEP-1699), as the SDK's server transports can. */
+type PollableTransport = Transport & { closeSSEStream?(requestId: RequestId, retryMs?: number): void };
+
 /** What a session needs of the gateway: its name and log, and to tell it when the session opens and closes. */
 export interface SessionHost {
   name: string;
@@ -107,6 +110,11 @@ export class ClientSession implements UpstreamClient {
   notify(message: JSONRPCNotification, relatedRequestId?: RequestId): void {
     if (this.closed) return;
     this.server.notification(message as never, relatedRequestId === undefined ? undefined : { relatedRequestId }).catch(() => undefined);
+  }
+
+  /** The upstream closed `requestId`'s stream to be polled: the client's stream for it closes too, where it can be resumed (Streamable HTTP). */
+  polled(requestId: RequestId, retryMs: number | undefined): void {
+    (this.server.transport as PollableTransport | undefined)?.closeSSEStream?.(requestId, retryMs);
   }
 
   close(): Promise<void> {

@@ -41,6 +41,7 @@ export class Connection {
       this.transport = new StreamableHTTPClientTransport(new URL(config.url), { requestInit: { headers: config.headers }, fetch: related.fetch });
     }
     this.peer = new JsonRpcPeer(name, this.transport, handlers, related && ((id) => related.take(id)));
+    if (related) related.onpolling = (id, retryMs) => this.peer.polling(id, retryMs);
   }
 
   /** What a stdio upstream last wrote to stderr (for the operator's log). */

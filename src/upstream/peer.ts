@@ -10,6 +10,8 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Whose request this is (the caller's own value): handed back with the upstream's requests related to it. */
   owner?: unknown;
+  /** The upstream closed this request's stream before answering, for it to be polled (SEP-1699): told its retry hint (ms), if any. The transport resumes the stream itself. */
+  polled?: (retryMs: number | undefined) => void;
 }
 
 /** What the peer does with messages the upstream starts. */
@@ -32,6 +34,7 @@ interface Pending {
   abort?: () => void;
   signal?: AbortSignal;
   owner?: unknown;
+  polled?: (retryMs: number | undefined) => void;
 }
 
 export class JsonRpcPeer {
@@ -73,6 +76,7 @@ export class JsonRpcPeer {
           this.handlers.timedOut();
         }, options.timeoutMs),
         owner: options.owner,
+        polled: options.polled,
       };
       if (options.signal) {
         const signal = options.signal;
@@ -89,6 +93,11 @@ export class JsonRpcPeer {
       // A send that fails means the connection is gone (process exited, HTTP server unreachable).
       this.transport.send(message).catch((err: Error) => this.fail(`cannot reach the upstream: ${err.message}`, err));
     });
+  }
+
+  /** The transport saw the upstream close the stream of our request `id` before its answer. */
+  polling(id: RequestId, retryMs: number | undefined): void {
+    this.pending.get(id)?.polled?.(retryMs);
   }
 
   notify(method: string, params?: Record<string, unknown>): void {

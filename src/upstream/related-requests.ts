@@ -3,12 +3,17 @@
 // POST, but the SDK's client transport hands every message over alike; the fetch given to it here
 // watches those streams and notes, for each upstream request on one, the id of the request whose
 // POST it answers. (stdio carries no such association: the upstream's server SDK drops it there.)
+// It also tells when the upstream closes such a stream before the answer, after an event id: the
+// upstream switched that request to polling (SEP-1699), and the SDK resumes it with Last-Event-ID.
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { RequestId } from '@modelcontextprotocol/sdk/types.js';
 
 export class RelatedRequests {
   /** Upstream request id -> the id of ours it relates to; taken when the request is received. */
   private readonly related = new Map<RequestId, RequestId>();
+
+  /** The upstream closed the stream of our request `ours` before answering it, with this retry hint (ms) if it gave one. */
+  onpolling?: (ours: RequestId, retryMs: number | undefined) => void;
 
   /** The request of ours that the upstream's request `id` came with, if its stream said so. */
   take(id: RequestId): RequestId | undefined {
@@ -25,11 +30,14 @@ export class RelatedRequests {
     return new Response(response.body.pipeThrough(this.watch(ours)), { status: response.status, statusText: response.statusText, headers: response.headers });
   };
 
-  /** Passes the stream on unchanged, noting each upstream request in it (before the SDK parses it). */
+  /** Passes the stream on unchanged, noting each upstream request in it (before the SDK parses it), and whether it ends unanswered. */
   private watch(ours: RequestId): TransformStream<Uint8Array, Uint8Array> {
     const decoder = new TextDecoder();
     let pending = '';
     let data: string[] = [];
+    let resumable = false;
+    let answered = false;
+    let retryMs: number | undefined;
     return new TransformStream({
       transform: (chunk, controller) => {
         pending += decoder.decode(chunk, { stream: true });
@@ -38,25 +46,38 @@ export class RelatedRequests {
           const line = pending.slice(0, end);
           pending = pending.slice(end + (pending.startsWith('\r\n', end) ? 2 : 1));
           if (line === '') {
-            this.note(data.join('\n'), ours);
+            answered ||= this.note(data.join('\n'), ours);
             data = [];
           } else if (line.startsWith('data:')) data.push(line.slice(line.startsWith('data: ') ? 6 : 5));
+          else if (line.startsWith('id:')) resumable = true;
+          else if (/^retry: ?\d+$/.test(line)) retryMs = Number(line.slice(6).trim());
           end = pending.search(/\r?\n|\r/);
         }
         controller.enqueue(chunk);
       },
+      // The upstream ended the stream (not a dropped connection, which errors instead).
+      flush: () => {
+        if (resumable && !answered) this.onpolling?.(ours, retryMs);
+      },
     });
   }
 
-  /** Untrusted: an event's data from the upstream. Only requests (a method and an id) are noted. */
-  private note(data: string, ours: RequestId): void {
-    if (!data.includes('"method"')) return;
+  /**
+   * Untrusted: an event's data from the upstream. Requests (a method and an id) are noted. Returns
+   * whether it is the answer: a message with no "method" anywhere is a response, and the only one a
+   * POST's stream carries is to its request (so the hot path parses nothing more than before).
+   */
+  private note(data: string, ours: RequestId): boolean {
+    if (data === '') return false;
+    if (!data.includes('"method"')) return true;
     try {
       const message = JSON.parse(data) as { method?: unknown; id?: unknown };
-      if (typeof message.method === 'string' && (typeof message.id === 'string' || typeof message.id === 'number')) this.related.set(message.id, ours);
+      if (typeof message.method !== 'string') return message.id === ours;
+      if (typeof message.id === 'string' || typeof message.id === 'number') this.related.set(message.id, ours);
     } catch {
       // not JSON: the SDK reports it
     }
+    return false;
   }
 }
 

@@ -36,6 +36,8 @@ export interface Source {
 export interface Via {
   client?: UpstreamClient;
   owner?: unknown;
+  /** The upstream closed the request's stream to be polled (Streamable HTTP, SEP-1699); toolgate resumes it by itself. */
+  polled?: (retryMs: number | undefined) => void;
 }
 
 export interface UpstreamEvents {
@@ -138,7 +140,7 @@ export class Upstream {
     }
     if (signal?.aborted) throw new UpstreamError('upstream_not_sent', `upstream ${this.name}: request cancelled before it was sent`);
     const connection = this.perClient && via.client ? await this.own.of(via.client) : this.connection;
-    return connection.peer.request(method, params, { timeoutMs: this.timeoutMs, signal, owner: via.owner });
+    return connection.peer.request(method, params, { timeoutMs: this.timeoutMs, signal, owner: via.owner, polled: via.polled });
   }
 
   /** Pass a client's notification on: to its own session (per-client, when open), else the shared one; dropped while not ready. */

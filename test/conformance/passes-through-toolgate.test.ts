@@ -76,14 +76,6 @@ const failsThroughToolgate2026 = [
   'server-stateless',
 ];
 
-/**
- * Checks that succeed directly but not yet through toolgate (issue 16 item 11). The reference server
- * switches its client to polling mid-call (it closes the call's SSE stream; the client resumes with
- * Last-Event-ID). toolgate's upstream connection resumes that upstream stream by itself, and the
- * client gets the answer on the stream it opened: toolgate does not mirror the upstream's close.
- */
-const lostThroughToolgate2025 = ['server-sse-polling: server-sse-disconnect-resume'];
-
 let reference: ChildProcess;
 let gateway: ChildProcess;
 let gatewayUrl: string;
@@ -140,7 +132,7 @@ test('2025-11-25: every scenario and check that passes directly passes through t
     if (!there?.passed) return [`${scenario}: fails through toolgate`];
     return [...r.succeeded].filter((check) => !there.succeeded.has(check)).map((check) => `${scenario}: ${check}`);
   });
-  expect(lost).toEqual(lostThroughToolgate2025);
+  expect(lost).toEqual([]);
 });
 
 test('2026-07-28: through toolgate, the scenarios that pass directly pass, but for the expected failures of issue 18', { timeout: 120_000 }, async () => {
