@@ -1,5 +1,6 @@
 // Which client session owns what on an upstream: forwarded requests in flight (to attribute the
-// upstream's sampling/elicitation requests and progress), URL elicitations (so that their
+// upstream's sampling/elicitation requests and progress), progress tokens of calls answered with a
+// task (until the task ends), URL elicitations (so that their
 // completion reaches the session that was asked), and resource subscriptions on a shared
 // connection (to fan out updates only to subscribers). Messages never cross to another session.
 import type { RequestId } from '@modelcontextprotocol/sdk/types.js';
@@ -24,6 +25,8 @@ export class Routes {
   private readonly subscribers = new Map<string, Set<ClientSession>>();
   /** (upstream, elicitationId) -> the session asked to complete it. */
   private readonly elicitations = new Map<string, ClientSession>();
+  /** (upstream, upstream task id) -> calls answered with that task whose progress token lives on until it ends. */
+  private readonly taskTokens = new Map<string, Set<Flight>>();
   private substitute = 0;
 
   begin(upstream: Upstream, session: ClientSession, requestId: RequestId, clientToken?: ProgressToken): Flight {
@@ -47,6 +50,35 @@ export class Routes {
   end(flight: Flight): void {
     this.flights.get(flight.upstream)?.delete(flight);
     if (flight.upstreamToken !== undefined) this.tokens.get(flight.upstream)?.delete(flight.upstreamToken);
+  }
+
+  /**
+   * The call was answered with a task (MCP 2025-11-25): its progress token stays valid until the
+   * task ends, so the token stays routed to its client; the call itself is no longer in flight.
+   */
+  toTask(flight: Flight, taskId: string): void {
+    this.flights.get(flight.upstream)?.delete(flight);
+    if (flight.upstreamToken === undefined) return;
+    const key = subscriptionKey(flight.upstream, taskId);
+    let set = this.taskTokens.get(key);
+    if (!set) this.taskTokens.set(key, (set = new Set()));
+    set.add(flight);
+  }
+
+  /** The task `session` has as `taskId` on `upstream` ended: its call's progress token is free. */
+  taskEnded(upstream: Upstream, taskId: string, session: ClientSession): void {
+    this.freeTaskTokens(subscriptionKey(upstream, taskId), session);
+  }
+
+  private freeTaskTokens(key: string, session: ClientSession): void {
+    const set = this.taskTokens.get(key);
+    if (!set) return;
+    for (const flight of set) {
+      if (flight.session !== session) continue;
+      this.end(flight);
+      set.delete(flight);
+    }
+    if (set.size === 0) this.taskTokens.delete(key);
   }
 
   byToken(upstream: Upstream, token: ProgressToken): Flight | undefined {
@@ -118,6 +150,7 @@ export class Routes {
     for (const key of [...this.subscribers.keys()]) if (this.unsubscribe(key, session)) orphaned.push(key);
     for (const set of this.flights.values()) for (const flight of set) if (flight.session === session) this.end(flight);
     for (const [key, owner] of this.elicitations) if (owner === session) this.elicitations.delete(key);
+    for (const key of [...this.taskTokens.keys()]) this.freeTaskTokens(key, session);
     return orphaned;
   }
 }

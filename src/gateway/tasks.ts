@@ -180,6 +180,8 @@ export class Tasks {
   /** The call ended without an upstream task (refused, rejected, or answered plainly): the task ends with it. */
   private settle(task: GatewayTask, answer: GateAnswer, status?: TaskStatus): void {
     if (task.final) return;
+    // The call's progress token was the task's until now (forward.ts).
+    if (task.upstreamId !== undefined) this.ctx.routes.taskEnded(task.upstream!, task.upstreamId, task.session);
     if (answer.kind === 'result') {
       const result = relatedTo(task, toolResult(answer));
       task.final = { result };
