@@ -27,18 +27,35 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { canonicalJson, type Principal } from '../core/index.js';
 import { sendJson } from '../http/index.js';
+import { RpcErrorAnswer } from './answer.js';
+import {
+  createTaskResult,
+  declaresTasks,
+  DROPPED_TASK_METHODS,
+  missingTasksCapability,
+  serveTaskMethod,
+  TASK_METHODS,
+  TASKS_EXTENSION,
+  withoutTaskHint,
+} from './era-2026-tasks.js';
 import type { Offer } from './offer.js';
 import type { ClientSession } from './session.js';
+import type { Tasks } from './tasks.js';
 
 export const MODERN_REVISION = '2026-07-28';
 /** What server/discover and an unsupported-version error name: this revision per request, the 2025-11-25 one by initialize. */
 const SUPPORTED_VERSIONS = [MODERN_REVISION, LATEST_PROTOCOL_VERSION];
 /** SEP-2243's code for request headers that disagree with the body (HTTP 400). */
 const HEADER_MISMATCH = -32020;
-/** The methods whose `Mcp-Name` header mirrors a body field. */
-const NAME_SOURCE: Record<string, string> = { 'tools/call': 'name', 'prompts/get': 'name', 'resources/read': 'uri' };
+/** The methods whose `Mcp-Name` header mirrors a body field (the tasks extension's name their task). */
+const NAME_SOURCE: Record<string, string> = {
+  'tools/call': 'name',
+  'prompts/get': 'name',
+  'resources/read': 'uri',
+  ...Object.fromEntries([...TASK_METHODS].map((method) => [method, 'taskId'])),
+};
 /** Methods of the 2025-11-25 session era that the revision removed: its clients get "method not found". */
-const REMOVED = new Set(['initialize', 'ping', 'logging/setLevel', 'resources/subscribe', 'resources/unsubscribe']);
+const REMOVED = new Set(['initialize', 'ping', 'logging/setLevel', 'resources/subscribe', 'resources/unsubscribe', ...DROPPED_TASK_METHODS]);
 /**
  * Results the revision wants caching hints on. `private`: what the gateway answers depends on who asks
  * (the tools a principal may see, per-client upstream sessions); `ttlMs` 0: a client of this era
@@ -61,6 +78,7 @@ export class ModernEdge {
     private readonly createSession: SessionFactory,
     private readonly offer: () => Offer,
     private readonly serverName: string,
+    private readonly tasks: Tasks,
   ) {}
 
   /**
@@ -128,8 +146,12 @@ export class ModernEdge {
       );
       return true;
     }
+    if (TASK_METHODS.has(request.method)) {
+      await this.serveTask(res, principal, request, capabilities);
+      return true;
+    }
     const { transport } = await this.sessionFor(principal, capabilities, clientInfo);
-    const answer = await transport.request(withoutEnvelope(request), res);
+    const answer = await transport.request(withoutTaskHint(withoutEnvelope(request)), res);
     if (!answer) return true;
     if ('error' in answer) {
       // The revision answers an unknown method with HTTP 404.
@@ -138,15 +160,31 @@ export class ModernEdge {
     }
     const hints = CACHEABLE.has(request.method) ? { ttlMs: 0, cacheScope: 'private' } : {};
     const { result } = answer as { result: Record<string, unknown> };
-    sendJson(res, 200, { jsonrpc: '2.0', id: request.id, result: { ...hints, ...result, resultType: 'complete' } });
+    const task = request.method === 'tools/call' ? createTaskResult(this.tasks, principal, result) : undefined;
+    sendJson(res, 200, { jsonrpc: '2.0', id: request.id, result: task ?? { ...hints, ...result, resultType: 'complete' } });
     return true;
+  }
+
+  /** A method of the tasks extension, which needs the extension declared on its request; the task is found among the principal's. */
+  private async serveTask(res: ServerResponse, principal: Principal, request: JSONRPCRequest, capabilities: object): Promise<void> {
+    const gone = new AbortController();
+    res.once('close', () => gone.abort());
+    try {
+      if (!declaresTasks(capabilities)) throw missingTasksCapability(request.method);
+      const result = await serveTaskMethod(this.tasks, principal, request, gone.signal);
+      sendJson(res, 200, { jsonrpc: '2.0', id: request.id, result: { ...result, resultType: 'complete' } });
+    } catch (err) {
+      if (!(err instanceof RpcErrorAnswer)) throw err;
+      sendJson(res, 200, errorOf(request.id, err.code, err.message, err.data));
+    }
   }
 
   /** Internal sessions idle since `cutoff` are closed. */
   sweep(cutoff: number): void {
     for (const [key, kept] of this.kept) {
       if (kept.lastSeen >= cutoff) continue;
-      void kept.session.then(({ session, transport }) => (transport.busy ? undefined : (this.kept.delete(key), session.close())));
+      // A session with tasks stays: its upstream sessions serve them (they are forgotten after their ttl).
+      void kept.session.then(({ session, transport }) => (transport.busy || this.tasks.owns(session) ? undefined : (this.kept.delete(key), session.close())));
     }
   }
 
@@ -160,7 +198,7 @@ export class ModernEdge {
     const { capabilities, instructions } = this.offer();
     return {
       supportedVersions: SUPPORTED_VERSIONS,
-      capabilities: withoutNotifications(capabilities),
+      capabilities: discoveredCapabilities(capabilities),
       ...(instructions === undefined ? {} : { instructions }),
       resultType: 'complete',
       _meta: { [SERVER_INFO_META_KEY]: { name: this.serverName, version: '0.1.0' } },
@@ -255,9 +293,14 @@ function claimsModern(req: IncomingMessage, body: unknown): boolean {
   return (isObject(meta) && PROTOCOL_VERSION_META_KEY in meta) || header(req, 'mcp-protocol-version')?.trim() === MODERN_REVISION;
 }
 
-/** Without list-change and resource-update notifications: this era gets them by subscriptions/listen, which the gateway does not serve yet. */
-function withoutNotifications(capabilities: ServerCapabilities): ServerCapabilities {
-  const out: ServerCapabilities = { ...capabilities, tools: {} };
+/**
+ * Without list-change and resource-update notifications: this era gets them by subscriptions/listen,
+ * which the gateway does not serve yet. Tasks are the extension of this era, which the gateway serves
+ * whatever its upstreams take: a held call is a task of its own.
+ */
+function discoveredCapabilities(capabilities: ServerCapabilities): ServerCapabilities {
+  const { tasks: _sessionEraTasks, ...rest } = capabilities;
+  const out: ServerCapabilities = { ...rest, tools: {}, extensions: { [TASKS_EXTENSION]: {} } };
   if (capabilities.resources) out.resources = {};
   if (capabilities.prompts) out.prompts = {};
   return out;

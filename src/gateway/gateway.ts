@@ -118,7 +118,7 @@ export async function startGateway({ config, handler, log, pins, visibleTo }: Ga
   let http: HttpListener | undefined;
   let stdioClosed = new Promise<void>(() => undefined);
   try {
-    if (config.listen.http) http = await listenHttp(config, log, createSession, new ModernEdge(createSession, () => offer(upstreams), config.name));
+    if (config.listen.http) http = await listenHttp(config, log, createSession, new ModernEdge(createSession, () => offer(upstreams), config.name, tasks));
     if (config.listen.stdio) {
       const session = createSession('stdio', stdioPrincipal(config));
       stdioClosed = new Promise((resolve) => process.stdin.once('end', resolve).once('close', resolve));

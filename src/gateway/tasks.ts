@@ -60,11 +60,22 @@ export class Tasks {
     return this.ctx.upstreams.some(takesTaskCalls);
   }
 
-  /** A tools/call made as a task: the gate decides it; the client gets a task at once (or the upstream's error, as it sent it). */
-  async start(session: ClientSession, upstream: Upstream | undefined, request: TaskRequest, call: ToolCall, signal: AbortSignal): Promise<Result> {
+  /**
+   * A tools/call made as a task: the gate decides it; the client gets a task at once (or the upstream's
+   * error, as it sent it). With `plainWhenEnded` (a task the server decides on, as in the 2026-07-28
+   * revision) a call that ended at once is answered plainly, without a task.
+   */
+  async start(
+    session: ClientSession,
+    upstream: Upstream | undefined,
+    request: TaskRequest,
+    call: ToolCall,
+    signal: AbortSignal,
+    plainWhenEnded = false,
+  ): Promise<Result> {
     const task = this.open(session, upstream, request);
     const answer = await this.ctx.handler.handleAsTask({ ...call, signal: AbortSignal.any([signal, task.cancel.signal]) });
-    if (answer.kind === 'upstream-error') {
+    if (answer.kind === 'upstream-error' || (plainWhenEnded && answer.kind !== 'task' && answer.kind !== 'held')) {
       // The upstream did not take the call as a task: the client gets its answer as if it were direct.
       this.byId.delete(task.id);
       return toolResult(answer);
@@ -87,6 +98,42 @@ export class Tasks {
       ['tasks/list', offeredOnly(async (session, request) => this.list(session, request.params))],
       ['tasks/cancel', offeredOnly((session, request) => this.cancelTask(session, request.params))],
     ];
+  }
+
+  /** Whether a task of a 2026-07-28 client of the principal has this id. */
+  ownedBy(principalId: string, taskId: string): boolean {
+    const task = this.byId.get(taskId);
+    return task !== undefined && ofPrincipal(task, principalId);
+  }
+
+  /** Whether the session still has tasks (its upstream sessions serve them). */
+  owns(session: ClientSession): boolean {
+    for (const task of this.byId.values()) if (task.session === session) return true;
+    return false;
+  }
+
+  /** A 2026-07-28 client's task as it stands now, without asking its upstream. */
+  standingNow(principalId: string, taskId: unknown): { view: TaskView; final?: GatewayTask['final'] } {
+    const task = this.findOwned(principalId, taskId);
+    return { view: { ...task.view }, final: task.final };
+  }
+
+  /** A 2026-07-28 client's task as it stands, asked of its upstream; once the upstream task ended, with what the call came to. */
+  async standing(principalId: string, taskId: unknown, signal: AbortSignal): Promise<{ view: TaskView; final?: GatewayTask['final'] }> {
+    const task = this.findOwned(principalId, taskId);
+    if (task.upstreamId !== undefined && !task.final) {
+      this.seen(task, await ask(task, 'tasks/get', signal).catch(rethrowAs(task)));
+      // Not answered yet (a timeout): the task is shown as still working.
+      if (isTerminal(task.view.status)) await this.fetchFinal(task, undefined, signal).catch(() => undefined);
+    }
+    return this.standingNow(principalId, taskId);
+  }
+
+  /** A 2026-07-28 client's tasks/cancel: cooperative, so an ended task, or one whose upstream cannot cancel, is left as it is. */
+  async cancelOwned(principalId: string, taskId: unknown): Promise<void> {
+    const task = this.findOwned(principalId, taskId);
+    if (task.final || isTerminal(task.view.status) || (task.upstreamId !== undefined && !cancels(task.upstream!))) return;
+    await this.cancelRunning(task);
   }
 
   /** An upstream's notifications/tasks/status: to the session that owns the task, under toolgate's id; a final status ends it. */
@@ -285,7 +332,12 @@ export class Tasks {
     if (task.upstreamId !== undefined && !cancels(task.upstream!)) {
       throw new RpcErrorAnswer(ErrorCode.InvalidParams, `upstream ${task.upstream!.name} does not cancel tasks`);
     }
-    // A held call: its approval is cancelled, unless reviewers granted it meanwhile and it went upstream.
+    await this.cancelRunning(task);
+    return { ...task.view };
+  }
+
+  /** A held call: its approval is cancelled, unless reviewers granted it meanwhile and it went upstream. */
+  private async cancelRunning(task: GatewayTask): Promise<void> {
     task.cancel.abort('tasks/cancel');
     while (!task.final && task.upstreamId === undefined) await this.nextMove(task, new AbortController().signal);
     if (task.upstreamId !== undefined && !task.final) {
@@ -294,14 +346,21 @@ export class Tasks {
       await this.finish(task, { err: new UpstreamError('upstream_cancelled', 'the task was cancelled') });
     }
     this.update(task, 'cancelled', task.view.statusMessage);
-    return { ...task.view };
   }
 
   /** Untrusted: the client's params. Another session's task is not found, as an unknown one is. */
   private find(session: ClientSession, params: unknown): GatewayTask {
-    const taskId = (params as { taskId?: unknown } | undefined)?.taskId;
+    return this.found((params as { taskId?: unknown } | undefined)?.taskId, (task) => task.session === session);
+  }
+
+  /** Untrusted: the id. A 2026-07-28 client has no session: its tasks are its principal's, each under an id nobody guesses. */
+  private findOwned(principalId: string, taskId: unknown): GatewayTask {
+    return this.found(taskId, (task) => ofPrincipal(task, principalId));
+  }
+
+  private found(taskId: unknown, owned: (task: GatewayTask) => boolean): GatewayTask {
     const task = typeof taskId === 'string' ? this.byId.get(taskId) : undefined;
-    if (!task || task.session !== session) throw new RpcErrorAnswer(ErrorCode.InvalidParams, 'Failed to retrieve task: Task not found');
+    if (!task || !owned(task)) throw new RpcErrorAnswer(ErrorCode.InvalidParams, 'Failed to retrieve task: Task not found');
     return task;
   }
 
@@ -328,6 +387,11 @@ export class Tasks {
 /** A request about the upstream task, on the upstream session that has it (the client's own with `session: per-client`). */
 function ask(task: GatewayTask, method: string, signal?: AbortSignal): Promise<Result> {
   return task.upstream!.request(method, { taskId: task.upstreamId! }, signal, { client: task.session });
+}
+
+/** A task of a 2026-07-28 client (a session of that era) of the principal. */
+function ofPrincipal(task: GatewayTask, principalId: string): boolean {
+  return task.session.protocolVersion !== undefined && task.session.principal.id === principalId;
 }
 
 /** tasks/result's answer names its task: toolgate's id, never the upstream's. */

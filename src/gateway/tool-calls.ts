@@ -9,7 +9,9 @@ import { RpcErrorAnswer, toolResult } from './answer.js';
 import { describeCall } from './call-request.js';
 import { forward } from './forward.js';
 import { page } from './pages.js';
+import { missingTasksCapability, TASK_TTL_MS, takesServerDirectedTasks } from './era-2026-tasks.js';
 import { checkTaskRequest, type TaskRequest, type Tasks } from './tasks.js';
+import { takesTaskCalls } from './task-capability.js';
 import type { Extra, GatewayContext, MethodHandler, Result } from './context.js';
 import type { ClientSession } from './session.js';
 
@@ -59,11 +61,30 @@ async function handOver(
   extra: Extra,
   draining: boolean,
 ): Promise<Result> {
-  const { call, entry } = toolCall(ctx, session, request, params, extra, draining);
+  // A 2026-07-28 client asks for no task: toolgate decides (its edge drops a task hint such a client still sends).
+  const directed = session.protocolVersion === undefined ? undefined : serverDirectedTask(session, ctx.catalog.resolve(params.name), params.name);
+  const { call, entry } = toolCall(ctx, session, request, directed?.upstreamTask ? { ...params, task: directed.task } : params, extra, draining);
   // A call made as a task is answered with a task of toolgate's; its upstream is the tool's (none for an unknown tool).
   if (params.task !== undefined) return tasks.start(session, entry?.upstream, params.task, call, extra.signal);
+  // A call that went on; one that ended at once is answered plainly.
+  if (directed) return tasks.start(session, entry?.upstream, directed.task, call, extra.signal, true);
   // The gate answers every call, upstream faults included (a refusal with an error id): it does not throw them.
   return toolResult(await ctx.handler.handle(call));
+}
+
+/**
+ * The task a call of a 2026-07-28 client may become: with the tasks extension declared, a call that
+ * goes on is a task (taken upstream as a task when its tool and upstream support one); without it,
+ * none, and a tool that requires a task cannot be called.
+ */
+function serverDirectedTask(session: ClientSession, entry: CatalogEntry | undefined, name: string): { task: TaskRequest; upstreamTask: boolean } | undefined {
+  const support = (entry?.tool.execution as { taskSupport?: unknown } | undefined)?.taskSupport;
+  if (!takesServerDirectedTasks(session)) {
+    if (support === 'required') throw missingTasksCapability(`tool ${name}`);
+    return undefined;
+  }
+  const upstreamTask = entry !== undefined && takesTaskCalls(entry.upstream) && (support === 'optional' || support === 'required');
+  return { task: { ttl: TASK_TTL_MS }, upstreamTask };
 }
 
 /** The call as the gate gets it: described, and forwarded (renamed, `_meta`, progress token and task request kept) if the gate lets it. */

@@ -176,3 +176,41 @@ export function servedForFile(options: ServeOptions): { served: () => Served; cl
   });
   return { served: () => served!, client: () => client! };
 }
+
+/** What a client of the 2026-07-28 revision puts in every request's `_meta`; `capabilities` are its per-request capabilities. */
+export function envelope(capabilities: Record<string, unknown> = {}, clientName = 'era-2026-client'): Record<string, unknown> {
+  return {
+    'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+    'io.modelcontextprotocol/clientCapabilities': capabilities,
+    'io.modelcontextprotocol/clientInfo': { name: clientName, version: '1.0.0' },
+  };
+}
+
+/**
+ * One stateless request of the 2026-07-28 revision: the envelope in `_meta` (`params._meta` adds to
+ * it), and the headers the revision requires (Mcp-Name from the body's name, uri or taskId) unless
+ * `headers` overrides them.
+ */
+export async function statelessPost(
+  url: string,
+  method: string,
+  params: Record<string, unknown>,
+  { token = TOKENS.agent, meta = envelope(), headers = {} }: { token?: string; meta?: Record<string, unknown>; headers?: Record<string, string> } = {},
+  // biome-ignore lint/suspicious/noExplicitAny: tests read JSON-RPC answers by name.
+): Promise<{ status: number; json: any }> {
+  const name = (params.name ?? params.uri ?? params.taskId) as string | undefined;
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${token}`,
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      'mcp-protocol-version': '2026-07-28',
+      'mcp-method': method,
+      ...(name === undefined ? {} : { 'mcp-name': name }),
+      ...headers,
+    },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params: { ...params, _meta: { ...meta, ...(params._meta as object) } } }),
+  });
+  return { status: res.status, json: await res.json() };
+}
