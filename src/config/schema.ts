@@ -57,6 +57,8 @@ export const HttpListenSchema = z.strictObject({
     .default(4 * 1024 * 1024),
   /** A session with no request and no open GET stream for this long is closed (clients rarely send DELETE). */
   session_idle: duration.default('30m'),
+  /** How long a call that answered a 2026-07-28 client input-required waits for its retry before it is cancelled. */
+  input_wait: duration.default('10m'),
 });
 
 export const ListenSchema = z.strictObject({

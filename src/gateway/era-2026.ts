@@ -11,12 +11,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   classifyInboundRequest,
   CLIENT_CAPABILITIES_META_KEY,
+  isInputRequiredResult,
   CLIENT_INFO_META_KEY,
   PROTOCOL_VERSION_META_KEY,
   ProtocolErrorCode,
   SERVER_INFO_META_KEY,
 } from '@modelcontextprotocol/server';
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
 import {
   ErrorCode,
   LATEST_PROTOCOL_VERSION,
@@ -38,6 +39,7 @@ import {
   TASKS_EXTENSION,
   withoutTaskHint,
 } from './era-2026-tasks.js';
+import { type Dispatcher, InputRounds, type InternalRequest } from './input-required.js';
 import type { Offer } from './offer.js';
 import type { ClientSession } from './session.js';
 import type { Tasks } from './tasks.js';
@@ -73,13 +75,18 @@ interface Kept {
 
 export class ModernEdge {
   private readonly kept = new Map<string, Kept>();
+  private readonly rounds: InputRounds;
 
   constructor(
     private readonly createSession: SessionFactory,
     private readonly offer: () => Offer,
     private readonly serverName: string,
     private readonly tasks: Tasks,
-  ) {}
+    /** How long a call that answered input-required waits for the client's retry. */
+    inputWaitMs: number,
+  ) {
+    this.rounds = new InputRounds(inputWaitMs);
+  }
 
   /**
    * Serves `body` when it is a request of the 2026-07-28 era (or refuses it as the revision says);
@@ -151,7 +158,10 @@ export class ModernEdge {
       return true;
     }
     const { transport } = await this.sessionFor(principal, capabilities, clientInfo);
-    const answer = await transport.request(withoutTaskHint(withoutEnvelope(request)), res);
+    const forwarded = withoutTaskHint(withoutEnvelope(request));
+    const answer = InputRounds.answers(request.method)
+      ? await this.rounds.serve(transport, principal, forwarded, res)
+      : await transport.request(forwarded, res);
     if (!answer) return true;
     if ('error' in answer) {
       // The revision answers an unknown method with HTTP 404.
@@ -160,6 +170,10 @@ export class ModernEdge {
     }
     const hints = CACHEABLE.has(request.method) ? { ttlMs: 0, cacheScope: 'private' } : {};
     const { result } = answer as { result: Record<string, unknown> };
+    if (isInputRequiredResult(result)) {
+      sendJson(res, 200, { ...answer, id: request.id });
+      return true;
+    }
     const task = request.method === 'tools/call' ? createTaskResult(this.tasks, principal, result) : undefined;
     sendJson(res, 200, { jsonrpc: '2.0', id: request.id, result: task ?? { ...hints, ...result, resultType: 'complete' } });
     return true;
@@ -189,6 +203,7 @@ export class ModernEdge {
   }
 
   async close(): Promise<void> {
+    this.rounds.close();
     const all = [...this.kept.values()];
     this.kept.clear();
     await Promise.all(all.map(async (k) => (await k.session).session.close()));
@@ -234,11 +249,11 @@ export class ModernEdge {
 }
 
 /** One internal session's transport: each request is answered to the POST that carried it, under an id of its own. */
-class StatelessTransport implements Transport {
+class StatelessTransport implements Transport, Dispatcher {
   onclose?: () => void;
   onerror?: (error: Error) => void;
   onmessage?: (message: JSONRPCMessage) => void;
-  private readonly waiting = new Map<RequestId, (answer: JSONRPCMessage | undefined) => void>();
+  private readonly waiting = new Map<RequestId, { resolve: (answer: JSONRPCMessage | undefined) => void; asks?: (ask: JSONRPCRequest) => void }>();
   private next = 0;
 
   start(): Promise<void> {
@@ -251,36 +266,54 @@ class StatelessTransport implements Transport {
 
   /** The answer to `request`; undefined when the client went away first (the request is then cancelled). */
   request(request: JSONRPCRequest, res?: ServerResponse): Promise<JSONRPCMessage | undefined> {
-    // Stateless clients reuse ids freely (each request stands alone): ids here are the transport's.
-    const id = ++this.next;
-    return new Promise((resolve) => {
-      this.waiting.set(id, resolve);
-      res?.once('close', () => {
-        if (!this.waiting.delete(id)) return;
-        resolve(undefined);
-        this.onmessage?.({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: id, reason: 'the client went away' } });
-      });
-      this.onmessage?.({ ...request, id });
-    });
+    const started = this.begin(request);
+    res?.once('close', () => started.cancel('the client went away'));
+    return started.answer;
   }
 
-  send(message: JSONRPCMessage): Promise<void> {
+  /** `request` under an id of the transport's; the server's requests made while it runs go to `asks` (without it they are refused). */
+  begin(request: JSONRPCRequest, asks?: (ask: JSONRPCRequest) => void): InternalRequest {
+    // Stateless clients reuse ids freely (each request stands alone): ids here are the transport's.
+    const id = ++this.next;
+    const answer = new Promise<JSONRPCMessage | undefined>((resolve) => this.waiting.set(id, { resolve, asks }));
+    this.onmessage?.({ ...request, id });
+    return {
+      answer,
+      cancel: (reason) => {
+        const waiting = this.waiting.get(id);
+        if (!waiting || !this.waiting.delete(id)) return;
+        waiting.resolve(undefined);
+        this.onmessage?.({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: id, reason } });
+      },
+      reply: (message) => this.onmessage?.(message),
+    };
+  }
+
+  send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
     if ('id' in message && !('method' in message)) {
-      const resolve = this.waiting.get(message.id as RequestId);
+      const waiting = this.waiting.get(message.id as RequestId);
       this.waiting.delete(message.id as RequestId);
-      resolve?.(message);
+      waiting?.resolve(message);
     } else if ('id' in message) {
       // A request to the client (sampling, elicitation, roots): this revision asks for input with an
-      // input-required result instead, which the gateway does not translate yet.
-      const error = { code: ErrorCode.MethodNotFound, message: `not available to ${MODERN_REVISION} clients through toolgate yet` };
-      queueMicrotask(() => this.onmessage?.({ jsonrpc: '2.0', id: message.id, error }));
+      // input-required result, which only tools/call, prompts/get and resources/read may answer.
+      const related = options?.relatedRequestId;
+      const asks = related === undefined ? undefined : this.waiting.get(related)?.asks;
+      if (asks) asks(message as JSONRPCRequest);
+      else {
+        const error = {
+          code: ErrorCode.MethodNotFound,
+          message: `not available to ${MODERN_REVISION} clients during ${related === undefined ? 'no request' : 'this request'}`,
+        };
+        queueMicrotask(() => this.onmessage?.({ jsonrpc: '2.0', id: message.id, error }));
+      }
     }
     // Notifications (progress, list changes) have no stream to go on yet.
     return Promise.resolve();
   }
 
   close(): Promise<void> {
-    for (const resolve of this.waiting.values()) resolve(undefined);
+    for (const { resolve } of this.waiting.values()) resolve(undefined);
     this.waiting.clear();
     this.onclose?.();
     return Promise.resolve();

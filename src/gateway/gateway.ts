@@ -4,7 +4,7 @@
 import { userInfo } from 'node:os';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { canonicalId, type Config } from '../config/index.js';
-import type { Principal } from '../core/index.js';
+import { parseDuration, type Principal } from '../core/index.js';
 import type { CallHandler } from '../gate/index.js';
 import type { Logger } from '../log.js';
 import { identityOf, type PinRegistry } from '../pins/index.js';
@@ -118,7 +118,13 @@ export async function startGateway({ config, handler, log, pins, visibleTo }: Ga
   let http: HttpListener | undefined;
   let stdioClosed = new Promise<void>(() => undefined);
   try {
-    if (config.listen.http) http = await listenHttp(config, log, createSession, new ModernEdge(createSession, () => offer(upstreams), config.name, tasks));
+    if (config.listen.http)
+      http = await listenHttp(
+        config,
+        log,
+        createSession,
+        new ModernEdge(createSession, () => offer(upstreams), config.name, tasks, parseDuration(config.listen.http.input_wait)),
+      );
     if (config.listen.stdio) {
       const session = createSession('stdio', stdioPrincipal(config));
       stdioClosed = new Promise((resolve) => process.stdin.once('end', resolve).once('close', resolve));

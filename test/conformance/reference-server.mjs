@@ -15,6 +15,7 @@ import {
   CreateMessageResultSchema,
   ElicitResultSchema,
   GetPromptRequestSchema,
+  ListRootsResultSchema,
   ListPromptsRequestSchema,
   ListResourcesRequestSchema,
   ListResourceTemplatesRequestSchema,
@@ -114,7 +115,46 @@ const tools = [
   { name: 'test_elicitation_sep1034_defaults', description: 'Elicitation with defaults (SEP-1034)', inputSchema: noArgs },
   { name: 'test_elicitation_sep1330_enums', description: 'Elicitation with enum forms (SEP-1330)', inputSchema: noArgs },
   { name: 'json_schema_2020_12_tool', description: 'Tool with JSON Schema 2020-12 features', inputSchema: schema2020 },
+  ...['elicitation', 'sampling', 'list_roots', 'request_state', 'multiple_inputs', 'multi_round', 'tampered_state', 'capabilities'].map((kind) => ({
+    name: `test_input_required_result_${kind}`,
+    description: `Asks its client for input during the call (${kind})`,
+    inputSchema: noArgs,
+  })),
 ];
+
+/**
+ * The 2026-07-28 input-required scenarios, written the 2025-11-25 way: the tool sends its requests
+ * to the client during the call and waits for their answers; toolgate turns them into
+ * input-required results for a client of that revision. Where a scenario names the key of an input
+ * request, the request names it in `_meta["dev.toolgate/input_key"]` (docs/gateway.md).
+ */
+const ask = {
+  name: (extra, key = 'user_name', message = 'What is your name?') =>
+    extra.sendRequest(
+      {
+        method: 'elicitation/create',
+        params: {
+          message,
+          requestedSchema: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] },
+          _meta: { 'dev.toolgate/input_key': key },
+        },
+      },
+      ElicitResultSchema,
+    ),
+  sample: (extra, question = 'What is the capital of France?') =>
+    extra.sendRequest(
+      {
+        method: 'sampling/createMessage',
+        params: {
+          messages: [{ role: 'user', content: { type: 'text', text: question } }],
+          maxTokens: 100,
+          _meta: { 'dev.toolgate/input_key': 'capital_question' },
+        },
+      },
+      CreateMessageResultSchema,
+    ),
+  roots: (extra) => extra.sendRequest({ method: 'roots/list', params: { _meta: { 'dev.toolgate/input_key': 'client_roots' } } }, ListRootsResultSchema),
+};
 
 /** Tool bodies; `extra` sends messages related to the call, so they travel on its stream. */
 const calls = {
@@ -173,6 +213,36 @@ const calls = {
   test_elicitation_sep1034_defaults: (_args, extra) => elicited(extra, 'Please review and update the form fields with defaults', sep1034Schema),
   test_elicitation_sep1330_enums: (_args, extra) => elicited(extra, 'Please pick from the enum fields', sep1330Schema),
   json_schema_2020_12_tool: (args) => text(`Received: ${JSON.stringify(args)}`),
+  test_input_required_result_elicitation: async (_args, extra) => text(`Hello, ${(await ask.name(extra)).content?.name}!`),
+  test_input_required_result_sampling: async (_args, extra) => text(`Sampling said: ${(await ask.sample(extra)).content?.text}`),
+  test_input_required_result_list_roots: async (_args, extra) => text(`Roots: ${(await ask.roots(extra)).roots.map((r) => r.uri).join(', ')}`),
+  // The state is toolgate's: that the call goes on after the retry is what shows it was validated.
+  test_input_required_result_request_state: async (_args, extra) => text(`state-ok: ${JSON.stringify((await ask.name(extra)).content)}`),
+  test_input_required_result_tampered_state: async (_args, extra) => text(`state-ok: ${JSON.stringify((await ask.name(extra)).content)}`),
+  async test_input_required_result_multiple_inputs(_args, extra) {
+    const [named, sampled, roots] = await Promise.all([ask.name(extra), ask.sample(extra, 'Say hello'), ask.roots(extra)]);
+    return text(`name=${named.content?.name}; sampled=${sampled.content?.text}; roots=${roots.roots.length}`);
+  },
+  async test_input_required_result_multi_round(_args, extra) {
+    const first = await ask.name(extra, 'step1');
+    const second = await extra.sendRequest(
+      {
+        method: 'elicitation/create',
+        params: {
+          message: 'What is your favourite colour?',
+          requestedSchema: { type: 'object', properties: { color: { type: 'string' } }, required: ['color'] },
+          _meta: { 'dev.toolgate/input_key': 'step2' },
+        },
+      },
+      ElicitResultSchema,
+    );
+    return text(`name=${first.content?.name}; color=${second.content?.color}`);
+  },
+  // Asks for what it may: a request the client cannot serve is refused (by toolgate, for a client that did not declare it).
+  async test_input_required_result_capabilities(_args, extra) {
+    const answers = await Promise.allSettled([ask.name(extra), ask.sample(extra)]);
+    return text(answers.map((a) => a.status).join(', '));
+  },
 };
 
 async function elicited(extra, message, requestedSchema) {
@@ -211,6 +281,7 @@ const prompts = [
     arguments: [{ name: 'resourceUri', description: 'URI of the resource to embed', required: true }],
   },
   { name: 'test_prompt_with_image', description: 'A prompt with an image' },
+  { name: 'test_input_required_result_prompt', description: 'A prompt that asks its client for context' },
 ];
 
 function prompt(name, args = {}) {
@@ -259,7 +330,11 @@ function mcpServer() {
   server.setRequestHandler(SubscribeRequestSchema, ({ params }) => (subscriptions.add(params.uri), {}));
   server.setRequestHandler(UnsubscribeRequestSchema, ({ params }) => (subscriptions.delete(params.uri), {}));
   server.setRequestHandler(ListPromptsRequestSchema, () => ({ prompts }));
-  server.setRequestHandler(GetPromptRequestSchema, ({ params }) => ({ messages: prompt(params.name, params.arguments) }));
+  server.setRequestHandler(GetPromptRequestSchema, async ({ params }, extra) => {
+    if (params.name !== 'test_input_required_result_prompt') return { messages: prompt(params.name, params.arguments) };
+    const context = await ask.name(extra, 'context', 'What context should the prompt use?');
+    return { messages: [{ role: 'user', content: { type: 'text', text: `Context: ${JSON.stringify(context.content ?? {})}` } }] };
+  });
   server.setRequestHandler(CompleteRequestSchema, ({ params }) => {
     const options = ['paris', 'park', 'party'].filter((v) => v.startsWith(params.argument.value));
     return { completion: { values: options, total: options.length, hasMore: false } };

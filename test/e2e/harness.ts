@@ -30,6 +30,8 @@ export interface ServeOptions {
   reviewers?: string;
   /** Reload the policy when its file changes (policy.watch); off by default. */
   watch?: boolean;
+  /** Extra `listen.http` options (flow-mapping entries, e.g. `input_wait: 2s`). */
+  listen?: string;
   /** Extra `policy:` options (flow-mapping entries, e.g. `require_signatures: { keyring: k.yaml, quorum: 1 }`). */
   policyOptions?: string;
   dir?: string;
@@ -51,10 +53,10 @@ export interface Served {
 export function configText(
   policyFile: string,
   extra = '',
-  more: Pick<ServeOptions, 'upstreams' | 'principals' | 'reviewers' | 'watch' | 'policyOptions'> = {},
+  more: Pick<ServeOptions, 'upstreams' | 'principals' | 'reviewers' | 'watch' | 'policyOptions' | 'listen'> = {},
 ): string {
   return `name: e2e-gate
-listen: { http: { host: 127.0.0.1, port: 0, path: /mcp } }
+listen: { http: { host: 127.0.0.1, port: 0, path: /mcp${more.listen ? `, ${more.listen}` : ''} } }
 admin: { host: 127.0.0.1, port: 0 }
 upstreams:
   fx: { command: ${JSON.stringify(process.execPath)}, args: [${JSON.stringify(fixture)}] }
