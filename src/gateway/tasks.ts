@@ -224,26 +224,27 @@ export class Tasks {
     }
   }
 
-  /** The call ended without an upstream task (refused, rejected, or answered plainly): the task ends with it. */
-  private settle(task: GatewayTask, answer: GateAnswer, status?: TaskStatus): void {
+  /**
+   * The call ended: without an upstream task (refused, rejected, or answered plainly), or its
+   * upstream task ended (or was lost). A task the upstream ended shows its final state as the
+   * upstream told it, message included, as a client would see it directly; toolgate words the ends
+   * it made itself.
+   */
+  private settle(task: GatewayTask, answer: GateAnswer): void {
     if (task.final) return;
     // The call's progress token was the task's until now (forward.ts).
     if (task.upstreamId !== undefined) this.ctx.routes.taskEnded(task.upstream!, task.upstreamId, task.session);
-    if (answer.kind === 'result') {
-      const result = relatedTo(task, toolResult(answer));
-      task.final = { result };
-      this.update(task, status ?? (result.isError === true ? 'failed' : 'completed'), status ? task.view.statusMessage : undefined);
-    } else {
-      let shaped: Result | undefined;
-      let error: unknown;
-      try {
-        shaped = toolResult(answer);
-      } catch (err) {
-        error = err;
-      }
-      task.final = shaped ? { result: relatedTo(task, shaped) } : { error };
+    let shaped: Result | undefined;
+    let error: unknown;
+    try {
+      shaped = toolResult(answer);
+    } catch (err) {
+      error = err;
+    }
+    task.final = shaped ? { result: relatedTo(task, shaped) } : { error };
+    if (task.upstreamId === undefined || !isTerminal(task.view.status)) {
       const words = answer.kind === 'refusal' ? answer.message : answer.kind === 'upstream-error' ? answer.error.message : undefined;
-      this.update(task, status ?? 'failed', words);
+      this.update(task, answer.kind === 'result' && shaped?.isError !== true ? 'completed' : 'failed', words);
     }
     this.moved(task);
   }
@@ -293,9 +294,7 @@ export class Tasks {
   /** The forwarded task ended: the gate writes the call's final receipt. */
   private async finish(task: GatewayTask, ended: TaskEnd): Promise<void> {
     if (task.final || !task.end) return;
-    const answer = await task.end(ended);
-    // What the call came to says completed or failed; a cancellation stays one.
-    this.settle(task, answer, task.view.status === 'cancelled' ? 'cancelled' : undefined);
+    this.settle(task, await task.end(ended));
   }
 
   private async get(session: ClientSession, params: unknown, extra: Extra): Promise<Result> {
