@@ -64,6 +64,7 @@ const REMOVED = new Set(['initialize', 'ping', 'logging/setLevel', 'resources/su
  * cannot hear of a change yet (no subscriptions/listen), so it should not keep an answer.
  */
 const CACHEABLE = new Set(['tools/list', 'prompts/list', 'resources/list', 'resources/templates/list', 'resources/read']);
+const CACHE_HINTS = { ttlMs: 0, cacheScope: 'private' } as const;
 const ENVELOPE_KEYS = [PROTOCOL_VERSION_META_KEY, CLIENT_CAPABILITIES_META_KEY, CLIENT_INFO_META_KEY];
 
 type SessionFactory = (id: string, principal: Principal, protocolVersion: string) => ClientSession;
@@ -168,7 +169,7 @@ export class ModernEdge {
       sendJson(res, answer.error.code === ErrorCode.MethodNotFound ? 404 : 200, { ...answer, id: request.id });
       return true;
     }
-    const hints = CACHEABLE.has(request.method) ? { ttlMs: 0, cacheScope: 'private' } : {};
+    const hints = CACHEABLE.has(request.method) ? CACHE_HINTS : {};
     const { result } = answer as { result: Record<string, unknown> };
     if (isInputRequiredResult(result)) {
       sendJson(res, 200, { ...answer, id: request.id });
@@ -215,6 +216,8 @@ export class ModernEdge {
       supportedVersions: SUPPORTED_VERSIONS,
       capabilities: discoveredCapabilities(capabilities),
       ...(instructions === undefined ? {} : { instructions }),
+      // The revision requires caching hints here too: what the upstreams offer may change at any time.
+      ...CACHE_HINTS,
       resultType: 'complete',
       _meta: { [SERVER_INFO_META_KEY]: { name: this.serverName, version: '0.1.0' } },
     };

@@ -108,6 +108,7 @@ export class Tasks {
 
   /** Whether the session still has tasks (its upstream sessions serve them). */
   owns(session: ClientSession): boolean {
+    this.forgetExpired(Date.now());
     for (const task of this.byId.values()) if (task.session === session) return true;
     return false;
   }

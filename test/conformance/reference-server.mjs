@@ -4,9 +4,12 @@
 // the published package states them). The suite's own reference server lives in its repository,
 // not in the npm package, and CI reaches only the npm registry: this is ours, written to those
 // requirements. Resumable like the SDK's documented setup (an event store, a retry interval), so
-// SSE polling can be tested. Prints its port on stdout.
+// SSE polling can be tested. Prints its port on stdout. The tools the 2026-07-28 tasks scenarios
+// call (`greet`, `slow_compute`, `failing_job`, `protocol_error_job`) are 2025-11-25 task tools
+// here, on the SDK's task store: toolgate shows them to 2026-07-28 clients as the tasks extension.
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
+import { InMemoryTaskStore } from '@modelcontextprotocol/sdk/experimental/tasks';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import {
@@ -120,7 +123,27 @@ const tools = [
     description: `Asks its client for input during the call (${kind})`,
     inputSchema: noArgs,
   })),
+  {
+    name: 'greet',
+    description: 'Greets without a task',
+    inputSchema: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] },
+  },
+  {
+    name: 'slow_compute',
+    description: 'Answers after `seconds`, as a task when asked',
+    inputSchema: { type: 'object', properties: { seconds: { type: 'number' }, label: { type: 'string' } } },
+    execution: { taskSupport: 'optional' },
+  },
+  { name: 'failing_job', description: 'A task that ends with a tool error', inputSchema: noArgs, execution: { taskSupport: 'required' } },
+  { name: 'protocol_error_job', description: 'A task that ends with a JSON-RPC error', inputSchema: noArgs, execution: { taskSupport: 'optional' } },
 ];
+
+/** Task tools: what each comes to (a result, or `protocolError` for a JSON-RPC error) and after how long. */
+const taskCalls = {
+  slow_compute: ({ seconds = 0, label = '' }) => ({ ms: seconds * 1000, result: text(`Computed ${label} after ${seconds}s`) }),
+  failing_job: () => ({ ms: 500, result: { isError: true, content: [{ type: 'text', text: 'failing_job failed, as it always does' }] } }),
+  protocol_error_job: () => ({ ms: 100, protocolError: true }),
+};
 
 /**
  * The 2026-07-28 input-required scenarios, written the 2025-11-25 way: the tool sends its requests
@@ -298,7 +321,37 @@ function prompt(name, args = {}) {
   throw new McpError(-32602, `unknown prompt: ${name}`);
 }
 
+/** The SDK's in-memory store, whose tasks/result answers a task that ended in a protocol error with that error. */
+function taskStore() {
+  const store = new InMemoryTaskStore();
+  const protocolErrors = new Set();
+  const getTaskResult = store.getTaskResult.bind(store);
+  store.getTaskResult = async (taskId, sessionId) => {
+    if (protocolErrors.has(taskId)) throw new McpError(-32603, 'protocol_error_job failed with an internal error');
+    return getTaskResult(taskId, sessionId);
+  };
+  return { store, protocolErrors };
+}
+
+/** A task tool: as a task when the call asks for one (its result stored once it ends, unless cancelled), else at once. */
+async function runTask(name, params, extra, protocolErrors) {
+  const { ms, result, protocolError } = taskCalls[name](params.arguments ?? {});
+  if (!params.task) {
+    await sleep(ms);
+    if (protocolError) throw new McpError(-32603, `${name} failed with an internal error`);
+    return result;
+  }
+  const task = await extra.taskStore.createTask({ ttl: params.task.ttl ?? 60_000, pollInterval: 100 });
+  if (protocolError) protocolErrors.add(task.taskId);
+  setTimeout(() => {
+    // A cancelled task stays cancelled: the store refuses a result for it.
+    extra.taskStore.storeTaskResult(task.taskId, protocolError ? 'failed' : 'completed', result ?? { content: [] }).catch(() => undefined);
+  }, ms);
+  return { task };
+}
+
 function mcpServer() {
+  const { store, protocolErrors } = taskStore();
   const server = new Server(
     { name: 'toolgate-conformance-reference', version: '1.0.0' },
     {
@@ -308,12 +361,16 @@ function mcpServer() {
         prompts: { listChanged: true },
         logging: {},
         completions: {},
+        tasks: { list: {}, cancel: {}, requests: { tools: { call: {} } } },
       },
+      taskStore: store,
     },
   );
   const subscriptions = new Set();
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools }));
   server.setRequestHandler(CallToolRequestSchema, async ({ params }, extra) => {
+    if (params.name === 'greet') return text(`Hello, ${params.arguments?.name}!`);
+    if (Object.hasOwn(taskCalls, params.name)) return runTask(params.name, params, extra, protocolErrors);
     const call = Object.hasOwn(calls, params.name) ? calls[params.name] : undefined;
     if (!call) throw new McpError(-32602, `unknown tool: ${params.name}`);
     try {

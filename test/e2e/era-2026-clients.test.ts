@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { receiptBody, servedForFile, textOf, TOKENS, toolgate } from './harness.js';
+import { envelope, receiptBody, servedForFile, statelessPost, textOf, TOKENS, toolgate } from './harness.js';
 
 const POLICY = `version: toolgate.policy/v1
 defaults: { effect: deny, on_error: deny }
@@ -22,11 +22,7 @@ rules:
     reason: echo of forbidden words is not allowed
 `;
 
-const ENVELOPE = {
-  'io.modelcontextprotocol/protocolVersion': '2026-07-28',
-  'io.modelcontextprotocol/clientCapabilities': {},
-  'io.modelcontextprotocol/clientInfo': { name: 'era-2026-client', version: '1.0.0' },
-};
+const ENVELOPE = envelope();
 
 // biome-ignore lint/suspicious/noExplicitAny: the test reads receipt fields by name.
 function ledgerBodies(dir: string): any[] {
@@ -41,24 +37,8 @@ describe('a 2026-07-28 client beside a 2025-11-25 client', () => {
   const gate = servedForFile({ policy: POLICY });
 
   /** One stateless request, with the headers the revision requires unless `headers` overrides them. */
-  async function post(method: string, params: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
-    const name = (params.name ?? params.uri) as string | undefined;
-    const res = await fetch(gate.served().mcpUrl, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${TOKENS.agent}`,
-        'content-type': 'application/json',
-        accept: 'application/json, text/event-stream',
-        'mcp-protocol-version': '2026-07-28',
-        'mcp-method': method,
-        ...(name === undefined ? {} : { 'mcp-name': name }),
-        ...headers,
-      },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params: { ...params, _meta: { ...ENVELOPE, ...(params._meta as object) } } }),
-    });
-    // biome-ignore lint/suspicious/noExplicitAny: the test reads JSON-RPC answers by name.
-    return { status: res.status, session: res.headers.get('mcp-session-id'), json: (await res.json()) as any };
-  }
+  const post = (method: string, params: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
+    statelessPost(gate.served().mcpUrl, method, params, { headers });
 
   it('server/discover names both revisions, the gateway capabilities and its name', async () => {
     const { status, session, json } = await post('server/discover');
@@ -68,6 +48,8 @@ describe('a 2026-07-28 client beside a 2025-11-25 client', () => {
       supportedVersions: ['2026-07-28', '2025-11-25'],
       // Without listChanged: a client of this era hears of changes by subscriptions/listen, not served yet.
       capabilities: { tools: {} },
+      ttlMs: 0,
+      cacheScope: 'private',
       resultType: 'complete',
       _meta: { 'io.modelcontextprotocol/serverInfo': { name: 'e2e-gate' } },
     });

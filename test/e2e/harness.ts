@@ -199,7 +199,7 @@ export async function statelessPost(
   params: Record<string, unknown>,
   { token = TOKENS.agent, meta = envelope(), headers = {} }: { token?: string; meta?: Record<string, unknown>; headers?: Record<string, string> } = {},
   // biome-ignore lint/suspicious/noExplicitAny: tests read JSON-RPC answers by name.
-): Promise<{ status: number; json: any }> {
+): Promise<{ status: number; session: string | null; json: any }> {
   const name = (params.name ?? params.uri ?? params.taskId) as string | undefined;
   const res = await fetch(url, {
     method: 'POST',
@@ -214,5 +214,5 @@ export async function statelessPost(
     },
     body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params: { ...params, _meta: { ...meta, ...(params._meta as object) } } }),
   });
-  return { status: res.status, json: await res.json() };
+  return { status: res.status, session: res.headers.get('mcp-session-id'), json: await res.json() };
 }
