@@ -1,7 +1,9 @@
-// What answering over SSE costs per call, against JSON: toolgate over Streamable HTTP in front of the
-// echo upstream (permit-all, ledger on tmpfs so the disk does not drown the difference), called by
-// the SDK client as it is (accepts SSE, speaks 2025-11-25: answered with a resumable SSE stream) and
-// by the same client accepting only JSON (answered with JSON). With TOOLGATE_BENCH_BASELINE=DIR (a
+// What answering over SSE costs per call, against JSON, and what a stateless 2026-07-28 client costs
+// against a 2025-11-25 session client: toolgate over Streamable HTTP in front of the echo upstream
+// (permit-all, ledger on tmpfs so the disk does not drown the difference), called by the SDK client
+// as it is (accepts SSE, speaks 2025-11-25: answered with a resumable SSE stream), by the same client
+// accepting only JSON (answered with JSON), and by the v2 SDK client pinned to 2026-07-28 (no
+// session: every request carries its envelope and headers, answered with JSON). With TOOLGATE_BENCH_BASELINE=DIR (a
 // built checkout of another commit), that checkout's gateway runs beside it in the same rounds.
 // Besides wall-clock latency, the gateway process's own CPU time per call (utime + stime from
 // /proc): on a machine shared with other work, CPU time moves much less than wall time.
@@ -9,6 +11,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Client as ModernClient, StreamableHTTPClientTransport as ModernTransport } from '@modelcontextprotocol/client';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { fmt, interleave, loadAverage, machine, median, now, table } from './lib.js';
@@ -32,6 +35,13 @@ function gateway(dir, port) {
   return startProcess([join(dir, 'test/fixtures/permit-all-gateway.mjs'), file, '/dev/shm'], /listening/).then(({ child }) => child);
 }
 
+/** The v2 SDK client at the 2026-07-28 revision. */
+async function connectModern(url) {
+  const client = new ModernClient({ name: 'bench', version: '1' }, { versionNegotiation: { mode: { pin: '2026-07-28' } } });
+  await client.connect(new ModernTransport(new URL(url)));
+  return client;
+}
+
 /** The SDK client; `jsonOnly` makes its POSTs accept only JSON. */
 async function connect(url, jsonOnly) {
   const fetchJson = (input, init) => {
@@ -50,8 +60,9 @@ async function main() {
   for (const [name, dir] of Object.entries(checkouts)) {
     const port = await freePort();
     const child = await gateway(dir, port);
-    for (const kind of ['sse', 'json'])
-      scenarios[`${name}-${kind}`] = { pid: child.pid, client: await connect(`http://127.0.0.1:${port}/mcp`, kind === 'json') };
+    const url = `http://127.0.0.1:${port}/mcp`;
+    for (const kind of ['sse', 'json']) scenarios[`${name}-${kind}`] = { pid: child.pid, client: await connect(url, kind === 'json') };
+    scenarios[`${name}-2026`] = { pid: child.pid, client: await connectModern(url) };
   }
   const call = (client) => client.callTool({ name: 'echo', arguments: { text: 'hello' } });
   for (const { client } of Object.values(scenarios)) for (let i = 0; i < 200; i++) await call(client); // warm-up
@@ -79,7 +90,14 @@ async function main() {
   const label = {
     'current-sse': 'SDK client (accepts SSE, 2025-11-25)',
     'current-json': 'same client, accepting only JSON',
-    ...(BASELINE ? { 'baseline-sse': 'baseline checkout, SDK client', 'baseline-json': 'baseline checkout, JSON-only client' } : {}),
+    'current-2026': 'v2 SDK client at 2026-07-28 (stateless, JSON)',
+    ...(BASELINE
+      ? {
+          'baseline-sse': 'baseline checkout, SDK client',
+          'baseline-json': 'baseline checkout, JSON-only client',
+          'baseline-2026': 'baseline checkout, 2026-07-28 client',
+        }
+      : {}),
   };
   const base = (name) => (BASELINE ? name.replace('current', 'baseline') : name);
   const rows = Object.keys(label).map((k) => [label[k], fmt(p50(k)), fmt(p50(k) / p50(base(k))), fmt(cpu(k) * 1000), fmt(cpu(k) / cpu(base(k)))]);
@@ -92,6 +110,7 @@ async function main() {
     '',
     table(['scenario', 'p50 ms', 'p50 / baseline', 'gateway CPU µs/call', 'CPU / baseline'], rows),
     '',
+    `2026-07-28 against 2025-11-25 (same gateway, same rounds): p50 ${fmt(p50('current-2026') / p50('current-sse'))}x the SSE client's, ${fmt(p50('current-2026') / p50('current-json'))}x the JSON client's; gateway CPU ${fmt(cpu('current-2026') / cpu('current-sse'))}x and ${fmt(cpu('current-2026') / cpu('current-json'))}x.`,
     ...(BASELINE ? [`Baseline: the checkout at ${BASELINE}, run beside it in the same rounds.`] : []),
     loadAverage(),
     '',

@@ -5,7 +5,8 @@
 // answers server/discover itself and serves every other request through an internal session of the
 // same kind a 2025-11-25 client gets, so tools/list and tools/call take the one gate path; that
 // session is kept per principal and declared envelope (what a 2025-11-25 client declares once), and
-// its upstream side stays a 2025-11-25 session.
+// its upstream side stays a 2025-11-25 session. subscriptions/listen streams are served through that
+// session too (listen.ts), and results carry the caching hints of caching.ts.
 import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
@@ -22,6 +23,7 @@ import {
   ErrorCode,
   LATEST_PROTOCOL_VERSION,
   type JSONRPCMessage,
+  type JSONRPCNotification,
   type JSONRPCRequest,
   type RequestId,
   type ServerCapabilities,
@@ -40,6 +42,8 @@ import {
   withoutTaskHint,
 } from './era-2026-tasks.js';
 import { type Dispatcher, InputRounds, type InternalRequest } from './input-required.js';
+import type { CacheHints } from './caching.js';
+import { ListenStreams } from './listen.js';
 import type { Offer } from './offer.js';
 import type { ClientSession } from './session.js';
 import type { Tasks } from './tasks.js';
@@ -58,13 +62,6 @@ const NAME_SOURCE: Record<string, string> = {
 };
 /** Methods of the 2025-11-25 session era that the revision removed: its clients get "method not found". */
 const REMOVED = new Set(['initialize', 'ping', 'logging/setLevel', 'resources/subscribe', 'resources/unsubscribe', ...DROPPED_TASK_METHODS]);
-/**
- * Results the revision wants caching hints on. `private`: what the gateway answers depends on who asks
- * (the tools a principal may see, per-client upstream sessions); `ttlMs` 0: a client of this era
- * cannot hear of a change yet (no subscriptions/listen), so it should not keep an answer.
- */
-const CACHEABLE = new Set(['tools/list', 'prompts/list', 'resources/list', 'resources/templates/list', 'resources/read']);
-const CACHE_HINTS = { ttlMs: 0, cacheScope: 'private' } as const;
 const ENVELOPE_KEYS = [PROTOCOL_VERSION_META_KEY, CLIENT_CAPABILITIES_META_KEY, CLIENT_INFO_META_KEY];
 
 type SessionFactory = (id: string, principal: Principal, protocolVersion: string) => ClientSession;
@@ -77,6 +74,7 @@ interface Kept {
 export class ModernEdge {
   private readonly kept = new Map<string, Kept>();
   private readonly rounds: InputRounds;
+  private readonly listen: ListenStreams;
 
   constructor(
     private readonly createSession: SessionFactory,
@@ -85,8 +83,10 @@ export class ModernEdge {
     private readonly tasks: Tasks,
     /** How long a call that answered input-required waits for the client's retry. */
     inputWaitMs: number,
+    private readonly hints: CacheHints,
   ) {
     this.rounds = new InputRounds(inputWaitMs);
+    this.listen = new ListenStreams({ name: serverName, version: '0.1.0' });
   }
 
   /**
@@ -159,6 +159,11 @@ export class ModernEdge {
       return true;
     }
     const { transport } = await this.sessionFor(principal, capabilities, clientInfo);
+    if (request.method === 'subscriptions/listen') {
+      const refusal = await this.listen.serve(res, request, principal, transport, this.offer().capabilities);
+      if (refusal) sendJson(res, 200, errorOf(request.id, refusal.code, refusal.message));
+      return true;
+    }
     const forwarded = withoutTaskHint(withoutEnvelope(request));
     const answer = InputRounds.answers(request.method)
       ? await this.rounds.serve(transport, principal, forwarded, res)
@@ -169,7 +174,7 @@ export class ModernEdge {
       sendJson(res, answer.error.code === ErrorCode.MethodNotFound ? 404 : 200, { ...answer, id: request.id });
       return true;
     }
-    const hints = CACHEABLE.has(request.method) ? CACHE_HINTS : {};
+    const hints = this.hints(request.method);
     const { result } = answer as { result: Record<string, unknown> };
     if (isInputRequiredResult(result)) {
       sendJson(res, 200, { ...answer, id: request.id });
@@ -205,6 +210,7 @@ export class ModernEdge {
 
   async close(): Promise<void> {
     this.rounds.close();
+    this.listen.closeAll();
     const all = [...this.kept.values()];
     this.kept.clear();
     await Promise.all(all.map(async (k) => (await k.session).session.close()));
@@ -216,8 +222,7 @@ export class ModernEdge {
       supportedVersions: SUPPORTED_VERSIONS,
       capabilities: discoveredCapabilities(capabilities),
       ...(instructions === undefined ? {} : { instructions }),
-      // The revision requires caching hints here too: what the upstreams offer may change at any time.
-      ...CACHE_HINTS,
+      ...this.hints('server/discover'),
       resultType: 'complete',
       _meta: { [SERVER_INFO_META_KEY]: { name: this.serverName, version: '0.1.0' } },
     };
@@ -258,13 +263,15 @@ class StatelessTransport implements Transport, Dispatcher {
   onmessage?: (message: JSONRPCMessage) => void;
   private readonly waiting = new Map<RequestId, { resolve: (answer: JSONRPCMessage | undefined) => void; asks?: (ask: JSONRPCRequest) => void }>();
   private next = 0;
+  /** The open subscriptions/listen streams served through this session (listen.ts). */
+  readonly listeners = new Set<(notification: JSONRPCNotification) => void>();
 
   start(): Promise<void> {
     return Promise.resolve();
   }
 
   get busy(): boolean {
-    return this.waiting.size > 0;
+    return this.waiting.size > 0 || this.listeners.size > 0;
   }
 
   /** The answer to `request`; undefined when the client went away first (the request is then cancelled). */
@@ -311,7 +318,8 @@ class StatelessTransport implements Transport, Dispatcher {
         queueMicrotask(() => this.onmessage?.({ jsonrpc: '2.0', id: message.id, error }));
       }
     }
-    // Notifications (progress, list changes) have no stream to go on yet.
+    // Notifications outside a request (list changes, resource updates) go to the listen streams; those of a request (progress) have no stream to go on yet.
+    else if (options?.relatedRequestId === undefined) for (const listener of this.listeners) listener(message as JSONRPCNotification);
     return Promise.resolve();
   }
 
@@ -330,16 +338,12 @@ function claimsModern(req: IncomingMessage, body: unknown): boolean {
 }
 
 /**
- * Without list-change and resource-update notifications: this era gets them by subscriptions/listen,
- * which the gateway does not serve yet. Tasks are the extension of this era, which the gateway serves
- * whatever its upstreams take: a held call is a task of its own.
+ * The capabilities offered to a session, in this era's form: tasks are the extension of this era,
+ * which the gateway serves whatever its upstreams take (a held call is a task of its own).
  */
 function discoveredCapabilities(capabilities: ServerCapabilities): ServerCapabilities {
   const { tasks: _sessionEraTasks, ...rest } = capabilities;
-  const out: ServerCapabilities = { ...rest, tools: {}, extensions: { [TASKS_EXTENSION]: {} } };
-  if (capabilities.resources) out.resources = {};
-  if (capabilities.prompts) out.prompts = {};
-  return out;
+  return { ...rest, extensions: { [TASKS_EXTENSION]: {} } };
 }
 
 /**

@@ -9,6 +9,7 @@ import type { CallHandler } from '../gate/index.js';
 import type { Logger } from '../log.js';
 import { identityOf, type PinRegistry } from '../pins/index.js';
 import { JsonLinesTransport, ToolCatalog, Upstream, type UpstreamState } from '../upstream/index.js';
+import { cachingHints } from './caching.js';
 import type { GatewayContext, MethodHandler, Visibility } from './context.js';
 import { ModernEdge } from './era-2026.js';
 import { listenHttp, type HttpListener } from './http-listener.js';
@@ -24,6 +25,7 @@ import { toolMethods } from './tool-calls.js';
 import { Tasks } from './tasks.js';
 import { ToolSurface } from './tool-surface.js';
 import { clientNotification, relistTools, upstreamEvents } from './upstream-messages.js';
+import { announceShownChange, type ShownChange } from './visibility.js';
 
 export interface GatewayOptions {
   config: Config;
@@ -53,6 +55,8 @@ export interface Gateway {
   health(): { upstreams: UpstreamHealth[] };
   /** Re-assess every upstream's tools against the pins now (e.g. after an approval in another process). */
   refreshPins(): Promise<void>;
+  /** The policy changed which tools some principals are shown: their sessions hear that the tool list changed. */
+  shownChanged(changed: ShownChange): void;
   close(): Promise<void>;
 }
 
@@ -123,7 +127,7 @@ export async function startGateway({ config, handler, log, pins, visibleTo }: Ga
         config,
         log,
         createSession,
-        new ModernEdge(createSession, () => offer(upstreams), config.name, tasks, parseDuration(config.listen.http.input_wait)),
+        new ModernEdge(createSession, () => offer(upstreams), config.name, tasks, parseDuration(config.listen.http.input_wait), cachingHints(ctx)),
       );
     if (config.listen.stdio) {
       const session = createSession('stdio', stdioPrincipal(config));
@@ -146,6 +150,7 @@ export async function startGateway({ config, handler, log, pins, visibleTo }: Ga
     drain: (deadlineMs) => ctx.inFlight.drain(deadlineMs),
     health: () => ({ upstreams: upstreams.map(({ name, state, lastError }) => ({ name, state, lastError })) }),
     refreshPins: async () => void (await Promise.all(upstreams.map((u) => relistTools(ctx, u)))),
+    shownChanged: (changed) => announceShownChange(ctx, changed),
     async close() {
       await http?.close();
       await tasks.close();

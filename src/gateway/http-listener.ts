@@ -12,7 +12,7 @@ import { isEnvelope } from '../upstream/index.js';
 import { errorReply, HttpError, isJson, readBody, sendJson } from '../http/index.js';
 import { GatewayError } from './errors.js';
 import { createGuards } from './guards.js';
-import type { ModernEdge } from './era-2026.js';
+import { MODERN_REVISION, type ModernEdge } from './era-2026.js';
 import { HttpSessionTransport, primes } from './http-transport.js';
 import type { ClientSession } from './session.js';
 
@@ -100,7 +100,7 @@ export async function listenHttp(config: Config, log: Logger, createSession: Ses
       const answer = errorReply(err);
       if (answer.internal) log.error({ err }, 'http request failed');
       if (res.headersSent) res.destroy();
-      else reply(res, answer.status, answer.message, -32000, answer.headers);
+      else reply(res, answer.status, answer.message, -32000, answer.headers, req.headers['mcp-protocol-version'] === MODERN_REVISION);
     });
   });
   server.keepAliveTimeout = 60_000;
@@ -147,7 +147,10 @@ function requireSession(id: string | string[] | undefined, known: HttpSession | 
   throw new HttpError('not_found', 'session not found: initialize a new one');
 }
 
-/** An HTTP error with a JSON-RPC error body, which MCP clients surface as a message. */
-function reply(res: ServerResponse, status: number, message: string, code = -32000, headers: Record<string, string> = {}): void {
-  sendJson(res, status, { jsonrpc: '2.0', id: null, error: { code, message } }, headers);
+/**
+ * An HTTP error with a JSON-RPC error body, which MCP clients surface as a message: with `id: null`,
+ * or for a request of the 2026-07-28 revision (`stateless`) with no id, as that revision words it.
+ */
+function reply(res: ServerResponse, status: number, message: string, code = -32000, headers: Record<string, string> = {}, stateless = false): void {
+  sendJson(res, status, { jsonrpc: '2.0', ...(stateless ? {} : { id: null }), error: { code, message } }, headers);
 }

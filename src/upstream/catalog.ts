@@ -1,7 +1,8 @@
 // The exposed tool names: `<prefix><tool>` per upstream, one owner per name. A collision among the
 // upstreams present at startup stops startup; one that appears later (list_changed, a restart)
 // keeps the earlier owner and hides the later tool, with a warning. Which tools of an upstream are
-// listed, and with which definition, is the `toolsOf` source's choice (the gateway's pins).
+// listed, and with which definition, is the `toolsOf` source's choice (the gateway's pins); they
+// are listed in name order.
 import type { Logger } from '../log.js';
 import { UpstreamError } from './errors.js';
 import type { Upstream, UpstreamTool } from './upstream.js';
@@ -79,8 +80,9 @@ export class ToolCatalog {
     }
   }
 
+  /** In exposed-name order (UTF-16 code units): the same tools list the same way, whatever the order upstreams came, changed or came back in. */
   private relist(): void {
-    this.entries_ = Array.from(this.byName.values());
+    this.entries_ = Array.from(this.byName.values()).sort((a, b) => (a.exposed.name < b.exposed.name ? -1 : a.exposed.name > b.exposed.name ? 1 : 0));
     this.listing = this.entries_.map((entry) => entry.exposed);
   }
 }

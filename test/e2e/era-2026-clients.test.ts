@@ -46,10 +46,10 @@ describe('a 2026-07-28 client beside a 2025-11-25 client', () => {
     expect(session).toBeNull();
     expect(json.result).toMatchObject({
       supportedVersions: ['2026-07-28', '2025-11-25'],
-      // Without listChanged: a client of this era hears of changes by subscriptions/listen, not served yet.
-      capabilities: { tools: {} },
-      ttlMs: 0,
-      cacheScope: 'private',
+      // A client of this era hears of these changes on a subscriptions/listen stream.
+      capabilities: { tools: { listChanged: true } },
+      ttlMs: 60_000,
+      cacheScope: 'public',
       resultType: 'complete',
       _meta: { 'io.modelcontextprotocol/serverInfo': { name: 'e2e-gate' } },
     });

@@ -27,10 +27,23 @@ export async function openGateway(parts: {
     visibleTo: config.policy.hide_denied_tools ? (principal, server, tool) => !isDeniedUnconditionally(engine.current, principal, server, tool) : undefined,
   });
   closers.add(() => gateway.close());
+  if (config.policy.hide_denied_tools) announceReloads(engine, gateway);
   for (const u of gateway.health().upstreams) metrics.setUpstreamHealth(u.name, u.state === 'ready');
   warnAboutToolNames(engine.current, gateway, log);
   engine.onReloaded((bundle) => warnAboutToolNames(bundle, gateway, log));
   return gateway;
+}
+
+/** After a reload, the principals shown other tools than before hear that their tool list changed. */
+function announceReloads(engine: PolicyEngine, gateway: Gateway): void {
+  let shown = engine.current;
+  engine.onReloaded((bundle) => {
+    const before = shown;
+    shown = bundle;
+    gateway.shownChanged(
+      (principal, server, tool) => isDeniedUnconditionally(before, principal, server, tool) !== isDeniedUnconditionally(bundle, principal, server, tool),
+    );
+  });
 }
 
 /** Logs each rule that names a tool its (ready) upstream does not offer: most often a typo. */
