@@ -1,7 +1,7 @@
 // `toolgate ledger verify|prove|stats|tail`: audit and inspect a ledger directory, located either
 // through the config (./toolgate.yaml or -c: ledger.dir and keys.dir/keyring.json) or given directly.
 import type { Command } from 'commander';
-import { formatProblem, ledgerStats, tailReceipts, verifyLedger, type StoredReceipt } from '../ledger/index.js';
+import { formatProblem, ledgerStats, tailReceipts, verifyLedger, withReadOnlyIndex, type StoredReceipt } from '../ledger/index.js';
 import { isCallReceipt, Keyring, ownBodySubject } from '../receipts/index.js';
 import { keyringOf, ledgerDirOf, withLocation } from './ledger-location.js';
 import { registerLedgerConsistency } from './ledger-consistency.js';
@@ -39,7 +39,7 @@ export function registerLedger(program: Command): void {
   withLocation(ledger.command('stats').description('count receipts by event and by surface (server/tool)'))
     .option('--json', 'print JSON')
     .action(async (opts) => {
-      const stats = await ledgerStats(ledgerDirOf(opts));
+      const stats = await withReadOnlyIndex(ledgerDirOf(opts), (index) => ledgerStats(ledgerDirOf(opts), index));
       if (opts.json) return void process.stdout.write(`${JSON.stringify(stats, null, 2)}\n`);
       const events = (counts: Record<string, number>) =>
         Object.entries(counts)

@@ -27,8 +27,8 @@ export interface LinePosition {
 }
 
 /** 32-bit words of a record: [offset lo, offset hi, length, event, ts lo, ts hi, id×2, call×2, principal×2, server×2, tool×2]. */
-const WORDS = RECORD_BYTES / 4;
-const KEY_WORD = { id: 6, call_id: 8, principal: 10, server: 12, tool: 14 } as const;
+export const WORDS = RECORD_BYTES / 4;
+export const KEY_WORD = { id: 6, call_id: 8, principal: 10, server: 12, tool: 14 } as const;
 type KeyField = keyof typeof KEY_WORD;
 
 /** Two 32-bit hashes of the UTF-16 code units; never both 0 (0 is "none"). Collisions only add candidates. */
@@ -70,7 +70,14 @@ export function indexedFieldsOf(line: string): IndexedFields {
   const start = line.indexOf(PAYLOAD_KEY) + PAYLOAD_KEY.length;
   const end = line.indexOf('"', start);
   if (start < PAYLOAD_KEY.length || end < 0) throw new Error('a ledger line without a payload');
-  const b = JSON.parse(Buffer.from(line.slice(start, end), 'base64').toString('utf8')) as Record<string, Record<string, unknown> | undefined>;
+  return fieldsOfBody(JSON.parse(Buffer.from(line.slice(start, end), 'base64').toString('utf8')) as Body);
+}
+
+type Body = Record<string, Record<string, unknown> | undefined>;
+
+/** The indexed fields of a receipt body: parsed from its line (above), or as the writer just sealed it. */
+export function fieldsOfBody(body: Body | ReceiptBody): IndexedFields {
+  const b = body as Body;
   const seq = b.chain?.seq;
   if (typeof seq !== 'number') throw new Error('a ledger line without chain.seq');
   return {
@@ -85,6 +92,17 @@ export function indexedFieldsOf(line: string): IndexedFields {
   };
 }
 
+/** Date.parse of the last ts seen: the receipts of one write share their ts. */
+let lastTs = '';
+let lastTsMs = Number.NaN;
+function timeOf(ts: string): number {
+  if (ts !== lastTs) {
+    lastTs = ts;
+    lastTsMs = Date.parse(ts);
+  }
+  return lastTsMs;
+}
+
 /** Write a receipt's record at record slot `n` of the views. */
 export function writeRecord(words: Uint32Array, floats: Float64Array, n: number, fields: IndexedFields, at: LinePosition): void {
   const w = n * WORDS;
@@ -92,7 +110,7 @@ export function writeRecord(words: Uint32Array, floats: Float64Array, n: number,
   floats[n * (WORDS / 2)] = at.offset;
   words[w + 2] = at.length;
   words[w + 3] = RECEIPT_EVENTS.indexOf(fields.event as (typeof RECEIPT_EVENTS)[number]) + 1;
-  floats[n * (WORDS / 2) + 2] = Date.parse(fields.ts);
+  floats[n * (WORDS / 2) + 2] = timeOf(fields.ts);
   for (const field of Object.keys(KEY_WORD) as KeyField[]) {
     const value = fields[field];
     if (value === undefined) continue;
@@ -100,6 +118,16 @@ export function writeRecord(words: Uint32Array, floats: Float64Array, n: number,
     words[w + KEY_WORD[field]] = a;
     words[w + KEY_WORD[field] + 1] = b;
   }
+}
+
+/** The event of record `n`; undefined if it holds none the index knows. */
+export function eventOf(words: Uint32Array, n: number): (typeof RECEIPT_EVENTS)[number] | undefined {
+  return RECEIPT_EVENTS[words[n * WORDS + 3]! - 1];
+}
+
+/** The `ts` of record `n`, in ms. */
+export function timeOfRecord(floats: Float64Array, n: number): number {
+  return floats[n * (WORDS / 2) + 2]!;
 }
 
 export function positionOf(words: Uint32Array, floats: Float64Array, n: number): LinePosition {
@@ -146,4 +174,12 @@ export function receiptMatches(body: ReceiptBody, q: ReceiptQuery): boolean {
     const v = f === 'id' ? q.id : q[f];
     return v === undefined || keys[f] === v;
   });
+}
+
+/** Does record `n` hold what a receipt with these fields is recorded as (its position aside)? */
+export function recordMatches(words: Uint32Array, n: number, fields: IndexedFields): boolean {
+  const expected = new Uint32Array(WORDS);
+  writeRecord(expected, new Float64Array(expected.buffer), 0, fields, { offset: 0, length: 0 });
+  for (let i = 3; i < WORDS; i++) if (words[n * WORDS + i] !== expected[i]) return false;
+  return true;
 }

@@ -5,15 +5,22 @@
 import { closeSync, ftruncateSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { leafHash, openPayload, parseEnvelopeJson } from '../receipts/index.js';
+import { log as defaultLog } from '../log.js';
+import { isCallReceipt, leafHash, openPayload, parseEnvelopeJson, type ReceiptBody } from '../receipts/index.js';
+import type { ReceiptFact, Surface } from './facts.js';
+import { IndexSurfaces } from './index-surfaces.js';
 import { listSegments, readLines, type Segment } from './files.js';
 import {
   HEADER_BYTES,
   INDEX_MAGIC,
   RECORD_BYTES,
+  eventOf,
+  fieldsOfBody,
   indexedFieldsOf,
+  timeOfRecord,
   positionOf,
   receiptMatches,
+  recordMatches,
   matchingRecords,
   writeRecord,
   type ReceiptQuery,
@@ -23,12 +30,20 @@ import { readReceipts, type StoredReceipt } from './reader.js';
 export const INDEX_FILE = 'ledger-index.bin';
 
 /**
- * How long the index may lag the ledger after a write before it reads the new receipts back: one
- * catch-up then covers every write of that time, so a lone call does not pay a read-back (a
- * directory listing, an open, a read and a write, on the thread pool its own next sync needs) of
- * its own receipts. Searches, open and close catch up at once.
+ * How long records may wait in memory before they are written to the file, and the index may lag the
+ * ledger before it reads back receipts it was not handed: one write (or catch-up) then covers every
+ * append of that time, so a lone call does not pay a trip of its own to the file. Searches, open and
+ * close catch up at once.
  */
 const CATCH_UP_AFTER_MS = 250;
+
+/** A receipt the ledger just made durable, where its line is in its segment. */
+export interface DurableReceipt {
+  body: ReceiptBody;
+  offset: number;
+  /** Bytes of the line without its `\n`. */
+  length: number;
+}
 
 /** A receipt and its neighbours in chain order (null at either end). */
 export interface ReceiptWithNeighbours {
@@ -58,25 +73,39 @@ export class LedgerIndex {
   private words = new Uint32Array(this.memory);
   private floats = new Float64Array(this.memory);
   private count = 0;
+  /** Records [0, flushed) are in the file; the rest only in memory until the next flush. */
+  private flushed = 0;
   /** Serialises catch-ups and rebuilds. */
   private work: Promise<void> = Promise.resolve();
+  /** A catch-up is queued or running: receipts handed over meanwhile are left to it. */
+  private busy = false;
   private pending = false;
-  /** A catch-up waiting out the lag after a write. */
+  /** A catch-up or flush waiting out the lag after a write. */
   private timer: NodeJS.Timeout | undefined;
-  private fd: number;
+  /** The file; null when opened read-only and there is none. */
+  private fd: number | null;
+  private readonly surfaces = new IndexSurfaces();
 
   /**
    * Open (or create) the index of ledger `dir`, whose durable size is `durable()`. Checks what is
-   * there; the catch-up to the ledger runs in the background (searches wait for it).
+   * there; the catch-up to the ledger runs in the background (searches wait for it). Read-only (for
+   * a process that does not write the ledger): the file is read if there is one, never written; what
+   * it lacks is indexed in memory, up to the last complete line of the ledger.
    */
   constructor(
     private readonly dir: string,
     private readonly durable: () => number,
     private readonly log: Logger,
+    private readonly readOnly = false,
   ) {
-    this.fd = openSync(join(dir, INDEX_FILE), 'a+');
+    this.fd = readOnly ? openIfThere(join(dir, INDEX_FILE)) : openSync(join(dir, INDEX_FILE), 'a+');
     if (!this.load()) this.reset();
     this.catchUpNow();
+  }
+
+  /** The index of ledger `dir` for a process that does not write it (a CLI): never writes the file. */
+  static readOnly(dir: string, log: Logger): LedgerIndex {
+    return new LedgerIndex(dir, () => Number.POSITIVE_INFINITY, log, true);
   }
 
   /** The number of receipts indexed (may lag the ledger). */
@@ -86,6 +115,7 @@ export class LedgerIndex {
 
   /** Loads the file; false if it must be rebuilt. */
   private load(): boolean {
+    if (this.fd === null) return false;
     const bytes = fstatSync(this.fd).size;
     if (bytes < HEADER_BYTES) return false;
     const head = Buffer.alloc(HEADER_BYTES);
@@ -96,14 +126,29 @@ export class LedgerIndex {
     this.reserve(records);
     readSync(this.fd, new Uint8Array(this.memory, 0, records * RECORD_BYTES), 0, records * RECORD_BYTES, HEADER_BYTES);
     this.count = records;
-    if (bytes !== HEADER_BYTES + records * RECORD_BYTES) ftruncateSync(this.fd, HEADER_BYTES + records * RECORD_BYTES);
-    return records === 0 || this.readBack(listSegments(this.dir), records - 1) !== null;
+    this.flushed = records;
+    if (bytes !== HEADER_BYTES + records * RECORD_BYTES && !this.readOnly) ftruncateSync(this.fd, HEADER_BYTES + records * RECORD_BYTES);
+    if (records === 0) return true;
+    const last = this.readBack(listSegments(this.dir), records - 1);
+    return last !== null && recordMatches(this.words, records - 1, fieldsOfBody(last.body));
   }
 
   private reset(): void {
-    ftruncateSync(this.fd, 0);
-    writeSync(this.fd, header(), 0, HEADER_BYTES, 0);
+    if (this.fd !== null && !this.readOnly) {
+      ftruncateSync(this.fd, 0);
+      writeSync(this.fd, header(), 0, HEADER_BYTES, 0);
+    }
     this.count = 0;
+    this.flushed = 0;
+    this.surfaces.forget(0);
+  }
+
+  /** Write the records only in memory to the file. */
+  private flush(): void {
+    if (this.count <= this.flushed || this.fd === null || this.readOnly) return;
+    const bytes = new Uint8Array(this.memory, this.flushed * RECORD_BYTES, (this.count - this.flushed) * RECORD_BYTES);
+    writeSync(this.fd, bytes, 0, bytes.length, HEADER_BYTES + this.flushed * RECORD_BYTES);
+    this.flushed = this.count;
   }
 
   private reserve(records: number): void {
@@ -142,8 +187,32 @@ export class LedgerIndex {
     }
   }
 
-  /** More of the ledger is durable: index it once the lag has passed, off the append's path. Coalesces. */
-  noteDurable(): void {
+  /**
+   * The ledger made `receipts` durable, the first being receipt `firstSeq`: recorded from what the
+   * ledger holds in memory, without reading the lines back; written to the file once the lag has
+   * passed. Unless the index is not right behind them (catching up, rebuilding): then they are read
+   * back from the ledger by a catch-up, as after a crash.
+   */
+  appended(firstSeq: number, receipts: DurableReceipt[]): void {
+    if (!this.busy && this.count === firstSeq) this.record(receipts);
+    this.later();
+  }
+
+  private record(receipts: DurableReceipt[]): void {
+    try {
+      this.reserve(this.count + receipts.length);
+      for (const { body, offset, length } of receipts) {
+        writeRecord(this.words, this.floats, this.count, fieldsOfBody(body), { offset, length });
+        this.count++;
+      }
+    } catch (err) {
+      this.log.warn({ err }, 'ledger index: a receipt could not be recorded; the index is rebuilt');
+      this.count = -1;
+    }
+  }
+
+  /** Once the lag has passed: write what is only in memory, and catch up on what was not handed over. Coalesces. */
+  private later(): void {
     if (this.pending || this.timer) return;
     this.timer = setTimeout(() => this.catchUpNow(), CATCH_UP_AFTER_MS);
     this.timer.unref();
@@ -155,26 +224,38 @@ export class LedgerIndex {
     this.timer = undefined;
     if (this.pending) return;
     this.pending = true;
+    this.busy = true;
     this.work = this.work.then(
       () =>
         new Promise<void>((resolve) =>
           setImmediate(() => {
             this.pending = false;
-            this.catchUp().then(resolve, (err: unknown) => {
-              this.log.warn({ err }, 'ledger index: catching up failed; it is rebuilt at the next search');
-              this.count = -1;
-              resolve();
-            });
+            this.catchUp().then(
+              () => {
+                this.busy = this.pending;
+                resolve();
+              },
+              (err: unknown) => {
+                this.log.warn({ err }, 'ledger index: catching up failed; it is rebuilt at the next search');
+                this.count = -1;
+                this.busy = this.pending;
+                resolve();
+              },
+            );
           }),
         ),
     );
   }
 
-  /** Index the durable receipts after the last record, reading them from the ledger. */
+  /** Index the durable receipts after the last record, reading them from the ledger; write what is only in memory. */
   private async catchUp(): Promise<void> {
     const target = this.durable();
     if (this.count < 0) this.reset();
-    if (this.count >= target) return;
+    if (this.count < target) await this.readUpTo(target);
+    this.flush();
+  }
+
+  private async readUpTo(target: number): Promise<void> {
     const segments = listSegments(this.dir);
     const start = this.count;
     let segment = segmentOf(segments, start);
@@ -196,8 +277,6 @@ export class LedgerIndex {
       segment = segments.find((s) => s.start === this.count);
       offset = 0;
     }
-    const bytes = new Uint8Array(this.memory, start * RECORD_BYTES, (this.count - start) * RECORD_BYTES);
-    writeSync(this.fd, bytes, 0, bytes.length, HEADER_BYTES + start * RECORD_BYTES);
   }
 
   /** Rebuild from the ledger (a result did not check out). */
@@ -256,7 +335,74 @@ export class LedgerIndex {
   async close(): Promise<void> {
     this.catchUpNow();
     await this.work;
-    closeSync(this.fd);
+    if (this.fd !== null) closeSync(this.fd);
+  }
+
+  /** Receipt `seq` read back from the ledger, or null if the index cannot place it. */
+  async receiptAt(seq: number): Promise<StoredReceipt | null> {
+    await this.current();
+    return seq >= 0 && seq < this.count ? this.readBack(listSegments(this.dir), seq) : null;
+  }
+
+  /**
+   * Every receipt's event, surface and time from the records, in ledger order, after catching up
+   * (a FactSource). Reads a receipt only to learn the names of a surface not seen before. False, and
+   * the index is rebuilt, when a record does not check out: the caller then scans.
+   */
+  async visitFacts(visit: (fact: ReceiptFact) => void): Promise<boolean> {
+    await this.current();
+    if (this.count < 0) return false;
+    const segments = listSegments(this.dir);
+    const namesOf = (n: number): Surface | null => {
+      const r = this.readBack(segments, n);
+      if (!r || !isCallReceipt(r.body) || !recordMatches(this.words, n, fieldsOfBody(r.body))) return null;
+      return { server: r.body.call.server, tool: r.body.call.tool };
+    };
+    const ids = this.surfaces.idsUpTo(this.words, this.count, namesOf);
+    if (!ids) {
+      await this.rebuild();
+      return false;
+    }
+    const fact: ReceiptFact = { event: 'permit', surface: null, tsMs: 0 };
+    for (let n = 0; n < this.count; n++) {
+      const event = eventOf(this.words, n);
+      if (!event) {
+        await this.rebuild();
+        return false;
+      }
+      fact.event = event;
+      fact.surface = this.surfaces.surface(ids[n]!);
+      fact.tsMs = timeOfRecord(this.floats, n);
+      visit(fact);
+    }
+    return true;
+  }
+}
+
+/**
+ * Run `use` with the index of ledger `dir` opened read-only (a process that does not write the
+ * ledger, a CLI), or null when it cannot be opened (logged): `use` then scans.
+ */
+export async function withReadOnlyIndex<T>(dir: string, use: (index: LedgerIndex | null) => Promise<T>, log: Logger = defaultLog): Promise<T> {
+  let index: LedgerIndex | null = null;
+  try {
+    index = LedgerIndex.readOnly(dir, log);
+  } catch (err) {
+    log.warn({ err }, 'ledger index cannot be read: reading the whole ledger');
+  }
+  try {
+    return await use(index);
+  } finally {
+    await index?.close();
+  }
+}
+
+function openIfThere(path: string): number | null {
+  try {
+    return openSync(path, 'r');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
   }
 }
 

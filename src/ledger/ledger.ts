@@ -33,6 +33,8 @@ export interface LedgerOptions {
   log: Logger;
   /** Told of each checkpoint once it is durable (witness submission); must only record it and return. */
   onCheckpoint?: (note: string) => void;
+  /** Keep the search index beside the ledger (docs/ledger-index.md); default true. */
+  index?: boolean;
 }
 
 /** The most appends sealed into one batch: bigger bursts are cut so that sealing, signing and writing overlap. */
@@ -75,7 +77,7 @@ export class Ledger {
   ) {
     this.head = { size: size_, prev, signer };
     this.checkpoints = new CheckpointLog(opts.dir, opts.log);
-    this.index = openIndex(opts.dir, () => this.size_, opts.log);
+    this.index = opts.index ? openIndex(opts.dir, () => this.size_, opts.log) : null;
     this.timer = setInterval(() => this.checkpointIfBehind(), opts.checkpointIntervalMs).unref();
   }
 
@@ -84,6 +86,7 @@ export class Ledger {
       checkpointEvery: 1000,
       checkpointIntervalMs: 60_000,
       segmentReceipts: 100_000,
+      index: true,
       ...options,
       onCheckpoint: options.onCheckpoint ?? (() => {}),
     };
@@ -219,13 +222,11 @@ export class Ledger {
     const receipts = batches.flatMap((b) => b.receipts);
     const signed = batches.map((b) => b.signed!);
     const data = signed.length === 1 ? signed[0]!.lines : Buffer.concat(signed.map((s) => s.lines));
-    const { written, failure } = await this.segments
-      .write(
-        data,
-        signed.flatMap((s) => s.lineLengths),
-        this.size_,
-      )
-      .catch((err: unknown) => ({ written: 0, failure: err as Error }));
+    const firstSeq = this.size_;
+    const lineLengths = signed.flatMap((s) => s.lineLengths);
+    const { written, offsets, failure } = await this.segments
+      .write(data, lineLengths, firstSeq)
+      .catch((err: unknown) => ({ written: 0, offsets: [], failure: err as Error }));
     this.lastFailure = failure;
     for (const [i, r] of receipts.entries()) {
       if (i < written) {
@@ -238,8 +239,13 @@ export class Ledger {
         r.pending.reject(new LedgerError('ledger_io', `receipt not written, the call is refused: ${failure?.message}`, { cause: failure }));
       }
     }
-    // After the acknowledgements: indexing is never on the durable path.
-    if (written) this.index?.noteDurable();
+    // After the acknowledgements: indexing is never on the durable path. The index takes the
+    // receipts from memory, not from the disk.
+    if (written)
+      this.index?.appended(
+        firstSeq,
+        offsets.map((offset, i) => ({ body: receipts[i]!.receipt.body, offset, length: lineLengths[i]! - 1 })),
+      );
     if (failure) this.resealInflight();
     if (this.size_ - this.lastCheckpointSize >= this.opts.checkpointEvery) this.checkpoint();
     if (this.checkpointWaiters.length) this.answerCheckpointWaiters();

@@ -1,8 +1,8 @@
 // Reading a ledger for others (the admin console, the gate's retries, the CLI): stream receipts in
-// order, find them by receipt id or call id, summarise them, and follow new ones as they are written.
+// order and follow new ones as they are written.
 // Reading does not verify signatures; `verifyLedger` does.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isCallReceipt, leafHash, openPayload, parseEnvelopeJson, type Envelope, type ReceiptBody } from '../receipts/index.js';
+import { leafHash, openPayload, parseEnvelopeJson, type Envelope, type ReceiptBody } from '../receipts/index.js';
 import { LedgerError } from './errors.js';
 import { listSegments, readLines } from './files.js';
 
@@ -31,29 +31,6 @@ export async function* readReceipts(dir: string): AsyncGenerator<StoredReceipt> 
       if (terminated) yield parseLine(segment.path, line, text);
     }
   }
-}
-
-export interface LedgerStats {
-  receipts: number;
-  byEvent: Record<string, number>;
-  /** "server/tool" -> event -> count. */
-  bySurface: Record<string, Record<string, number>>;
-  first?: string;
-  last?: string;
-}
-
-export async function ledgerStats(dir: string): Promise<LedgerStats> {
-  const stats: LedgerStats = { receipts: 0, byEvent: {}, bySurface: {} };
-  for await (const { body } of readReceipts(dir)) {
-    stats.receipts++;
-    stats.byEvent[body.event] = (stats.byEvent[body.event] ?? 0) + 1;
-    const surface = isCallReceipt(body) ? `${body.call.server}/${body.call.tool}` : body.event === 'rotate' ? '(key rotation)' : '(policy change)';
-    const events = (stats.bySurface[surface] ??= {});
-    events[body.event] = (events[body.event] ?? 0) + 1;
-    stats.first ??= body.ts;
-    stats.last = body.ts;
-  }
-  return stats;
 }
 
 /**

@@ -46,10 +46,12 @@ export class SegmentWriter {
 
   /**
    * Write envelope lines for receipts `firstSeq...` (`data`, the lines' byte lengths in order); how
-   * many became durable, and why not all. One call at a time: the caller awaits each before the next
-   * (the file offset and counts are this object's).
+   * many became durable, where each of those begins in its segment (the ledger hands them to its
+   * index, docs/ledger-index.md), and why not all. One call at a time: the caller awaits each before
+   * the next (the file offset and counts are this object's).
    */
-  async write(data: Uint8Array, lineLengths: number[], firstSeq: number): Promise<{ written: number; failure: Error | null }> {
+  async write(data: Uint8Array, lineLengths: number[], firstSeq: number): Promise<{ written: number; offsets: number[]; failure: Error | null }> {
+    const offsets: number[] = [];
     let done = 0;
     let start = 0;
     while (done < lineLengths.length) {
@@ -57,7 +59,7 @@ export class SegmentWriter {
       try {
         if (!segment || segment.count >= this.segmentReceipts) segment = this.rollOver(firstSeq + done);
       } catch (err) {
-        return { written: done, failure: err as Error };
+        return { written: done, offsets, failure: err as Error };
       }
       const take = Math.min(lineLengths.length - done, this.segmentReceipts - segment.count);
       let end = start;
@@ -66,14 +68,17 @@ export class SegmentWriter {
         for (let off = start; off < end; ) off += await writeAsync(segment.fd, data, off, end);
       } catch (err) {
         this.cutBack(segment);
-        return { written: done, failure: new LedgerError('ledger_io', `cannot write ${segment.path}: ${(err as Error).message}`, { cause: err }) };
+        return { written: done, offsets, failure: new LedgerError('ledger_io', `cannot write ${segment.path}: ${(err as Error).message}`, { cause: err }) };
+      }
+      for (let i = done; i < done + take; i++) {
+        offsets.push(segment.bytes);
+        segment.bytes += lineLengths[i]!;
       }
       segment.count += take;
-      segment.bytes += end - start;
       done += take;
       start = end;
     }
-    return { written: done, failure: null };
+    return { written: done, offsets, failure: null };
   }
 
   close(): void {

@@ -2,12 +2,13 @@
 // test keys, keyrings, a receipt draft, a small full disk, and the built code (for worker threads).
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, cpSync, existsSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach } from 'vitest';
+import { afterEach, vi } from 'vitest';
 import { type Logger, pino } from 'pino';
+import { Ledger } from '../../src/ledger/index.js';
 import { Keyring, signerFromSeed, type ReceiptBody, type ReceiptDraft, type Signer } from '../../src/receipts/index.js';
 
 const dirs: string[] = [];
@@ -112,4 +113,37 @@ export function mth(leaves: Buffer[]): Buffer {
   let k = 1;
   while (k * 2 < leaves.length) k *= 2;
   return sha256(Buffer.from([1]), mth(leaves.slice(0, k)), mth(leaves.slice(k)));
+}
+
+const VECTORS_LEDGER = join(dirname(fileURLToPath(import.meta.url)), '../vectors/ledger');
+const HOUR = 3_600_000;
+
+/**
+ * A copy of the golden vectors' ledger (every event kind, at one instant), continued by the real
+ * writer over six weeks (a decision or execution every 17 hours, on three surfaces; only the clock
+ * is set, the writer is the real one): what counts by day and surface are checked on.
+ */
+export async function ledgerOverWeeks(): Promise<string> {
+  const dir = tempDir();
+  cpSync(VECTORS_LEDGER, dir, { recursive: true });
+  vi.useFakeTimers({ toFake: ['Date'] });
+  try {
+    vi.setSystemTime(Date.parse('2026-12-02T14:00:00Z'));
+    const ledger = await Ledger.open({ dir, signer: testSigner('toolgate test key B'), issuerId: 'acme-dev-gate', log: silentLog, segmentReceipts: 8 });
+    const surfaces = [
+      ['fs', 'read_file'],
+      ['fs', 'write_file'],
+      ['github', 'search'],
+    ] as const;
+    for (let i = 0; i < 60; i++) {
+      vi.setSystemTime(Date.parse('2026-12-02T14:00:00Z') + i * 17 * HOUR);
+      const d = draft(1000 + i, (['permit', 'deny', 'complete'] as const)[i % 3]);
+      const [server, tool] = surfaces[i % 4 === 3 ? 2 : i % 2]!;
+      await ledger.append({ ...d, call: { ...(d as { call: object }).call, server, tool } } as ReceiptDraft);
+    }
+    await ledger.close();
+  } finally {
+    vi.useRealTimers();
+  }
+  return dir;
 }

@@ -12,7 +12,7 @@ import type { LedgerIndex } from '../../ledger/index.js';
 
 interface ConsoleOptions {
   ledgerDir: string;
-  /** The ledger's search index (the running gateway's ledger); without it searches scan. */
+  /** The ledger's index (the running gateway's ledger); without it searches and the overview scan. */
   index?: LedgerIndex | null;
   /** The keys directory (its keyring.json is what /api/keyring publishes). */
   keysDir: string;
@@ -28,9 +28,9 @@ export function consoleRoutes(options: ConsoleOptions): Route<Reviewer>[] {
   return [
     ...assetRoutes(options.assetsDir),
     ...receiptRoutes(options),
-    overviewRoute(options.ledgerDir, clock),
+    overviewRoute(options.ledgerDir, options.index, clock),
     reviewRoute(options.ledgerDir, clock, { classOf: options.classOf }),
   ];
 }
 
-export { summarize } from './overview.js';
+export { overview, summarize } from './overview.js';
