@@ -41,7 +41,9 @@ export async function startRuntime({ config, dir }: LoadedConfig, log: Logger): 
     const breakGlass = openBreakGlass({ config, store, receipts, engine, log, closers });
     const gate = buildGate({ config, dir, receipts, store, engine, approvals, breakGlass, metrics, log, closers });
     const pins = wirePins({ config, store, receipts, engine, log });
-    const gateway = await openGateway({ config, gate, pins, engine, metrics, log, closers });
+    // The console listens after the gateway: a held call's question names it once it does.
+    let consoleUrl: string | undefined;
+    const gateway = await openGateway({ config, gate, pins, engine, metrics, log, closers, consoleUrl: () => consoleUrl });
 
     let stopping = false;
     const admin = config.admin
@@ -60,6 +62,7 @@ export async function startRuntime({ config, dir }: LoadedConfig, log: Logger): 
           closers,
         })
       : undefined;
+    consoleUrl = admin?.url;
 
     return {
       gateway,

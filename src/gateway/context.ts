@@ -27,4 +27,6 @@ export interface GatewayContext {
   inFlight: CallsInFlight;
   routes: Routes;
   sessions: Set<ClientSession>;
+  /** The reviewer console's URL once it listens (a held call's question names the approval's page there). */
+  consoleUrl?: () => string | undefined;
 }

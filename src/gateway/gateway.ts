@@ -35,6 +35,8 @@ export interface GatewayOptions {
   pins?: PinRegistry;
   /** Which tools tools/list shows a principal; every tool when absent. Calls still go to the gate. */
   visibleTo?: Visibility;
+  /** The reviewer console's URL, once the admin listener is up. */
+  consoleUrl?: () => string | undefined;
 }
 
 export interface UpstreamHealth {
@@ -60,7 +62,7 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-export async function startGateway({ config, handler, log, pins, visibleTo }: GatewayOptions): Promise<Gateway> {
+export async function startGateway({ config, handler, log, pins, visibleTo, consoleUrl }: GatewayOptions): Promise<Gateway> {
   const upstreams: Upstream[] = [];
   const surface = new ToolSurface(config, pins, log);
   const catalog = new ToolCatalog(upstreams, log, (u) => surface.toolsOf(u));
@@ -72,6 +74,7 @@ export async function startGateway({ config, handler, log, pins, visibleTo }: Ga
     catalog,
     surface,
     visibleTo,
+    consoleUrl,
     inFlight: new CallsInFlight(),
     routes: new Routes(),
     sessions: new Set(),

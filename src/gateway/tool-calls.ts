@@ -8,6 +8,7 @@ import { UpstreamError, UpstreamRpcError, type CatalogEntry } from '../upstream/
 import { RpcErrorAnswer, toolResult } from './answer.js';
 import { describeCall } from './call-request.js';
 import { forward } from './forward.js';
+import { asksWhileHeld, callAskingWhileHeld } from './held-as-input.js';
 import { page } from './pages.js';
 import { missingTasksCapability, TASK_TTL_MS, takesServerDirectedTasks } from './era-2026-tasks.js';
 import { checkTaskRequest, type TaskRequest, type Tasks } from './tasks.js';
@@ -68,6 +69,8 @@ async function handOver(
   if (params.task !== undefined) return tasks.start(session, entry?.upstream, params.task, call, extra.signal);
   // A call that went on; one that ended at once is answered plainly.
   if (directed) return tasks.start(session, entry?.upstream, directed.task, call, extra.signal, true);
+  // Without the extension, a held call asks the client about its approval instead of holding the request.
+  if (asksWhileHeld(session)) return callAskingWhileHeld(ctx, tasks, session, request, entry?.upstream, call, extra.signal);
   // The gate answers every call, upstream faults included (a refusal with an error id): it does not throw them.
   return toolResult(await ctx.handler.handle(call));
 }

@@ -17,13 +17,15 @@ export async function openGateway(parts: {
   metrics: GatewayMetrics;
   log: Logger;
   closers: Closers;
+  consoleUrl: () => string | undefined;
 }): Promise<Gateway> {
-  const { config, gate, pins, engine, metrics, log, closers } = parts;
+  const { config, gate, pins, engine, metrics, log, closers, consoleUrl } = parts;
   const gateway = await startGateway({
     config,
     handler: gate,
     log,
     pins,
+    consoleUrl,
     visibleTo: config.policy.hide_denied_tools ? (principal, server, tool) => !isDeniedUnconditionally(engine.current, principal, server, tool) : undefined,
   });
   closers.add(() => gateway.close());
