@@ -2,7 +2,7 @@
 // (64 bytes per receipt, not the receipts), appended after the ledger's writes are durable and rebuilt
 // from the ledger when missing or wrong. Never trusted: every result is read back from its segment
 // and checked; a result that does not check out rebuilds the index and the search answers by a scan.
-import { closeSync, ftruncateSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, ftruncateSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { log as defaultLog } from '../log.js';
@@ -386,7 +386,8 @@ export class LedgerIndex {
 export async function withReadOnlyIndex<T>(dir: string, use: (index: LedgerIndex | null) => Promise<T>, log: Logger = defaultLog): Promise<T> {
   let index: LedgerIndex | null = null;
   try {
-    index = LedgerIndex.readOnly(dir, log);
+    // No ledger there: the scan says so, as without an index.
+    if (existsSync(dir)) index = LedgerIndex.readOnly(dir, log);
   } catch (err) {
     log.warn({ err }, 'ledger index cannot be read: reading the whole ledger');
   }

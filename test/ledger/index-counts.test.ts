@@ -6,7 +6,7 @@ import { existsSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { INDEX_FILE, LedgerIndex, ledgerStats, scanFacts, withReadOnlyIndex, type FactSource, type ReceiptFact } from '../../src/ledger/index.js';
-import { ledgerOverWeeks, silentLog } from './helpers.js';
+import { ledgerOverWeeks, recordingLog, silentLog, tempDir } from './helpers.js';
 
 async function factsOf(source: FactSource): Promise<{ answered: boolean; facts: ReceiptFact[] }> {
   const facts: ReceiptFact[] = [];
@@ -89,5 +89,12 @@ describe('counts from the ledger index', () => {
     await index.close();
     expect(readFileSync(join(dir, INDEX_FILE)).equals(behind)).toBe(true);
     expect(statSync(join(dir, INDEX_FILE)).size).toBe(behind.length);
+  });
+
+  it('leave a missing ledger to the scan, which says it is missing, without warnings of their own', async () => {
+    const { log, records } = recordingLog();
+    const missing = join(tempDir(), 'no-ledger');
+    await expect(withReadOnlyIndex(missing, (index) => ledgerStats(missing, index), log)).rejects.toThrow(/ENOENT/);
+    expect(records).toEqual([]);
   });
 });
