@@ -146,6 +146,19 @@ export class Tasks {
     task.session.notify({ ...message, params: { ...params, taskId: task.id } });
   }
 
+  /**
+   * Untrusted: the params of an upstream's request. One related to a task of the upstream's (its
+   * `_meta` names it, as MCP has a task's requests do) belongs to the session whose task that is,
+   * over stdio too; the client is shown toolgate's id for the task, the one it knows.
+   */
+  relatedTask(upstream: Upstream, params: Result, source: Source): { session: ClientSession; params: Result } | undefined {
+    const meta = params._meta as Result | undefined;
+    const related = meta?.[RELATED_TASK] as Result | undefined;
+    const task = related && typeof related === 'object' ? this.ofUpstream(upstream, related.taskId, source.client) : undefined;
+    if (!task) return undefined;
+    return { session: task.session, params: { ...params, _meta: { ...meta, [RELATED_TASK]: { ...related, taskId: task.id } } } };
+  }
+
   /** A closed session's tasks end with it: a held call's approval is cancelled, a forwarded task is cancelled upstream and ends `unknown`. */
   dropSession(session: ClientSession): void {
     for (const task of this.byId.values()) {

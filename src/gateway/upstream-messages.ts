@@ -73,7 +73,9 @@ export function upstreamEvents(ctx: GatewayContext, tasks: Tasks): UpstreamEvent
 
   async function request(upstream: Upstream, message: JSONRPCRequest, signal: AbortSignal, source: Source): Promise<Params> {
     if (message.method === 'ping') return {};
-    const flight = attribute(ctx, upstream, message, source);
+    const params = (message.params ?? {}) as Params;
+    const ofTask = tasks.relatedTask(upstream, params, source);
+    const flight = attribute(ctx, upstream, message, source, ofTask?.session);
     if (!flight) {
       ctx.log.warn({ upstream: upstream.name, method: message.method }, 'upstream request not attributable to exactly one client session: refused');
       throw new UpstreamRpcError({
@@ -85,12 +87,11 @@ export function upstreamEvents(ctx: GatewayContext, tasks: Tasks): UpstreamEvent
     if (needed && !flight.session.capabilities[needed]) {
       throw new UpstreamRpcError({ code: ErrorCode.MethodNotFound, message: `the client did not declare ${needed}: ${message.method} is not available` });
     }
-    const params = (message.params ?? {}) as Params;
     if (message.method === 'elicitation/create' && params.mode === 'url' && typeof params.elicitationId === 'string') {
       ctx.routes.elicited(upstream, params.elicitationId, flight.session);
     }
     try {
-      const forwarded = { method: message.method, params: message.params } as never;
+      const forwarded = { method: message.method, params: ofTask?.params ?? message.params } as never;
       return await flight.session.server.request(forwarded, ResultSchema, { signal, relatedRequestId: flight.requestId, timeout: upstream.timeoutMs });
     } catch (err) {
       if (err instanceof McpError) throw new UpstreamRpcError({ code: err.code, message: err.message, data: err.data });
@@ -138,17 +139,19 @@ function ownerOf(source: Source): ClientSession | undefined {
 
 /**
  * The request an upstream's request belongs to: the one its stream named (the owner forward()
- * gave); else on a client's own session the client (its one request in flight, if any); else the
- * one session with requests in flight on the shared connection, or for roots the one with roots.
+ * gave); else on a client's own session, or for a request related to a task, that client (its one
+ * request in flight, if any); else the one session with requests in flight on the shared
+ * connection, or for roots the one with roots.
  */
 function attribute(
   ctx: GatewayContext,
   upstream: Upstream,
   message: JSONRPCRequest,
   source: Source,
+  taskSession?: ClientSession,
 ): (Pick<Flight, 'session'> & { requestId?: Flight['requestId'] }) | undefined {
   if (source.owner) return source.owner as Flight;
-  const own = ownerOf(source);
+  const own = ownerOf(source) ?? taskSession;
   if (own) return ctx.routes.attribute(upstream, own) ?? { session: own };
   return ctx.routes.attribute(upstream) ?? (message.method === 'roots/list' ? onlyRootsSession(ctx) : undefined);
 }

@@ -5,9 +5,15 @@
 // of what is compared, as are the timestamps of two different tasks.
 import { expect, test } from 'vitest';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { CallToolResultSchema, CreateTaskResultSchema, type Progress, TaskStatusNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import {
+  CallToolResultSchema,
+  CreateTaskResultSchema,
+  ElicitRequestSchema,
+  type Progress,
+  TaskStatusNotificationSchema,
+} from '@modelcontextprotocol/sdk/types.js';
 import { eventually } from './helpers.js';
-import { type Route, sideBySide, withoutReceipts } from './side-by-side.js';
+import { type ClientOptions, type Route, sideBySide, withoutReceipts } from './side-by-side.js';
 
 const { direct, through } = sideBySide();
 
@@ -19,8 +25,8 @@ function shown(value: unknown, taskId: string): unknown {
 }
 
 /** A client whose GET stream is open, where messages outside a request (late progress, statuses) go over HTTP. */
-async function connected(route: Route): Promise<{ client: Client; statuses: unknown[] }> {
-  const client = await route.connect();
+async function connected(route: Route, options?: ClientOptions): Promise<{ client: Client; statuses: unknown[] }> {
+  const client = await route.connect(options);
   const statuses: unknown[] = [];
   client.setNotificationHandler(TaskStatusNotificationSchema, (n) => void statuses.push(n.params));
   await new Promise((resolve) => setTimeout(resolve, 200));
@@ -60,6 +66,26 @@ async function observeCancel(route: Route) {
   return shown({ cancelled, got: await client.experimental.tasks.getTask(id) }, id);
 }
 
+/** A task that asks its client (elicitation, related to the task, delivered during tasks/result). */
+async function observeAsking(route: Route) {
+  const { client } = await connected(route, { capabilities: { elicitation: { form: {} } } });
+  const asked: unknown[] = [];
+  client.setRequestHandler(ElicitRequestSchema, async (request) => {
+    asked.push(request.params);
+    return { action: 'accept', content: { ok: true } };
+  });
+  const created = await startTask(client, { steps: 0, ask: true });
+  const id = created.task.taskId;
+  const result = await client.experimental.tasks.getTaskResult(id, CallToolResultSchema);
+  return shown({ asked, result }, id);
+}
+
+test.each(through)('a task that asks its client does so as directly, naming its own task: $name', async (route) => {
+  const expected = await observeAsking(direct[0]!);
+  expect(expected).toMatchObject({ asked: [{ _meta: { 'io.modelcontextprotocol/related-task': { taskId: 'TASK' } } }] });
+  expect(await observeAsking(route)).toEqual(expected);
+});
+
 test.each(through)('a call made as a task, its progress, statuses, tasks/get, tasks/result and tasks/list are as direct: $name', async (route) => {
   const expected = await observeToEnd(direct[0]!);
   expect(JSON.stringify(expected)).toContain('step 2 of 2');
@@ -71,3 +97,25 @@ test.each(through)('tasks/cancel cancels a task as directly: $name', async (rout
   expect(expected).toMatchObject({ cancelled: { status: 'cancelled' }, got: { status: 'cancelled' } });
   expect(await observeCancel(route)).toEqual(expected);
 });
+
+/** A client whose task asks it, answering with `ok`; resolves with the task's result. */
+async function askedClient(route: Route, ok: boolean) {
+  const { client } = await connected(route, { capabilities: { elicitation: { form: {} } } });
+  client.setRequestHandler(ElicitRequestSchema, async () => ({ action: 'accept', content: { ok } }));
+  const created = await startTask(client, { steps: 2, ask: true });
+  return client.experimental.tasks.getTaskResult(created.task.taskId, CallToolResultSchema);
+}
+
+// Over HTTP only: each stdio client runs a gateway (and a stdio upstream) of its own.
+test.each(through.filter((r) => r.name === 'HTTP client, stdio upstream'))(
+  'two sessions waiting on tasks that ask, on one shared stdio upstream, are each asked about their own: $name',
+  async (route) => {
+    // Both tasks/result requests are in flight when the upstream asks, and stdio carries no link to
+    // either: only the task the request names tells whose it is (before, it was refused).
+    const [yes, no] = await Promise.all([askedClient(route, true), askedClient(route, false)]);
+    expect([withoutReceipts(yes).content, withoutReceipts(no).content]).toEqual([
+      [{ type: 'text', text: '{"ok":true}' }],
+      [{ type: 'text', text: '{"ok":false}' }],
+    ]);
+  },
+);
