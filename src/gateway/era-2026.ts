@@ -28,7 +28,7 @@ import {
   type RequestId,
   type ServerCapabilities,
 } from '@modelcontextprotocol/sdk/types.js';
-import { canonicalJson, type Principal } from '../core/index.js';
+import type { Principal } from '../core/index.js';
 import { sendJson } from '../http/index.js';
 import { RpcErrorAnswer } from './answer.js';
 import {
@@ -43,6 +43,7 @@ import {
 } from './era-2026-tasks.js';
 import { type Dispatcher, InputRounds, type InternalRequest } from './input-required.js';
 import type { CacheHints } from './caching.js';
+import { KnownEnvelopes } from './known-envelopes.js';
 import { ListenStreams } from './listen.js';
 import type { Offer } from './offer.js';
 import type { ClientSession } from './session.js';
@@ -62,6 +63,8 @@ const NAME_SOURCE: Record<string, string> = {
 };
 /** Methods of the 2025-11-25 session era that the revision removed: its clients get "method not found". */
 const REMOVED = new Set(['initialize', 'ping', 'logging/setLevel', 'resources/subscribe', 'resources/unsubscribe', ...DROPPED_TASK_METHODS]);
+/** Internal sessions are kept under their envelope as it is up to this length, under its hash beyond. */
+const MAX_PLAIN_KEY = 1024;
 const ENVELOPE_KEYS = [PROTOCOL_VERSION_META_KEY, CLIENT_CAPABILITIES_META_KEY, CLIENT_INFO_META_KEY];
 
 type SessionFactory = (id: string, principal: Principal, protocolVersion: string) => ClientSession;
@@ -75,6 +78,7 @@ export class ModernEdge {
   private readonly kept = new Map<string, Kept>();
   private readonly rounds: InputRounds;
   private readonly listen: ListenStreams;
+  private readonly envelopes = new KnownEnvelopes();
 
   constructor(
     private readonly createSession: SessionFactory,
@@ -96,24 +100,9 @@ export class ModernEdge {
   async serve(req: IncomingMessage, res: ServerResponse, principal: Principal, body: unknown): Promise<boolean> {
     // Session-era traffic names no revision of this era: it is left to the session path (and its checks) at once.
     if (!claimsModern(req, body)) return false;
-    const route = classifyInboundRequest({
-      httpMethod: 'POST',
-      body,
-      protocolVersionHeader: header(req, 'mcp-protocol-version'),
-      mcpMethodHeader: header(req, 'mcp-method'),
-      mcpNameHeader: header(req, 'mcp-name'),
-    });
-    const id = requestIdOf(body);
-    if (route.kind === 'legacy') return false;
-    if (route.kind === 'reject') {
-      sendJson(res, route.httpStatus, errorOf(id, route.code, route.message, route.data));
-      return true;
-    }
-    if (route.messageKind === 'notification') {
-      res.writeHead(202).end();
-      return true;
-    }
-    const request = route.message as JSONRPCRequest;
+    const request = this.envelopes.request(req, body) ?? this.classify(req, res, body);
+    if (request === 'legacy') return false;
+    if (request === 'answered') return true;
     const meta = (request.params?._meta ?? {}) as Record<string, unknown>;
     const version = meta[PROTOCOL_VERSION_META_KEY];
     if (version !== MODERN_REVISION) {
@@ -199,6 +188,29 @@ export class ModernEdge {
     }
   }
 
+  /** The request as the v2 SDK's classifier takes it; 'legacy' for the session era, 'answered' when refused or a notification. */
+  private classify(req: IncomingMessage, res: ServerResponse, body: unknown): JSONRPCRequest | 'legacy' | 'answered' {
+    const route = classifyInboundRequest({
+      httpMethod: 'POST',
+      body,
+      protocolVersionHeader: header(req, 'mcp-protocol-version'),
+      mcpMethodHeader: header(req, 'mcp-method'),
+      mcpNameHeader: header(req, 'mcp-name'),
+    });
+    if (route.kind === 'legacy') return 'legacy';
+    if (route.kind === 'reject') {
+      sendJson(res, route.httpStatus, errorOf(requestIdOf(body), route.code, route.message, route.data));
+      return 'answered';
+    }
+    if (route.messageKind === 'notification') {
+      res.writeHead(202).end();
+      return 'answered';
+    }
+    const request = route.message as JSONRPCRequest;
+    this.envelopes.remember(request);
+    return request;
+  }
+
   /** Internal sessions idle since `cutoff` are closed. */
   sweep(cutoff: number): void {
     for (const [key, kept] of this.kept) {
@@ -229,9 +241,11 @@ export class ModernEdge {
   }
 
   private sessionFor(principal: Principal, capabilities: object, clientInfo: object): Kept['session'] {
-    const key = createHash('sha256')
-      .update(canonicalJson({ principal: principal.id, capabilities, clientInfo }) ?? '')
-      .digest('hex');
+    // The envelope as serialized, not canonical: a client sends the same one every time, and one that
+    // reorders its keys only gets a second internal session (canonical JSON and a hash cost more per
+    // request than the rest of this edge). A long one is hashed, so that kept keys stay small.
+    const envelope = `${principal.id}\n${JSON.stringify(capabilities)}\n${JSON.stringify(clientInfo)}`;
+    const key = envelope.length <= MAX_PLAIN_KEY ? envelope : createHash('sha256').update(envelope).digest('hex');
     const known = this.kept.get(key);
     if (known) {
       known.lastSeen = Date.now();

@@ -82,14 +82,15 @@ export class InputRounds {
     });
     const malformed = checkResponses(inputResponses);
     if (malformed) return refuse(malformed);
-    const binding = bindingOf(principal, request.method, params);
+    // Hashed only when a retry is checked against it: most calls never ask for input.
+    const binding = () => bindingOf(principal, request.method, params);
     let call: PendingCall;
     if (requestState === undefined) {
       // Responses without a state answer nothing: nothing was asked yet.
       call = new PendingCall(dispatcher, { ...request, params }, binding);
       this.pending.set(call.id, call);
     } else {
-      const found = await this.resume(requestState, binding, (inputResponses ?? {}) as Params);
+      const found = await this.resume(requestState, binding(), (inputResponses ?? {}) as Params);
       if (typeof found === 'string') return refuse(found);
       call = found;
     }
@@ -123,7 +124,7 @@ export class InputRounds {
     }
     const call = this.pending.get(payload.c);
     // Another principal's state, or one for another request, reads as one that names nothing.
-    if (!call || call.binding !== binding) return 'the requestState names no call of this request';
+    if (!call || call.binding() !== binding) return 'the requestState names no call of this request';
     if (call.round !== payload.r) return 'the requestState was used already';
     const invalid = call.invalidResponse(responses);
     if (invalid) return invalid;
@@ -145,11 +146,12 @@ class PendingCall {
   private settle?: NodeJS.Timeout;
   private expiry?: NodeJS.Timeout;
   private counter = 0;
+  private bound?: string;
 
   constructor(
     dispatcher: Dispatcher,
     request: JSONRPCRequest,
-    readonly binding: string,
+    private readonly bindingOf: () => string,
   ) {
     this.internal = dispatcher.begin(request, (ask) => this.asks(ask));
     void this.internal.answer.then((answer) => {
@@ -157,6 +159,12 @@ class PendingCall {
       clearTimeout(this.settle);
       this.wake();
     });
+  }
+
+  /** What binds a retry to this call (principal, method, params), computed once when first asked for. */
+  binding(): string {
+    this.bound ??= this.bindingOf();
+    return this.bound;
   }
 
   /** Until the call answered, or its requests of this round are all in; a client that goes away first cancels the call. */
