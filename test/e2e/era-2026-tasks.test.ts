@@ -3,8 +3,9 @@
 // task-capable upstream over stdio (per-client sessions) and over HTTP: a client that declares the
 // extension gets a task when the call goes on (the upstream took it as one, or it is held), polls it
 // with tasks/get (the result inlined once it ends, with the call's final receipt) and cancels it
-// with tasks/cancel; a held call resumes when a reviewer decides through the admin REST API; tasks
-// are bound to the principal; a client without the extension gets none of this.
+// with tasks/cancel; a held call resumes when a reviewer decides through the admin REST API (or
+// ends when they reject it or its approval expires); tasks are bound to the principal; a client
+// without the extension gets none of this.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,6 +30,11 @@ rules:
     match: { server: [tk, th], tool: [work, plain] }
     when: 'args.text.startsWith("held")'
     approval: { approvers: ["group:dba"], quorum: 1, timeout: 15m, wait: 1s }
+  - id: held-briefly
+    effect: require_approval
+    match: { server: tk, tool: work }
+    when: 'args.text.startsWith("brief")'
+    approval: { approvers: ["group:dba"], quorum: 1, timeout: 2s, wait: 1s }
 `;
 
 let served: Served;
@@ -199,6 +205,16 @@ describe('tasks for 2026-07-28 clients', () => {
     expect(textOf(done.result)).toContain('not today');
     expect(receiptBody(done.result)).toMatchObject({ event: 'reject', approval: { id: approvalId } });
     expect(ran()).not.toContain('held reject me');
+  });
+
+  it('a held call whose approval expires ends with the refusal and its expire receipt', async () => {
+    const { json } = await post('tools/call', { name: 'tk__work', arguments: { text: 'brief hold' } });
+    const approvalId = json.result._meta['dev.toolgate/approval'].id;
+    const done = await ended(json.result.taskId);
+    expect(done.result.isError).toBe(true);
+    expect(receiptBody(done.result)).toMatchObject({ event: 'expire', approval: { id: approvalId } });
+    expect(await eventsOf(receiptBody(json.result).call.id)).toEqual(['hold', 'expire']);
+    expect(ran()).not.toContain('brief hold');
   });
 
   it('cancelling a held task withdraws its approval', async () => {
