@@ -18,3 +18,4 @@ export { parseDuration } from './duration.js';
 export { driftVerdict, PIN_DRIFT_RULE } from './drift.js';
 export { parseYamlSource, formatKeyPath, YamlSyntaxError } from './yaml-source.js';
 export { canonicalJson } from './canonical-json.js';
+export { traceInput, traceCallStart, traceStage, traceAnswered } from './stage-trace.js';

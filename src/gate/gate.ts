@@ -13,6 +13,7 @@ import {
   type Decision,
   type Execution,
   type LimitCharge,
+  traceStage,
 } from '../core/index.js';
 import type { AppendedReceipt } from '../ledger/index.js';
 import { logFault, type Logger } from '../log.js';
@@ -87,8 +88,10 @@ export class Gate implements CallHandler {
 
   private async run(call: GateCall): Promise<TaskAnswer> {
     const started = performance.now();
+    traceStage('gate entered');
     let decision = this.decideOrQuarantine(call);
     const shadow = this.shadow(call, decision);
+    traceStage('policy decided');
     if (shadow?.differs) decision = { ...decision, shadow: shadowDecision(shadow.candidate!) };
     let breakGlass: BreakGlassStamp | undefined;
     let answered: Answered;
@@ -271,6 +274,7 @@ export class Gate implements CallHandler {
     const upstreamSha256 = this.options.upstreamIdentity?.(request.server);
     const withConstraints = { ...extras, ...(upstreamSha256 ? { upstreamSha256 } : {}), ...constraintsApplied(request, decision, decision.charged) };
     const permit = await this.record('permit', request, decision, withConstraints);
+    traceStage('permit durable, back in the gate');
     const dispatched = await dispatchWithin(call, decision.effectiveArgs ?? request.args, decision.timeout);
     const after = { ...withConstraints, ref: permit.leafHash };
     if (call.asTask && dispatched.kind === 'result' && isCreateTaskResult(dispatched.result)) {
@@ -290,9 +294,11 @@ export class Gate implements CallHandler {
   /** What a dispatch came to, recorded: `complete` with the result, or no result (below). */
   private async ended(request: CallRequest, decision: Decided, after: ReceiptExtras, permit: AppendedReceipt, dispatched: Dispatched): Promise<Answered> {
     if (dispatched.kind === 'result') {
+      traceStage('upstream result back in the gate');
       const { result, upstreamMs } = dispatched;
       const outcome = { sha256: resultSha256(result), is_error: result.isError === true };
       const complete = await this.recordAfterDispatch('complete', request, decision, { ...after, result: outcome }, permit);
+      traceStage('complete durable, back in the gate');
       return { final: 'complete', receipt: complete, upstreamMs, answer: withReceipt(result, complete.envelope) };
     }
     return this.noResult(request, decision, after, permit, dispatched);

@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type Server as HttpServer, type Ser
 import type { AddressInfo } from 'node:net';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { Config } from '../config/index.js';
-import { parseDuration, type Principal } from '../core/index.js';
+import { parseDuration, traceInput, traceStage, type Principal } from '../core/index.js';
 import type { Logger } from '../log.js';
 import { isEnvelope } from '../upstream/index.js';
 import { errorReply, HttpError, isJson, readBody, sendJson } from '../http/index.js';
@@ -66,6 +66,7 @@ export async function listenHttp(config: Config, log: Logger, createSession: Ses
       throw new HttpError('not_acceptable', 'Accept must allow application/json or text/event-stream');
     if (!isJson(req.headers['content-type'])) throw new HttpError('unsupported_media_type', 'Content-Type must be application/json');
     const body = await readBody(req, options.max_body_bytes, 'listen.http.max_body_bytes');
+    traceStage('http: body read');
     let parsed: unknown;
     try {
       parsed = JSON.parse(body.toString('utf8'));
@@ -96,6 +97,7 @@ export async function listenHttp(config: Config, log: Logger, createSession: Ses
   }
 
   const server: HttpServer = createServer((req, res) => {
+    traceInput('http: request headers parsed');
     handle(req, res).catch((err: unknown) => {
       const answer = errorReply(err);
       if (answer.internal) log.error({ err }, 'http request failed');

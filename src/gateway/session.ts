@@ -17,7 +17,7 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
-import type { Principal } from '../core/index.js';
+import { traceAnswered, traceCallStart, type Principal } from '../core/index.js';
 import type { Logger } from '../log.js';
 import type { UpstreamClient } from '../upstream/index.js';
 import type { Offer } from './offer.js';
@@ -123,6 +123,7 @@ export class ClientSession implements UpstreamClient {
 
   /** As the SDK answers a request: the result, or the error's code and message; nothing once cancelled. */
   private answer(transport: Transport, request: JSONRPCRequest, handler: MethodHandler): void {
+    traceCallStart('tools/call taken on the fast path');
     const { id } = request;
     const controller = new AbortController();
     this.calls.set(id, controller);
@@ -157,7 +158,9 @@ export class ClientSession implements UpstreamClient {
   }
 
   private sendAnswer(transport: Transport, answer: JSONRPCMessage): Promise<void> {
-    return transport.send(answer).catch((err: Error) => this.server.onerror?.(new Error(`Failed to send response: ${err.message}`)));
+    const sent = transport.send(answer).catch((err: Error) => this.server.onerror?.(new Error(`Failed to send response: ${err.message}`)));
+    traceAnswered('answer handed to the client transport');
+    return sent;
   }
 
   private onClosed(): void {

@@ -9,6 +9,7 @@
 // behind them are sealed again against the durable chain head and written next.
 import { mkdirSync } from 'node:fs';
 import type { Logger } from 'pino';
+import { traceStage } from '../core/index.js';
 import { ulid, type ReceiptDraft, type Signer } from '../receipts/index.js';
 import { originOf, signCheckpoint } from './checkpoint.js';
 import { LedgerError } from './errors.js';
@@ -140,6 +141,7 @@ export class Ledger {
 
   private enqueue(draft: ReceiptDraft, switchTo?: Signer): Promise<AppendedReceipt> {
     if (this.closed) return Promise.reject(new LedgerError('ledger_closed', 'the ledger is closed: no receipt can be written'));
+    traceStage('ledger: receipt queued');
     return new Promise((resolve, reject) => {
       this.queue.push({ draft, switchTo, resolve, reject });
       this.schedule();
@@ -163,6 +165,7 @@ export class Ledger {
    * while the next is sealed.
    */
   private sealQueued(): void {
+    traceStage('ledger: sealing starts');
     const pendings = this.queue.splice(0, batchLength(this.queue, MAX_BATCH));
     const broken = this.segments.broken;
     if (broken) {
@@ -171,9 +174,11 @@ export class Ledger {
       this.renewSigner();
       const { batch, head } = sealBatch(pendings, this.head, this.opts.issuerId, this.chainId);
       this.head = head;
+      traceStage('ledger: sealed');
       if (batch.receipts.length) {
         this.inflight.push(batch);
         const offThread = signBatch(batch, this.signing >= SIGNING_DEPTH);
+        traceStage('ledger: signed');
         if (offThread) {
           this.signing++;
           void offThread.then(() => {
@@ -224,9 +229,11 @@ export class Ledger {
     const data = signed.length === 1 ? signed[0]!.lines : Buffer.concat(signed.map((s) => s.lines));
     const firstSeq = this.size_;
     const lineLengths = signed.flatMap((s) => s.lineLengths);
+    traceStage('ledger: write issued');
     const { written, offsets, failure } = await this.segments
       .write(data, lineLengths, firstSeq)
       .catch((err: unknown) => ({ written: 0, offsets: [], failure: err as Error }));
+    traceStage('ledger: write returned to the ledger');
     this.lastFailure = failure;
     for (const [i, r] of receipts.entries()) {
       if (i < written) {

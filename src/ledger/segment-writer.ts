@@ -7,6 +7,7 @@ import { closeSync, constants, fdatasyncSync, ftruncateSync, openSync, write } f
 import { basename, join } from 'node:path';
 import type { Logger } from 'pino';
 import { syncDirectory } from '../core/durable.js';
+import { traceStage } from '../core/stage-trace.js';
 import { LedgerError } from './errors.js';
 import { segmentName } from './files.js';
 
@@ -22,7 +23,13 @@ interface OpenSegment {
 
 /** Write `data[offset, end)` at the file's end; how many bytes went. */
 function writeAsync(fd: number, data: Uint8Array, offset: number, end: number): Promise<number> {
-  return new Promise((resolve, reject) => write(fd, data, offset, end - offset, null, (err, n) => (err ? reject(err) : resolve(n))));
+  return new Promise((resolve, reject) =>
+    write(fd, data, offset, end - offset, null, (err, n) => {
+      traceStage('ledger: O_DSYNC write done (thread pool callback)');
+      if (err) reject(err);
+      else resolve(n);
+    }),
+  );
 }
 
 export class SegmentWriter {

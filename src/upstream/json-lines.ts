@@ -4,6 +4,7 @@
 import type { Readable, Writable } from 'node:stream';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { traceInput, traceStage } from '../core/stage-trace.js';
 
 const MAX_LINE_BYTES = 64 * 1024 * 1024;
 
@@ -50,6 +51,7 @@ export class JsonLinesTransport implements Transport {
   private readonly uncork = (): void => {
     this.corked = false;
     this.output.uncork();
+    traceStage('lines written to the pipe');
   };
 
   close(): Promise<void> {
@@ -61,6 +63,7 @@ export class JsonLinesTransport implements Transport {
   }
 
   private read(chunk: Buffer): void {
+    traceInput('bytes read from the pipe');
     let start = 0;
     for (let end = chunk.indexOf(10); end !== -1; end = chunk.indexOf(10, start)) {
       const piece = chunk.subarray(start, end);

@@ -3,6 +3,7 @@
 // Client, which validates, rewrites progress tokens and answers server requests by itself.
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage, JSONRPCNotification, JSONRPCRequest, RequestId } from '@modelcontextprotocol/sdk/types.js';
+import { traceStage } from '../core/stage-trace.js';
 import { rpcErrorOf, UpstreamError, UpstreamRpcError } from './errors.js';
 
 export interface RequestOptions {
@@ -90,6 +91,7 @@ export class JsonRpcPeer {
       }
       this.pending.set(id, entry);
       const message = params === undefined ? { jsonrpc: '2.0' as const, id, method } : { jsonrpc: '2.0' as const, id, method, params };
+      traceStage('upstream request sent');
       // A send that fails means the connection is gone (process exited, HTTP server unreachable).
       this.transport.send(message).catch((err: Error) => this.fail(`cannot reach the upstream: ${err.message}`, err));
     });
@@ -122,6 +124,7 @@ export class JsonRpcPeer {
     }
     const entry = this.pending.get(message.id as RequestId);
     if (!entry) return; // a late answer to a request that timed out or was cancelled
+    traceStage('upstream answer parsed');
     this.forget(message.id as RequestId, entry);
     if ('error' in message) entry.reject(new UpstreamRpcError(rpcErrorOf(message.error)));
     else entry.resolve(message.result as Record<string, unknown>);
