@@ -4,7 +4,7 @@
 // elicitations); each retry gets the same question while the approval is pending, the result once it
 // was granted and the call ran, or the refusal with its receipt once it was rejected.
 import { describe, expect, it } from 'vitest';
-import { admin, receiptBody, servedForFile, textOf, TOKENS, until, type Served } from './harness.js';
+import { admin, envelope, receiptBody, servedForFile, statelessPost, textOf, TOKENS, until, type Served } from './harness.js';
 
 const POLICY = `version: toolgate.policy/v1
 defaults: { effect: deny, on_error: deny }
@@ -18,36 +18,10 @@ rules:
 
 const URL_ELICITATION = { elicitation: { form: {}, url: {} } };
 
-let nextId = 1;
-async function call(served: Served, params: Record<string, unknown>, capabilities: object = URL_ELICITATION) {
+async function call(served: Served, params: Record<string, unknown>, capabilities: Record<string, unknown> = URL_ELICITATION) {
   const started = Date.now();
-  const res = await fetch(served.mcpUrl, {
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${TOKENS.agent}`,
-      'content-type': 'application/json',
-      accept: 'application/json, text/event-stream',
-      'mcp-protocol-version': '2026-07-28',
-      'mcp-method': 'tools/call',
-      'mcp-name': 'fx__echo',
-    },
-    body: JSON.stringify({
-      jsonrpc: '2.0',
-      id: nextId++,
-      method: 'tools/call',
-      params: {
-        name: 'fx__echo',
-        ...params,
-        _meta: {
-          'io.modelcontextprotocol/protocolVersion': '2026-07-28',
-          'io.modelcontextprotocol/clientCapabilities': capabilities,
-          'io.modelcontextprotocol/clientInfo': { name: 'holds-client', version: '1.0.0' },
-        },
-      },
-    }),
-  });
-  // biome-ignore lint/suspicious/noExplicitAny: the test reads JSON-RPC answers by name.
-  return { json: (await res.json()) as any, ms: Date.now() - started };
+  const { json } = await statelessPost(served.mcpUrl, 'tools/call', { name: 'fx__echo', ...params }, { meta: envelope(capabilities, 'holds-client') });
+  return { json, ms: Date.now() - started };
 }
 
 async function pendingFor(served: Served, text: string): Promise<{ id: string }> {

@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { receiptBody, root, type Served, serve, sha256, textOf } from './harness.js';
+import { envelope, receiptBody, root, type Served, serve, sha256, statelessPost, textOf } from './harness.js';
 
 const asksServer = join(root, 'test/fixtures/asks-server.mjs');
 const TOKENS = { agent: 'agent-token-0001', other: 'other-token-0001' };
@@ -35,36 +35,9 @@ afterAll(async () => {
   httpUpstream?.kill();
 });
 
-let nextId = 1;
 /** One stateless request of the revision, declaring `capabilities`. */
 async function post(method: string, params: Record<string, unknown>, { capabilities = ALL, token = TOKENS.agent } = {}) {
-  const name = params.name as string | undefined;
-  const res = await fetch(served.mcpUrl, {
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${token}`,
-      'content-type': 'application/json',
-      accept: 'application/json, text/event-stream',
-      'mcp-protocol-version': '2026-07-28',
-      'mcp-method': method,
-      ...(name === undefined ? {} : { 'mcp-name': name }),
-    },
-    body: JSON.stringify({
-      jsonrpc: '2.0',
-      id: nextId++,
-      method,
-      params: {
-        ...params,
-        _meta: {
-          'io.modelcontextprotocol/protocolVersion': '2026-07-28',
-          'io.modelcontextprotocol/clientCapabilities': capabilities,
-          'io.modelcontextprotocol/clientInfo': { name: 'mrtr-client', version: '1.0.0' },
-        },
-      },
-    }),
-  });
-  // biome-ignore lint/suspicious/noExplicitAny: the test reads JSON-RPC answers by name.
-  return (await res.json()) as any;
+  return (await statelessPost(served.mcpUrl, method, params, { token, meta: envelope(capabilities, 'mrtr-client') })).json;
 }
 
 const accept = (answer: string) => ({ action: 'accept', content: { answer } });
