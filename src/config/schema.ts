@@ -36,6 +36,11 @@ export const StdioUpstreamSchema = z.strictObject({
 export const HttpUpstreamSchema = z.strictObject({
   url: z.url(),
   headers: z.record(z.string(), z.string()).default({}),
+  /**
+   * The MCP revision toolgate speaks to it. `auto` asks with server/discover at each start and
+   * speaks 2026-07-28 to a server that offers it, else 2025-11-25 (docs/gateway.md).
+   */
+  protocol: z.enum(['auto', '2025-11-25', '2026-07-28']).default('auto'),
   ...upstreamCommon,
 });
 

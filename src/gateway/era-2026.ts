@@ -159,8 +159,7 @@ export class ModernEdge {
       : await transport.request(forwarded, res);
     if (!answer) return true;
     if ('error' in answer) {
-      // The revision answers an unknown method with HTTP 404.
-      sendJson(res, answer.error.code === ErrorCode.MethodNotFound ? 404 : 200, { ...answer, id: request.id });
+      sendJson(res, httpStatusOf(answer.error.code), { ...answer, id: request.id });
       return true;
     }
     const hints = this.hints(request.method);
@@ -343,6 +342,12 @@ class StatelessTransport implements Transport, Dispatcher {
     this.onclose?.();
     return Promise.resolve();
   }
+}
+
+/** The revision answers an unknown method with HTTP 404, and a capability the client did not declare (an upstream's -32021) with 400. */
+function httpStatusOf(code: number): number {
+  if (code === ErrorCode.MethodNotFound) return 404;
+  return code === ProtocolErrorCode.MissingRequiredClientCapability ? 400 : 200;
 }
 
 /** Whether the body's `_meta` claims the per-request envelope, or the header names this revision. */

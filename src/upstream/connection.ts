@@ -19,6 +19,15 @@ export interface ClientSide {
   clientInfo: Record<string, unknown>;
 }
 
+/** The client capabilities toolgate routes: their requests go to the client session they belong to. */
+const ROUTED = ['sampling', 'elicitation', 'roots'] as const;
+
+/** What a client declared of what toolgate routes, and its name: what an upstream is told of that client. */
+export function routedSide(client: ClientSide): ClientSide {
+  const capabilities = Object.fromEntries(ROUTED.filter((key) => client.capabilities[key] !== undefined).map((key) => [key, client.capabilities[key]]));
+  return { capabilities, clientInfo: client.clientInfo };
+}
+
 /** What the upstream answered to initialize. */
 export interface ServerSide {
   capabilities: Record<string, unknown>;

@@ -11,8 +11,9 @@ import type { UpstreamConfig } from '../config/index.js';
 import { isStdioUpstream } from '../config/index.js';
 import { logFault, type Logger } from '../log.js';
 import { ClientSessions } from './client-sessions.js';
-import { type ClientSide, Connection } from './connection.js';
+import { type ClientSide, Connection, routedSide, type ServerSide } from './connection.js';
 import { UpstreamError } from './errors.js';
+import { discover, ModernConnection } from './modern-connection.js';
 import type { PeerHandlers } from './peer.js';
 
 /** A tool as the upstream declared it. Untrusted: only `name` is relied upon. */
@@ -55,8 +56,6 @@ const BACKOFF_MIN_MS = 500;
 const BACKOFF_MAX_MS = 30_000;
 const PROBE_MS = 5_000;
 const CLIENT_INFO = { name: 'toolgate', version: '0.1.0' };
-/** The client capabilities toolgate routes: their requests go to the client session they belong to. */
-const ROUTED = ['sampling', 'elicitation', 'roots'] as const;
 /** The shared session declares all of them: whichever client a request is for, toolgate can route it (docs/gateway.md). */
 const SHARED_SIDE: ClientSide = {
   capabilities: { roots: { listChanged: true }, sampling: {}, elicitation: { form: {}, url: {} } },
@@ -76,8 +75,8 @@ export class Upstream {
   /** Each client session gets an upstream session of its own (`session: per-client`). */
   readonly perClient: boolean;
 
-  /** The shared connection: every request without a client of its own, and the tool list. */
-  private connection?: Connection;
+  /** The shared connection: every request without a client of its own, and the tool list; a 2026-07-28 upstream's only one. */
+  private connection?: Connection | ModernConnection;
   /** Per-client upstream sessions, opened at the client's first request here, closed with it. */
   private readonly own: ClientSessions;
   private backoffMs = BACKOFF_MIN_MS;
@@ -102,21 +101,21 @@ export class Upstream {
   async start(): Promise<void> {
     this.state = 'starting';
     this.hung = false;
-    const connection: Connection = this.connect(
-      {},
-      {
-        closed: () => this.onClosed(connection),
-      },
-    );
-    this.connection = connection;
+    this.connection = undefined;
+    let connection: Connection | ModernConnection;
     try {
-      const server = await connection.open(SHARED_SIDE, this.timeoutMs);
+      const opened = await this.open();
+      connection = opened.connection;
+      const server = opened.server;
       this.capabilities = server.capabilities;
       this.instructions = server.instructions;
       await this.refreshTools(connection);
     } catch (err) {
-      this.lastError = this.fault('failed to start', 'upstream failed to start', err, connection);
-      await connection.close();
+      // Closing the connection schedules the restart; a start that got no connection schedules it here.
+      const opened = this.connection as Connection | ModernConnection | undefined;
+      this.lastError = this.fault('failed to start', 'upstream failed to start', err, opened);
+      if (opened) await opened.close();
+      else this.scheduleRestart();
       return;
     }
     this.state = 'ready';
@@ -139,13 +138,21 @@ export class Upstream {
       throw new UpstreamError('upstream_unavailable', `upstream ${this.name} is unavailable (${this.lastError}); toolgate is retrying it`);
     }
     if (signal?.aborted) throw new UpstreamError('upstream_not_sent', `upstream ${this.name}: request cancelled before it was sent`);
+    const options = { timeoutMs: this.timeoutMs, signal, owner: via.owner, polled: via.polled };
+    // A 2026-07-28 upstream has no sessions: each request carries its client's envelope instead.
+    if (this.connection instanceof ModernConnection) return this.connection.request(method, params, { ...options, client: via.client });
     const connection = this.perClient && via.client ? await this.own.of(via.client) : this.connection;
-    return connection.peer.request(method, params, { timeoutMs: this.timeoutMs, signal, owner: via.owner, polled: via.polled });
+    return connection.peer.request(method, params, options);
+  }
+
+  /** The revision this upstream is spoken to in, once started. */
+  get protocol(): '2025-11-25' | '2026-07-28' {
+    return this.connection instanceof ModernConnection ? '2026-07-28' : '2025-11-25';
   }
 
   /** Pass a client's notification on: to its own session (per-client, when open), else the shared one; dropped while not ready. */
   notify(method: string, params?: Record<string, unknown>, client?: UpstreamClient): void {
-    if (this.state !== 'ready') return;
+    if (this.state !== 'ready' || this.connection instanceof ModernConnection) return;
     if (!this.perClient || !client) return void this.connection?.peer.notify(method, params);
     void this.own.existing(client)?.then(
       (c) => c.peer.notify(method, params),
@@ -164,20 +171,58 @@ export class Upstream {
     await Promise.all([this.own.closeAll(), this.connection?.close()]);
   }
 
+  /**
+   * The shared connection, in the revision the config names; with `auto` (HTTP), 2026-07-28 when the
+   * server answers server/discover with it, else 2025-11-25 (initialize).
+   */
+  private async open(): Promise<{ connection: Connection | ModernConnection; server: ServerSide }> {
+    const protocol = isStdioUpstream(this.config) ? '2025-11-25' : this.config.protocol;
+    if (!isStdioUpstream(this.config) && protocol !== '2025-11-25') {
+      const discovered = await discover(this.name, this.config, this.timeoutMs);
+      if (discovered) {
+        const connection: ModernConnection = new ModernConnection(
+          this.name,
+          this.config,
+          discovered,
+          SHARED_SIDE,
+          this.handlersOf(
+            () => connection,
+            {},
+            () => this.onClosed(connection),
+          ),
+        );
+        this.connection = connection;
+        return { connection, server: connection.server() };
+      }
+      if (protocol === '2026-07-28')
+        throw new UpstreamError('upstream_start_failed', `upstream ${this.name} does not offer protocol 2026-07-28 (server/discover)`);
+    }
+    const connection: Connection = this.connect({}, { closed: () => this.onClosed(connection) });
+    this.connection = connection;
+    return { connection, server: await connection.open(SHARED_SIDE, this.timeoutMs) };
+  }
+
   /** A connection whose messages come to this upstream's events; `source` says whose session it is. */
   private connect(source: Source, handlers: Pick<PeerHandlers, 'closed'>): Connection {
     const connection: Connection = new Connection(
       this.name,
       this.config,
-      {
-        notification: (message) => this.onNotification(connection, message, source),
-        request: (message, signal, owner) => this.events.request(this, message, signal, { ...source, owner }),
-        closed: handlers.closed,
-        timedOut: () => void this.probe(connection),
-      },
+      this.handlersOf(() => connection, source, handlers.closed),
       this.log,
     );
     return connection;
+  }
+
+  private handlersOf(connection: () => Connection | ModernConnection, source: Source, closed: () => void): PeerHandlers {
+    return {
+      notification: (message) => this.onNotification(connection(), message, source),
+      request: (message, signal, owner) => this.events.request(this, message, signal, { ...source, owner }),
+      closed,
+      timedOut: () => {
+        const c = connection();
+        if (c instanceof Connection) void this.probe(c);
+      },
+    };
   }
 
   /** The client's own session declares what the client declared of what toolgate routes, and the client's name. */
@@ -191,9 +236,8 @@ export class Upstream {
         },
       },
     );
-    const capabilities = Object.fromEntries(ROUTED.filter((key) => client.capabilities[key] !== undefined).map((key) => [key, client.capabilities[key]]));
     try {
-      await connection.open({ capabilities, clientInfo: client.clientInfo }, this.timeoutMs);
+      await connection.open(routedSide(client), this.timeoutMs);
     } catch (err) {
       const why = this.fault('could not open an upstream session for this client', 'upstream session for a client failed to open', err, connection);
       await connection.close();
@@ -202,7 +246,7 @@ export class Upstream {
     return connection;
   }
 
-  private async refreshTools(connection: Connection): Promise<void> {
+  private async refreshTools(connection: Connection | ModernConnection): Promise<void> {
     if (!this.capabilities.tools) {
       this.tools = [];
       return;
@@ -210,7 +254,12 @@ export class Upstream {
     const tools: UpstreamTool[] = [];
     let cursor: unknown;
     do {
-      const page = await connection.peer.request('tools/list', cursor === undefined ? {} : { cursor }, { timeoutMs: this.timeoutMs });
+      const params = cursor === undefined ? {} : { cursor };
+      const options = { timeoutMs: this.timeoutMs };
+      const page =
+        connection instanceof ModernConnection
+          ? await connection.request('tools/list', params, options)
+          : await connection.peer.request('tools/list', params, options);
       for (const tool of Array.isArray(page.tools) ? page.tools : []) {
         if (tool && typeof tool === 'object' && typeof (tool as UpstreamTool).name === 'string') tools.push(tool as UpstreamTool);
       }
@@ -223,7 +272,7 @@ export class Upstream {
    * Any session's tools/list_changed lists the tools again on that session: the catalog and pins are
    * one per upstream, so a client's session that lists other tools than the pinned ones is drift.
    */
-  private onNotification(connection: Connection, message: JSONRPCNotification, source: Source): void {
+  private onNotification(connection: Connection | ModernConnection, message: JSONRPCNotification, source: Source): void {
     if (message.method === 'notifications/tools/list_changed') {
       this.refreshTools(connection).then(
         () => this.events.toolsChanged(this),
@@ -253,7 +302,7 @@ export class Upstream {
     }
   }
 
-  private onClosed(connection: Connection): void {
+  private onClosed(connection: Connection | ModernConnection): void {
     connection.dispose();
     if (this.connection !== connection || this.state === 'stopped') return;
     const wasReady = this.state === 'ready';
@@ -279,8 +328,8 @@ export class Upstream {
    * failed <- connect ECONNREFUSED 127.0.0.1:9), the URL of an HTTP upstream, a stdio upstream's last
    * stderr lines. Returns the description clients and receipts get, which holds none of them.
    */
-  private fault(description: string, message: string, err: unknown, connection: Connection): string {
-    const stderr = connection.stderr;
+  private fault(description: string, message: string, err: unknown, connection?: Connection | ModernConnection): string {
+    const stderr = connection?.stderr;
     const url = isStdioUpstream(this.config) ? undefined : this.config.url;
     const detail = { upstream: this.name, ...(url ? { url } : {}), ...(err ? { err: causeChain(err) } : {}), ...(stderr ? { stderr } : {}) };
     const errorId = logFault(this.log, detail, message, 'warn');

@@ -14,15 +14,9 @@
 //   way (requests to the client during the call): it is toolgate's translation that passes them.
 //   Beyond those 32, 7 of the tasks extension's 10 scenarios, which the suite's own reference server
 //   does not pass yet, pass through toolgate (none did before).
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { requireBuiltCli } from '../fixtures/cli.js';
+import { type Fronted, frontReference } from './fronting.js';
 import { runSuite } from './suite.js';
-
-const root = resolve(import.meta.dirname, '../..');
 
 /** Passing directly against the suite's own reference server at 2026-07-28 (measured by hand, see above). */
 const passesDirectly2026 = [
@@ -62,7 +56,8 @@ const passesDirectly2026 = [
 
 /**
  * Expected to fail through toolgate at 2026-07-28 (issue 18): server-stateless needs the suite's own
- * diagnostic tools (a 2026-07-28 reference server behind toolgate).
+ * diagnostic tools, which this 2025-11-25 server does not have; it passes through toolgate fronting
+ * the 2026-07-28 reference server (v2-upstream-passes-through-toolgate.test.ts).
  */
 const failsThroughToolgate2026 = ['server-stateless'];
 
@@ -83,50 +78,16 @@ const tasksExtensionThroughToolgate2026 = [
   'tasks-wire-fields',
 ];
 
-let reference: ChildProcess;
-let gateway: ChildProcess;
+let fronted: Fronted;
 let gatewayUrl: string;
 let referenceUrl: string;
 
 beforeAll(async () => {
-  requireBuiltCli();
-  reference = spawn(process.execPath, [join(root, 'test/conformance/reference-server.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<string>((r) => reference.stdout!.once('data', (d: Buffer) => r(d.toString().trim())));
-  // The DNS rebinding scenario needs a localhost URL, and so does the reference server behind toolgate.
-  referenceUrl = `http://localhost:${port}/mcp`;
-  const dir = mkdtempSync(join(tmpdir(), 'toolgate-conformance-'));
-  writeFileSync(join(dir, 'policy.yaml'), 'version: toolgate.policy/v1\ndefaults: { effect: allow, on_error: deny }\nrules: []\n');
-  writeFileSync(
-    join(dir, 'toolgate.yaml'),
-    `name: conformance
-listen: { http: { host: 127.0.0.1, port: 0, path: /mcp } }
-upstreams:
-  reference: { url: ${JSON.stringify(referenceUrl)}, prefix: "" }
-policies: [policy.yaml]
-store: { kind: lowdb, path: state/state.json }
-ledger: { dir: ledger }
-keys: { dir: keys }
-`,
-  );
-  gateway = spawn(process.execPath, [join(root, 'bin/toolgate.js'), 'serve', '-c', join(dir, 'toolgate.yaml')], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, TOOLGATE_LOG_LEVEL: 'info' },
-  });
-  let stderr = '';
-  gatewayUrl = await new Promise<string>((resolveUrl, reject) => {
-    gateway.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-      const url = /"url":"(http:\/\/[^"]+)"/.exec(stderr)?.[1];
-      if (url) resolveUrl(url.replace('127.0.0.1', 'localhost'));
-    });
-    gateway.once('exit', (code) => reject(new Error(`toolgate serve exited with ${code}:\n${stderr}`)));
-  });
+  fronted = await frontReference('reference-server.mjs');
+  ({ gatewayUrl, referenceUrl } = fronted);
 });
 
-afterAll(() => {
-  gateway?.kill();
-  reference?.kill();
-});
+afterAll(() => fronted?.stop());
 
 test('2025-11-25: every scenario and check that passes directly passes through toolgate', { timeout: 120_000 }, async () => {
   const direct = await runSuite(referenceUrl, '2025-11-25');

@@ -6,7 +6,14 @@ import type { UpstreamConfig } from '../../src/config/index.js';
 import { snapshotCatalog } from '../../src/pins/index.js';
 import { fixtureUpstream, tempDir, tool } from './helpers.js';
 
-const http = (url: string, headers: Record<string, string> = {}): UpstreamConfig => ({ url, headers, timeout: '20s', disabled: false, session: 'shared' });
+const http = (url: string, headers: Record<string, string> = {}): UpstreamConfig => ({
+  url,
+  headers,
+  timeout: '20s',
+  disabled: false,
+  session: 'shared',
+  protocol: 'auto',
+});
 
 describe('the catalog snapshot', () => {
   it('lists stdio and Streamable HTTP upstreams (with their headers), and reports one that fails without failing the rest', async () => {
