@@ -169,18 +169,21 @@ export class ModernConnection {
     }
   }
 
-  /** Each input the upstream asks for, asked of the client; the retry carries the answers and the upstream's state as it was sent. */
+  /**
+   * Each input the upstream asks for, asked of the client (all at once, as the upstream asked them);
+   * the retry carries the answers and the upstream's state as it was sent.
+   */
   private async answer(asked: InputRequired, original: Params | undefined, options: RequestOptions): Promise<Params> {
-    const inputResponses: Params = {};
     const signal = options.signal ?? new AbortController().signal;
     // Untrusted: the upstream's input requests; each is a request the gateway routes and checks like any other it sends.
-    for (const [key, request] of Object.entries(asked.inputRequests ?? {})) {
+    const answers = Object.entries(asked.inputRequests ?? {}).map(async ([key, request]) => {
       const { method, params } = (request ?? {}) as { method?: unknown; params?: Params };
       if (typeof method !== 'string') throw new UpstreamRpcError({ code: -32603, message: `upstream ${this.name} asked for input without a method` });
-      // The key goes with the request (docs/gateway.md): a 2026-07-28 client gets it under the same key.
+      // The key goes with the request (docs/gateway.md): a 2026-07-28 client is asked under the same key.
       const named = { ...params, _meta: { ...(params?._meta as Params | undefined), [INPUT_KEY_META_KEY]: key } };
-      inputResponses[key] = await this.handlers.request({ jsonrpc: '2.0', id: `input:${key}`, method, params: named }, signal, options.owner);
-    }
+      return [key, await this.handlers.request({ jsonrpc: '2.0', id: `input:${key}`, method, params: named }, signal, options.owner)] as const;
+    });
+    const inputResponses = Object.fromEntries(await Promise.all(answers));
     return { ...original, inputResponses, ...(typeof asked.requestState === 'string' ? { requestState: asked.requestState } : {}) };
   }
 
