@@ -3,9 +3,11 @@
 // revision with server/discover and speaks it per request, with the client's envelope, and the
 // client keeps its session era. Tools, resources, prompts, progress and cancellation pass as they
 // would directly; the server's input-required results reach the client as elicitation, sampling and
-// roots requests, and its answers go back in the retry with the server's request state.
+// roots requests, and its answers go back in the retry with the server's request state. A
+// 2026-07-28 client (the v2 SDK's) gets the same upstream's input requests as input-required results.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { Client as ModernClient, StreamableHTTPClientTransport as ModernTransport } from '@modelcontextprotocol/client';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { CreateMessageRequestSchema, ElicitRequestSchema, ListRootsRequestSchema, ResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, expect, test } from 'vitest';
@@ -129,5 +131,28 @@ test('a client that did not declare sampling is not asked: the upstream refuses 
     expect((result as Error).message).toMatch(/-32021|capabilit/i);
   } finally {
     await plain.close();
+  }
+});
+
+test('a 2026-07-28 client (the v2 SDK) through toolgate to the 2026-07-28 upstream: calls, and input asked under the upstream’s own key', async () => {
+  const modern = new ModernClient(
+    { name: 'modern-client', version: '1.0.0' },
+    { versionNegotiation: { mode: { pin: '2026-07-28' } }, capabilities: { elicitation: { form: {} } } },
+  );
+  const keys: string[] = [];
+  modern.setRequestHandler('elicitation/create', (request) => {
+    keys.push(request.params.message);
+    return { action: 'accept', content: { name: 'Grace' } };
+  });
+  await modern.connect(new ModernTransport(new URL(gateway.http!.url)));
+  try {
+    expect(modern.getNegotiatedProtocolVersion()).toBe('2026-07-28');
+    const simple = await modern.callTool({ name: 'v2__test_simple_text', arguments: {} });
+    expect(simple.content).toEqual([{ type: 'text', text: 'This is a simple text response for testing.' }]);
+    const asked = await modern.callTool({ name: 'v2__test_input_required_result_elicitation', arguments: {} });
+    expect(asked.content).toEqual([{ type: 'text', text: 'Hello, Grace!' }]);
+    expect(keys).toEqual(['What is your name?']);
+  } finally {
+    await modern.close();
   }
 });
