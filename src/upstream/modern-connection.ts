@@ -11,6 +11,7 @@ import {
   Client,
   type DiscoverResult,
   LOG_LEVEL_META_KEY,
+  type McpSubscription,
   ProtocolError,
   SdkError,
   SdkErrorCode,
@@ -25,6 +26,8 @@ import type { PeerHandlers, RequestOptions } from './peer.js';
 export const MODERN_REVISION = '2026-07-28';
 /** Where a request to the client names its input key (the gateway's convention, src/gateway/input-required.ts). */
 const INPUT_KEY_META_KEY = 'dev.toolgate/input_key';
+/** The pause before a dropped listen stream is opened again. */
+const RELISTEN_MS = 1_000;
 /** Rounds of input a request may ask for before toolgate gives up on it (the SDK's own driver stops at 10). */
 const MAX_INPUT_ROUNDS = 10;
 /**
@@ -63,6 +66,8 @@ export class ModernConnection {
   /** The log level asked with logging/setLevel, per client session (the shared one's under the connection): the revision asks for logs per request. */
   private readonly levels = new WeakMap<object, unknown>();
   private closed = false;
+  /** The stream on which the upstream tells of list changes (subscriptions/listen). */
+  private subscription?: McpSubscription;
 
   constructor(
     private readonly name: string,
@@ -106,6 +111,22 @@ export class ModernConnection {
     }
   }
 
+  /**
+   * Listens for the upstream's list changes, which it declared it tells (subscriptions/listen, on
+   * the shared side): they reach the handlers as a 2025-11-25 session's notifications would. A stream
+   * that drops is opened again after a pause.
+   */
+  async listen(): Promise<void> {
+    const { tools, prompts, resources } = this.discovered.capabilities as Record<string, { listChanged?: boolean } | undefined>;
+    const filter = { toolsListChanged: !!tools?.listChanged, promptsListChanged: !!prompts?.listChanged, resourcesListChanged: !!resources?.listChanged };
+    if (!Object.values(filter).some(Boolean) || this.closed) return;
+    const subscription = await (await this.clientFor(undefined)).listen(filter);
+    this.subscription = subscription;
+    void subscription.closed.then((why) => {
+      if (why === 'remote' && !this.closed) setTimeout(() => void this.listen().catch(() => undefined), RELISTEN_MS).unref();
+    });
+  }
+
   /** Notifications go nowhere: the revision has no client-to-server notification a gateway forwards (cancellation closes the stream). */
   notify(): void {}
 
@@ -113,6 +134,7 @@ export class ModernConnection {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.subscription?.close().catch(() => undefined);
     this.handlers.closed();
   }
 

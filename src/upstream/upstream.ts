@@ -110,6 +110,11 @@ export class Upstream {
       this.capabilities = server.capabilities;
       this.instructions = server.instructions;
       await this.refreshTools(connection);
+      // Without the stream the upstream works, but its list changes go unheard until it restarts.
+      if (connection instanceof ModernConnection)
+        await connection
+          .listen()
+          .catch((err: Error) => this.log.warn({ upstream: this.name, err: err.message }, 'subscriptions/listen failed: list changes will go unheard'));
     } catch (err) {
       // Closing the connection schedules the restart; a start that got no connection schedules it here.
       const opened = this.connection as Connection | ModernConnection | undefined;

@@ -12,7 +12,8 @@
 // - 2026-07-28: the 37 scenarios the revision requires pass directly; 36 through toolgate (not
 //   tools-call-with-progress), server-stateless and the input-required ones among them: the
 //   server's input requests reach the gateway's internal session as requests to the client, which
-//   its 2026-07-28 edge gives back as input-required results under the server's own keys.
+//   its 2026-07-28 edge gives back as input-required results under the server's own keys, and the
+//   server's list changes reach toolgate on its subscriptions/listen stream.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { type Fronted, frontReference } from './fronting.js';
 import { type Revision, runSuite, type ScenarioResult } from './suite.js';
@@ -27,20 +28,12 @@ const failsBothWays2025 = ['resources-subscribe', 'resources-unsubscribe'];
 const failsThroughToolgate2026 = ['tools-call-with-progress'];
 
 /**
- * Checks that succeed directly but not through toolgate at 2026-07-28, in scenarios that pass there
- * (the suite marks them not testable or a SHOULD rather than failed): toolgate does not serve
- * subscriptions/listen yet (worktree listen); and a first request that already carries
- * inputResponses (no requestState of toolgate's) reaches the upstream without them, so the
- * server asks again where directly it would have used them.
+ * A check that succeeds directly but not through toolgate at 2026-07-28, in a scenario that passes
+ * there (a SHOULD, so a warning): a first request that already carries inputResponses (no
+ * requestState of toolgate's) reaches the upstream without them, so the server asks again where
+ * directly it would have used them.
  */
-const lostThroughToolgate2026 = [
-  'input-required-result-ignore-extra-params: sep-2322-ignore-unexpected-params',
-  'server-stateless: sep-2575-server-sends-subscription-ack',
-  'server-stateless: sep-2575-server-tags-subscription-id',
-  'server-stateless: sep-2575-server-honors-notification-filter',
-  'server-stateless: sep-2575-server-sends-prompts-list-changed-on-subscription',
-  'server-stateless: sep-2575-server-sends-tools-list-changed-on-subscription',
-];
+const lostThroughToolgate2026 = ['input-required-result-ignore-extra-params: sep-2322-ignore-unexpected-params'];
 
 let fronted: Fronted;
 
