@@ -2,18 +2,27 @@
 // permit of its own call, written before it, repeats what that permit allowed, and each permit runs at most once. Memory holds only
 // the permits whose execution is not recorded yet (a crash between dispatch and record leaves one),
 // 25 bytes a slot in one table outside the JS heap (PendingPermits): a million permits that never ran
-// cost under 40 MB, where a Map of their call ids and leaf hashes took over 400 MB of heap.
+// cost under 40 MB, where a Map of their call ids and leaf hashes took over 400 MB of heap. Each
+// receipt's entry (pendingEntry) is hashed where its line is checked, in a verify worker, so the thread
+// walking the ledger in order only looks entries up.
 import { createHash } from 'node:crypto';
-import type { LineFacts } from './verify-line.js';
+import type { ReceiptBody } from '../receipts/index.js';
+
+/** What the executions check needs from a receipt: its event, its call and, for a permit or an execution that names one, its entry in the table of permits not executed yet. */
+export interface LineFacts {
+  event: ReceiptBody['event'];
+  callId?: string;
+  pending?: PendingEntry;
+}
 
 export class Executions {
   private readonly waiting = new PendingPermits();
 
-  /** A receipt in ledger order, with its leaf hash (hex); returns what is wrong with it, if anything. */
-  take(facts: LineFacts, leaf: string): string | undefined {
-    if (facts.event === 'permit') this.waiting.put(facts.callId!, leaf, facts.ranUnder!);
+  /** A receipt in ledger order; returns what is wrong with it, if anything. */
+  take(facts: LineFacts): string | undefined {
+    if (facts.event === 'permit') this.waiting.put(facts.pending!);
     if (facts.event !== 'complete' && facts.event !== 'fail' && facts.event !== 'unknown') return undefined;
-    if (facts.ref === undefined || !this.waiting.take(facts.callId!, facts.ref, facts.ranUnder!)) {
+    if (!facts.pending || !this.waiting.take(facts.pending)) {
       return `${facts.event} of call ${facts.callId} does not name (ref) a permit of that call written before it, not executed yet and with the same policy, approval, break_glass, constraints and call hashes`;
     }
     return undefined;
@@ -23,6 +32,18 @@ export class Executions {
 const KEY = 8;
 const VALUE = 16;
 const SLOT = KEY + VALUE;
+
+/** A permit's slot in the table, or what an execution must find there: its key, then its value (PENDING_ENTRY bytes). */
+export type PendingEntry = Uint8Array;
+export const PENDING_ENTRY = SLOT;
+
+/** The entry of the permit `leaf` (hex) of `callId` that allowed `ranUnder` (see PendingPermits). */
+export function pendingEntry(callId: string, leaf: string, ranUnder: string): PendingEntry {
+  const entry = Buffer.allocUnsafe(SLOT);
+  createHash('sha256').update(callId).digest().copy(entry, 0, 0, KEY);
+  createHash('sha256').update(`${leaf} ${callId} ${ranUnder}`).digest().copy(entry, KEY, 0, VALUE);
+  return entry;
+}
 
 /**
  * call id -> leaf hash of its permit not executed yet, as sha256(call id)[0..8] -> sha256(leaf hash,
@@ -43,16 +64,14 @@ export class PendingPermits {
     return this.shards.reduce((n, shard) => n + shard.size, 0);
   }
 
-  /** The permit `leaf` of `callId` waits for its execution (it replaces an earlier one of that call). */
-  put(callId: string, leaf: string, ranUnder: string): void {
-    const key = callKey(callId);
-    this.shards[key[KEY - 1]! % SHARDS]!.put(key, permitValue(callId, leaf, ranUnder));
+  /** A permit waits for its execution (it replaces an earlier one of its call). */
+  put(entry: PendingEntry): void {
+    this.shards[entry[KEY - 1]! % SHARDS]!.put(entry);
   }
 
-  /** Whether `leaf` is the permit of `callId` waiting for an execution that ran under what it allowed; if so it no longer waits. */
-  take(callId: string, leaf: string, ranUnder: string): boolean {
-    const key = callKey(callId);
-    return this.shards[key[KEY - 1]! % SHARDS]!.take(key, permitValue(callId, leaf, ranUnder));
+  /** Whether the permit an execution names waits for it, having allowed what it ran under; if so it no longer waits. */
+  take(entry: PendingEntry): boolean {
+    return this.shards[entry[KEY - 1]! % SHARDS]!.take(entry);
   }
 }
 
@@ -73,27 +92,27 @@ class Shard {
     return this.count;
   }
 
-  put(key: Buffer, value: Buffer): void {
+  /** `entry` (key, value) goes in, replacing the value its key held. */
+  put(entry: PendingEntry): void {
     if ((this.count + 1) * 8 > this.capacity * 7) this.grow();
-    const at = this.find(key);
+    const at = this.find(entry);
     if (!this.used[at]) this.count++;
     this.used[at] = 1;
-    key.copy(this.slots, at * SLOT);
-    value.copy(this.slots, at * SLOT + KEY);
+    this.slots.set(entry, at * SLOT);
   }
 
-  /** Whether `key` holds `value`; if so the entry goes. */
-  take(key: Buffer, value: Buffer): boolean {
-    const at = this.find(key);
-    if (!this.used[at] || !value.equals(this.slots.subarray(at * SLOT + KEY, (at + 1) * SLOT))) return false;
+  /** Whether the table holds `entry` (key and value); if so it goes. */
+  take(entry: PendingEntry): boolean {
+    const at = this.find(entry);
+    if (!this.used[at] || this.slots.compare(entry, 0, SLOT, at * SLOT, (at + 1) * SLOT) !== 0) return false;
     this.remove(at);
     return true;
   }
 
-  /** The slot holding `key`, or the empty slot where it would go. */
-  private find(key: Buffer): number {
-    let at = this.home(key);
-    while (this.used[at] && !key.equals(this.slots.subarray(at * SLOT, at * SLOT + KEY))) at = (at + 1) % this.capacity;
+  /** The slot holding the key `entry` begins with, or the empty slot where it would go. */
+  private find(entry: Uint8Array): number {
+    let at = this.home(entry);
+    while (this.used[at] && this.slots.compare(entry, 0, KEY, at * SLOT, at * SLOT + KEY) !== 0) at = (at + 1) % this.capacity;
     return at;
   }
 
@@ -126,17 +145,9 @@ class Shard {
     for (let i = 0; i < capacity; i++) {
       if (!used[i]) continue;
       const entry = slots.subarray(i * SLOT, (i + 1) * SLOT);
-      const at = this.find(entry.subarray(0, KEY));
+      const at = this.find(entry);
       this.used[at] = 1;
-      entry.copy(this.slots, at * SLOT);
+      this.slots.set(entry, at * SLOT);
     }
   }
-}
-
-function callKey(callId: string): Buffer {
-  return createHash('sha256').update(callId).digest().subarray(0, KEY);
-}
-
-function permitValue(callId: string, leaf: string, ranUnder: string): Buffer {
-  return createHash('sha256').update(`${leaf} ${callId} ${ranUnder}`).digest().subarray(0, VALUE);
 }

@@ -11,20 +11,12 @@ import {
   type Keyring,
   type ReceiptBody,
 } from '../receipts/index.js';
+import { pendingEntry, type LineFacts } from './executions.js';
 import type { SignedBy } from './key-timeline.js';
 
-/** What the executions check needs from a receipt: the call it belongs to, the receipt it names and, for a permit or an execution, what it ran under. */
-export interface LineFacts {
-  event: ReceiptBody['event'];
-  callId?: string;
-  ref?: string;
-  /** The hash of the fields an execution repeats from its permit (docs/receipts.md §10 step 3). */
-  ranUnder?: string;
-}
+const EXECUTION = new Set<ReceiptBody['event']>(['complete', 'fail', 'unknown']);
 
-const RAN = new Set<ReceiptBody['event']>(['permit', 'complete', 'fail', 'unknown']);
-
-/** What a permit allowed and its execution repeats: the decision, the approval, the window, the constraints and where it ran with which arguments. */
+/** What a permit allowed and its execution repeats (docs/receipts.md §10 step 3): the decision, the approval, the window, the constraints and where it ran with which arguments. */
 function ranUnder(body: Extract<ReceiptBody, { call: unknown }>): string {
   const { policy, approval, break_glass, constraints } = body as Partial<Record<'policy' | 'approval' | 'break_glass' | 'constraints', unknown>>;
   const { effective_args_sha256, upstream_sha256 } = body.call as { effective_args_sha256?: string; upstream_sha256?: string };
@@ -60,11 +52,18 @@ export function checkLine(text: string, keyring: Keyring): LineResult {
       return { ok: true, seq: body.chain.seq, prev: body.chain.prev, chainId: body.chain.id, leaf: leafHash, keyId, rotation, event: body.event };
     }
     if (!isCallReceipt(body)) return { ok: true, seq: body.chain.seq, prev: body.chain.prev, chainId: body.chain.id, leaf: leafHash, keyId, event: body.event };
-    const facts = { event: body.event, callId: body.call.id, ref: body.ref, ranUnder: RAN.has(body.event) ? ranUnder(body) : undefined };
-    return { ok: true, seq: body.chain.seq, prev: body.chain.prev, chainId: body.chain.id, leaf: leafHash, keyId, ...facts };
+    return { ok: true, seq: body.chain.seq, prev: body.chain.prev, chainId: body.chain.id, leaf: leafHash, keyId, ...factsOf(body, leafHash) };
   } catch (err) {
     return failed(text, err);
   }
+}
+
+/** A permit's entry is keyed by its own leaf hash; an execution's by the permit it names in `ref`. */
+function factsOf(body: Extract<ReceiptBody, { call: unknown }>, leaf: Buffer): LineFacts {
+  const callId = body.call.id;
+  if (body.event === 'permit') return { event: body.event, callId, pending: pendingEntry(callId, leaf.toString('hex'), ranUnder(body)) };
+  if (!EXECUTION.has(body.event)) return { event: body.event, callId };
+  return { event: body.event, callId, pending: body.ref === undefined ? undefined : pendingEntry(callId, body.ref, ranUnder(body)) };
 }
 
 function failed(text: string, err: unknown): LineResult {

@@ -1,8 +1,8 @@
 // `ledger verify`: stream every segment and check every receipt (schema, canonical form, key validity,
 // signature), contiguous seq, every prev link, one chain id, the key timeline (key-timeline.ts), every
 // execution's permit (executions.ts), and every checkpoint's signature, signing key and Merkle root. Memory stays bounded (a few blocks of
-// lines, the frontier, the checkpoint list, 25 bytes per permit not executed yet); the first problem
-// is reported with file, line, seq and what is wrong.
+// lines and their packed results, the frontier, the checkpoint list, 25 bytes per permit not executed
+// yet); the first problem is reported with file, line, seq and what is wrong.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Keyring } from '../receipts/index.js';
@@ -12,7 +12,7 @@ import { Executions } from './executions.js';
 import { KeyTimeline } from './key-timeline.js';
 import { Frontier } from './merkle.js';
 import { lineChecker } from './verify-pool.js';
-import type { LineResult } from './verify-line.js';
+import { LineCursor, type PackedResults } from './verify-results.js';
 
 export interface LedgerProblem {
   file: string;
@@ -80,7 +80,7 @@ export async function verifyLedger(dir: string, keyring: Keyring, options: Verif
     const frontier = Frontier.empty();
     const timeline = new KeyTimeline(keyring);
     const executions = new Executions();
-    let prev: string | null = null;
+    let prev: Buffer | null = null; // the leaf hash of the last receipt taken
     let next = 0; // index of the next checkpoint to match
     const matchCheckpoints = () => {
       for (; next < checkpoints.length && checkpoints[next]!.size === frontier.size; next++) {
@@ -101,23 +101,32 @@ export async function verifyLedger(dir: string, keyring: Keyring, options: Verif
         if (segment.start !== report.receipts)
           stop({ file: segment.path, code: 'segment_gap', message: `segment starts at seq ${segment.start}, expected ${report.receipts}` });
         let line = 0; // the last line whose result was taken
-        const take = (results: LineResult[]) => {
-          for (const result of results) {
-            const at = { file: segment.path, line: ++line, seq: report.receipts };
-            if (!result.ok) stop({ ...at, code: result.code, message: result.message });
-            if (result.seq !== report.receipts)
-              stop({ ...at, code: 'seq', message: `seq ${result.seq} found where seq ${report.receipts} belongs (a receipt was deleted, inserted or moved)` });
-            if (result.prev !== prev) stop({ ...at, code: 'prev', message: `chain.prev does not equal the leaf hash of receipt seq ${report.receipts - 1}` });
-            const wrongKey = timeline.receipt(result);
-            if (wrongKey) stop({ ...at, ...wrongKey });
-            report.chainId ??= result.chainId;
-            if (result.chainId !== report.chainId) stop({ ...at, code: 'chain_id', message: `chain id ${result.chainId}, expected ${report.chainId}` });
-            frontier.add(result.leaf);
-            prev = result.leaf.toString('hex');
-            const unpermitted = executions.take(result, prev);
-            if (unpermitted) stop({ ...at, code: 'no_permit', message: unpermitted });
-            report.receipts++;
-            matchCheckpoints();
+        const at = () => ({ file: segment.path, line, seq: report.receipts });
+        const take = (blocks: PackedResults[]) => {
+          for (const block of blocks) {
+            for (const result = new LineCursor(block); result.next(); ) {
+              line++;
+              const problem = result.problem;
+              if (problem) stop({ ...at(), ...problem });
+              if (result.seq !== report.receipts)
+                stop({
+                  ...at(),
+                  code: 'seq',
+                  message: `seq ${result.seq} found where seq ${report.receipts} belongs (a receipt was deleted, inserted or moved)`,
+                });
+              if (!result.prevIs(prev))
+                stop({ ...at(), code: 'prev', message: `chain.prev does not equal the leaf hash of receipt seq ${report.receipts - 1}` });
+              const wrongKey = timeline.receipt(result);
+              if (wrongKey) stop({ ...at(), ...wrongKey });
+              report.chainId ??= result.chainId;
+              if (result.chainId !== report.chainId) stop({ ...at(), code: 'chain_id', message: `chain id ${result.chainId}, expected ${report.chainId}` });
+              prev = result.leaf();
+              frontier.add(prev);
+              const unpermitted = executions.take(result);
+              if (unpermitted) stop({ ...at(), code: 'no_permit', message: unpermitted });
+              report.receipts++;
+              matchCheckpoints();
+            }
           }
         };
         for await (const { bytes, terminated } of readLineBlocks(segment.path)) {

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { Executions, PendingPermits } from '../../src/ledger/executions.js';
+import { Executions, PendingPermits, pendingEntry } from '../../src/ledger/executions.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -26,21 +26,22 @@ describe('permits waiting for their execution', () => {
   it('accepts an execution only when it ran under what its permit allowed', () => {
     const table = new PendingPermits();
     const leaf = randomBytes(32).toString('hex');
-    table.put('call_1', leaf, RAN_UNDER);
-    expect(table.take('call_1', leaf, 'b'.repeat(64))).toBe(false);
-    expect(table.take('call_1', leaf, RAN_UNDER)).toBe(true);
+    table.put(pendingEntry('call_1', leaf, RAN_UNDER));
+    expect(table.take(pendingEntry('call_1', leaf, 'b'.repeat(64)))).toBe(false);
+    expect(table.take(pendingEntry('call_1', leaf, RAN_UNDER))).toBe(true);
   });
 
   it('cost under 48 bytes each', async () => {
     const executions = new Executions();
     const n = 200_000;
     const leaves = Array.from({ length: n }, () => randomBytes(32).toString('hex'));
+    const entry = (i: number) => pendingEntry(`call_${i}`, leaves[i]!, RAN_UNDER);
     const baseline = await used();
-    for (let i = 0; i < n; i++) executions.take({ event: 'permit', callId: `call_${i}` }, leaves[i]!);
+    for (let i = 0; i < n; i++) executions.take({ event: 'permit', callId: `call_${i}`, pending: entry(i) });
     const perPermit = ((await used()) - baseline) / n;
     // Still there, each waiting for its execution (this also keeps the table alive while measured).
-    expect(executions.take({ event: 'complete', callId: 'call_7', ref: leaves[7] }, 'f'.repeat(64))).toBeUndefined();
-    expect(executions.take({ event: 'complete', callId: 'call_7', ref: leaves[7] }, 'f'.repeat(64))).toMatch(/does not name/);
+    expect(executions.take({ event: 'complete', callId: 'call_7', pending: entry(7) })).toBeUndefined();
+    expect(executions.take({ event: 'complete', callId: 'call_7', pending: entry(7) })).toMatch(/does not name/);
     expect(perPermit).toBeLessThan(48);
   });
 
@@ -57,12 +58,12 @@ describe('permits waiting for their execution', () => {
       const callId = `call_${next(300)}`;
       const leaf = leaves[next(leaves.length)]!;
       if (next(3) === 0) {
-        table.put(callId, leaf, RAN_UNDER);
+        table.put(pendingEntry(callId, leaf, RAN_UNDER));
         map.set(callId, leaf);
       } else {
         const expected = map.get(callId) === leaf;
         if (expected) map.delete(callId);
-        expect(table.take(callId, leaf, RAN_UNDER)).toBe(expected);
+        expect(table.take(pendingEntry(callId, leaf, RAN_UNDER))).toBe(expected);
       }
       expect(table.size).toBe(map.size);
     }
