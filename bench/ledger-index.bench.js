@@ -199,7 +199,7 @@ process.stdout.write(
   `${[
     `## Searching the ledger: the index against a scan (${size.toLocaleString('en')} receipts)`,
     '',
-    `\`${process.env.TOOLGATE_BENCH_LEDGER ? 'TOOLGATE_BENCH_LEDGER=<ledger dir> ' : ''}npm run bench -- ledger-index\` (${new Date().toISOString().slice(0, 10)}; ${machine()}). ${loadAverage()}`,
+    `\`${process.env.TOOLGATE_BENCH_LEDGER ? 'TOOLGATE_BENCH_LEDGER=<ledger dir> ' : `TOOLGATE_BENCH_LARGE=${size} `}npm run bench -- ledger-index\` (${new Date().toISOString().slice(0, 10)}; ${machine()}). ${loadAverage()}`,
     '',
     `Search (limit 100, newest first) and counts (index: median of ${INDEX_ROUNDS}, scan: median of ${SCAN_ROUNDS} for searches, 1 for counts; wall ms):`,
     '',
