@@ -4,12 +4,17 @@
 // The readable form is a few lines written here rather than pino-pretty: it is all a person at a
 // terminal needs, and it keeps one more dependency (and its transport thread) out of a gateway.
 // TOOLGATE_LOG_FORMAT=json|pretty overrides the choice.
+// JSON lines go to fd 2 through our own sonic-boom (not pino.destination()): see stderrLines().
 import { randomBytes } from 'node:crypto';
 import { pino, type DestinationStream, type Logger } from 'pino';
+import sonicBoom from 'sonic-boom';
 
 const DEFAULT_REDACT = ['arguments', '*.arguments', 'args', '*.args', 'headers.authorization', '*.headers.authorization', 'token', '*.token', 'env', '*.env'];
 
 export type { Logger };
+
+/** The one destination for fd 2 (created at first use), shared by every logger. */
+let stderrSink: DestinationStream | undefined;
 
 export function createLogger(options: { level?: string; redact?: string[] } = {}): Logger {
   return pino(
@@ -18,7 +23,7 @@ export function createLogger(options: { level?: string; redact?: string[] } = {}
       level: options.level ?? process.env.TOOLGATE_LOG_LEVEL ?? 'info',
       redact: { paths: [...DEFAULT_REDACT, ...(options.redact ?? [])], censor: '[redacted]' },
     },
-    readable() ? readableStderr(!process.env.NO_COLOR) : pino.destination({ fd: 2, sync: false }),
+    readable() ? readableStderr(!process.env.NO_COLOR) : stderrLines(),
   );
 }
 
@@ -33,6 +38,31 @@ export function logFault(logger: Logger, detail: Record<string, unknown>, messag
   const errorId = `err_${randomBytes(8).toString('hex')}`;
   logger[level]({ ...detail, error_id: errorId }, message);
   return errorId;
+}
+
+/**
+ * fd 2, written asynchronously so a slow reader never blocks the event loop, and flushed at exit. Once
+ * a write fails (the reader went away: EPIPE), nothing more is written to it and the exit-time flush
+ * gives up on an error. pino.destination() cannot promise that: its sonic-boom 4 retries a failed
+ * write at exit forever, so a gateway whose log reader died spun instead of exiting.
+ */
+function stderrLines(): DestinationStream {
+  if (stderrSink) return stderrSink;
+  const stream = new sonicBoom.SonicBoom({ fd: 2, sync: false });
+  let open = true;
+  stream.on('error', () => (open = false));
+  process.once('exit', () => {
+    try {
+      if (open) stream.flushSync();
+    } catch {
+      // Nobody reads these lines any more: there is no one left to tell.
+    }
+  });
+  stderrSink = {
+    write: (line: string) => void (open && stream.write(line)),
+    flush: (done?: (err?: Error) => void) => (open ? stream.flush(done) : done?.()),
+  } as DestinationStream;
+  return stderrSink;
 }
 
 function readable(): boolean {

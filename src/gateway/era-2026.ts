@@ -219,6 +219,11 @@ export class ModernEdge {
     }
   }
 
+  /** Cancels the calls that answered input-required and wait for the client's retry (a shutdown drains). */
+  endInputWaits(): void {
+    this.rounds.close();
+  }
+
   async close(): Promise<void> {
     this.rounds.close();
     this.listen.closeAll();

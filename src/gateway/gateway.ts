@@ -123,15 +123,13 @@ export async function startGateway({ config, handler, log, pins, visibleTo, cons
     new ClientSession(id, principal, host, offer(upstreams), methods, protocolVersion);
 
   let http: HttpListener | undefined;
+  let modern: ModernEdge | undefined;
   let stdioClosed = new Promise<void>(() => undefined);
   try {
-    if (config.listen.http)
-      http = await listenHttp(
-        config,
-        log,
-        createSession,
-        new ModernEdge(createSession, () => offer(upstreams), config.name, tasks, parseDuration(config.listen.http.input_wait), cachingHints(ctx)),
-      );
+    if (config.listen.http) {
+      modern = new ModernEdge(createSession, () => offer(upstreams), config.name, tasks, parseDuration(config.listen.http.input_wait), cachingHints(ctx));
+      http = await listenHttp(config, log, createSession, modern);
+    }
     if (config.listen.stdio) {
       const session = createSession('stdio', stdioPrincipal(config));
       stdioClosed = new Promise((resolve) => process.stdin.once('end', resolve).once('close', resolve));
@@ -150,7 +148,11 @@ export async function startGateway({ config, handler, log, pins, visibleTo, cons
     http,
     upstreams,
     stdioClosed,
-    drain: (deadlineMs) => ctx.inFlight.drain(deadlineMs),
+    drain: (deadlineMs) => {
+      // A call parked for a client's retry has no request open to finish: waiting for it would only run out the deadline.
+      modern?.endInputWaits();
+      return ctx.inFlight.drain(deadlineMs);
+    },
     health: () => ({ upstreams: upstreams.map(({ name, state, lastError }) => ({ name, state, lastError })) }),
     refreshPins: async () => void (await Promise.all(upstreams.map((u) => relistTools(ctx, u)))),
     shownChanged: (changed) => announceShownChange(ctx, changed),

@@ -12,7 +12,8 @@ const root = resolve(import.meta.dirname, '../..');
 export interface Fronted {
   referenceUrl: string;
   gatewayUrl: string;
-  stop(): void;
+  /** Ends both processes and resolves once they have exited (a gateway left running is a defect to see, not to leak). */
+  stop(): Promise<void>;
 }
 
 /** Starts `server` (a file under test/conformance) and toolgate in front of it; `upstream` adds settings to the upstream's entry. */
@@ -51,9 +52,22 @@ keys: { dir: keys }
   return {
     referenceUrl,
     gatewayUrl,
-    stop() {
-      gateway.kill();
-      reference.kill();
-    },
+    stop: () => Promise.all([exitOf(gateway), exitOf(reference)]).then(() => undefined),
   };
+}
+
+/** Sends SIGTERM and waits for the exit; after 10 s it kills and fails, so a process that cannot stop shows here instead of lingering. */
+function exitOf(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolveExit, reject) => {
+    const guard = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${child.spawnargs.slice(1).join(" ")} did not exit within 10 s of SIGTERM`));
+    }, 10_000);
+    child.once('exit', () => {
+      clearTimeout(guard);
+      resolveExit();
+    });
+    child.kill();
+  });
 }

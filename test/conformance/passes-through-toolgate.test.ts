@@ -87,7 +87,7 @@ beforeAll(async () => {
   ({ gatewayUrl, referenceUrl } = fronted);
 });
 
-afterAll(() => fronted?.stop());
+afterAll(() => fronted?.stop(), 15_000);
 
 test('2025-11-25: every scenario and check that passes directly passes through toolgate', { timeout: 120_000 }, async () => {
   const direct = await runSuite(referenceUrl, '2025-11-25');

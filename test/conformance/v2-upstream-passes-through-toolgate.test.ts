@@ -41,7 +41,7 @@ beforeAll(async () => {
   fronted = await frontReference('reference-server-v2.mjs');
 });
 
-afterAll(() => fronted?.stop());
+afterAll(() => fronted?.stop(), 15_000);
 
 /** What passes directly and is lost through toolgate: failing scenarios, and checks that no longer succeed. */
 async function lostThroughToolgate(
