@@ -62,7 +62,7 @@ function exitOf(child: ChildProcess): Promise<void> {
   return new Promise((resolveExit, reject) => {
     const guard = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`${child.spawnargs.slice(1).join(" ")} did not exit within 10 s of SIGTERM`));
+      reject(new Error(`${child.spawnargs.slice(1).join(' ')} did not exit within 10 s of SIGTERM`));
     }, 10_000);
     child.once('exit', () => {
       clearTimeout(guard);

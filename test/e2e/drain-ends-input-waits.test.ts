@@ -19,7 +19,12 @@ it('a shutdown cancels calls waiting for a retry instead of draining until its d
     listen: 'input_wait: 10m',
     upstreams: `  asks: { command: ${JSON.stringify(process.execPath)}, args: [${JSON.stringify(asksServer)}] }\n`,
   });
-  const asked = await statelessPost(served.mcpUrl, 'tools/call', { name: 'asks__ask_name', arguments: {} }, { meta: envelope({ elicitation: {} }, 'drain-client') });
+  const asked = await statelessPost(
+    served.mcpUrl,
+    'tools/call',
+    { name: 'asks__ask_name', arguments: {} },
+    { meta: envelope({ elicitation: {} }, 'drain-client') },
+  );
   expect(asked.json.result).toMatchObject({ resultType: 'input_required' });
 
   const started = Date.now();
