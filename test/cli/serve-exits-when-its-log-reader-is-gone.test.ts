@@ -1,5 +1,5 @@
 // Whatever reads toolgate's stderr (a terminal, a log shipper, a test) can go away while it runs. The
-// gateway must still exit on one SIGTERM: the log lines it can no longer deliver are dropped, and
+// gateway must go on serving and still exit on one SIGTERM: the log lines it can no longer deliver are dropped, and
 // nothing at exit waits on a reader that will never come back. The built CLI, a real pipe closed under it.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -35,6 +35,22 @@ it('exits on one SIGTERM after the reader of its stderr closed the pipe', async 
   });
 
   gateway.stderr.destroy();
+  // It goes on serving (and logging into the void) until told to stop.
+  const url = /"url":"(http:[^"]+)"/.exec(stderr)![1]!;
+  for (let i = 0; i < 20; i++) {
+    const answer = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: i,
+        method: 'initialize',
+        params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } },
+      }),
+    });
+    expect(answer.status).toBe(200);
+    await answer.text();
+  }
   gateway.kill('SIGTERM');
   const guard = setTimeout(() => gateway.kill('SIGKILL'), 15_000);
   const exit = await exited;
