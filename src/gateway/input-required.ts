@@ -18,6 +18,7 @@ import {
   ErrorCode,
   ListRootsResultSchema,
   type JSONRPCMessage,
+  type JSONRPCNotification,
   type JSONRPCRequest,
   type RequestId,
 } from '@modelcontextprotocol/sdk/types.js';
@@ -36,6 +37,8 @@ export interface InternalRequest {
   answer: Promise<JSONRPCMessage | undefined>;
   cancel(reason: string): void;
   reply(message: JSONRPCMessage): void;
+  /** Where the request's notifications go from now on (the response of the POST that waits on it); nowhere when undefined. */
+  relay(notes: ((notification: JSONRPCNotification) => void) | undefined): void;
 }
 
 /** Where requests go: the internal session's transport, which hands the server's requests made during one to `asks`. */
@@ -73,7 +76,13 @@ export class InputRounds {
    * result, or an error about the round-trip params; undefined when the client went away first.
    * Untrusted: `request.params` (its requestState and inputResponses above all).
    */
-  async serve(dispatcher: Dispatcher, principal: Principal, request: JSONRPCRequest, res: ServerResponse): Promise<JSONRPCMessage | undefined> {
+  async serve(
+    dispatcher: Dispatcher,
+    principal: Principal,
+    request: JSONRPCRequest,
+    res: ServerResponse,
+    notes?: (notification: JSONRPCNotification) => void,
+  ): Promise<JSONRPCMessage | undefined> {
     const { requestState, inputResponses, ...params } = (request.params ?? {}) as Params;
     const refuse = (message: string) => ({
       jsonrpc: '2.0' as const,
@@ -86,15 +95,17 @@ export class InputRounds {
     const binding = () => bindingOf(principal, request.method, params);
     let call: PendingCall;
     if (requestState === undefined) {
-      // Responses without a state answer nothing: nothing was asked yet.
-      call = new PendingCall(dispatcher, { ...request, params }, binding);
+      // Responses without a state of toolgate's answer nothing the gateway asked: they go to the
+      // upstream as sent, which may take them as answers to what it would ask (SEP-2322).
+      const sent = inputResponses === undefined ? params : { ...params, inputResponses };
+      call = new PendingCall(dispatcher, { ...request, params: sent }, binding);
       this.pending.set(call.id, call);
     } else {
       const found = await this.resume(requestState, binding(), (inputResponses ?? {}) as Params);
       if (typeof found === 'string') return refuse(found);
       call = found;
     }
-    const outcome = await call.settled(res);
+    const outcome = await call.settled(res, notes);
     if (outcome === 'gone') return this.end(call);
     if (outcome === 'answered') return { ...this.end(call)!, id: request.id } as JSONRPCMessage;
     const state = await this.codec.mint({ c: call.id, r: call.round });
@@ -167,18 +178,23 @@ class PendingCall {
     return this.bound;
   }
 
-  /** Until the call answered, or its requests of this round are all in; a client that goes away first cancels the call. */
-  async settled(res: ServerResponse): Promise<'answered' | 'asking' | 'gone'> {
+  /**
+   * Until the call answered, or its requests of this round are all in, its notifications meanwhile
+   * to `notes`; a client that goes away first cancels the call.
+   */
+  async settled(res: ServerResponse, notes?: (notification: JSONRPCNotification) => void): Promise<'answered' | 'asking' | 'gone'> {
     let gone = false;
     const leave = () => {
       gone = true;
       this.cancel('the client went away');
     };
     res.once('close', leave);
+    this.internal.relay(notes);
     while (this.final === undefined && !gone && (this.asked.size === 0 || this.settle !== undefined)) {
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
     res.off('close', leave);
+    this.internal.relay(undefined);
     if (gone || this.final === null) return 'gone';
     return this.final === undefined ? 'asking' : 'answered';
   }

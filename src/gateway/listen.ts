@@ -20,6 +20,7 @@ import {
   type ServerCapabilities,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { Principal } from '../core/index.js';
+import { SSE_HEADERS, sseEvent } from './era-2026-reply.js';
 
 /** Open streams a principal may hold at once; the next is refused (a stream holds a connection open). */
 export const MAX_STREAMS_PER_PRINCIPAL = 64;
@@ -79,8 +80,8 @@ export class ListenStreams {
     if (subscribed.length > 0) honored.resourceSubscriptions = subscribed;
 
     const id = request.id;
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache, no-transform', 'x-accel-buffering': 'no' });
-    const write = (message: JSONRPCMessage) => res.write(`event: message\ndata: ${JSON.stringify(message)}\n\n`);
+    res.writeHead(200, SSE_HEADERS);
+    const write = (message: JSONRPCMessage) => res.write(sseEvent(message));
     const meta = refused.length > 0 ? { [REFUSED_META_KEY]: refused } : {};
     write(stamped({ jsonrpc: '2.0', method: 'notifications/subscriptions/acknowledged', params: { notifications: honored, _meta: meta } }, id));
 

@@ -2,38 +2,25 @@
 // reference server (reference-server-v2.mjs) and through `toolgate serve` fronting it (toolgate
 // finds the revision with server/discover, `protocol: auto`). For both requirement sets, every
 // scenario that passes directly passes through toolgate and every check that succeeds directly
-// succeeds through it, but for the expected failures below, each checked to fail still.
+// succeeds through it.
 //
 // Figures (suite 0.2.0-alpha.12, 2026-12-02):
 // - 2025-11-25 (clients of the session era, the upstream of the new one): 27 of 33 scenarios pass
 //   directly (the server serves that era stateless, so it cannot send sampling or elicitation
 //   requests, and the revision has no resources/subscribe); 31 through toolgate, which turns the
 //   server's input-required results into sampling and elicitation requests on the client's session.
-// - 2026-07-28: the 37 scenarios the revision requires pass directly; 36 through toolgate (not
-//   tools-call-with-progress), server-stateless and the input-required ones among them: the
-//   server's input requests reach the gateway's internal session as requests to the client, which
-//   its 2026-07-28 edge gives back as input-required results under the server's own keys, and the
-//   server's list changes reach toolgate on its subscriptions/listen stream.
+// - 2026-07-28: the 37 scenarios the revision requires pass directly and through toolgate,
+//   server-stateless and the input-required ones among them: the server's input requests reach the
+//   gateway's internal session as requests to the client, which its 2026-07-28 edge gives back as
+//   input-required results under the server's own keys (and inputResponses on a first request go
+//   to the server as sent); its progress reaches the client on the SSE stream of the request it
+//   relates to; its list changes reach toolgate on its subscriptions/listen stream.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { type Fronted, frontReference } from './fronting.js';
 import { type Revision, runSuite, type ScenarioResult } from './suite.js';
 
 /** The revision has no resources/subscribe (subscriptions/listen replaces it): they fail directly and through toolgate. */
 const failsBothWays2025 = ['resources-subscribe', 'resources-unsubscribe'];
-
-/**
- * Expected to fail through toolgate at 2026-07-28 (issue 18): the gateway does not stream
- * notifications (progress) to clients of this revision yet.
- */
-const failsThroughToolgate2026 = ['tools-call-with-progress'];
-
-/**
- * A check that succeeds directly but not through toolgate at 2026-07-28, in a scenario that passes
- * there (a SHOULD, so a warning): a first request that already carries inputResponses (no
- * requestState of toolgate's) reaches the upstream without them, so the server asks again where
- * directly it would have used them.
- */
-const lostThroughToolgate2026 = ['input-required-result-ignore-extra-params: sep-2322-ignore-unexpected-params'];
 
 let fronted: Fronted;
 
@@ -69,13 +56,13 @@ test('2025-11-25 clients: every scenario and check that passes against the 2026-
   expect([...through].filter(([, r]) => !r.passed).map(([s]) => s)).toEqual(failsBothWays2025);
 });
 
-test('2026-07-28 clients: the scenarios that pass directly pass through toolgate, but for the expected failures of issue 18', {
+test('2026-07-28 clients: every scenario and check that passes against the 2026-07-28 server directly passes through toolgate', {
   timeout: 180_000,
 }, async () => {
   const { direct, lost, failing } = await lostThroughToolgate('2026-07-28');
   // The reference server is written to pass every scenario the revision requires: a failure here is the fixture's.
   const required = [...direct].filter(([s]) => !s.startsWith('tasks-') && s !== 'http-custom-header-server-validation');
   expect(required.filter(([, r]) => !r.passed).map(([s]) => s)).toEqual([]);
-  expect(failing.sort()).toEqual(failsThroughToolgate2026);
-  expect(lost).toEqual(lostThroughToolgate2026);
+  expect(failing).toEqual([]);
+  expect(lost).toEqual([]);
 });
