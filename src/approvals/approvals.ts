@@ -123,6 +123,7 @@ export class Approvals<R extends RecordedReceipt = RecordedReceipt> {
           tool_sha256: request.toolSha256,
           tool_definition: extra.toolDefinition ?? null,
           annotations: request.annotations,
+          ...(request.protocolVersion ? { protocol_version: request.protocolVersion } : {}),
         },
         rule_id: spec.ruleId,
         reason: decision.reason,

@@ -47,6 +47,8 @@ const HeldCallShape = z.strictObject({
     tool_sha256: sha256Hex.nullable(),
     tool_definition: z.record(z.string(), z.unknown()).nullable(),
     annotations: z.record(z.string(), z.unknown()),
+    /** The MCP revision the request named (a client of the stateless 2026-07-28 era): the `hold` receipt records it. */
+    protocol_version: z.string().optional(),
   }),
   rule_id: z.string(),
   reason: z.string(),

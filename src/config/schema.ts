@@ -30,6 +30,16 @@ export const StdioUpstreamSchema = z.strictObject({
   args: z.array(z.string()).default([]),
   env: z.record(z.string(), z.string()).default({}),
   cwd: z.string().optional(),
+  /**
+   * Only 2025-11-25: a process cannot be probed with server/discover safely (a server that answers
+   * nothing before initialize would hang it), and the v2 SDK's servers answer initialize over stdio
+   * too. Named here so that asking for 2026-07-28 is refused with the reason.
+   */
+  protocol: z
+    .literal('2025-11-25', {
+      error: 'a stdio upstream is spoken to in 2025-11-25 only (toolgate does not speak 2026-07-28 to processes: docs/gateway.md); serve it over HTTP',
+    })
+    .optional(),
   ...upstreamCommon,
 });
 

@@ -102,6 +102,8 @@ function approvalDraft(event: CallEvent, a: HeldCall, approval: NonNullable<Rece
       tool: a.call.tool,
       tool_sha256: a.call.tool_sha256,
       args_sha256: a.call.args_sha256,
+      // The hold is the call's decision receipt: it names the revision as a permit would (docs/receipts.md §1.1).
+      ...(event === 'hold' && a.call.protocol_version ? { protocol_version: a.call.protocol_version } : {}),
     },
     principal: { id: a.call.principal.id, groups: [...a.call.principal.groups] },
     policy: {

@@ -2,7 +2,7 @@
 // request stands alone, carrying the client's protocol version, capabilities and name in `_meta` and
 // its method and name in headers. Spoken with the v2 SDK's Client, which probes with server/discover,
 // attaches the envelope, sets the headers from the body (so the upstream sees its own tool name in
-// both), reads the SSE answers and cancels by closing the request's stream. What it does not do for a
+// both), reads the SSE answers (progress on the token the gateway sent) and cancels by closing the request's stream. What it does not do for a
 // gateway is written here: raw results (no schema of its own), one envelope per client session (the
 // upstream asks only for what that client declared), and input-required results turned into the
 // server-to-client requests a 2025-11-25 client answers, their answers sent back in the retry with
@@ -100,10 +100,10 @@ export class ModernConnection {
       return {};
     }
     const sdk = await this.clientFor(options.client);
-    const { sent, onprogress } = this.progressOf(this.withLevel(params, this.levels.get(key) ?? this.levels.get(this)));
+    const sent = this.withLevel(params, this.levels.get(key) ?? this.levels.get(this));
     let retry = sent;
     for (let round = 0; ; round++) {
-      const result = await this.send(sdk, method, retry, options, onprogress);
+      const result = await this.send(sdk, method, retry, options);
       if (result.resultType !== 'input_required') return withoutHints(result);
       if (round === MAX_INPUT_ROUNDS)
         throw new UpstreamRpcError({ code: -32603, message: `upstream ${this.name} asked for input more than ${MAX_INPUT_ROUNDS} times` });
@@ -153,6 +153,9 @@ export class ModernConnection {
       const sdk = new Client(side.clientInfo as { name: string; version: string }, { capabilities: side.capabilities, inputRequired: { autoFulfill: false } });
       // Notifications on a request's stream (log messages): the upstream's, as any other's.
       sdk.fallbackNotificationHandler = async (notification) => this.handlers.notification({ jsonrpc: '2.0', ...notification });
+      // Progress too: the request carries the gateway's token as it was sent (the SDK would put its own in
+      // its place, and the upstream would see a token its client never chose), so it comes back on it.
+      sdk.setNotificationHandler('notifications/progress', (notification) => this.handlers.notification({ jsonrpc: '2.0', ...notification }));
       client = sdk.connect(transportOf(this.config), { prior: { kind: 'modern', discover: this.discovered } }).then(() => sdk);
       client.catch(() => this.clients.delete(key));
       this.clients.set(key, client);
@@ -165,26 +168,13 @@ export class ModernConnection {
     return { ...params, _meta: { ...(params?._meta as Params | undefined), [LOG_LEVEL_META_KEY]: level } };
   }
 
-  /** The SDK sets its own progress token; the one the gateway sent is put back on what the upstream reports. */
-  private progressOf(params: Params | undefined): { sent: Params | undefined; onprogress?: (progress: Params) => void } {
-    const meta = params?._meta as Params | undefined;
-    const token = meta?.progressToken;
-    if (token === undefined || !params) return { sent: params };
-    const { progressToken: _, ...rest } = meta!;
-    const sent = { ...params, _meta: rest };
-    const onprogress = (progress: Params) =>
-      this.handlers.notification({ jsonrpc: '2.0', method: 'notifications/progress', params: { ...progress, progressToken: token } });
-    return { sent, onprogress };
-  }
-
-  private async send(sdk: Client, method: string, params: Params | undefined, options: RequestOptions, onprogress?: (p: Params) => void): Promise<Params> {
+  private async send(sdk: Client, method: string, params: Params | undefined, options: RequestOptions): Promise<Params> {
     try {
       const request = params === undefined ? { method } : { method, params };
       return (await sdk.request(request, ANY_RESULT, {
         timeout: options.timeoutMs,
         signal: options.signal,
         allowInputRequired: true,
-        ...(onprogress ? { onprogress } : {}),
       })) as Params;
     } catch (err) {
       throw this.faultOf(method, err, options);

@@ -38,4 +38,11 @@ describe('config messages', () => {
     expect(message).toContain('/etc/toolgate.yaml:3: listen: unknown key(s) "htp"');
     expect(message).toContain('/etc/toolgate.yaml:4: listen: unknown key(s) "port"');
   });
+
+  it('a stdio upstream asked to speak 2026-07-28 is refused with the reason: toolgate speaks 2025-11-25 to processes', () => {
+    const message = problems('listen: { stdio: true }\nupstreams:\n  fs:\n    command: npx\n    protocol: "2026-07-28"\n');
+    expect(message).toContain('/etc/toolgate.yaml:5: upstreams.fs.protocol: a stdio upstream is spoken to in 2025-11-25 only');
+    expect(message).not.toContain('url');
+    expect(() => parseConfig('/etc/toolgate.yaml', 'listen: { stdio: true }\nupstreams:\n  fs: { command: npx, protocol: "2025-11-25" }\n')).not.toThrow();
+  });
 });

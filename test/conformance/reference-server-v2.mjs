@@ -228,11 +228,13 @@ function elicited(ctx, message, requestedSchema) {
 const resources = [
   { uri: 'test://static-text', name: 'static-text', description: 'A static text resource', mimeType: 'text/plain' },
   { uri: 'test://static-binary', name: 'static-binary', description: 'A static PNG', mimeType: 'image/png' },
+  { uri: 'test://stateless-text', name: 'stateless-text', description: 'A text resource only this server serves', mimeType: 'text/plain' },
 ];
 
 function read(uri) {
   if (uri === 'test://static-text') return { uri, mimeType: 'text/plain', text: 'This is the content of the static text resource.' };
   if (uri === 'test://static-binary') return { uri, mimeType: 'image/png', blob: PNG };
+  if (uri === 'test://stateless-text') return { uri, mimeType: 'text/plain', text: 'Served by the 2026-07-28 reference server.' };
   const id = /^test:\/\/template\/([^/]+)\/data$/.exec(uri)?.[1];
   if (id !== undefined) return { uri, mimeType: 'application/json', text: JSON.stringify({ id, templateTest: true, data: `Data for ID: ${id}` }) };
   throw new ProtocolError(-32602, 'Resource not found', { uri });

@@ -54,6 +54,12 @@ const tools = [
   { name: 'test_error_handling', description: 'Always fails', inputSchema: noArgs },
   { name: 'test_reconnection', description: 'Closes its SSE stream mid-call, then answers', inputSchema: noArgs },
   {
+    name: 'test_slow',
+    description: 'Answers after the given milliseconds, unless cancelled',
+    inputSchema: { type: 'object', properties: { ms: { type: 'number' } } },
+  },
+  { name: 'test_cancellations', description: 'How many test_slow calls were cancelled', inputSchema: noArgs },
+  {
     name: 'test_sampling',
     description: 'Asks the client for a completion',
     inputSchema: { type: 'object', properties: { prompt: { type: 'string' } }, required: ['prompt'] },
@@ -127,9 +133,19 @@ const ask = {
   roots: (extra) => extra.sendRequest({ method: 'roots/list', params: { _meta: { 'dev.toolgate/input_key': 'client_roots' } } }, ListRootsResultSchema),
 };
 
+let cancellations = 0;
+
 /** Tool bodies; `extra` sends messages related to the call, so they travel on its stream. */
 const calls = {
   ...contentCalls,
+  async test_slow({ ms = 1000 }, extra) {
+    await new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      extra.signal.addEventListener('abort', () => (cancellations++, clearTimeout(timer), resolve()));
+    });
+    return text(extra.signal.aborted ? 'cancelled' : `slept ${ms} ms`);
+  },
+  test_cancellations: () => text(String(cancellations)),
   async test_tool_with_logging(_args, extra) {
     for (const [i, data] of ['Tool execution started', 'Tool processing data', 'Tool execution completed'].entries()) {
       if (i > 0) await sleep(50);
