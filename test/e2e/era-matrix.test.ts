@@ -305,9 +305,7 @@ describe.each(clientEras)('a %s client', (era) => {
       expectEra(await lastDecision(spec.name, 'test_prompt_with_arguments'), era);
     });
 
-    // A 2026-07-28 client's answers are plain JSON: toolgate has no stream to put a request's progress on (docs/gateway.md, "Not yet").
-    const progressCell = era === MODERN ? it.fails : it;
-    progressCell("progress reaches the client on the client's own token", async () => {
+    it("progress reaches the client on the client's own token", async () => {
       const asked = fresh();
       const token = `progress-${era}-${spec.name}`;
       const result = await using(throughGate(era), (client) =>
