@@ -4,8 +4,9 @@
 // upstream took it as a 2025-11-25 task, or reviewers hold it) and answers a call that ended at once
 // plainly. The tasks are the 2025-11-25 tasks of tasks.ts, shown in the revision's wire form: a flat
 // CreateTaskResult (`resultType: "task"`, `ttlMs`, `pollIntervalMs`), tasks/get with the result or
-// error inlined once the task ended, acknowledgements for tasks/update and tasks/cancel, and no
-// tasks/result or tasks/list. Stateless clients have no session: a task is found among its
+// error inlined once the task ended, `input_required` with its `inputRequests` while the upstream's
+// task waits for input (task-inputs.ts), tasks/update to answer them, an acknowledgement for
+// tasks/cancel, and no tasks/result or tasks/list. Stateless clients have no session: a task is found among its
 // principal's by its unguessable id (docs/gateway.md, "Tasks"). The v2 SDK has no types of the
 // extension, so its wire names are written here from the extension's specification.
 import { ErrorCode, type JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
@@ -13,7 +14,7 @@ import type { Principal } from '../core/index.js';
 import { RpcErrorAnswer } from './answer.js';
 import type { Result } from './context.js';
 import type { ClientSession } from './session.js';
-import type { Tasks } from './tasks.js';
+import type { Standing, Tasks } from './tasks.js';
 import type { TaskView } from './task-view.js';
 
 export const TASKS_EXTENSION = 'io.modelcontextprotocol/tasks';
@@ -76,8 +77,7 @@ export async function serveTaskMethod(tasks: Tasks, principal: Principal, reques
       await tasks.cancelOwned(principal.id, taskId);
       return {};
     default:
-      // toolgate's tasks never ask the client for input: every response is to a request not outstanding, which the extension says to ignore.
-      tasks.standingNow(principal.id, taskId);
+      tasks.updateOwned(principal.id, taskId, (request.params as { inputResponses?: unknown }).inputResponses);
       return {};
   }
 }
@@ -91,12 +91,13 @@ function wireTask(view: TaskView): Result {
 /**
  * The revision's DetailedTask: an ended task carries what the call came to (a result, even an
  * isError one, is `completed`; a JSON-RPC error is `failed`). Until toolgate holds that answer the
- * task is `working`, as it is while its upstream waits for input toolgate cannot ask for.
+ * task is `input_required` while requests of its upstream wait for the client's input, else
+ * `working` (also while the upstream says it needs input toolgate has not been sent yet).
  */
-function detailedTask({ view, final }: { view: TaskView; final?: { result: Result } | { error: unknown } }): Result {
+function detailedTask({ view, final, inputRequests }: Standing): Result {
   const task = wireTask(view);
   if (view.status === 'cancelled') return { ...task, status: 'cancelled' };
-  if (!final) return { ...task, status: 'working' };
+  if (!final) return inputRequests ? { ...task, status: 'input_required', inputRequests } : { ...task, status: 'working' };
   if ('error' in final) return { ...task, status: 'failed', error: rpcError(final.error) };
   const { _meta, ...result } = final.result;
   // The 2025-11-25 related-task key is not repeated: the task's id is beside the result.

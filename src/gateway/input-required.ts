@@ -220,7 +220,8 @@ class PendingCall {
   /** Why a response the retry carries for a pending request is not one (extra keys are ignored). */
   invalidResponse(responses: Params): string | undefined {
     for (const [key, ask] of this.asked) {
-      if (Object.hasOwn(responses, key) && !RESULT_OF[ask.method]!(responses[key])) return `inputResponses["${key}"] is not a valid result of ${ask.method}`;
+      if (Object.hasOwn(responses, key) && !answersRequest(ask.method, responses[key]))
+        return `inputResponses["${key}"] is not a valid result of ${ask.method}`;
     }
     return undefined;
   }
@@ -248,16 +249,11 @@ class PendingCall {
   }
 
   private asks(ask: JSONRPCRequest): void {
-    const params = { ...(ask.params ?? {}) } as Params;
-    const meta = { ...(params._meta as Params | undefined) };
-    const named = meta[INPUT_KEY_META_KEY];
-    delete meta[INPUT_KEY_META_KEY];
-    if (Object.keys(meta).length > 0) params._meta = meta;
-    else delete params._meta;
-    // The revision's URL-mode elicitation has no elicitationId: retries name it by the key.
-    if (ask.method === 'elicitation/create') delete params.elicitationId;
-    const key = typeof named === 'string' && KEY.test(named) && !this.asked.has(named) ? named : `${ask.method.split('/')[0]}-${++this.counter}`;
-    const shown = ask.method === 'roots/list' && Object.keys(params).length === 0 ? { method: ask.method } : { method: ask.method, params };
+    const { key, shown } = inputRequest(
+      ask,
+      (k) => this.asked.has(k),
+      () => ++this.counter,
+    );
     this.asked.set(key, { id: ask.id, method: ask.method, shown });
     this.arm();
   }
@@ -275,8 +271,31 @@ class PendingCall {
   }
 }
 
+/**
+ * An upstream's request as the client is shown it in `inputRequests`, under the key the request
+ * names for itself when free, else one of the gateway's (`serial` numbers them).
+ */
+export function inputRequest(ask: { method: string; params?: unknown }, taken: (key: string) => boolean, serial: () => number): { key: string; shown: Params } {
+  const params = { ...(ask.params ?? {}) } as Params;
+  const meta = { ...(params._meta as Params | undefined) };
+  const named = meta[INPUT_KEY_META_KEY];
+  delete meta[INPUT_KEY_META_KEY];
+  if (Object.keys(meta).length > 0) params._meta = meta;
+  else delete params._meta;
+  // The revision's URL-mode elicitation has no elicitationId: retries name it by the key.
+  if (ask.method === 'elicitation/create') delete params.elicitationId;
+  const key = typeof named === 'string' && KEY.test(named) && !taken(named) ? named : `${ask.method.split('/')[0]}-${serial()}`;
+  const shown = ask.method === 'roots/list' && Object.keys(params).length === 0 ? { method: ask.method } : { method: ask.method, params };
+  return { key, shown };
+}
+
+/** Whether a client's response is a result of the request it answers. */
+export function answersRequest(method: string, response: unknown): boolean {
+  return Object.hasOwn(RESULT_OF, method) && RESULT_OF[method]!(response);
+}
+
 /** Why `inputResponses` is not a map of results (each an object); undefined when it is, or absent. */
-function checkResponses(responses: unknown): string | undefined {
+export function checkResponses(responses: unknown): string | undefined {
   if (responses === undefined) return undefined;
   if (responses === null || typeof responses !== 'object' || Array.isArray(responses)) return 'inputResponses must be an object';
   for (const [key, value] of Object.entries(responses)) {

@@ -13,6 +13,7 @@ import { forward, type Origin } from './forward.js';
 import { page } from './pages.js';
 import type { ClientSession } from './session.js';
 import { cancels, takesTaskCalls } from './task-capability.js';
+import { TaskInputs } from './task-inputs.js';
 import { isTerminal, taskView, type TaskStatus, type TaskView } from './task-view.js';
 
 /** Untrusted: the client's `params.task`. */
@@ -48,6 +49,22 @@ interface GatewayTask {
   final?: { result: Result } | { error: unknown };
   /** Woken when the task moves on: its hold released to an upstream task, or its end. */
   waiters: Array<() => void>;
+  /** A 2026-07-28 client's task: the upstream's requests for input waiting for its tasks/update. */
+  inputs?: TaskInputs;
+}
+
+/** What a 2026-07-28 client is shown of its task: the task, what the call came to once it ended, the requests waiting for its input. */
+export interface Standing {
+  view: TaskView;
+  final?: GatewayTask['final'];
+  inputRequests?: Record<string, Result>;
+}
+
+/** An upstream's request related to a task, for the session whose task it is; `asks` when the task itself waits for the input (a 2026-07-28 client's). */
+export interface RelatedRequest {
+  session: ClientSession;
+  params: Result;
+  asks?: (method: string, signal: AbortSignal) => Promise<Result>;
 }
 
 export class Tasks {
@@ -114,13 +131,13 @@ export class Tasks {
   }
 
   /** A 2026-07-28 client's task as it stands now, without asking its upstream. */
-  standingNow(principalId: string, taskId: unknown): { view: TaskView; final?: GatewayTask['final'] } {
+  standingNow(principalId: string, taskId: unknown): Standing {
     const task = this.findOwned(principalId, taskId);
-    return { view: { ...task.view }, final: task.final };
+    return { view: { ...task.view }, final: task.final, inputRequests: task.inputs?.requests() };
   }
 
   /** A 2026-07-28 client's task as it stands, asked of its upstream; once the upstream task ended, with what the call came to. */
-  async standing(principalId: string, taskId: unknown, signal: AbortSignal): Promise<{ view: TaskView; final?: GatewayTask['final'] }> {
+  async standing(principalId: string, taskId: unknown, signal: AbortSignal): Promise<Standing> {
     const task = this.findOwned(principalId, taskId);
     if (task.upstreamId !== undefined && !task.final) {
       this.seen(task, await ask(task, 'tasks/get', signal).catch(rethrowAs(task)));
@@ -137,6 +154,12 @@ export class Tasks {
     await this.cancelRunning(task);
   }
 
+  /** A 2026-07-28 client's tasks/update: its responses (untrusted) answer the requests its task waits on. */
+  updateOwned(principalId: string, taskId: unknown, responses: unknown): void {
+    const task = this.findOwned(principalId, taskId);
+    (task.inputs ??= new TaskInputs()).answer(responses);
+  }
+
   /** An upstream's notifications/tasks/status: to the session that owns the task, under toolgate's id; a final status ends it. */
   statusFromUpstream(upstream: Upstream, message: JSONRPCNotification, source: Source): void {
     const params = (message.params ?? {}) as Result;
@@ -151,12 +174,17 @@ export class Tasks {
    * `_meta` names it, as MCP has a task's requests do) belongs to the session whose task that is,
    * over stdio too; the client is shown toolgate's id for the task, the one it knows.
    */
-  relatedTask(upstream: Upstream, params: Result, source: Source): { session: ClientSession; params: Result } | undefined {
+  relatedTask(upstream: Upstream, params: Result, source: Source): RelatedRequest | undefined {
     const meta = params._meta as Result | undefined;
     const related = meta?.[RELATED_TASK] as Result | undefined;
     const task = related && typeof related === 'object' ? this.ofUpstream(upstream, related.taskId, source.client) : undefined;
     if (!task) return undefined;
-    return { session: task.session, params: { ...params, _meta: { ...meta, [RELATED_TASK]: { ...related, taskId: task.id } } } };
+    const shown = { session: task.session, params: { ...params, _meta: { ...meta, [RELATED_TASK]: { ...related, taskId: task.id } } } };
+    if (task.session.protocolVersion === undefined) return shown;
+    // A 2026-07-28 client takes no requests: the task waits for its input, shown on tasks/get beside the task's id.
+    const { [RELATED_TASK]: _task, ...rest } = meta!;
+    const asked = { ...params, _meta: rest };
+    return { ...shown, asks: (method, signal) => (task.inputs ??= new TaskInputs()).ask(method, asked, signal) };
   }
 
   /** A closed session's tasks end with it: a held call's approval is cancelled, a forwarded task is cancelled upstream and ends `unknown`. */
@@ -256,6 +284,7 @@ export class Tasks {
       error = err;
     }
     task.final = shaped ? { result: relatedTo(task, shaped) } : { error };
+    task.inputs?.withdraw('the task ended');
     if (task.upstreamId === undefined || !isTerminal(task.view.status)) {
       const words = answer.kind === 'refusal' ? answer.message : answer.kind === 'upstream-error' ? answer.error.message : undefined;
       this.update(task, answer.kind === 'result' && shaped?.isError !== true ? 'completed' : 'failed', words);
@@ -266,6 +295,8 @@ export class Tasks {
   /** A forwarded task's state as the upstream told it (untrusted; shown under toolgate's id); a final status fetches its result. */
   private seen(task: GatewayTask, upstreamTask: Result): void {
     task.view = taskView(task.id, upstreamTask, task.view);
+    // The upstream sends a task's requests for input on tasks/result: toolgate waits on it for a client that does not.
+    if (task.view.status === 'input_required' && task.session.protocolVersion !== undefined) void this.fetchFinal(task).catch(() => undefined);
     if (!isTerminal(task.view.status)) return;
     if (task.view.status === 'cancelled') void this.finish(task, { err: new UpstreamError('upstream_cancelled', 'the task was cancelled') });
     else this.fetchFinal(task).catch((err: unknown) => this.ctx.log.warn({ task: task.id, err }, 'the result of an ended task could not be fetched'));

@@ -87,6 +87,7 @@ export function upstreamEvents(ctx: GatewayContext, tasks: Tasks): UpstreamEvent
     if (needed && !flight.session.capabilities[needed]) {
       throw new UpstreamRpcError({ code: ErrorCode.MethodNotFound, message: `the client did not declare ${needed}: ${message.method} is not available` });
     }
+    if (ofTask?.asks) return ofTask.asks(message.method, signal);
     if (message.method === 'elicitation/create' && params.mode === 'url' && typeof params.elicitationId === 'string') {
       ctx.routes.elicited(upstream, params.elicitationId, flight.session);
     }

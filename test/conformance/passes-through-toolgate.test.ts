@@ -12,8 +12,9 @@
 //   and the one that fails through toolgate is an explicit expected-failures list, checked to fail
 //   still. The input-required scenarios call tools the reference server implements the 2025-11-25
 //   way (requests to the client during the call): it is toolgate's translation that passes them.
-//   Beyond those 32, 7 of the tasks extension's 10 scenarios, which the suite's own reference server
-//   does not pass yet, pass through toolgate (none did before).
+//   Beyond those 32, 9 of the tasks extension's 10 scenarios, which the suite's own reference server
+//   does not pass yet, pass through toolgate (none did before; 7 before toolgate showed a task's
+//   requests for input as input_required).
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { type Fronted, frontReference } from './fronting.js';
 import { runSuite } from './suite.js';
@@ -64,14 +65,16 @@ const failsThroughToolgate2026 = ['server-stateless'];
 /**
  * The tasks extension's scenarios (io.modelcontextprotocol/tasks, run not scored: pending against the
  * suite's own reference server) that pass through toolgate, which shows our reference server's
- * 2025-11-25 task tools to 2026-07-28 clients as the extension. Not among them: tasks-mrtr-input and
- * tasks-mrtr-composition (a task that asks for input, and input-required results before a task),
- * and tasks-status-notifications, which the suite skips.
+ * 2025-11-25 task tools to 2026-07-28 clients as the extension: tasks-mrtr-input is a task that asks
+ * for input (the upstream's requests on tasks/result, shown as input_required), tasks-mrtr-composition
+ * input-required rounds before a task. Not among them: tasks-status-notifications, which the suite skips.
  */
 const tasksExtensionThroughToolgate2026 = [
   'tasks-capability-negotiation',
   'tasks-dispatch-and-envelope',
   'tasks-lifecycle',
+  'tasks-mrtr-composition',
+  'tasks-mrtr-input',
   'tasks-request-headers',
   'tasks-request-state-removal',
   'tasks-required-task-error',

@@ -5,11 +5,14 @@
 // not in the npm package, and CI reaches only the npm registry: this is ours, written to those
 // requirements. Resumable like the SDK's documented setup (an event store, a retry interval), so
 // SSE polling can be tested. Prints its port on stdout. The tools the 2026-07-28 tasks scenarios
-// call (`greet`, `slow_compute`, `failing_job`, `protocol_error_job`) are 2025-11-25 task tools
-// here, on the SDK's task store: toolgate shows them to 2026-07-28 clients as the tasks extension.
+// call (`greet`, `slow_compute`, `failing_job`, `protocol_error_job`, `confirm_delete`,
+// `multi_input`, `test_tool_with_task`) are 2025-11-25 task tools here, on the SDK's task store and
+// message queue: toolgate shows them to 2026-07-28 clients as the tasks extension. A task that needs
+// input asks for it the 2025-11-25 way (status input_required, its requests delivered on
+// tasks/result), and `test_tool_with_task` asks during the call, before it makes its task.
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
-import { InMemoryTaskStore } from '@modelcontextprotocol/sdk/experimental/tasks';
+import { InMemoryTaskMessageQueue, InMemoryTaskStore } from '@modelcontextprotocol/sdk/experimental/tasks';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import {
@@ -90,6 +93,19 @@ const tools = [
   },
   { name: 'failing_job', description: 'A task that ends with a tool error', inputSchema: noArgs, execution: { taskSupport: 'required' } },
   { name: 'protocol_error_job', description: 'A task that ends with a JSON-RPC error', inputSchema: noArgs, execution: { taskSupport: 'optional' } },
+  {
+    name: 'confirm_delete',
+    description: 'A task that asks its client to confirm, then ends',
+    inputSchema: { type: 'object', properties: { filename: { type: 'string' } } },
+    execution: { taskSupport: 'required' },
+  },
+  { name: 'multi_input', description: 'A task that asks its client two questions at once', inputSchema: noArgs, execution: { taskSupport: 'required' } },
+  {
+    name: 'test_tool_with_task',
+    description: 'Asks for a name during the call, then answers as a task',
+    inputSchema: noArgs,
+    execution: { taskSupport: 'required' },
+  },
 ];
 
 /** Task tools: what each comes to (a result, or `protocolError` for a JSON-RPC error) and after how long. */
@@ -97,6 +113,27 @@ const taskCalls = {
   slow_compute: ({ seconds = 0, label = '' }) => ({ ms: seconds * 1000, result: text(`Computed ${label} after ${seconds}s`) }),
   failing_job: () => ({ ms: 500, result: { isError: true, content: [{ type: 'text', text: 'failing_job failed, as it always does' }] } }),
   protocol_error_job: () => ({ ms: 100, protocolError: true }),
+};
+
+/** A question for a task's client: its only field, required. */
+const question = (message, field, type = 'string') => ({
+  method: 'elicitation/create',
+  params: { message, requestedSchema: { type: 'object', properties: { [field]: { type } }, required: [field] } },
+});
+
+/**
+ * Task tools that need input, in the background of their task: each asks its client through the
+ * task (the task shows input_required meanwhile) and comes to a result.
+ */
+const inputTasks = {
+  confirm_delete: async ({ filename = 'the file' }, ask) => {
+    const answer = await ask(question(`Delete ${filename}?`, 'confirm', 'boolean'));
+    return text(answer.action === 'accept' && answer.content?.confirm ? `Deleted ${filename}` : `Kept ${filename}`);
+  },
+  multi_input: async (_args, ask) => {
+    const answers = await Promise.all([ask(question('What is your name?', 'name')), ask(question('Confirm?', 'confirm', 'boolean'))]);
+    return text(`Answers: ${answers.map((a) => JSON.stringify(a.content ?? {})).join(', ')}`);
+  },
 };
 
 /**
@@ -278,6 +315,33 @@ async function runTask(name, params, extra, protocolErrors) {
   return { task };
 }
 
+/** A task tool that needs input: its task at once, its questions sent as the task's (queued for tasks/result). */
+async function runInputTask(server, name, params, extra) {
+  const task = await extra.taskStore.createTask({ ttl: params.task?.ttl ?? 60_000, pollInterval: 100 });
+  const { taskId } = task;
+  let asking = 0;
+  const askClient = async (request) => {
+    if (asking++ === 0) await extra.taskStore.updateTaskStatus(taskId, 'input_required');
+    try {
+      return await server.request(request, ElicitResultSchema, { relatedTask: { taskId } });
+    } finally {
+      if (--asking === 0) await extra.taskStore.updateTaskStatus(taskId, 'working').catch(() => undefined);
+    }
+  };
+  inputTasks[name](params.arguments ?? {}, askClient)
+    .then((result) => extra.taskStore.storeTaskResult(taskId, 'completed', result))
+    .catch(() => undefined);
+  return { task };
+}
+
+/** Asks for a name during the call (an input-required round for a 2026-07-28 client), then makes a task that greets it. */
+async function namedThenTask(params, extra) {
+  const answer = await ask.name(extra);
+  const task = await extra.taskStore.createTask({ ttl: params.task?.ttl ?? 60_000, pollInterval: 100 });
+  setTimeout(() => extra.taskStore.storeTaskResult(task.taskId, 'completed', text(`Hello, ${answer.content?.name}!`)).catch(() => undefined), 100);
+  return { task };
+}
+
 function mcpServer() {
   const { store, protocolErrors } = taskStore();
   const server = new Server(
@@ -292,6 +356,7 @@ function mcpServer() {
         tasks: { list: {}, cancel: {}, requests: { tools: { call: {} } } },
       },
       taskStore: store,
+      taskMessageQueue: new InMemoryTaskMessageQueue(),
     },
   );
   const subscriptions = new Set();
@@ -299,6 +364,8 @@ function mcpServer() {
   server.setRequestHandler(CallToolRequestSchema, async ({ params }, extra) => {
     if (params.name === 'greet') return text(`Hello, ${params.arguments?.name}!`);
     if (Object.hasOwn(taskCalls, params.name)) return runTask(params.name, params, extra, protocolErrors);
+    if (Object.hasOwn(inputTasks, params.name)) return runInputTask(server, params.name, params, extra);
+    if (params.name === 'test_tool_with_task') return namedThenTask(params, extra);
     const call = Object.hasOwn(calls, params.name) ? calls[params.name] : undefined;
     if (!call) throw new McpError(-32602, `unknown tool: ${params.name}`);
     try {

@@ -145,7 +145,7 @@ describe('tasks for 2026-07-28 clients', () => {
     await until(async () => (await eventsOf(callId)).includes('unknown'), 'the unknown receipt');
   });
 
-  it('tasks/update is acknowledged (toolgate asks no input of a task); an unknown task is invalid params', async () => {
+  it('tasks/update answering nothing the task waits on is acknowledged; an unknown task is invalid params', async () => {
     const { json } = await post('tools/call', { name: 'th__hang', arguments: {} });
     expect((await post('tasks/update', { taskId: json.result.taskId, inputResponses: { x: { action: 'accept' } } })).json.result).toEqual({
       resultType: 'complete',
