@@ -3,8 +3,6 @@
 // a stream that ended is remembered for RETAIN_MS, the session's last MAX_STREAMS streams at most,
 // and MAX_BYTES of event data in all (the oldest events go first). A stream whose client was
 // connected when it ended keeps no data: the client already has every event.
-import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-
 export const RETAIN_MS = 5 * 60_000;
 export const MAX_STREAMS = 1_000;
 export const MAX_BYTES = 4 * 1024 * 1024;
@@ -45,12 +43,11 @@ export class EventLog {
     return n;
   }
 
-  /** Records an event (a message, or the priming event without one) and returns its id. */
-  append(stream: number, message?: JSONRPCMessage): string {
+  /** Records an event (a message as sent, or '' for the priming event) and returns its id. */
+  append(stream: number, data = ''): string {
     const seq = ++this.seq;
     const s = this.streams.get(stream);
     if (s && s.endedAt === undefined) {
-      const data = message === undefined ? '' : JSON.stringify(message);
       s.events.push({ seq, data, at: Date.now() });
       this.bytes += data.length;
       if (this.bytes > MAX_BYTES) this.evict();

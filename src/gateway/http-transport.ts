@@ -112,8 +112,10 @@ class Exchange {
   }
 
   private emit(message: JSONRPCMessage): void {
-    const id = this.log.append(this.stream!, message);
-    this.res?.write(sseEvent(message, id));
+    // Serialised once: the event log keeps the text the client is sent (kept too while no client is connected).
+    const data = JSON.stringify(message);
+    const id = this.log.append(this.stream!, data);
+    this.res?.write(sseEvent(data, id));
   }
 
   private finish(): void {
@@ -255,8 +257,9 @@ export class HttpSessionTransport implements Transport {
     if (related !== undefined && this.exchanges.get(related)?.related(message)) return Promise.resolve();
     // Kept for a client that resumes its GET stream; with no GET stream ever opened it has nowhere to go (MCP allows dropping it).
     if (!this.standaloneResumable) return Promise.resolve();
-    const id = this.log.append(STANDALONE, message);
-    this.standalone?.write(sseEvent(message, id));
+    const data = JSON.stringify(message);
+    const id = this.log.append(STANDALONE, data);
+    this.standalone?.write(sseEvent(data, id));
     return Promise.resolve();
   }
 

@@ -4,7 +4,8 @@
 import { expect, test } from 'vitest';
 import { EventLog, MAX_BYTES, MAX_STREAMS } from '../../src/gateway/event-log.js';
 
-const message = (text: string) => ({ jsonrpc: '2.0' as const, method: 'notifications/message', params: { level: 'info' as const, data: text } });
+/** A message as the transport serialised it for the stream. */
+const message = (text: string) => JSON.stringify({ jsonrpc: '2.0', method: 'notifications/message', params: { level: 'info', data: text } });
 
 test('a stream whose client was connected when it ended keeps no data, but is still known', () => {
   const log = new EventLog();
@@ -21,7 +22,7 @@ test('a stream whose client was gone when it ended keeps its events for the clie
   const priming = log.append(stream);
   const id = log.append(stream, message('missed'));
   log.end(stream, false);
-  expect(log.after(priming)?.events).toEqual([{ id, data: JSON.stringify(message('missed')) }]);
+  expect(log.after(priming)?.events).toEqual([{ id, data: message('missed') }]);
 });
 
 test('past MAX_BYTES the oldest events go, and a resume from before them is refused, not gapped', () => {
