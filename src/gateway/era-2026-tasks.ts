@@ -14,7 +14,8 @@ import type { Principal } from '../core/index.js';
 import { RpcErrorAnswer } from './answer.js';
 import type { Result } from './context.js';
 import type { ClientSession } from './session.js';
-import type { Standing, Tasks } from './tasks.js';
+import type { Standing } from './task-record.js';
+import type { Tasks } from './tasks.js';
 import type { TaskView } from './task-view.js';
 
 export const TASKS_EXTENSION = 'io.modelcontextprotocol/tasks';
