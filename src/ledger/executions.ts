@@ -1,8 +1,9 @@
 // "No permit, no execution", checked from the ledger alone: a `complete`, `fail` or `unknown` names in `ref` the
 // permit of its own call, written before it, repeats what that permit allowed, and each permit runs at most once. Memory holds only
 // the permits whose execution is not recorded yet (a crash between dispatch and record leaves one),
-// 25 bytes a slot in one table outside the JS heap (PendingPermits): a million permits that never ran
-// cost under 40 MB, where a Map of their call ids and leaf hashes took over 400 MB of heap. Each
+// 25 bytes a slot in one table outside the JS heap (PendingPermits), in pages it recycles as it grows:
+// a million permits that never ran cost under 40 MB, where a Map of their call ids and leaf hashes
+// took over 400 MB of heap. Each
 // receipt's entry (pendingEntry) is hashed where its line is checked, in a verify worker, so the thread
 // walking the ledger in order only looks entries up.
 import { createHash } from 'node:crypto';
@@ -31,15 +32,17 @@ export class Executions {
 
 const KEY = 8;
 const VALUE = 16;
-const SLOT = KEY + VALUE;
+const ENTRY = KEY + VALUE;
+/** A slot of the table: a used flag, then an entry. */
+const SLOT = 1 + ENTRY;
 
 /** A permit's slot in the table, or what an execution must find there: its key, then its value (PENDING_ENTRY bytes). */
 export type PendingEntry = Uint8Array;
-export const PENDING_ENTRY = SLOT;
+export const PENDING_ENTRY = ENTRY;
 
 /** The entry of the permit `leaf` (hex) of `callId` that allowed `ranUnder` (see PendingPermits). */
 export function pendingEntry(callId: string, leaf: string, ranUnder: string): PendingEntry {
-  const entry = Buffer.allocUnsafe(SLOT);
+  const entry = Buffer.allocUnsafe(ENTRY);
   createHash('sha256').update(callId).digest().copy(entry, 0, 0, KEY);
   createHash('sha256').update(`${leaf} ${callId} ${ranUnder}`).digest().copy(entry, KEY, 0, VALUE);
   return entry;
@@ -56,8 +59,10 @@ export function pendingEntry(callId: string, leaf: string, ranUnder: string): Pe
 export class PendingPermits {
   private readonly shards: Shard[];
 
-  constructor(capacity = 64) {
-    this.shards = Array.from({ length: SHARDS }, () => new Shard(capacity));
+  /** `pageSlots`: the slots of one page (Pages), the least a shard holds. */
+  constructor(pageSlots = 1024) {
+    const pages = new Pages(pageSlots);
+    this.shards = Array.from({ length: SHARDS }, () => new Shard(pages));
   }
 
   get size(): number {
@@ -77,15 +82,36 @@ export class PendingPermits {
 
 const SHARDS = 32;
 
-/** One open-addressing table of slots (key, value): linear probing, backward-shift deletion. */
+/**
+ * Pages of slots for all shards. A shard that grows gives its old pages back and the next one to grow
+ * takes them, so the table makes no garbage as it grows: a buffer let go waits for a full collection,
+ * which the otherwise quiet heap of `ledger verify` seldom runs, and the old tables of a table grown
+ * half as large again each time add up to twice its size (some 60 MB at a million permits).
+ */
+class Pages {
+  private readonly free: Buffer[] = [];
+
+  constructor(readonly slots: number) {}
+
+  /** An empty page. */
+  take(): Buffer {
+    return this.free.pop()?.fill(0) ?? Buffer.alloc(this.slots * SLOT);
+  }
+
+  give(pages: readonly Buffer[]): void {
+    this.free.push(...pages);
+  }
+}
+
+/** One open-addressing table of slots over pages: linear probing, backward-shift deletion. */
 class Shard {
-  private slots: Buffer;
-  private used: Uint8Array;
+  private pages: Buffer[];
+  private capacity: number;
   private count = 0;
 
-  constructor(private capacity: number) {
-    this.slots = Buffer.alloc(capacity * SLOT);
-    this.used = new Uint8Array(capacity);
+  constructor(private readonly store: Pages) {
+    this.pages = [store.take()];
+    this.capacity = store.slots;
   }
 
   get size(): number {
@@ -96,58 +122,82 @@ class Shard {
   put(entry: PendingEntry): void {
     if ((this.count + 1) * 8 > this.capacity * 7) this.grow();
     const at = this.find(entry);
-    if (!this.used[at]) this.count++;
-    this.used[at] = 1;
-    this.slots.set(entry, at * SLOT);
+    const page = this.page(at);
+    const offset = offsetOf(at, this.store);
+    if (!page[offset]) this.count++;
+    page[offset] = 1;
+    page.set(entry, offset + 1);
   }
 
   /** Whether the table holds `entry` (key and value); if so it goes. */
   take(entry: PendingEntry): boolean {
     const at = this.find(entry);
-    if (!this.used[at] || this.slots.compare(entry, 0, SLOT, at * SLOT, (at + 1) * SLOT) !== 0) return false;
+    const page = this.page(at);
+    const offset = offsetOf(at, this.store);
+    if (!page[offset] || page.compare(entry, 0, ENTRY, offset + 1, offset + 1 + ENTRY) !== 0) return false;
     this.remove(at);
     return true;
   }
 
-  /** The slot holding the key `entry` begins with, or the empty slot where it would go. */
-  private find(entry: Uint8Array): number {
-    let at = this.home(entry);
-    while (this.used[at] && this.slots.compare(entry, 0, KEY, at * SLOT, at * SLOT + KEY) !== 0) at = (at + 1) % this.capacity;
-    return at;
+  /** The page holding slot `at` (offsetOf says where). */
+  private page(at: number): Buffer {
+    return this.pages[Math.floor(at / this.store.slots)]!;
   }
 
-  private home(key: Uint8Array): number {
-    return ((key[0]! | (key[1]! << 8) | (key[2]! << 16) | (key[3]! << 24)) >>> 0) % this.capacity;
+  /** The slot holding the key `entry` begins with, or the empty slot where it would go. */
+  private find(entry: Uint8Array): number {
+    let at = this.home(entry[0]! | (entry[1]! << 8) | (entry[2]! << 16) | (entry[3]! << 24));
+    for (;;) {
+      const page = this.page(at);
+      const offset = offsetOf(at, this.store);
+      if (!page[offset] || page.compare(entry, 0, KEY, offset + 1, offset + 1 + KEY) === 0) return at;
+      at = (at + 1) % this.capacity;
+    }
+  }
+
+  /** The slot where probing for a key starting with the 32 bits `start` begins. */
+  private home(start: number): number {
+    return (start >>> 0) % this.capacity;
   }
 
   /** Empty slot `at`, moving back the entries after it that probing would no longer reach. */
   private remove(at: number): void {
     let hole = at;
-    for (let next = (hole + 1) % this.capacity; this.used[next]; next = (next + 1) % this.capacity) {
-      const home = this.home(this.slots.subarray(next * SLOT, next * SLOT + KEY));
+    for (let next = (hole + 1) % this.capacity; ; next = (next + 1) % this.capacity) {
+      const page = this.page(next);
+      const offset = offsetOf(next, this.store);
+      if (!page[offset]) break;
+      const home = this.home(page.readUInt32LE(offset + 1));
       // The entry at `next` stays unless its home lies cyclically outside (hole, next].
       const stays = hole < next ? home > hole && home <= next : home > hole || home <= next;
       if (stays) continue;
-      this.slots.copy(this.slots, hole * SLOT, next * SLOT, (next + 1) * SLOT);
-      this.used[hole] = 1;
+      page.copy(this.page(hole), offsetOf(hole, this.store), offset, offset + SLOT);
       hole = next;
     }
-    this.used[hole] = 0;
+    this.page(hole)[offsetOf(hole, this.store)] = 0;
     this.count--;
   }
 
-  /** Half as large again (not twice: at a million permits that is 36 MB, not 48). */
+  /** Half as large again (not twice: at a million permits that is 36 MB, not 48), in pages. */
   private grow(): void {
-    const { slots, used, capacity } = this;
-    this.capacity = Math.ceil(capacity * 1.5);
-    this.slots = Buffer.alloc(this.capacity * SLOT);
-    this.used = new Uint8Array(this.capacity);
-    for (let i = 0; i < capacity; i++) {
-      if (!used[i]) continue;
-      const entry = slots.subarray(i * SLOT, (i + 1) * SLOT);
-      const at = this.find(entry);
-      this.used[at] = 1;
-      this.slots.set(entry, at * SLOT);
+    const old = this.pages;
+    this.pages = Array.from({ length: Math.ceil(old.length * 1.5) }, () => this.store.take());
+    this.capacity = this.pages.length * this.store.slots;
+    for (const page of old) {
+      for (let offset = 0; offset < page.length; offset += SLOT) {
+        if (!page[offset]) continue;
+        const entry = page.subarray(offset + 1, offset + SLOT);
+        const at = this.find(entry);
+        const into = this.page(at);
+        into[offsetOf(at, this.store)] = 1;
+        into.set(entry, offsetOf(at, this.store) + 1);
+      }
     }
+    this.store.give(old);
   }
+}
+
+/** Where slot `at` begins in its page. */
+function offsetOf(at: number, pages: Pages): number {
+  return (at % pages.slots) * SLOT;
 }

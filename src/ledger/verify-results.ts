@@ -33,8 +33,15 @@ const HAS_PREV = 2;
 const HAS_PENDING = 4;
 const NONE = 0xffffffff;
 
-export function packResults(results: LineResult[]): PackedResults {
-  const records = Buffer.alloc(results.length * RECORD);
+/** Room for `bytes` and for the somewhat larger blocks to come (verify-pool.ts reuses buffers): the next power of two. */
+export function roomFor(bytes: number): number {
+  return 2 ** Math.ceil(Math.log2(Math.max(bytes, 1)));
+}
+
+/** `results` packed, into `spare` when it has room (see verify-pool.ts). */
+export function packResults(results: LineResult[], spare?: ArrayBuffer): PackedResults {
+  const bytes = results.length * RECORD;
+  const records = Buffer.from(spare && spare.byteLength >= bytes ? spare : new ArrayBuffer(roomFor(bytes)), 0, bytes).fill(0);
   const strings: string[] = [];
   const indexes = new Map<string, number>();
   const index = (s: string | undefined) => {
@@ -95,9 +102,15 @@ export class LineCursor implements SignedBy, LineFacts {
     return leaf !== null && leaf.compare(this.records, this.at + PREV, this.at + PREV + 32) === 0;
   }
 
-  /** The line's leaf hash, a copy of its own. */
+  /**
+   * The line's leaf hash, a copy with memory of its own: not a slice of Buffer's shared pool, whose
+   * 8 kB slab one leaf kept by the Merkle frontier would carry into the old generation, where it
+   * waits for a full collection (tens of MB of them at a million receipts).
+   */
   leaf(): Buffer {
-    return Buffer.from(this.records.subarray(this.at + LEAF, this.at + LEAF + 32));
+    const leaf = Buffer.allocUnsafeSlow(32);
+    this.records.copy(leaf, 0, this.at + LEAF, this.at + LEAF + 32);
+    return leaf;
   }
 
   get chainId(): string {
