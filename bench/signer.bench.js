@@ -2,7 +2,9 @@
 // PKCS#11 signer (a SoftHSM2 token's key certifying an in-memory receipt key), interleaved in one run;
 // for reference, every receipt signed in the token itself, and the token's own signing rate; then
 // `ledger verify` over each ledger (a certified receipt carries its certificate, checked once per key).
-// Needs Debian's softhsm2 (`.ci/run` installs it).
+// With TOOLGATE_BENCH_BASELINE=DIR (a built checkout of another commit), that build's ledger and
+// certified signer append too, in the same rounds, with the same token key. Needs Debian's softhsm2
+// (`.ci/run` installs it).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -39,7 +41,7 @@ const draft = (n) => ({
   policy: { bundle_sha256: 'b'.repeat(64), rules: ['fs-read'], effect: 'permit', reason: 'permitted by rule fs-read' },
 });
 
-const open = (name, signer) => Ledger.open({ dir: join(base, name), signer, issuerId: 'bench', log });
+const open = (name, signer, { Ledger: ledgerClass } = { Ledger }) => ledgerClass.open({ dir: join(base, name), signer, issuerId: 'bench', log });
 
 async function rate(ledger, count, callers = 64) {
   let n = 0;
@@ -63,13 +65,21 @@ const rounds = Number(process.env.TOOLGATE_BENCH_ROUNDS ?? 5);
 const file = await open('file', fileSigner);
 const hsm = await open('pkcs11', certified);
 const inToken = await open('in-token', token);
+const BASELINE = process.env.TOOLGATE_BENCH_BASELINE;
+const baseline = BASELINE && {
+  ledger: await import(join(BASELINE, 'dist/ledger/index.js')),
+  signer: await import(join(BASELINE, 'dist/signer/index.js')),
+};
+const hsmBaseline = baseline && (await open('pkcs11-baseline', baseline.signer.certifiedSigner(token, 2 * 3_600_000), baseline.ledger));
 await rate(file, 2000);
 await rate(hsm, 2000);
+if (hsmBaseline) await rate(hsmBaseline, 2000);
 const r = await interleave(
   {
     bare: () => groupCommitRate(join(base, 'bare.jsonl'), 4000),
     file: () => rate(file, 4000),
     pkcs11: () => rate(hsm, 4000),
+    ...(hsmBaseline && { pkcs11Baseline: () => rate(hsmBaseline, 4000) }),
     inToken: () => rate(inToken, 1000),
     tokenSigns: () => tokenSignRate(1000),
   },
@@ -77,6 +87,7 @@ const r = await interleave(
 );
 await file.close();
 await hsm.close();
+await hsmBaseline?.close();
 await inToken.close();
 
 async function verifyRate(name, keys) {
@@ -101,6 +112,13 @@ ${table(
     ['durable appends/s, 64 callers, PKCS#11 token key certifying an in-memory receipt key', fmt(median(r.pkcs11)), '>= 20,000/s'],
     ['file key / baseline (median of per-round ratios)', fmt(median(r.file.map((x, i) => x / r.bare[i]))), ''],
     ['PKCS#11 / baseline (median of per-round ratios)', fmt(median(r.pkcs11.map((x, i) => x / r.bare[i]))), ''],
+    ['PKCS#11 / file key (median of per-round ratios)', fmt(median(r.pkcs11.map((x, i) => x / r.file[i]))), '>= 1'],
+    ...(hsmBaseline
+      ? [
+          [`durable appends/s, 64 callers, PKCS#11, the build in TOOLGATE_BENCH_BASELINE (${BASELINE})`, fmt(median(r.pkcs11Baseline)), ''],
+          ['PKCS#11 of that build / file key (median of per-round ratios)', fmt(median(r.pkcs11Baseline.map((x, i) => x / r.file[i]))), ''],
+        ]
+      : []),
     ['durable appends/s, 64 callers, every receipt signed in the token (not used: for reference)', fmt(median(r.inToken)), ''],
     ['signatures/s by the token itself (CKM_EDDSA, one session)', fmt(median(r.tokenSigns)), ''],
     ['ledger verify receipts/s, file key', fmt(median(v.file)), ''],

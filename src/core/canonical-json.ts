@@ -16,8 +16,10 @@ function quote(text: string): string {
  * The canonical JSON text of a JSON value, or undefined for a value JSON has no text for (undefined,
  * a function, a symbol). Throws for NaN, Infinity and BigInt (not JSON) and for cycles (RangeError).
  * As in JSON.stringify, object members without a text are left out and array elements become null.
+ * `known`: the texts of objects serialised before (frozen: they cannot have changed since), used as
+ * they are, such as the issuer member of every receipt one key signs.
  */
-export function canonicalJson(value: unknown): string | undefined {
+export function canonicalJson(value: unknown, known?: WeakMap<object, string>): string | undefined {
   switch (typeof value) {
     case 'string':
       return quote(value);
@@ -34,17 +36,19 @@ export function canonicalJson(value: unknown): string | undefined {
       return undefined;
   }
   if (value === null) return 'null';
-  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return canonicalJson((value as { toJSON(): unknown }).toJSON());
+  const text = known?.get(value);
+  if (text !== undefined) return text;
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return canonicalJson((value as { toJSON(): unknown }).toJSON(), known);
   if (Array.isArray(value)) {
     let text = '[';
-    for (let i = 0; i < value.length; i++) text += `${i ? ',' : ''}${canonicalJson(value[i]) ?? 'null'}`;
+    for (let i = 0; i < value.length; i++) text += `${i ? ',' : ''}${canonicalJson(value[i], known) ?? 'null'}`;
     return `${text}]`;
   }
   const record = value as Record<string, unknown>;
-  let text = '{';
+  let members = '{';
   for (const key of Object.keys(record).sort()) {
-    const member = canonicalJson(record[key]);
-    if (member !== undefined) text += `${text.length > 1 ? ',' : ''}${quote(key)}:${member}`;
+    const member = canonicalJson(record[key], known);
+    if (member !== undefined) members += `${members.length > 1 ? ',' : ''}${quote(key)}:${member}`;
   }
-  return `${text}}`;
+  return `${members}}`;
 }

@@ -4,11 +4,11 @@ import { createHash } from 'node:crypto';
 import { canonicalJson as canonicalText } from '../core/index.js';
 import { ReceiptError } from './errors.js';
 
-/** The RFC 8785 canonical JSON text of a JSON value (throws for undefined, NaN, BigInt and cycles). */
-export function canonicalJson(value: unknown): string {
+/** The RFC 8785 canonical JSON text of a JSON value (throws for undefined, NaN, BigInt and cycles); `known` as in core's canonicalJson. */
+export function canonicalJson(value: unknown, known?: WeakMap<object, string>): string {
   let text: string | undefined;
   try {
-    text = canonicalText(value);
+    text = canonicalText(value, known);
   } catch (err) {
     throw new ReceiptError('body_invalid', `value cannot be canonicalized: ${(err as Error).message}`, { cause: err });
   }

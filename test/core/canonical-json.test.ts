@@ -65,6 +65,15 @@ describe('canonical JSON (RFC 8785)', () => {
     expect(canonicalJson({ toJSON: () => ({ b: 1, a: 2 }) })).toBe('{"a":2,"b":1}');
   });
 
+  it('splices in the known text of an object serialised before, at any depth', () => {
+    const issuer = Object.freeze({ key_id: 'k', id: 'gate', cert: Object.freeze({ sig: 's', by: 'b' }) });
+    const known = new WeakMap<object, string>([[issuer, canonicalJson(issuer)!]]);
+    const value = { z: [issuer, { issuer }], issuer, a: 1 };
+    expect(canonicalJson(value, known)).toBe(reference(value));
+    // Used as it is, not serialised again: a known text stands for its object.
+    expect(canonicalJson({ issuer }, new WeakMap([[issuer, '"as known"']]))).toBe('{"issuer":"as known"}');
+  });
+
   it('refuses what is not JSON', () => {
     expect(() => canonicalJson(Number.NaN)).toThrow(/not a JSON number/);
     expect(() => canonicalJson({ a: Infinity })).toThrow(/not a JSON number/);
