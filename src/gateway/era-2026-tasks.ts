@@ -9,7 +9,7 @@
 // tasks/cancel, and no tasks/result or tasks/list. Stateless clients have no session: a task is found among its
 // principal's by its unguessable id (docs/gateway.md, "Tasks"). The v2 SDK has no types of the
 // extension, so its wire names are written here from the extension's specification.
-import { ErrorCode, type JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, type JSONRPCNotification, type JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { Principal } from '../core/index.js';
 import { RpcErrorAnswer } from './answer.js';
 import type { Result } from './context.js';
@@ -80,6 +80,19 @@ export async function serveTaskMethod(tasks: Tasks, principal: Principal, reques
     default:
       tasks.updateOwned(principal.id, taskId, (request.params as { inputResponses?: unknown }).inputResponses);
       return {};
+  }
+}
+
+/**
+ * The extension's notifications/tasks for a principal's task as it stands now (what tasks/get would
+ * show, without asking its upstream); undefined once the task is gone.
+ */
+export function taskStatusNotification(tasks: Tasks, principalId: string, taskId: string): JSONRPCNotification | undefined {
+  try {
+    return { jsonrpc: '2.0', method: 'notifications/tasks', params: detailedTask(tasks.standingNow(principalId, taskId)) };
+  } catch (err) {
+    if (err instanceof RpcErrorAnswer) return undefined;
+    throw err;
   }
 }
 

@@ -32,6 +32,7 @@ import {
   serveTaskMethod,
   TASKS_EXTENSION,
   TASK_METHODS,
+  taskStatusNotification,
   withoutTaskHint,
 } from './era-2026-tasks.js';
 import { InputRounds } from './input-required.js';
@@ -71,6 +72,7 @@ export class ModernEdge {
   ) {
     this.rounds = new InputRounds(inputWaitMs);
     this.listen = new ListenStreams({ name: serverName, version: '0.1.0' });
+    tasks.onChange = (principalId, taskId) => this.listen.taskChanged(principalId, taskId, () => taskStatusNotification(tasks, principalId, taskId));
   }
 
   /**
@@ -110,8 +112,13 @@ export class ModernEdge {
     }
     const { transport } = await this.sessionFor(principal, capabilities, clientInfo);
     if (request.method === 'subscriptions/listen') {
-      const refusal = await this.listen.serve(res, request, principal, transport, this.offer().capabilities);
-      if (refusal) sendJson(res, 200, errorOf(request.id, refusal.code, refusal.message));
+      const watch = {
+        declared: declaresTasks(capabilities),
+        owns: (taskId: string) => this.tasks.ownedBy(principal.id, taskId),
+        missing: () => missingTasksCapability('subscriptions/listen with taskIds'),
+      };
+      const refusal = await this.listen.serve(res, request, principal, transport, this.offer().capabilities, watch);
+      if (refusal) sendJson(res, 200, errorOf(request.id, refusal.code, refusal.message, refusal.data));
       return true;
     }
     const reply = new RequestReply(req, res);

@@ -6,6 +6,9 @@
 // session, and each resource subscription is a resources/subscribe on it, so it passes the gate
 // and shares the upstream subscription with every other holder. Closing the stream unsubscribes
 // what no other stream of that session still holds; the upstream subscription ends when no session does.
+// A client that declared the tasks extension may name its tasks (`taskIds`, the extension's
+// filter field): each change of one it owns comes as `notifications/tasks`, the task as tasks/get
+// shows it (era-2026-tasks.ts), once per state.
 // Written by hand: the v2 SDK's listen router serves its own server's event bus as a web Response,
 // and toolgate's events come from its 2025-11-25 sessions and its subscriptions from the gate;
 // the SDK's filter schema and meta keys are used.
@@ -40,11 +43,25 @@ export interface ListenVia {
 export interface ListenRefusal {
   code: number;
   message: string;
+  data?: unknown;
 }
+
+/** What a stream may be told of tasks: whether its request declared the extension, and which tasks its principal owns. */
+export interface TaskWatch {
+  declared: boolean;
+  owns(taskId: string): boolean;
+  /** Refusing a filter that names tasks without the extension declared. */
+  missing(): ListenRefusal;
+}
+
+/** The revision's filter, with the tasks extension's field. */
+type Filter = SubscriptionFilter & { taskIds?: string[] };
 
 interface Stream {
   principal: string;
   end(graceful: boolean): void;
+  /** A change of a task the stream names (built only when some stream names it). */
+  task?(taskId: string, notification: () => JSONRPCNotification | undefined): void;
 }
 
 export class ListenStreams {
@@ -64,14 +81,18 @@ export class ListenStreams {
     principal: Principal,
     via: ListenVia,
     capabilities: ServerCapabilities,
+    tasks: TaskWatch,
   ): Promise<ListenRefusal | undefined> {
-    const filter = (request.params as { notifications?: unknown } | undefined)?.notifications;
-    if (!isSpecType.SubscriptionFilter(filter) || filter === null || typeof filter !== 'object')
+    const filter = (request.params as { notifications?: unknown } | undefined)?.notifications as Filter | undefined;
+    if (!isSpecType.SubscriptionFilter(filter) || filter === null || typeof filter !== 'object' || !isIdList(filter.taskIds))
       return { code: ErrorCode.InvalidParams, message: 'Invalid params: params.notifications must be a subscription filter' };
+    if (filter.taskIds !== undefined && !tasks.declared) return tasks.missing();
     if ([...this.open].filter((s) => s.principal === principal.id).length >= MAX_STREAMS_PER_PRINCIPAL)
       return { code: ErrorCode.InternalError, message: `Subscription limit reached: at most ${MAX_STREAMS_PER_PRINCIPAL} open streams per principal` };
 
-    const honored = honoredLists(filter as SubscriptionFilter, capabilities);
+    const honored: Filter = honoredLists(filter, capabilities);
+    const taskIds = [...new Set(filter.taskIds ?? [])].filter((taskId) => tasks.owns(taskId));
+    if (taskIds.length > 0) honored.taskIds = taskIds;
     const wanted = capabilities.resources?.subscribe ? [...new Set((filter as SubscriptionFilter).resourceSubscriptions ?? [])] : [];
     let gone = false;
     res.once('close', () => (gone = true));
@@ -88,11 +109,22 @@ export class ListenStreams {
     const deliver = (notification: JSONRPCNotification) => {
       if (accepts(honored, notification)) write(stamped(notification, id));
     };
+    // The last state each named task was told in: a change that shows nothing new is not repeated.
+    const told = new Map<string, string>();
+    const task = (taskId: string, notification: () => JSONRPCNotification | undefined) => {
+      if (!taskIds.includes(taskId)) return;
+      const now = notification();
+      const text = JSON.stringify(now?.params);
+      if (!now || told.get(taskId) === text) return;
+      told.set(taskId, text);
+      write(stamped(now, id));
+    };
     const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), KEEP_ALIVE_MS);
     keepAlive.unref();
     let ended = false;
     const stream: Stream = {
       principal: principal.id,
+      task,
       end: (graceful) => {
         if (ended) return;
         ended = true;
@@ -111,6 +143,11 @@ export class ListenStreams {
     via.listeners.add(deliver);
     res.once('close', () => stream.end(false));
     return undefined;
+  }
+
+  /** A principal's task changed: its streams that name it are told, each once per state. */
+  taskChanged(principalId: string, taskId: string, notification: () => JSONRPCNotification | undefined): void {
+    for (const stream of this.open) if (stream.principal === principalId) stream.task?.(taskId, notification);
   }
 
   /** Ends every stream with its result (shutdown); the sessions' closing ends their subscriptions. */
@@ -173,6 +210,11 @@ function accepts(honored: SubscriptionFilter, notification: JSONRPCNotification)
     default:
       return false;
   }
+}
+
+/** Untrusted: the filter's taskIds, absent or a list of strings. */
+function isIdList(ids: unknown): boolean {
+  return ids === undefined || (Array.isArray(ids) && ids.every((id) => typeof id === 'string'));
 }
 
 /** The notification as a stream carries it: under the subscription's id. */

@@ -23,6 +23,8 @@ const HELD_POLL_MS = 5_000;
 
 export class Tasks {
   private readonly byId = new Map<string, GatewayTask>();
+  /** Told of each change of a 2026-07-28 client's task, by principal and task id (the 2026-07-28 edge's listen streams). */
+  onChange?: (principalId: string, taskId: string) => void;
 
   constructor(private readonly ctx: GatewayContext) {}
 
@@ -180,6 +182,12 @@ export class Tasks {
 
   private moved(task: GatewayTask): void {
     for (const wake of task.waiters.splice(0)) wake();
+    this.changed(task);
+  }
+
+  /** A 2026-07-28 client's task changed (its state or its end): `onChange` tells the listen streams that name it. */
+  private changed(task: GatewayTask): void {
+    if (task.session.protocolVersion !== undefined) this.onChange?.(task.session.principal.id, task.id);
   }
 
   /** Until the task moves on, or the client's request goes away. */
@@ -249,6 +257,7 @@ export class Tasks {
   /** A forwarded task's state as the upstream told it (untrusted; shown under toolgate's id); a final status fetches its result. */
   private seen(task: GatewayTask, upstreamTask: Result): void {
     task.view = taskView(task.id, upstreamTask, task.view);
+    this.changed(task);
     // The upstream sends a task's requests for input on tasks/result: toolgate waits on it for a client that does not.
     if (task.view.status === 'input_required' && task.session.protocolVersion !== undefined) void this.fetchFinal(task).catch(() => undefined);
     if (!isTerminal(task.view.status)) return;
@@ -379,5 +388,6 @@ export class Tasks {
       ...(statusMessage ? { statusMessage } : {}),
       ...(pollInterval ? { pollInterval } : {}),
     };
+    this.changed(task);
   }
 }

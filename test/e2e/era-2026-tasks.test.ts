@@ -5,14 +5,15 @@
 // with tasks/get (the result inlined once it ends, with the call's final receipt) and cancels it
 // with tasks/cancel; a held call resumes when a reviewer decides through the admin REST API (or
 // ends when they reject it or its approval expires); tasks are bound to the principal; a client
-// without the extension gets none of this.
+// without the extension gets none of this. A subscriptions/listen stream that names tasks in
+// `taskIds` hears of their changes as `notifications/tasks` (the extension's status notifications).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readReceipts } from '../../src/ledger/index.js';
-import { admin, envelope, receiptBody, root, serve, sha256, statelessPost, textOf, TOKENS, until, type Served } from './harness.js';
+import { admin, envelope, receiptBody, root, serve, sha256, statelessFetch, statelessPost, textOf, TOKENS, until, type Served } from './harness.js';
 
 const tasksServer = join(root, 'test/fixtures/tasks-server.mjs');
 const OTHER = 'other-agent-token-02';
@@ -224,5 +225,74 @@ describe('tasks for 2026-07-28 clients', () => {
     expect((await post('tasks/get', { taskId: json.result.taskId })).json.result.status).toBe('cancelled');
     expect((await admin(served, `/api/approvals/${approvalId}`, TOKENS.alice)).json).toMatchObject({ status: 'cancelled' });
     expect(await eventsOf(receiptBody(json.result).call.id)).toEqual(['hold', 'cancel']);
+  });
+});
+
+// biome-ignore lint/suspicious/noExplicitAny: the tests read JSON-RPC messages by name.
+type Message = any;
+
+/** A subscriptions/listen stream (id 1), read as it comes; a refusal is its one message. */
+async function listen(notifications: Record<string, unknown>, meta = WITH_TASKS) {
+  const controller = new AbortController();
+  const res = await statelessFetch(served.mcpUrl, 'subscriptions/listen', { notifications }, { meta, signal: controller.signal });
+  const messages: Message[] = [];
+  const close = () => controller.abort();
+  if (!res.headers.get('content-type')?.startsWith('text/event-stream')) return { messages: [await res.json()], next: async () => undefined, close };
+  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  /** The first message that matches, reading on until it comes. */
+  const next = async (match: (m: Message) => boolean): Promise<Message> => {
+    for (;;) {
+      const found = messages.find(match);
+      if (found) return found;
+      const chunk = await reader.read();
+      if (chunk.done) throw new Error(`the stream ended before the message came: ${JSON.stringify(messages)}`);
+      buffer += chunk.value;
+      for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+        const data = buffer
+          .slice(0, end)
+          .split('\n')
+          .find((line) => line.startsWith('data: '));
+        buffer = buffer.slice(end + 2);
+        if (data) messages.push(JSON.parse(data.slice(6)));
+      }
+    }
+  };
+  return { messages, next, close };
+}
+
+describe('task status notifications on subscriptions/listen', () => {
+  it('a held task’s changes reach the stream that names it, its result inlined once it ends; ids it does not own are not honored', async () => {
+    const { json } = await post('tools/call', { name: 'tk__work', arguments: { text: 'held for the stream' } });
+    const taskId = json.result.taskId as string;
+    const approvalId = json.result._meta['dev.toolgate/approval'].id;
+    const others = await post('tools/call', { name: 'tk__work', arguments: { text: 'held, not yours' } }, { token: OTHER, meta: WITH_TASKS });
+    const stream = await listen({ taskIds: [taskId, others.json.result.taskId, 'tg-unknown'] });
+    try {
+      const ack = await stream.next((m) => m.method === 'notifications/subscriptions/acknowledged');
+      expect(ack.params.notifications).toEqual({ taskIds: [taskId] });
+      expect((await admin(served, `/api/approvals/${approvalId}/approve`, TOKENS.alice, { note: 'fine' })).status).toBe(200);
+      const done = await stream.next((m) => m.method === 'notifications/tasks' && m.params.status === 'completed');
+      expect(done.params).toMatchObject({
+        taskId,
+        status: 'completed',
+        ttlMs: expect.any(Number),
+        result: { content: [{ type: 'text', text: 'held for the stream' }] },
+      });
+      expect(receiptBody(done.params.result)).toMatchObject({ event: 'complete', approval: { id: approvalId } });
+      expect(done.params._meta['io.modelcontextprotocol/subscriptionId']).toBe(1);
+      expect(done.params).not.toHaveProperty('resultType');
+      // Only the task named, each state once.
+      const told = stream.messages.filter((m) => m.method === 'notifications/tasks');
+      expect(told.every((m) => m.params.taskId === taskId)).toBe(true);
+      expect(new Set(told.map((m) => JSON.stringify(m.params))).size).toBe(told.length);
+    } finally {
+      stream.close();
+    }
+  });
+
+  it('a client that did not declare the extension and names tasks gets -32021 naming it', async () => {
+    const refused = await listen({ taskIds: ['tg-any'] }, envelope());
+    expect(refused.messages[0]).toMatchObject({ id: 1, error: { code: -32021, data: { requiredCapabilities: { extensions: { [EXTENSION]: {} } } } } });
   });
 });

@@ -188,20 +188,21 @@ export function envelope(capabilities: Record<string, unknown> = {}, clientName 
   };
 }
 
+type StatelessOptions = { token?: string; meta?: Record<string, unknown>; headers?: Record<string, string>; signal?: AbortSignal };
+
 /**
  * One stateless request of the 2026-07-28 revision: the envelope in `_meta` (`params._meta` adds to
  * it), and the headers the revision requires (Mcp-Name from the body's name, uri or taskId) unless
- * `headers` overrides them.
+ * `headers` overrides them. The response as it comes (a stream is read by the caller).
  */
-export async function statelessPost(
+export function statelessFetch(
   url: string,
   method: string,
   params: Record<string, unknown>,
-  { token = TOKENS.agent, meta = envelope(), headers = {} }: { token?: string; meta?: Record<string, unknown>; headers?: Record<string, string> } = {},
-  // biome-ignore lint/suspicious/noExplicitAny: tests read JSON-RPC answers by name.
-): Promise<{ status: number; session: string | null; json: any }> {
+  { token = TOKENS.agent, meta = envelope(), headers = {}, signal }: StatelessOptions = {},
+): Promise<Response> {
   const name = (params.name ?? params.uri ?? params.taskId) as string | undefined;
-  const res = await fetch(url, {
+  return fetch(url, {
     method: 'POST',
     headers: {
       authorization: `Bearer ${token}`,
@@ -213,6 +214,18 @@ export async function statelessPost(
       ...headers,
     },
     body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params: { ...params, _meta: { ...meta, ...(params._meta as object) } } }),
+    signal,
   });
+}
+
+/** statelessFetch with its JSON answer read. */
+export async function statelessPost(
+  url: string,
+  method: string,
+  params: Record<string, unknown>,
+  options: StatelessOptions = {},
+  // biome-ignore lint/suspicious/noExplicitAny: tests read JSON-RPC answers by name.
+): Promise<{ status: number; session: string | null; json: any }> {
+  const res = await statelessFetch(url, method, params, options);
   return { status: res.status, session: res.headers.get('mcp-session-id'), json: await res.json() };
 }
