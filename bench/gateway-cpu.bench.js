@@ -4,6 +4,9 @@
 // wall time of a call swings with whatever else runs, the CPU the gateway spends on it much less.
 // Each gateway: test/fixtures/permit-all-gateway.mjs, Streamable HTTP, in front of the stdio echo
 // upstream; `discard` rows drop receipts (the proxy path alone), the others sign and write both.
+// The client accepts SSE, so a 2025-11-25 checkout answers it with SSE streams; the `JSON-only client`
+// rows (Accept: application/json on its POSTs) show what the same calls cost answered as JSON.
+// TOOLGATE_BENCH_IN_FLIGHT=N sets the calls in flight (default 8; 1 for lone calls).
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -18,10 +21,17 @@ const node = process.execPath;
 const echo = join(root, 'test/fixtures/echo-server.mjs');
 const BASELINE = process.env.TOOLGATE_BENCH_BASELINE;
 const CALLS = 2000;
-const IN_FLIGHT = 8;
+const IN_FLIGHT = Number(process.env.TOOLGATE_BENCH_IN_FLIGHT ?? 8);
 const ROUNDS = 7;
 
-async function gateway(checkout, mode, session = '') {
+/** Fetch with Accept: application/json on POSTs: a client that takes no SSE answers. */
+const jsonOnlyFetch = (url, init) => {
+  const headers = new Headers(init?.headers);
+  if (init?.method === 'POST') headers.set('accept', 'application/json');
+  return fetch(url, { ...init, headers });
+};
+
+async function gateway(checkout, mode, session = '', jsonOnly = false) {
   const port = await freePort();
   const file = join(mkdtempSync(join(tmpdir(), 'toolgate-bench-cpu-')), 'toolgate.yaml');
   writeFileSync(
@@ -31,7 +41,7 @@ async function gateway(checkout, mode, session = '') {
   const args = [join(checkout, 'test/fixtures/permit-all-gateway.mjs'), file, ...(mode ? [mode] : [])];
   const { child } = await startProcess(args, /listening/);
   const client = new Client({ name: 'bench', version: '1' });
-  await client.connect(new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${port}/mcp`)));
+  await client.connect(new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${port}/mcp`), jsonOnly ? { fetch: jsonOnlyFetch } : {}));
   return { pid: child.pid, client };
 }
 
@@ -50,9 +60,16 @@ async function round({ pid, client }) {
 async function main() {
   const scenarios = {
     'this checkout, receipts discarded': await gateway(root, 'discard'),
+    'this checkout, receipts discarded, JSON-only client': await gateway(root, 'discard', '', true),
     'this checkout, ledger': await gateway(root),
     'this checkout, ledger, session: per-client': await gateway(root, undefined, ', session: per-client'),
-    ...(BASELINE ? { 'baseline, receipts discarded': await gateway(BASELINE, 'discard'), 'baseline, ledger': await gateway(BASELINE) } : {}),
+    ...(BASELINE
+      ? {
+          'baseline, receipts discarded': await gateway(BASELINE, 'discard'),
+          'baseline, receipts discarded, JSON-only client': await gateway(BASELINE, 'discard', '', true),
+          'baseline, ledger': await gateway(BASELINE),
+        }
+      : {}),
   };
   for (const g of Object.values(scenarios)) for (let i = 0; i < 300; i++) await g.client.callTool({ name: 'echo', arguments: { text: 'warm' } });
   const results = await interleave(Object.fromEntries(Object.entries(scenarios).map(([name, g]) => [name, () => round(g)])), ROUNDS);
@@ -67,7 +84,7 @@ async function main() {
     '',
     ...(BASELINE
       ? [
-          `Against the baseline checkout (${BASELINE}): receipts discarded ${fmt(us('this checkout, receipts discarded') / us('baseline, receipts discarded'))}x, with the ledger ${fmt(us('this checkout, ledger') / us('baseline, ledger'))}x.`,
+          `Against the baseline checkout (${BASELINE}): receipts discarded ${fmt(us('this checkout, receipts discarded') / us('baseline, receipts discarded'))}x (JSON-only client ${fmt(us('this checkout, receipts discarded, JSON-only client') / us('baseline, receipts discarded, JSON-only client'))}x), with the ledger ${fmt(us('this checkout, ledger') / us('baseline, ledger'))}x.`,
         ]
       : []),
     '',
