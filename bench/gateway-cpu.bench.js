@@ -4,8 +4,10 @@
 // wall time of a call swings with whatever else runs, the CPU the gateway spends on it much less.
 // Each gateway: test/fixtures/permit-all-gateway.mjs, Streamable HTTP, in front of the stdio echo
 // upstream; `discard` rows drop receipts (the proxy path alone), the others sign and write both.
-// The client accepts SSE, so a 2025-11-25 checkout answers it with SSE streams; the `JSON-only client`
-// rows (Accept: application/json on its POSTs) show what the same calls cost answered as JSON.
+// The client accepts SSE, so a 2025-11-25 checkout from before late-stream.ts (4904a70 and earlier)
+// answers it with SSE streams from the start, a later one with JSON for these quick calls; the
+// `JSON-only client` rows (Accept: application/json on its POSTs) show what the same calls cost
+// when the client takes no SSE at all.
 // TOOLGATE_BENCH_IN_FLIGHT=N sets the calls in flight (default 8; 1 for lone calls).
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,17 +1,20 @@
 // The server side of one Streamable HTTP session, as an SDK Transport. Each POST that carries
-// requests stays open until they are answered. A client that accepts SSE and speaks 2025-11-25 or
-// later gets an SSE stream from the start: a priming event (an id, a retry interval, no data), then
-// the messages related to its requests and their answers, each with an event id, so that a dropped
-// connection can be resumed with GET and Last-Event-ID (see event-log.ts for what is kept, and how
-// long). When an upstream closes a request's stream to be polled, such a client's stream for it is
-// closed the same way. Other clients get plain JSON, unless something related to their requests
-// (progress, a sampling request) must go out first and they accept SSE. Other server messages use
-// the GET stream.
+// requests stays open until they are answered, with one JSON body when the answers are ready before
+// anything else must go out. It becomes an SSE stream (late-stream.ts decides when) if a message
+// related to its requests must go first (progress, a sampling request) and the client accepts SSE,
+// or, for a client that accepts SSE and speaks 2025-11-25 or later, if the answers are not ready
+// within STREAM_AFTER_MS. Such a client's stream starts with a priming event (an id, a retry
+// interval, no data), then the messages related to its requests and their answers, each with an
+// event id, so that a dropped connection can be resumed with GET and Last-Event-ID (see
+// event-log.ts for what is kept, and how long). When an upstream closes a request's stream to be
+// polled, such a client's stream for it is started if need be and closed the same way. Other server
+// messages use the GET stream.
 import type { ServerResponse } from 'node:http';
 import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
 import { HttpError } from '../http/index.js';
 import { EventLog, RETAIN_MS, STANDALONE } from './event-log.js';
+import { LateStream } from './late-stream.js';
 import { duplicateIdAnswer } from './request-check.js';
 
 /** How soon a client whose stream dropped should reconnect (the SSE `retry` field). */
@@ -22,7 +25,7 @@ const PRIMING_SINCE = '2025-11-25';
 
 const sseHeaders = (sessionId: string) => ({ 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'mcp-session-id': sessionId });
 
-/** How a POST may be answered: `stream` if the client accepts SSE, `prime` if it also resumes streams. */
+/** How a POST may be answered: `stream` if the client accepts SSE, `prime` if it also resumes streams (and so gets one when its answer is late). */
 export interface Answering {
   stream: boolean;
   prime: boolean;
@@ -41,6 +44,7 @@ class Exchange {
   /** The client's connection; undefined while a dropped stream waits for the client to resume. */
   private res?: ServerResponse;
   private remaining: number;
+  private readonly late: LateStream;
 
   constructor(
     res: ServerResponse,
@@ -51,14 +55,14 @@ class Exchange {
     count: number,
   ) {
     this.remaining = count;
+    this.late = new LateStream(() => this.startStream(), answering.prime);
     this.attach(res);
-    if (answering.stream && answering.prime) this.startStream();
   }
 
   /** A message related to one of this POST's requests, before its answer. Returns false if it cannot be sent here. */
   related(message: JSONRPCMessage): boolean {
     if (!this.answering.stream || this.remaining === 0) return false;
-    if (this.stream === undefined) this.startStream();
+    this.late.now();
     this.emit(message);
     return true;
   }
@@ -77,11 +81,13 @@ class Exchange {
 
   /**
    * The upstream closed its stream for one of these requests, to be polled: where the client can
-   * resume, its stream closes too, after a retry field (the upstream's hint, else ours); the rest
-   * waits in the event log for its GET with Last-Event-ID.
+   * resume, its stream (started now if the answer was still to come as JSON) closes too, after a
+   * retry field (the upstream's hint, else ours); the rest waits in the event log for its GET with
+   * Last-Event-ID.
    */
   poll(retryMs = RETRY_MS): void {
-    if (!this.answering.prime || this.stream === undefined || !this.res || this.remaining === 0) return;
+    if (!this.answering.prime || !this.res || this.remaining === 0) return;
+    this.late.now();
     this.res.end(`retry: ${retryMs}\n\n`);
     this.res = undefined;
   }
@@ -93,13 +99,17 @@ class Exchange {
   }
 
   abandon(): void {
+    this.late.settle();
     if (this.res && !this.res.writableEnded) this.res.destroy();
   }
 
   private attach(res: ServerResponse): void {
     this.res = res;
     res.on('close', () => {
-      if (this.res === res) this.res = undefined;
+      if (this.res !== res) return;
+      this.res = undefined;
+      // Gone before its stream started: the client has no event id to resume from, so none is started for it.
+      this.late.settle();
     });
   }
 
@@ -119,6 +129,7 @@ class Exchange {
   }
 
   private finish(): void {
+    this.late.settle();
     const res = this.res;
     if (this.stream !== undefined) {
       this.log.end(this.stream, res !== undefined);

@@ -1,7 +1,8 @@
 // The official conformance suite, directly against the reference server and through `toolgate serve`
 // (HTTP clients, the reference server as its HTTP upstream, a policy that allows everything): every
 // scenario that passes directly passes through toolgate, and every check that succeeds directly
-// succeeds through it.
+// succeeds through it, but for the one that toolgate's JSON answer to a quick request makes INFO
+// (answeredAsJsonThroughToolgate).
 //
 // Figures (suite 0.2.0-alpha.12; the same against the suite's own reference server, run by hand):
 // - 2025-11-25: 33 scenarios run (30 scored, 3 not scored); 33 pass directly and 33 through toolgate.
@@ -81,6 +82,16 @@ const tasksExtensionThroughToolgate2026 = [
   'tasks-wire-fields',
 ];
 
+/**
+ * Checks that succeed directly and are INFO through toolgate, at 2025-11-25, because toolgate answers
+ * a request that is ready at once with one JSON body (docs/gateway.md, *Listeners*), as MCP allows:
+ * server-sse-multiple-streams sends three concurrent tools/list, toolgate answers them from its
+ * catalog as JSON, and the check reads "Server returned JSON for all requests - SSE streaming is
+ * optional" (the scenario passes). Concurrent POST streams through toolgate are proven with calls
+ * that need one (test/gateway/resumes-sse-streams.test.ts, 'concurrent calls that need streams').
+ */
+const answeredAsJsonThroughToolgate = ['server-sse-multiple-streams: server-sse-streams-functional'];
+
 let fronted: Fronted;
 let gatewayUrl: string;
 let referenceUrl: string;
@@ -92,7 +103,9 @@ beforeAll(async () => {
 
 afterAll(() => fronted?.stop(), 15_000);
 
-test('2025-11-25: every scenario and check that passes directly passes through toolgate', { timeout: 120_000 }, async () => {
+test('2025-11-25: every scenario and check that passes directly passes through toolgate, but for checks of SSE on quick requests', {
+  timeout: 120_000,
+}, async () => {
   const direct = await runSuite(referenceUrl, '2025-11-25');
   const through = await runSuite(gatewayUrl, '2025-11-25');
   // The reference server is written to pass them all: a failure here is the fixture's.
@@ -103,7 +116,7 @@ test('2025-11-25: every scenario and check that passes directly passes through t
     if (!there?.passed) return [`${scenario}: fails through toolgate`];
     return [...r.succeeded].filter((check) => !there.succeeded.has(check)).map((check) => `${scenario}: ${check}`);
   });
-  expect(lost).toEqual([]);
+  expect(lost).toEqual(answeredAsJsonThroughToolgate);
 });
 
 test('2026-07-28: through toolgate, the scenarios that pass directly pass, but for the expected failures of issue 18', { timeout: 120_000 }, async () => {
