@@ -17,5 +17,5 @@ export type { CallEvent, Outcome, HoldEnd, BreakGlassEvent, Execution } from './
 export { parseDuration } from './duration.js';
 export { driftVerdict, PIN_DRIFT_RULE } from './drift.js';
 export { parseYamlSource, formatKeyPath, YamlSyntaxError } from './yaml-source.js';
-export { canonicalJson } from './canonical-json.js';
+export { canonicalJson, isCanonicalJsonOf } from './canonical-json.js';
 export { traceInput, traceCallStart, traceStage, traceAnswered } from './stage-trace.js';

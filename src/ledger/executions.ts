@@ -40,11 +40,15 @@ const SLOT = 1 + ENTRY;
 export type PendingEntry = Uint8Array;
 export const PENDING_ENTRY = ENTRY;
 
-/** The entry of the permit `leaf` (hex) of `callId` that allowed `ranUnder` (see PendingPermits). */
+/**
+ * The entry of the permit `leaf` (hex) of `callId` that allowed `ranUnder`, the canonical JSON of
+ * what an execution repeats (see PendingPermits). The hashed text reads one way only: the leaf has
+ * 64 digits and a JSON object's text ends at its own closing brace, so the call id is the rest.
+ */
 export function pendingEntry(callId: string, leaf: string, ranUnder: string): PendingEntry {
   const entry = Buffer.allocUnsafe(ENTRY);
   createHash('sha256').update(callId).digest().copy(entry, 0, 0, KEY);
-  createHash('sha256').update(`${leaf} ${callId} ${ranUnder}`).digest().copy(entry, KEY, 0, VALUE);
+  createHash('sha256').update(`${leaf} ${ranUnder} ${callId}`).digest().copy(entry, KEY, 0, VALUE);
   return entry;
 }
 

@@ -2,7 +2,7 @@
 // line's one byte form), shared by the in-thread path and the worker threads. Order checks (seq,
 // prev, checkpoints, key timeline, executions) stay in verify.ts, which gets what they need here.
 import {
-  canonicalSha256,
+  canonicalJson,
   envelopeOfText,
   isCallReceipt,
   parseJsonText,
@@ -16,11 +16,11 @@ import type { SignedBy } from './key-timeline.js';
 
 const EXECUTION = new Set<ReceiptBody['event']>(['complete', 'fail', 'unknown']);
 
-/** What a permit allowed and its execution repeats (docs/receipts.md §10 step 3): the decision, the approval, the window, the constraints and where it ran with which arguments. */
+/** What a permit allowed and its execution repeats (docs/receipts.md §10 step 3), as canonical JSON: the decision, the approval, the window, the constraints and where it ran with which arguments. */
 function ranUnder(body: Extract<ReceiptBody, { call: unknown }>): string {
   const { policy, approval, break_glass, constraints } = body as Partial<Record<'policy' | 'approval' | 'break_glass' | 'constraints', unknown>>;
   const { effective_args_sha256, upstream_sha256 } = body.call as { effective_args_sha256?: string; upstream_sha256?: string };
-  return canonicalSha256({ policy, approval, break_glass, constraints, effective_args_sha256, upstream_sha256 });
+  return canonicalJson({ policy, approval, break_glass, constraints, effective_args_sha256, upstream_sha256 });
 }
 
 export type LineResult =

@@ -2,6 +2,7 @@
 // yields the same bytes, so hashes of arguments, results and receipt bodies are reproducible.
 import { createHash } from 'node:crypto';
 import { canonicalJson as canonicalText } from '../core/index.js';
+export { isCanonicalJsonOf } from '../core/index.js';
 import { ReceiptError } from './errors.js';
 
 /** The RFC 8785 canonical JSON text of a JSON value (throws for undefined, NaN, BigInt and cycles); `known` as in core's canonicalJson. */

@@ -2,6 +2,7 @@
 // and the envelope schema. https://github.com/secure-systems-lab/dsse/blob/master/protocol.md
 import { z } from 'zod';
 import { asBuffer } from './bytes.js';
+import { ReceiptError } from './errors.js';
 
 export const RECEIPT_MEDIA_TYPE = 'application/vnd.toolgate.receipt.v1+json';
 
@@ -17,11 +18,17 @@ export function isCanonicalBase64(text: string): boolean {
   return true;
 }
 
-/** Standard base64 with padding, as DSSE uses (no URL alphabet, no whitespace), in its canonical form. */
-const base64 = z
-  .string()
-  .regex(/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/, 'standard base64 with padding')
-  .refine(isCanonicalBase64, 'not canonical base64 (padding bits must be zero)');
+/** Standard base64 with padding, as DSSE uses (no URL alphabet, no whitespace): groups of four, "=" only to pad the last. */
+function isPaddedBase64(text: string): boolean {
+  return text.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(text);
+}
+
+/** Padded standard base64 in its one encoding (what the envelope's `payload` and `sig` must be). */
+function isStrictBase64(text: string): boolean {
+  return isPaddedBase64(text) && isCanonicalBase64(text);
+}
+
+const base64 = z.string().refine(isPaddedBase64, 'standard base64 with padding').refine(isCanonicalBase64, 'not canonical base64 (padding bits must be zero)');
 
 const MAX_PAYLOAD = 1_000_000;
 
@@ -38,9 +45,25 @@ export type Envelope = z.infer<typeof EnvelopeSchema>;
 
 /** PAE(type, body) = "DSSEv1" SP LEN(type) SP type SP LEN(body) SP body, lengths in ASCII decimal bytes. */
 export function pae(payloadType: string, payload: Uint8Array): Buffer {
-  const type = Buffer.from(payloadType, 'utf8');
-  const head = Buffer.from(`DSSEv1 ${type.length} ${payloadType} ${payload.length} `, 'utf8');
-  return Buffer.concat([head, payload]);
+  return Buffer.concat([Buffer.from(paeHead(payloadType, payload.length), 'utf8'), payload]);
+}
+
+/**
+ * PAE(type, P) for the `payload` of an envelope that passed its schema (strict base64): P decoded
+ * straight into its place in the PAE, one buffer for both (verifying allocates no other copy of P).
+ */
+export function paeOfEnvelope({ payloadType, payload }: Envelope): { pae: Buffer; payload: Buffer } {
+  const length = Buffer.byteLength(payload, 'base64');
+  const head = paeHead(payloadType, length);
+  const headLength = Buffer.byteLength(head, 'utf8');
+  const bytes = Buffer.allocUnsafe(headLength + length);
+  bytes.write(head, 0, 'utf8');
+  if (bytes.write(payload, headLength, 'base64') !== length) throw new ReceiptError('envelope_invalid', 'envelope: payload: standard base64 with padding');
+  return { pae: bytes, payload: bytes.subarray(headLength) };
+}
+
+function paeHead(payloadType: string, payloadLength: number): string {
+  return `DSSEv1 ${Buffer.byteLength(payloadType, 'utf8')} ${payloadType} ${payloadLength} `;
 }
 
 /**
@@ -101,7 +124,7 @@ export function envelopeText({ payloadType, payload, signatures }: Envelope): st
  * Untrusted input: the envelope of a line that is exactly `envelopeText` of a valid envelope, read
  * without a JSON parser or the schema (the fast path of `ledger verify`); undefined for any other
  * text, which the caller then checks the slow way to name what is wrong. Equivalent to parsing and
- * EnvelopeSchema for such a line: base64 that re-encodes to itself is standard, padded and canonical.
+ * EnvelopeSchema for such a line: its strings are checked by the schema's own tests.
  */
 export function envelopeOfText(text: string): Envelope | undefined {
   if (!text.startsWith(LINE_HEAD) || !text.endsWith(LINE_TAIL)) return undefined;
@@ -115,7 +138,7 @@ export function envelopeOfText(text: string): Envelope | undefined {
   const payload = text.slice(LINE_HEAD.length, payloadEnd);
   const keyid = text.slice(keyidStart, keyidEnd);
   const sig = text.slice(sigStart, sigStart + 88);
-  if (payload.length > MAX_PAYLOAD || !KEY_ID_PATTERN.test(keyid) || !isCanonicalBase64Text(payload) || !isCanonicalBase64Text(sig)) return undefined;
+  if (payload.length > MAX_PAYLOAD || !KEY_ID_PATTERN.test(keyid) || !isStrictBase64(payload) || !isStrictBase64(sig)) return undefined;
   return { payloadType: RECEIPT_MEDIA_TYPE, payload, signatures: [{ keyid, sig }] };
 }
 
@@ -123,10 +146,6 @@ const LINE_HEAD = `{"payloadType":"${RECEIPT_MEDIA_TYPE}","payload":"`;
 const LINE_KEYID = '","signatures":[{"keyid":"';
 const LINE_SIG = '","sig":"';
 const LINE_TAIL = '"}]}';
-
-function isCanonicalBase64Text(text: string): boolean {
-  return Buffer.from(text, 'base64').toString('base64') === text;
-}
 
 export function envelopeOf(payload: Uint8Array, keyId: string, signature: Uint8Array): Envelope {
   return {

@@ -1,9 +1,10 @@
 // Sealing a receipt body into a signed DSSE envelope, and verifying one as a sequence of small named
 // checks: envelope shape, payload decoding, canonical form, body schema, key, validity, signature.
+import { isUtf8 } from 'node:buffer';
 import { assertReceiptBody, type ReceiptBody } from './body.js';
 import { certifiedKey } from './certificate.js';
-import { canonicalJson, leafHash } from './canonical.js';
-import { EnvelopeSchema, envelopeOf, pae, RECEIPT_MEDIA_TYPE, type Envelope } from './dsse.js';
+import { canonicalJson, isCanonicalJsonOf, leafHash } from './canonical.js';
+import { EnvelopeSchema, envelopeOf, pae, paeOfEnvelope, RECEIPT_MEDIA_TYPE, type Envelope } from './dsse.js';
 import { verifySignature, type Signer } from './ed25519.js';
 import { ReceiptError } from './errors.js';
 import { parseJsonText } from './json-text.js';
@@ -56,16 +57,37 @@ export function parseEnvelopeJson(text: string): Envelope {
 /** P as bytes, the body parsed from it, and the check that P is exactly the canonical form of the body. */
 export function openPayload(envelope: Envelope): { payload: Buffer; body: ReceiptBody } {
   const payload = Buffer.from(envelope.payload, 'base64');
+  return { payload, body: bodyOf(payload) };
+}
+
+/** The body P holds: parsed, checked to be exactly P's canonical form, and checked against the schema. */
+function bodyOf(payload: Buffer): ReceiptBody {
+  const text = payload.toString('utf8');
   let json: unknown;
   try {
-    json = JSON.parse(payload.toString('utf8'));
+    json = JSON.parse(text);
   } catch (err) {
     throw new ReceiptError('payload_invalid', `payload is not JSON: ${(err as Error).message}`, { cause: err });
   }
-  if (!Buffer.from(canonicalJson(json), 'utf8').equals(payload)) {
+  if (!isCanonicalPayload(payload, text, json)) {
+    canonicalJson(json); // a value with no canonical form (a number out of range) is body_invalid, as it always was
     throw new ReceiptError('not_canonical', 'payload is not RFC 8785 canonical JSON');
   }
-  return { payload, body: assertReceiptBody(json) };
+  return assertReceiptBody(json);
+}
+
+/**
+ * Whether P is byte for byte the canonical text of `json`, parsed from P's `text`: that text is the
+ * canonical one (checked without writing it), and P is UTF-8, so that it holds exactly that text's
+ * bytes (a decoder reads bytes that are not UTF-8 as U+FFFD; the canonical text has no lone
+ * surrogate, so its UTF-8 is always valid).
+ */
+function isCanonicalPayload(payload: Buffer, text: string, json: unknown): boolean {
+  try {
+    return isCanonicalJsonOf(json, text) && isUtf8(payload);
+  } catch {
+    return false; // not JSON numbers: canonicalJson names them
+  }
 }
 
 export interface VerifiedReceipt extends SealedReceipt {
@@ -92,14 +114,15 @@ export function verifyReceipt(value: unknown, keyring: Keyring): VerifiedReceipt
 
 /** `verifyReceipt` from its second step on, for an envelope that already passed its schema. */
 export function verifyEnvelope(envelope: Envelope, keyring: Keyring): VerifiedReceipt {
-  const { payload, body } = openPayload(envelope);
+  const { pae: signed, payload } = paeOfEnvelope(envelope);
+  const body = bodyOf(payload);
   const [signature] = envelope.signatures as [Envelope['signatures'][number]];
   if (signature.keyid !== body.issuer.key_id) {
     throw new ReceiptError('key_mismatch', `signature keyid ${signature.keyid} differs from issuer.key_id ${body.issuer.key_id}`);
   }
   const { publicKey, authority } = signingKey(body, keyring);
   const sig = Buffer.from(signature.sig, 'base64');
-  if (!verifySignature(sig, pae(envelope.payloadType, payload), publicKey)) {
+  if (!verifySignature(sig, signed, publicKey)) {
     throw new ReceiptError('signature_invalid', `signature by ${signature.keyid} does not verify`);
   }
   if (body.event === 'rotate') assertRotation(body, authority);

@@ -1,9 +1,10 @@
 // toolgate's RFC 8785 canonical JSON against the `canonicalize` package (the reference it replaced on
 // the hot path): the same text for edge cases and for thousands of random JSON values, and the same
-// refusals for values that are not JSON.
+// refusals for values that are not JSON; and the check that a text is canonical without writing it
+// (isCanonicalJsonOf) against comparing with the written text.
 import canonicalizeModule from 'canonicalize';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '../../src/core/index.js';
+import { canonicalJson, isCanonicalJsonOf } from '../../src/core/index.js';
 
 const reference = canonicalizeModule as unknown as (value: unknown) => string | undefined;
 
@@ -81,5 +82,58 @@ describe('canonical JSON (RFC 8785)', () => {
     const cycle: Record<string, unknown> = {};
     cycle.self = cycle;
     expect(() => canonicalJson(cycle)).toThrow(RangeError);
+  });
+});
+
+/** Texts near the canonical text of `value` that JSON.parse reads into JSON values (no number too large): other spellings, orders, spaces, repeated or dropped members, changed characters. */
+function nearTexts(value: unknown, next: () => number): string[] {
+  const canonical = canonicalJson(value)!;
+  const texts = [canonical, JSON.stringify(value), JSON.stringify(value, null, 1), ` ${canonical}`, `${canonical} `];
+  const at = () => Math.floor(next() * canonical.length);
+  for (let i = 0; i < 12; i++) {
+    const a = at();
+    const b = at();
+    texts.push(canonical.slice(0, a) + canonical.slice(a + 1)); // a character dropped
+    texts.push(canonical.slice(0, a) + canonical[a] + canonical.slice(a)); // one doubled
+    texts.push(canonical.slice(0, a) + canonical.slice(b, b + 3) + canonical.slice(a)); // a few repeated elsewhere
+    texts.push(canonical.slice(0, a) + (next() < 0.5 ? ' ' : '\\u0061') + canonical.slice(a));
+  }
+  texts.push('"\\u0061"', '"a"', '1.0', '1e2', '100', '-0', '0', '{"a":1,"a":1}', '{"a":1}', '{"b":1,"a":2}', '[1,]', '{"10":1,"2":2}', '{"2":2,"10":1}');
+  return texts.filter((text) => {
+    try {
+      canonicalJson(JSON.parse(text));
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+describe('isCanonicalJsonOf (a text checked without writing the canonical one)', () => {
+  it('agrees with comparing canonicalJson of the parsed value, on random values and texts near theirs', () => {
+    const seen = { canonical: 0, other: 0 };
+    for (let seed = 1; seed <= 3000; seed++) {
+      const next = random(seed);
+      for (const text of nearTexts(JSON.parse(JSON.stringify(randomValue(next, 0)) ?? 'null'), next)) {
+        const value: unknown = JSON.parse(text);
+        const expected = canonicalJson(value) === text;
+        expect(isCanonicalJsonOf(value, text), `seed ${seed}: ${text}`).toBe(expected);
+        seen[expected ? 'canonical' : 'other']++;
+      }
+    }
+    // Both answers were put to the test, many times.
+    expect(seen.canonical).toBeGreaterThan(3000);
+    expect(seen.other).toBeGreaterThan(30_000);
+  });
+
+  it('refuses a text that has the canonical text as a prefix or is cut short of it', () => {
+    expect(isCanonicalJsonOf({ a: [1, 'x'] }, '{"a":[1,"x"]}')).toBe(true);
+    expect(isCanonicalJsonOf({ a: [1, 'x'] }, '{"a":[1,"x"]}}')).toBe(false);
+    expect(isCanonicalJsonOf({ a: [1, 'x'] }, '{"a":[1,"x"]')).toBe(false);
+    expect(isCanonicalJsonOf({ a: [1, 'x'] }, '{"a":[1,"x"] }')).toBe(false);
+  });
+
+  it('refuses what is not JSON as canonicalJson does', () => {
+    expect(() => isCanonicalJsonOf({ a: JSON.parse('1e999') }, '{"a":1e999}')).toThrow(/not a JSON number/);
   });
 });

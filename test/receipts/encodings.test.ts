@@ -3,7 +3,7 @@
 // so two different files can never both verify.
 import { describe, expect, it } from 'vitest';
 import { verifyLedger } from '../../src/ledger/index.js';
-import { isCallReceipt, parseEnvelopeJson, sealReceipt, verifyReceipt } from '../../src/receipts/index.js';
+import { canonicalJson, envelopeOf, isCallReceipt, pae, parseEnvelopeJson, RECEIPT_MEDIA_TYPE, sealReceipt, verifyReceipt } from '../../src/receipts/index.js';
 import { bodyOf, callDraft, editLine, keyring, permitThenComplete, signer } from './helpers.js';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
@@ -51,6 +51,40 @@ describe('a single receipt', () => {
     const nested = text.replace('"sig":', `"sig":"${envelope.signatures[0]!.sig}","sig":`);
     expect(() => parseEnvelopeJson(nested)).toThrow(/duplicate key "sig"/);
     expect(parseEnvelopeJson(JSON.stringify(envelope, null, 2))).toEqual(envelope);
+  });
+});
+
+/** An envelope over exactly these payload bytes, validly signed. */
+function signedPayload(payload: Buffer) {
+  return envelopeOf(payload, signer.keyId, signer.sign(pae(RECEIPT_MEDIA_TYPE, payload)));
+}
+
+const codeOf = (envelope: unknown) => {
+  try {
+    verifyReceipt(envelope, keyring);
+    return 'verified';
+  } catch (err) {
+    return (err as { code?: string }).code;
+  }
+};
+
+describe('a payload', () => {
+  it('is rejected when it is not UTF-8, even where a decoder reads it as the canonical text', () => {
+    const body = bodyOf(callDraft('permit'));
+    if (isCallReceipt(body)) body.policy.reason = 'a \ufffd b';
+    const canonical = Buffer.from(canonicalJson(body), 'utf8');
+    const at = canonical.indexOf(Buffer.from('\ufffd', 'utf8'));
+    // 0xFF is no UTF-8; decoders read it as U+FFFD, so the text is still the canonical one.
+    const notUtf8 = Buffer.concat([canonical.subarray(0, at), Buffer.of(0xff), canonical.subarray(at + 3)]);
+    expect(notUtf8.toString('utf8')).toBe(canonical.toString('utf8'));
+    expect(codeOf(signedPayload(canonical))).toBe('verified');
+    expect(codeOf(signedPayload(notUtf8))).toBe('not_canonical');
+  });
+
+  it('is body_invalid when it holds a number with no canonical form, wherever it stands', () => {
+    expect(codeOf(signedPayload(Buffer.from('{"a":1e999,"b":1}')))).toBe('body_invalid');
+    expect(codeOf(signedPayload(Buffer.from('{"b":1,"a":1e999}')))).toBe('body_invalid');
+    expect(codeOf(signedPayload(Buffer.from('{"b":1,"a":1}')))).toBe('not_canonical');
   });
 });
 
