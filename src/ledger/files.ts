@@ -99,6 +99,14 @@ export function* linesOf(bytes: Uint8Array): Generator<{ text: string; end: numb
   }
 }
 
+/** The number of lines of a block of whole lines (LineBlock). */
+export function countLines(bytes: Uint8Array): number {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  let count = 0;
+  for (let nl = buffer.indexOf(10); nl >= 0; nl = buffer.indexOf(10, nl + 1)) count++;
+  return count;
+}
+
 /** Stream a file's lines from `offset` (a line start); memory stays bounded by the longest line. */
 export async function* readLines(path: string, offset = 0, firstLine = 1): AsyncGenerator<Line> {
   let line = firstLine;

@@ -13,9 +13,9 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Keyring } from '../receipts/index.js';
-import { linesOf } from './files.js';
-import { checkLine, type LineResult } from './verify-line.js';
-import { packResults, roomFor, type PackedResults } from './verify-results.js';
+import { countLines, linesOf } from './files.js';
+import { checkLine } from './verify-line.js';
+import { ResultsPacker, roomFor, type PackedResults } from './verify-results.js';
 
 const WORKER_URL = new URL('./verify-worker.js', import.meta.url);
 
@@ -29,9 +29,9 @@ export interface LineChecker {
 
 /** The results of a block, each line checked in this thread (verify-worker.ts does the same there), packed into `spare` when it is large enough. */
 export function checkBlock(block: Uint8Array, keyring: Keyring, spare?: ArrayBuffer): PackedResults {
-  const results: LineResult[] = [];
-  for (const { text } of linesOf(block)) results.push(checkLine(text, keyring));
-  return packResults(results, spare);
+  const packer = new ResultsPacker(countLines(block), spare);
+  for (const { text } of linesOf(block)) packer.add(checkLine(text, keyring));
+  return packer.results();
 }
 
 /** Buffers of earlier blocks and results, kept for the next ones. */

@@ -38,38 +38,55 @@ export function roomFor(bytes: number): number {
   return 2 ** Math.ceil(Math.log2(Math.max(bytes, 1)));
 }
 
-/** `results` packed, into `spare` when it has room (see verify-pool.ts). */
-export function packResults(results: LineResult[], spare?: ArrayBuffer): PackedResults {
-  const bytes = results.length * RECORD;
-  const records = Buffer.from(spare && spare.byteLength >= bytes ? spare : new ArrayBuffer(roomFor(bytes)), 0, bytes).fill(0);
-  const strings: string[] = [];
-  const indexes = new Map<string, number>();
-  const index = (s: string | undefined) => {
-    if (s === undefined) return NONE;
-    let i = indexes.get(s);
-    if (i === undefined) indexes.set(s, (i = strings.push(s) - 1));
-    return i;
-  };
-  const extras: PackedResults['extras'] = [];
-  results.forEach((r, n) => {
-    const at = n * RECORD;
+/**
+ * The results of `lines` lines packed one by one as they are checked, into `spare` when it has room
+ * (see verify-pool.ts): a line's result is garbage as soon as it is packed, so it dies in the
+ * worker's young generation instead of being copied by its collections until the block ends.
+ */
+export class ResultsPacker {
+  private readonly records: Buffer;
+  private readonly strings: string[] = [];
+  private readonly indexes = new Map<string, number>();
+  private readonly extras: PackedResults['extras'] = [];
+  private at = 0;
+
+  constructor(lines: number, spare?: ArrayBuffer) {
+    const bytes = lines * RECORD;
+    this.records = Buffer.from(spare && spare.byteLength >= bytes ? spare : new ArrayBuffer(roomFor(bytes)), 0, bytes).fill(0);
+  }
+
+  /** The next line's result. */
+  add(r: LineResult): void {
+    const { records, at } = this;
+    this.at += RECORD;
     if (!r.ok) {
-      records.writeUInt32LE(extras.push({ code: r.code, message: r.message }) - 1, at + EXTRA);
+      records.writeUInt32LE(this.extras.push({ code: r.code, message: r.message }) - 1, at + EXTRA);
       return;
     }
     records[at + FLAGS] = OK | (r.prev === null ? 0 : HAS_PREV) | (r.pending ? HAS_PENDING : 0);
-    records.writeUInt32LE(index(r.event), at + EVENT);
-    records.writeUInt32LE(index(r.keyId), at + KEY_ID);
-    records.writeUInt32LE(index(r.chainId), at + CHAIN_ID);
+    records.writeUInt32LE(this.index(r.event), at + EVENT);
+    records.writeUInt32LE(this.index(r.keyId), at + KEY_ID);
+    records.writeUInt32LE(this.index(r.chainId), at + CHAIN_ID);
     // A call id is kept only where a problem may name it: an execution's.
-    records.writeUInt32LE(r.event === 'permit' ? NONE : index(r.callId), at + CALL_ID);
-    records.writeUInt32LE(r.rotation ? extras.push(r.rotation) - 1 : NONE, at + EXTRA);
+    records.writeUInt32LE(r.event === 'permit' ? NONE : this.index(r.callId), at + CALL_ID);
+    records.writeUInt32LE(r.rotation ? this.extras.push(r.rotation) - 1 : NONE, at + EXTRA);
     records.writeDoubleLE(r.seq, at + SEQ);
     if (r.prev !== null) records.write(r.prev, at + PREV, 32, 'hex');
     records.set(r.leaf, at + LEAF);
     if (r.pending) records.set(r.pending, at + PENDING);
-  });
-  return { records, strings, extras };
+  }
+
+  /** The packed results of the lines added. */
+  results(): PackedResults {
+    return { records: this.records.subarray(0, this.at), strings: this.strings, extras: this.extras };
+  }
+
+  private index(s: string | undefined): number {
+    if (s === undefined) return NONE;
+    let i = this.indexes.get(s);
+    if (i === undefined) this.indexes.set(s, (i = this.strings.push(s) - 1));
+    return i;
+  }
 }
 
 /** One block's results, read one line at a time in place: `next` moves to the next line (false past the last). */
