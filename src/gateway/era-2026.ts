@@ -14,10 +14,11 @@ import {
   CLIENT_CAPABILITIES_META_KEY,
   isInputRequiredResult,
   CLIENT_INFO_META_KEY,
+  LOG_LEVEL_META_KEY,
   ProtocolErrorCode,
   SERVER_INFO_META_KEY,
 } from '@modelcontextprotocol/server';
-import { ErrorCode, LATEST_PROTOCOL_VERSION, type JSONRPCRequest, type ServerCapabilities } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, LATEST_PROTOCOL_VERSION, type JSONRPCNotification, type JSONRPCRequest, type ServerCapabilities } from '@modelcontextprotocol/sdk/types.js';
 import type { Principal } from '../core/index.js';
 import { sendJson } from '../http/index.js';
 import { RpcErrorAnswer } from './answer.js';
@@ -38,7 +39,7 @@ import {
 import { InputRounds } from './input-required.js';
 import { ListenStreams } from './listen.js';
 import type { Offer } from './offer.js';
-import type { ClientSession } from './session.js';
+import { type ClientSession, LOG_LEVELS } from './session.js';
 import { StatelessTransport } from './stateless-transport.js';
 import type { Tasks } from './tasks.js';
 
@@ -122,7 +123,7 @@ export class ModernEdge {
       return true;
     }
     const reply = new RequestReply(req, res);
-    const notes = reply.notify.bind(reply);
+    const notes = atLogLevel(meta[LOG_LEVEL_META_KEY], reply.notify.bind(reply));
     const forwarded = withoutTaskHint(withoutEnvelope(request));
     const answer = InputRounds.answers(request.method)
       ? await this.rounds.serve(transport, principal, forwarded, res, notes)
@@ -218,6 +219,18 @@ export class ModernEdge {
     transport.onmessage?.({ jsonrpc: '2.0', method: 'notifications/initialized' });
     return { session, transport };
   }
+}
+
+/**
+ * A request's notifications as its `_meta` log level lets them through (the revision has no
+ * logging/setLevel): log messages at that level or more severe, none when it names no level.
+ */
+function atLogLevel(level: unknown, notes: (notification: JSONRPCNotification) => void): (notification: JSONRPCNotification) => void {
+  const least = LOG_LEVELS.indexOf(level as (typeof LOG_LEVELS)[number]);
+  return (notification) => {
+    if (notification.method !== 'notifications/message') return notes(notification);
+    if (least >= 0 && LOG_LEVELS.indexOf(notification.params?.level as (typeof LOG_LEVELS)[number]) >= least) notes(notification);
+  };
 }
 
 /** The revision answers an unknown method with HTTP 404, and a capability the client did not declare (an upstream's -32021) with 400. */

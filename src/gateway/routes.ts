@@ -103,6 +103,17 @@ export class Routes {
     return found;
   }
 
+  /** The one request in flight on `upstream` (of `session`, if given); none when there are several. */
+  sole(upstream: Upstream, session?: ClientSession): Flight | undefined {
+    let found: Flight | undefined;
+    for (const flight of this.flights.get(upstream) ?? []) {
+      if (session && flight.session !== session) continue;
+      if (found) return undefined;
+      found = flight;
+    }
+    return found;
+  }
+
   /** A URL elicitation `id` that `session` was asked to complete (in a request, or a -32042 error). */
   elicited(upstream: Upstream, id: string, session: ClientSession): void {
     this.elicitations.set(subscriptionKey(upstream, id), session);

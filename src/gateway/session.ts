@@ -29,8 +29,15 @@ export type Result = Record<string, unknown>;
 /** A handler of one client method, forwarding it to the upstream(s) it concerns. */
 export type MethodHandler = (session: ClientSession, request: JSONRPCRequest, extra: Extra) => Promise<Result>;
 
-/** A transport that can close a request's stream for its client to poll (SEP-1699), as the SDK's server transports can. */
-type PollableTransport = Transport & { closeSSEStream?(requestId: RequestId, retryMs?: number): void };
+/**
+ * What a transport may do beyond the SDK's Transport: close a request's stream for its client to poll
+ * (SEP-1699), as the SDK's server transports can; end a request whose upstream needs a capability the
+ * client did not declare (a 2026-07-28 client's internal session, stateless-transport.ts).
+ */
+type AbleTransport = Transport & {
+  closeSSEStream?(requestId: RequestId, retryMs?: number): void;
+  missingCapability?(requestId: RequestId, capability: string): void;
+};
 
 /** What a session needs of the gateway: its name and log, and to tell it when the session opens and closes. */
 export interface SessionHost {
@@ -114,7 +121,12 @@ export class ClientSession implements UpstreamClient {
 
   /** The upstream closed `requestId`'s stream to be polled: the client's stream for it closes too, where it can be resumed (Streamable HTTP). */
   polled(requestId: RequestId, retryMs: number | undefined): void {
-    (this.server.transport as PollableTransport | undefined)?.closeSSEStream?.(requestId, retryMs);
+    (this.server.transport as AbleTransport | undefined)?.closeSSEStream?.(requestId, retryMs);
+  }
+
+  /** The upstream asked the client, during `requestId`, for a capability it did not declare; a client that is told so by its request's end (2026-07-28) is told. */
+  lacks(requestId: RequestId, capability: string): void {
+    (this.server.transport as AbleTransport | undefined)?.missingCapability?.(requestId, capability);
   }
 
   close(): Promise<void> {

@@ -6,6 +6,7 @@
 // related to a request go on that request's response (era-2026-reply.ts), and the others (list
 // changes, resource updates) to the subscriptions/listen streams served through the session.
 import type { ServerResponse } from 'node:http';
+import { ProtocolErrorCode } from '@modelcontextprotocol/server';
 import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ErrorCode, type JSONRPCMessage, type JSONRPCNotification, type JSONRPCRequest, type RequestId } from '@modelcontextprotocol/sdk/types.js';
 import { MODERN_REVISION } from './era-2026-envelope.js';
@@ -52,18 +53,32 @@ export class StatelessTransport implements Transport, Dispatcher {
     this.onmessage?.({ ...request, id });
     return {
       answer,
-      cancel: (reason) => {
-        const waiting = this.waiting.get(id);
-        if (!waiting || !this.waiting.delete(id)) return;
-        waiting.resolve(undefined);
-        this.onmessage?.({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: id, reason } });
-      },
+      cancel: (reason) => this.end(id, undefined, reason),
       reply: (message) => this.onmessage?.(message),
       relay: (notes) => {
         const waiting = this.waiting.get(id);
         if (waiting) waiting.notes = notes;
       },
     };
+  }
+
+  /**
+   * The upstream asked the client for `capability` during `requestId`, and the client did not declare
+   * it: the request ends in the revision's MissingRequiredClientCapability error naming it, and is
+   * cancelled (the upstream's own request is refused where it came, upstream-messages.ts).
+   */
+  missingCapability(requestId: RequestId, capability: string): void {
+    const message = `Missing required client capability: the upstream asked for ${capability}, which the request did not declare`;
+    const error = { code: ProtocolErrorCode.MissingRequiredClientCapability, message, data: { requiredCapabilities: { [capability]: {} } } };
+    this.end(requestId, { jsonrpc: '2.0', id: requestId, error }, `the client did not declare ${capability}`);
+  }
+
+  /** Ends a request still waiting with `answer` (undefined: none) and cancels it on the session. */
+  private end(id: RequestId, answer: JSONRPCMessage | undefined, reason: string): void {
+    const waiting = this.waiting.get(id);
+    if (!waiting || !this.waiting.delete(id)) return;
+    waiting.resolve(answer);
+    this.onmessage?.({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: id, reason } });
   }
 
   send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {

@@ -1,11 +1,13 @@
 // Messages an upstream starts, delivered to the client sessions they belong to. From a client's
 // own upstream session (`session: per-client`) everything goes to that client. From the shared
 // one: progress to the session that owns the token, resource updates to subscribers, list changes
-// and log messages to every session, a URL elicitation's completion to the session asked to
+// and log messages to every session (a 2026-07-28 client's log messages to its one request in
+// flight there, if it is the only one), a URL elicitation's completion to the session asked to
 // complete it, and sampling/elicitation/roots requests to the request they belong to (roots/list
 // outside any request to the one session that declared roots). A request goes to the very request
 // that caused it when the upstream's transport says which (Streamable HTTP); else to the one
-// session with requests in flight, never guessed among several.
+// session with requests in flight, never guessed among several. A request for a capability the
+// client did not declare is refused, and a 2026-07-28 client's request it came during ends in -32021.
 import { ErrorCode, McpError, ResultSchema, type JSONRPCNotification, type JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
 import { UpstreamRpcError, type Source, type Upstream, type UpstreamEvents } from '../upstream/index.js';
 import type { GatewayContext } from './context.js';
@@ -44,8 +46,15 @@ export function upstreamEvents(ctx: GatewayContext, tasks: Tasks): UpstreamEvent
         for (const session of ctx.routes.subscribersOf(subscriptionKey(upstream, params.uri))) session.notify(message);
         return;
       case 'notifications/message': {
+        // A 2026-07-28 client's session has no level: a message goes to the one request it can be
+        // attributed to, which takes it at the level the request names (era-2026.ts); to no other.
         const level = LOG_LEVELS.indexOf(params.level as (typeof LOG_LEVELS)[number]);
-        for (const session of own ? [own] : ctx.sessions) if (level >= session.logLevel) session.notify(message);
+        const flight = ctx.routes.sole(upstream, own);
+        for (const session of own ? [own] : ctx.sessions) {
+          if (session.protocolVersion === undefined) {
+            if (level >= session.logLevel) session.notify(message);
+          } else if (flight?.session === session) session.notify(message, flight.requestId);
+        }
         return;
       }
       case 'notifications/tasks/status':
@@ -85,6 +94,8 @@ export function upstreamEvents(ctx: GatewayContext, tasks: Tasks): UpstreamEvent
     }
     const needed = CAPABILITY_OF[message.method];
     if (needed && !flight.session.capabilities[needed]) {
+      // The request it came during ends, for a client told so (2026-07-28: -32021); a task's goes on without.
+      if (!ofTask && flight.requestId !== undefined) flight.session.lacks(flight.requestId, needed);
       throw new UpstreamRpcError({ code: ErrorCode.MethodNotFound, message: `the client did not declare ${needed}: ${message.method} is not available` });
     }
     if (ofTask?.asks) return ofTask.asks(message.method, signal);

@@ -6,13 +6,14 @@
 //
 // Figures (suite 0.2.0-alpha.12; the same against the suite's own reference server, run by hand):
 // - 2025-11-25: 33 scenarios run (30 scored, 3 not scored); 33 pass directly and 33 through toolgate.
-// - 2026-07-28: against the suite's own reference server, 32 of its 50 scenarios pass directly; 31 of
-//   those 32 pass through toolgate fronting our reference server (2 before toolgate served stateless
-//   clients, 21 before it turned an upstream's requests into input-required results). Our reference
-//   server is a 2025-11-25 server, so the direct run cannot be made here: the 32 are listed below,
-//   and the one that fails through toolgate is an explicit expected-failures list, checked to fail
-//   still. The input-required scenarios call tools the reference server implements the 2025-11-25
-//   way (requests to the client during the call): it is toolgate's translation that passes them.
+// - 2026-07-28: against the suite's own reference server, 32 of its 50 scenarios pass directly; all 32
+//   pass through toolgate fronting our reference server (2 before toolgate served stateless clients,
+//   21 before it turned an upstream's requests into input-required results, 31 before it answered an
+//   upstream's request for an undeclared capability with -32021). Our reference server is a
+//   2025-11-25 server, so the direct run cannot be made here: the 32 are listed below. The
+//   input-required scenarios, and server-stateless's diagnostic tools, call tools the reference
+//   server implements the 2025-11-25 way (requests to the client during the call, log messages,
+//   list_changed notifications): it is toolgate's translation that passes them.
 //   Beyond those 32, 9 of the tasks extension's 10 scenarios, which the suite's own reference server
 //   does not pass yet, pass through toolgate (none did before; 7 before toolgate showed a task's
 //   requests for input as input_required).
@@ -57,13 +58,6 @@ const passesDirectly2026 = [
 ];
 
 /**
- * Expected to fail through toolgate at 2026-07-28 (issue 18): server-stateless needs the suite's own
- * diagnostic tools, which this 2025-11-25 server does not have; it passes through toolgate fronting
- * the 2026-07-28 reference server (v2-upstream-passes-through-toolgate.test.ts).
- */
-const failsThroughToolgate2026 = ['server-stateless'];
-
-/**
  * The tasks extension's scenarios (io.modelcontextprotocol/tasks, run not scored: pending against the
  * suite's own reference server) that pass through toolgate, which shows our reference server's
  * 2025-11-25 task tools to 2026-07-28 clients as the extension: tasks-mrtr-input is a task that asks
@@ -97,7 +91,9 @@ let gatewayUrl: string;
 let referenceUrl: string;
 
 beforeAll(async () => {
-  fronted = await frontReference('reference-server.mjs');
+  // Per-client upstream sessions: each declares its client's capabilities, which a 2025-11-25 server
+  // reads from its session to ask only for what the client can give (test_input_required_result_capabilities).
+  fronted = await frontReference('reference-server.mjs', 'session: per-client');
   ({ gatewayUrl, referenceUrl } = fronted);
 });
 
@@ -119,10 +115,8 @@ test('2025-11-25: every scenario and check that passes directly passes through t
   expect(lost).toEqual(answeredAsJsonThroughToolgate);
 });
 
-test('2026-07-28: through toolgate, the scenarios that pass directly pass, but for the expected failures of issue 18', { timeout: 120_000 }, async () => {
+test('2026-07-28: through toolgate, the scenarios that pass directly pass', { timeout: 120_000 }, async () => {
   const through = await runSuite(gatewayUrl, '2026-07-28');
-  const failing = passesDirectly2026.filter((s) => !through.get(s)?.passed);
-  // An expected failure that now passes must leave the list, as in the suite's own baselines.
-  expect(failing).toEqual(failsThroughToolgate2026);
+  expect(passesDirectly2026.filter((s) => !through.get(s)?.passed)).toEqual([]);
   expect(tasksExtensionThroughToolgate2026.filter((s) => !through.get(s)?.passed)).toEqual([]);
 });

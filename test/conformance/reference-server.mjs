@@ -9,7 +9,13 @@
 // `multi_input`, `test_tool_with_task`) are 2025-11-25 task tools here, on the SDK's task store and
 // message queue: toolgate shows them to 2026-07-28 clients as the tasks extension. A task that needs
 // input asks for it the 2025-11-25 way (status input_required, its requests delivered on
-// tasks/result), and `test_tool_with_task` asks during the call, before it makes its task.
+// tasks/result), and `test_tool_with_task` asks during the call, before it makes its task. The
+// diagnostic tools of the 2026-07-28 server-stateless scenario are written the 2025-11-25 way too:
+// `test_missing_capability` asks for sampling, `test_streaming_elicitation` reports progress then
+// asks for a name, `test_logging_tool` logs whatever level its client asked, and
+// `test_trigger_tool_change` / `test_trigger_prompt_change` send list_changed to every session;
+// toolgate gives a 2026-07-28 client -32021, input-required results, logs at the request's
+// `_meta` level and listen-stream notifications of them.
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { InMemoryTaskMessageQueue, InMemoryTaskStore } from '@modelcontextprotocol/sdk/experimental/tasks';
@@ -106,6 +112,11 @@ const tools = [
     inputSchema: noArgs,
     execution: { taskSupport: 'required' },
   },
+  { name: 'test_missing_capability', description: 'Asks the client for a completion, which needs sampling', inputSchema: noArgs },
+  { name: 'test_streaming_elicitation', description: 'Reports progress, then asks the user for input', inputSchema: noArgs },
+  { name: 'test_logging_tool', description: 'Logs one message while it runs', inputSchema: noArgs },
+  { name: 'test_trigger_tool_change', description: 'Tells every session the tool list changed', inputSchema: noArgs },
+  { name: 'test_trigger_prompt_change', description: 'Tells every session the prompt list changed', inputSchema: noArgs },
 ];
 
 /** Task tools: what each comes to (a result, or `protocolError` for a JSON-RPC error) and after how long. */
@@ -171,8 +182,10 @@ const ask = {
 };
 
 let cancellations = 0;
+/** The servers of the open sessions: a list change is told to every one of them. */
+const servers = new Set();
 
-/** Tool bodies; `extra` sends messages related to the call, so they travel on its stream. */
+/** Tool bodies; `extra` sends messages related to the call, so they travel on its stream; `server` is the session's. */
 const calls = {
   ...contentCalls,
   async test_slow({ ms = 1000 }, extra) {
@@ -250,11 +263,25 @@ const calls = {
     );
     return text(`name=${first.content?.name}; color=${second.content?.color}`);
   },
-  // Asks for what it may: a request the client cannot serve is refused (by toolgate, for a client that did not declare it).
-  async test_input_required_result_capabilities(_args, extra) {
-    const answers = await Promise.allSettled([ask.name(extra), ask.sample(extra)]);
-    return text(answers.map((a) => a.status).join(', '));
+  // Asks for what the client declared (with `session: per-client`, toolgate declares what its client did).
+  async test_input_required_result_capabilities(_args, extra, server) {
+    const declared = server.getClientCapabilities() ?? {};
+    const asked = [...(declared.elicitation ? [ask.name(extra)] : []), ...(declared.sampling ? [ask.sample(extra)] : [])];
+    return text(`answered: ${(await Promise.all(asked)).length}`);
   },
+  test_missing_capability: async (_args, extra) => text(`Sampling said: ${(await ask.sample(extra, 'Say hi')).content?.text}`),
+  async test_streaming_elicitation(_args, extra) {
+    const progressToken = extra._meta?.progressToken;
+    if (progressToken !== undefined) await extra.sendNotification({ method: 'notifications/progress', params: { progressToken, progress: 50, total: 100 } });
+    return text(`Streaming complete: ${(await ask.name(extra)).content?.name}`);
+  },
+  // Logs whatever the client asked for: the level is the client's to set (toolgate filters for 2026-07-28 clients).
+  async test_logging_tool(_args, extra) {
+    await extra.sendNotification({ method: 'notifications/message', params: { level: 'info', data: 'Diagnostic trace logging activated' } });
+    return text('Logging evaluated');
+  },
+  test_trigger_tool_change: () => (servers.forEach((s) => s.sendToolListChanged().catch(() => undefined)), text('Mutation triggered')),
+  test_trigger_prompt_change: () => (servers.forEach((s) => s.sendPromptListChanged().catch(() => undefined)), text('Mutation triggered')),
 };
 
 async function elicited(extra, message, requestedSchema) {
@@ -360,6 +387,8 @@ function mcpServer() {
     },
   );
   const subscriptions = new Set();
+  servers.add(server);
+  server.onclose = () => servers.delete(server);
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools }));
   server.setRequestHandler(CallToolRequestSchema, async ({ params }, extra) => {
     if (params.name === 'greet') return text(`Hello, ${params.arguments?.name}!`);
@@ -369,7 +398,7 @@ function mcpServer() {
     const call = Object.hasOwn(calls, params.name) ? calls[params.name] : undefined;
     if (!call) throw new McpError(-32602, `unknown tool: ${params.name}`);
     try {
-      return await call(params.arguments ?? {}, extra);
+      return await call(params.arguments ?? {}, extra, server);
     } catch (err) {
       return { isError: true, content: [{ type: 'text', text: err.message }] };
     }

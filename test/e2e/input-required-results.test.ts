@@ -156,10 +156,11 @@ describe('requests other than tools/call', () => {
 });
 
 describe('what the client did not declare, and a retry that never comes', () => {
-  it('a client without elicitation is not asked for it: the upstream hears it is not available', async () => {
+  it('a client without elicitation is not asked for it: its call ends with -32021 naming it, and the upstream’s call is cancelled', async () => {
+    const before = Number(textOf((await post('tools/call', call('asks__calls_cancelled'))).result));
     const answer = await post('tools/call', call('asks__ask_name'), { capabilities: { sampling: {} } as typeof ALL });
-    expect(answer.result?.resultType).not.toBe('input_required');
-    expect(JSON.stringify(answer)).toContain('did not declare elicitation');
+    expect(answer.error).toMatchObject({ code: -32021, data: { requiredCapabilities: { elicitation: {} } } });
+    expect(Number(textOf((await post('tools/call', call('asks__calls_cancelled'))).result))).toBe(before + 1);
   });
 
   it('the upstream call is cancelled when no retry comes in time, and the state is refused after', async () => {
