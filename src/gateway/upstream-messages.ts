@@ -1,8 +1,8 @@
 // Messages an upstream starts, delivered to the client sessions they belong to. From a client's
 // own upstream session (`session: per-client`) everything goes to that client. From the shared
 // one: progress to the session that owns the token, resource updates to subscribers, list changes
-// and log messages to every session (a 2026-07-28 client's log messages to its one request in
-// flight there, if it is the only one), a URL elicitation's completion to the session asked to
+// and log messages to every session (a 2026-07-28 client's to the request whose stream they came
+// on, or its only request in flight there), a URL elicitation's completion to the session asked to
 // complete it, and sampling/elicitation/roots requests to the request they belong to (roots/list
 // outside any request to the one session that declared roots). A request goes to the very request
 // that caused it when the upstream's transport says which (Streamable HTTP); else to the one
@@ -46,10 +46,10 @@ export function upstreamEvents(ctx: GatewayContext, tasks: Tasks): UpstreamEvent
         for (const session of ctx.routes.subscribersOf(subscriptionKey(upstream, params.uri))) session.notify(message);
         return;
       case 'notifications/message': {
-        // A 2026-07-28 client's session has no level: a message goes to the one request it can be
-        // attributed to, which takes it at the level the request names (era-2026.ts); to no other.
+        // A 2026-07-28 client's session has no level: a message goes to the request whose stream it
+        // came on, else the only one in flight, which takes it at the level it names (era-2026.ts).
         const level = LOG_LEVELS.indexOf(params.level as (typeof LOG_LEVELS)[number]);
-        const flight = ctx.routes.sole(upstream, own);
+        const flight = (source.owner as Flight | undefined) ?? ctx.routes.sole(upstream, own);
         for (const session of own ? [own] : ctx.sessions) {
           if (session.protocolVersion === undefined) {
             if (level >= session.logLevel) session.notify(message);

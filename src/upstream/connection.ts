@@ -49,7 +49,7 @@ export class Connection {
       related = new RelatedRequests();
       this.transport = new StreamableHTTPClientTransport(new URL(config.url), { requestInit: { headers: config.headers }, fetch: related.fetch });
     }
-    this.peer = new JsonRpcPeer(name, this.transport, handlers, related && ((id) => related.take(id)));
+    this.peer = new JsonRpcPeer(name, this.transport, handlers, related);
     if (related) related.onpolling = (id, retryMs) => this.peer.polling(id, retryMs);
   }
 

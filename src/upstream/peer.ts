@@ -5,6 +5,7 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage, JSONRPCNotification, JSONRPCRequest, RequestId } from '@modelcontextprotocol/sdk/types.js';
 import { traceStage } from '../core/stage-trace.js';
 import { rpcErrorOf, UpstreamError, UpstreamRpcError } from './errors.js';
+import type { RelatedRequests } from './related-requests.js';
 
 export interface RequestOptions {
   timeoutMs: number;
@@ -17,7 +18,8 @@ export interface RequestOptions {
 
 /** What the peer does with messages the upstream starts. */
 export interface PeerHandlers {
-  notification(message: JSONRPCNotification): void;
+  /** `owner` is that of our request it relates to, when the transport tells. */
+  notification(message: JSONRPCNotification, owner?: unknown): void;
   /**
    * Answer a server-to-client request; a throw becomes a JSON-RPC error. The signal aborts when the
    * upstream cancels it. `owner` is that of our request it relates to, when the transport tells.
@@ -51,8 +53,8 @@ export class JsonRpcPeer {
     private readonly name: string,
     private readonly transport: Transport,
     private readonly handlers: PeerHandlers,
-    /** Which of our requests an upstream request relates to, when the transport can tell (Streamable HTTP). */
-    private readonly relatedOf?: (id: RequestId) => RequestId | undefined,
+    /** Which of our requests an upstream request or notification relates to, when the transport can tell (Streamable HTTP). */
+    private readonly related?: Pick<RelatedRequests, 'take' | 'takeNotification'>,
   ) {
     transport.onmessage = (message) => this.receive(message);
     transport.onclose = () => this.fail('the upstream closed the connection');
@@ -119,7 +121,10 @@ export class JsonRpcPeer {
       if ('id' in message) void this.answer(message as JSONRPCRequest);
       else if (message.method === 'notifications/cancelled')
         this.incoming.get((message.params as { requestId?: RequestId } | undefined)?.requestId ?? '')?.abort();
-      else this.handlers.notification(message as JSONRPCNotification);
+      else {
+        const ours = this.related?.takeNotification(message as JSONRPCNotification);
+        this.handlers.notification(message as JSONRPCNotification, ours === undefined ? undefined : this.pending.get(ours)?.owner);
+      }
       return;
     }
     const entry = this.pending.get(message.id as RequestId);
@@ -133,7 +138,7 @@ export class JsonRpcPeer {
   private async answer(request: JSONRPCRequest): Promise<void> {
     const controller = new AbortController();
     this.incoming.set(request.id, controller);
-    const related = this.relatedOf?.(request.id);
+    const related = this.related?.take(request.id);
     const owner = related === undefined ? undefined : this.pending.get(related)?.owner;
     try {
       const result = await this.handlers.request(request, controller.signal, owner);

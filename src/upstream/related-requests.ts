@@ -2,15 +2,23 @@
 // to. Streamable HTTP sends the messages related to a request on the SSE stream that answers its
 // POST, but the SDK's client transport hands every message over alike; the fetch given to it here
 // watches those streams and notes, for each upstream request on one, the id of the request whose
-// POST it answers. (stdio carries no such association: the upstream's server SDK drops it there.)
+// POST it answers, and for each notification on one (log messages, progress) that request too, by
+// the notification's canonical JSON, since a notification has no id to note it by. (stdio carries
+// no such association: the upstream's server SDK drops it there.)
 // It also tells when the upstream closes such a stream before the answer, after an event id: the
 // upstream switched that request to polling (SEP-1699), and the SDK resumes it with Last-Event-ID.
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { RequestId } from '@modelcontextprotocol/sdk/types.js';
+import type { JSONRPCNotification, RequestId } from '@modelcontextprotocol/sdk/types.js';
+import { canonicalJson } from '../core/canonical-json.js';
+
+/** Notifications noted and not yet taken (the SDK dropped them, say) are forgotten beyond this many. */
+const MAX_NOTED_NOTIFICATIONS = 1_000;
 
 export class RelatedRequests {
   /** Upstream request id -> the id of ours it relates to; taken when the request is received. */
   private readonly related = new Map<RequestId, RequestId>();
+  /** A notification's canonical JSON -> the ids of ours whose streams carried it, oldest first; taken when it is received. */
+  private readonly notified = new Map<string, RequestId[]>();
 
   /** The upstream closed the stream of our request `ours` before answering it, with this retry hint (ms) if it gave one. */
   onpolling?: (ours: RequestId, retryMs: number | undefined) => void;
@@ -20,6 +28,16 @@ export class RelatedRequests {
     const ours = this.related.get(id);
     this.related.delete(id);
     return ours;
+  }
+
+  /** The request of ours whose stream carried `notification`, if one did. */
+  takeNotification(notification: JSONRPCNotification): RequestId | undefined {
+    if (this.notified.size === 0) return undefined;
+    const key = canonicalJson(notification) ?? '';
+    const ours = this.notified.get(key);
+    const first = ours?.shift();
+    if (ours?.length === 0) this.notified.delete(key);
+    return first;
   }
 
   readonly fetch: FetchLike = async (url, init) => {
@@ -74,10 +92,19 @@ export class RelatedRequests {
       const message = JSON.parse(data) as { method?: unknown; id?: unknown };
       if (typeof message.method !== 'string') return message.id === ours;
       if (typeof message.id === 'string' || typeof message.id === 'number') this.related.set(message.id, ours);
+      else this.noteNotification(canonicalJson(message) ?? '', ours);
     } catch {
       // not JSON: the SDK reports it
     }
     return false;
+  }
+
+  /** Bounded: beyond the limit, the notification noted first and never taken is forgotten. */
+  private noteNotification(key: string, ours: RequestId): void {
+    const noted = this.notified.get(key);
+    if (noted) noted.push(ours);
+    else this.notified.set(key, [ours]);
+    if (this.notified.size > MAX_NOTED_NOTIFICATIONS) this.notified.delete(this.notified.keys().next().value!);
   }
 }
 

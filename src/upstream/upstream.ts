@@ -29,7 +29,7 @@ export type UpstreamClient = ClientSide;
 export interface Source {
   /** The client whose own upstream session sent it; absent on the shared one. */
   client?: UpstreamClient;
-  /** The `owner` given with the request of ours that it belongs to (Streamable HTTP only). */
+  /** The `owner` given with the request of ours that it belongs to, for a request or a notification on that request's stream (Streamable HTTP only). */
   owner?: unknown;
 }
 
@@ -220,7 +220,7 @@ export class Upstream {
 
   private handlersOf(connection: () => Connection | ModernConnection, source: Source, closed: () => void): PeerHandlers {
     return {
-      notification: (message) => this.onNotification(connection(), message, source),
+      notification: (message, owner) => this.onNotification(connection(), message, { ...source, owner }),
       request: (message, signal, owner) => this.events.request(this, message, signal, { ...source, owner }),
       closed,
       timedOut: () => {

@@ -3,7 +3,8 @@
 // client the 2026-07-28 way. A request for a capability the client did not declare ends the call
 // with MissingRequiredClientCapability (-32021, HTTP 400) naming it, while a declared one becomes an
 // input-required result; the upstream's log messages reach the request's SSE stream only when its
-// `_meta` names a log level, and only at that level or above (the revision has no logging/setLevel).
+// `_meta` names a log level, and only at that level or above (the revision has no logging/setLevel),
+// found by the upstream's stream they came on, whatever else is in flight.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
@@ -71,6 +72,14 @@ test('log messages reach the request’s stream at the level its _meta names, be
     'response 1',
   ]);
   expect(messages[0]).toMatchObject({ method: 'notifications/message', params: { level: 'info' } });
+});
+
+test('log messages reach their own request while another is in flight on the same upstream session (the stream they came on says which)', async () => {
+  const slow = call('ref__test_slow', envelope());
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const { messages } = await call('ref__test_tool_with_logging', { ...envelope(), [LOG_LEVEL]: 'debug' });
+  expect(messages.map((m) => m.method ?? `response ${m.id}`)).toEqual([...Array(3).fill('notifications/message'), 'response 1']);
+  expect((await slow).messages.map((m) => m.method ?? `response ${m.id}`)).toEqual(['response 1']);
 });
 
 test('no log messages without a level in _meta, nor below the level it names', async () => {
