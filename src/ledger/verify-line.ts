@@ -20,7 +20,8 @@ const EXECUTION = new Set<ReceiptBody['event']>(['complete', 'fail', 'unknown'])
 function ranUnder(body: Extract<ReceiptBody, { call: unknown }>): string {
   const { policy, approval, break_glass, constraints } = body as Partial<Record<'policy' | 'approval' | 'break_glass' | 'constraints', unknown>>;
   const { effective_args_sha256, upstream_sha256 } = body.call as { effective_args_sha256?: string; upstream_sha256?: string };
-  return canonicalJson({ policy, approval, break_glass, constraints, effective_args_sha256, upstream_sha256 });
+  // Members in canonical order, so that canonicalJson has nothing to sort.
+  return canonicalJson({ approval, break_glass, constraints, effective_args_sha256, policy, upstream_sha256 });
 }
 
 export type LineResult =
