@@ -6,7 +6,7 @@
 // took over 400 MB of heap. Each
 // receipt's entry (pendingEntry) is hashed where its line is checked, in a verify worker, so the thread
 // walking the ledger in order only looks entries up.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { ReceiptBody } from '../receipts/index.js';
 
 /** What the executions check needs from a receipt: its event, its call and, for a permit or an execution that names one, its entry in the table of permits not executed yet. */
@@ -46,9 +46,10 @@ export const PENDING_ENTRY = ENTRY;
  * 64 digits and a JSON object's text ends at its own closing brace, so the call id is the rest.
  */
 export function pendingEntry(callId: string, leaf: string, ranUnder: string): PendingEntry {
+  // One-shot hashes: a third cheaper than a Hash object each (two per permit and execution).
   const entry = Buffer.allocUnsafe(ENTRY);
-  createHash('sha256').update(callId).digest().copy(entry, 0, 0, KEY);
-  createHash('sha256').update(`${leaf} ${ranUnder} ${callId}`).digest().copy(entry, KEY, 0, VALUE);
+  entry.set(hash('sha256', callId, 'buffer').subarray(0, KEY), 0);
+  entry.set(hash('sha256', `${leaf} ${ranUnder} ${callId}`, 'buffer').subarray(0, VALUE), KEY);
   return entry;
 }
 

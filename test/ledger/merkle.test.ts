@@ -3,12 +3,31 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { auditPath, Frontier, verifyInclusion } from '../../src/ledger/index.js';
+import { nodeHash } from '../../src/ledger/merkle.js';
 import { mth } from './helpers.js';
 
 const sha = (...parts: Buffer[]) => createHash('sha256').update(Buffer.concat(parts)).digest();
 const leaf = (i: number) => sha(Buffer.from([0]), Buffer.from(`leaf ${i}`));
 
 describe('Merkle tree', () => {
+  it('hashes a node as sha256(0x01 || left || right), whatever the lengths of its children, each result its own', () => {
+    const a = leaf(1);
+    const b = leaf(2);
+    const first = nodeHash(a, b);
+    const second = nodeHash(b, a); // the node input is written in place: the first result must not change
+    expect(first).toEqual(sha(Buffer.from([1]), a, b));
+    expect(second).toEqual(sha(Buffer.from([1]), b, a));
+    // Proofs are untrusted: a root of another length hashes as what it is (and then fails to match).
+    for (const [l, r] of [
+      [a.subarray(0, 31), b],
+      [a, Buffer.concat([b, b])],
+      [Buffer.alloc(0), a],
+      [a.subarray(1), Buffer.concat([b, a.subarray(0, 1)])],
+    ]) {
+      expect(nodeHash(l!, r!)).toEqual(sha(Buffer.from([1]), l!, r!));
+    }
+  });
+
   it('the frontier root equals the RFC 6962 tree hash at every size, also when resumed', () => {
     const f = Frontier.empty();
     const leaves: Buffer[] = [];
