@@ -1,6 +1,6 @@
 // The gateway's CPU time per tools/call, this checkout beside a baseline checkout (TOOLGATE_BENCH_BASELINE=DIR,
 // a built checkout of another commit), measured side by side in interleaved rounds. CPU time of the
-// gateway process (utime + stime from /proc) rather than wall time: on a shared, loaded machine the
+// gateway process (its threads' run time from /proc/PID/task/*/schedstat) rather than wall time: on a shared, loaded machine the
 // wall time of a call swings with whatever else runs, the CPU the gateway spends on it much less.
 // Each gateway: test/fixtures/permit-all-gateway.mjs, Streamable HTTP, in front of the stdio echo
 // upstream; `discard` rows drop receipts (the proxy path alone), the others sign and write both.

@@ -5,7 +5,7 @@
 // accepting only JSON (answered with JSON), and by the v2 SDK client pinned to 2026-07-28 (no
 // session: every request carries its envelope and headers, answered with JSON). With TOOLGATE_BENCH_BASELINE=DIR (a
 // built checkout of another commit), that checkout's gateway runs beside it in the same rounds.
-// Besides wall-clock latency, the gateway process's own CPU time per call (utime + stime from
+// Besides wall-clock latency, the gateway process's own CPU time per call (its threads' run time from
 // /proc): on a machine shared with other work, CPU time moves much less than wall time.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,8 +20,8 @@ import { cpuMs, freePort, startProcess, stopProcesses } from './processes.js';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const node = process.execPath;
 const echo = join(root, 'test/fixtures/echo-server.mjs');
-const CALLS = 400;
-const ROUNDS = 7;
+const CALLS = 600;
+const ROUNDS = 11;
 const BASELINE = process.env.TOOLGATE_BENCH_BASELINE;
 
 /** A permit-all gateway of the checkout at `dir` on `port`; resolves with its process. */
@@ -106,7 +106,7 @@ async function main() {
     '',
     '`npm run bench -- gateway-http-answers` (bench/gateway-http-answers.bench.js)',
     '',
-    `toolgate HTTP -> echo over stdio, permit-all, ledger on tmpfs. ${CALLS} sequential calls per round, ${ROUNDS} interleaved rounds, medians. Gateway CPU: the gateway process's utime + stime per call (/proc, 10 ms ticks, summed over the round).`,
+    `toolgate HTTP -> echo over stdio, permit-all, ledger on tmpfs. ${CALLS} sequential calls per round, ${ROUNDS} interleaved rounds, medians. Gateway CPU: the gateway process's CPU time per call (its threads' run time, /proc/PID/task/*/schedstat, over the round).`,
     '',
     table(['scenario', 'p50 ms', 'p50 / baseline', 'gateway CPU µs/call', 'CPU / baseline'], rows),
     '',

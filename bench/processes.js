@@ -2,7 +2,7 @@
 // their own: a free port, a process started and awaited until its output says it is ready, its CPU
 // time from /proc, and stopping every process a bench started.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 const started = [];
@@ -37,10 +37,20 @@ export function stopProcesses() {
   for (const child of started) child.kill();
 }
 
-const TICK_MS = 10; // USER_HZ is 100 on Linux
-
-/** CPU time (ms) a process has used so far: utime + stime. */
+/**
+ * CPU time (ms) a process has used so far, summed over its threads: the scheduler's run time of each
+ * (/proc/PID/task/TID/schedstat, in ns). The utime + stime of /proc/PID/stat count in 10 ms ticks,
+ * a resolution too coarse for rounds of a few hundred ms; a thread that ended is no longer counted
+ * (a gateway's threads live as long as it does).
+ */
 export function cpuMs(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+  let ns = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {
+      // the thread ended between the listing and the read
+    }
+  }
+  return ns / 1e6;
 }

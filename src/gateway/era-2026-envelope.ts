@@ -131,14 +131,17 @@ function decodeHeaderValue(value: string): string | undefined {
   }
 }
 
-/** The request as the session era knows it: the envelope is the internal session's, not the upstream's. */
+/**
+ * The request as the session era knows it: the envelope is the internal session's, not the upstream's.
+ * Built from the keys kept rather than copied and deleted from: an object that had keys deleted is slower to
+ * read on every path it travels after (the gate, the session, the upstream's writer).
+ */
 export function withoutEnvelope(request: JSONRPCRequest): JSONRPCRequest {
   const params = request.params as Record<string, unknown> | undefined;
   if (!params || !isObject(params._meta)) return request;
-  const meta: Record<string, unknown> = { ...(params._meta as Record<string, unknown>) };
-  for (const key of ENVELOPE_KEYS) delete meta[key];
   const { _meta, ...rest } = params;
-  return { ...request, params: Object.keys(meta).length > 0 ? { ...rest, _meta: meta } : rest };
+  const kept = Object.entries(_meta as Record<string, unknown>).filter(([key]) => !ENVELOPE_KEYS.includes(key));
+  return { ...request, params: kept.length > 0 ? { ...rest, _meta: Object.fromEntries(kept) } : rest };
 }
 
 export function header(req: IncomingMessage, name: string): string | undefined {

@@ -83,7 +83,10 @@ export class InputRounds {
     res: ServerResponse,
     notes?: (notification: JSONRPCNotification) => void,
   ): Promise<JSONRPCMessage | undefined> {
-    const { requestState, inputResponses, ...params } = (request.params ?? {}) as Params;
+    const sent = (request.params ?? {}) as Params;
+    const { requestState, inputResponses } = sent;
+    // Most requests carry neither: they go on as they came, without copies.
+    const params = requestState === undefined && inputResponses === undefined ? sent : withoutRoundTrip(sent);
     const refuse = (message: string) => ({
       jsonrpc: '2.0' as const,
       id: request.id,
@@ -97,8 +100,8 @@ export class InputRounds {
     if (requestState === undefined) {
       // Responses without a state of toolgate's answer nothing the gateway asked: they go to the
       // upstream as sent, which may take them as answers to what it would ask (SEP-2322).
-      const sent = inputResponses === undefined ? params : { ...params, inputResponses };
-      call = new PendingCall(dispatcher, { ...request, params: sent }, binding);
+      const upstream = inputResponses === undefined ? params : { ...params, inputResponses };
+      call = new PendingCall(dispatcher, upstream === request.params ? request : { ...request, params: upstream }, binding);
       this.pending.set(call.id, call);
     } else {
       const found = await this.resume(requestState, binding(), (inputResponses ?? {}) as Params);
@@ -303,6 +306,12 @@ export function checkResponses(responses: unknown): string | undefined {
       return `inputResponses["${key}"] must be an object (the result of the request it answers)`;
   }
   return undefined;
+}
+
+/** A request's params without the round-trip fields the gateway answers itself. */
+function withoutRoundTrip(params: Params): Params {
+  const { requestState: _state, inputResponses: _responses, ...rest } = params;
+  return rest;
 }
 
 /** The principal and the request (method and params, without `_meta`) a state is good for. */
