@@ -6,7 +6,7 @@
 // took over 400 MB of heap. Each
 // receipt's entry (pendingEntry) is hashed where its line is checked, in a verify worker, so the thread
 // walking the ledger in order only looks entries up.
-import { hash } from 'node:crypto';
+import { sha256 } from './sha256.js';
 import type { ReceiptBody } from '../receipts/index.js';
 
 /** What the executions check needs from a receipt: its event, its call and, for a permit or an execution that names one, its entry in the table of permits not executed yet. */
@@ -48,8 +48,8 @@ export const PENDING_ENTRY = ENTRY;
 export function pendingEntry(callId: string, leaf: string, ranUnder: string): PendingEntry {
   // One-shot hashes: a third cheaper than a Hash object each (two per permit and execution).
   const entry = Buffer.allocUnsafe(ENTRY);
-  entry.set(hash('sha256', callId, 'buffer').subarray(0, KEY), 0);
-  entry.set(hash('sha256', `${leaf} ${ranUnder} ${callId}`, 'buffer').subarray(0, VALUE), KEY);
+  entry.set(sha256(callId).subarray(0, KEY), 0);
+  entry.set(sha256(`${leaf} ${ranUnder} ${callId}`).subarray(0, VALUE), KEY);
   return entry;
 }
 

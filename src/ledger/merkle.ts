@@ -1,7 +1,7 @@
 // RFC 6962 / RFC 9162 Merkle trees over receipt leaf hashes: node hashing, an incremental frontier
 // (the compact range [0, n)) so each append costs O(1) amortized hashes however large the ledger
 // grows, audit paths for inclusion proofs, and their verification.
-import { hash } from 'node:crypto';
+import { sha256 } from './sha256.js';
 
 /** The input of nodeHash for two hashes, written in place: one one-shot hash per node is cheaper than a Hash object (about one node per receipt verified). */
 const NODE_INPUT = Buffer.alloc(65, 1);
@@ -11,10 +11,10 @@ export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
   const input = left.length + right.length === 64 ? NODE_INPUT : Buffer.alloc(1 + left.length + right.length, 1);
   input.set(left, 1);
   input.set(right, 1 + left.length);
-  return hash('sha256', input, 'buffer');
+  return sha256(input);
 }
 
-export const EMPTY_ROOT = hash('sha256', new Uint8Array(0), 'buffer');
+export const EMPTY_ROOT = sha256(new Uint8Array(0));
 
 /** The roots of the perfect subtrees covering [0, size), largest first: enough to extend and to get the root. */
 export class Frontier {
