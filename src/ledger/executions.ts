@@ -6,8 +6,7 @@
 // took over 400 MB of heap. Each
 // receipt's entry (pendingEntry) is hashed where its line is checked, in a verify worker, so the thread
 // walking the ledger in order only looks entries up.
-import { sha256 } from './sha256.js';
-import type { ReceiptBody } from '../receipts/index.js';
+import { type ReceiptBody, sha256 } from '../receipts/index.js';
 
 /** What the executions check needs from a receipt: its event, its call and, for a permit or an execution that names one, its entry in the table of permits not executed yet. */
 export interface LineFacts {

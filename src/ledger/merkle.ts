@@ -1,7 +1,7 @@
 // RFC 6962 / RFC 9162 Merkle trees over receipt leaf hashes: node hashing, an incremental frontier
 // (the compact range [0, n)) so each append costs O(1) amortized hashes however large the ledger
 // grows, audit paths for inclusion proofs, and their verification.
-import { sha256 } from './sha256.js';
+import { sha256 } from '../receipts/index.js';
 
 /** The input of nodeHash for two hashes, written in place: one one-shot hash per node is cheaper than a Hash object (about one node per receipt verified). */
 const NODE_INPUT = Buffer.alloc(65, 1);

@@ -1,6 +1,6 @@
 // Receipts: RFC 8785 canonical JSON, DSSE envelopes, ed25519 signing and strict verification,
 // the receipt body schema, key ids, the keyring and key files. Knows nothing of the ledger.
-export { canonicalJson, canonicalSha256, sha256Hex, leafHash } from './canonical.js';
+export { canonicalJson, canonicalSha256, sha256, sha256Hex, leafHash } from './canonical.js';
 export { RECEIPT_MEDIA_TYPE, KEY_ID_PATTERN, EnvelopeSchema, pae, envelopeOf, envelopeLine, envelopeText, envelopeOfText, signPayloads } from './dsse.js';
 export type { Envelope, PayloadBatch, SignedBatch } from './dsse.js';
 export {
