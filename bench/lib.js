@@ -18,11 +18,14 @@ export function quantile(values, q) {
 
 export const median = (values) => quantile(values, 0.5);
 
-/** Run each named scenario `rounds` times, interleaved (A B C A B C ...), so drift hits all alike. */
+/** Run each named scenario `rounds` times, interleaved (A B C C B A ...), so drift hits all alike. */
 export async function interleave(scenarios, rounds) {
   const results = Object.fromEntries(Object.keys(scenarios).map((k) => [k, []]));
+  const order = Object.entries(scenarios);
+  const reversed = [...order].reverse();
+  // Every other round in reverse: no scenario always runs right after the same one (and inherits its leftovers).
   for (let r = 0; r < rounds; r++) {
-    for (const [name, run] of Object.entries(scenarios)) results[name].push(await run(r));
+    for (const [name, run] of r % 2 ? reversed : order) results[name].push(await run(r));
   }
   return results;
 }
