@@ -7,14 +7,14 @@
 // upstream; each with the ledger in the OS temp dir (the disk) and on tmpfs (/dev/shm). For
 // reference, on the same disk: a bare 1.1 kB write + fdatasync on the event loop, and the same write
 // to an O_DSYNC file through the thread pool (fs.write with a callback, as the ledger writes).
-import { closeSync, constants, existsSync, fdatasyncSync, mkdtempSync, openSync, readFileSync, rmSync, write, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, constants, existsSync, mkdtempSync, openSync, readFileSync, rmSync, write, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { fmt, loadAverage, machine, median, now, table } from './lib.js';
+import { bareAppendSyncs, fmt, loadAverage, machine, median, now, table } from './lib.js';
 import { freePort, startProcess, stopProcesses } from './processes.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -104,16 +104,8 @@ function modal(keys) {
 
 /** p50 (ms) of a bare 1.1 kB write + fdatasync on the event loop, and of an O_DSYNC write through the thread pool. */
 async function syncFloor() {
+  const bare = bareAppendSyncs(join(work, 'bare.jsonl'), SYNC_SAMPLES);
   const line = Buffer.from(`${'x'.repeat(1100)}\n`);
-  const plain = openSync(join(work, 'bare.jsonl'), 'a');
-  const bare = [];
-  for (let i = 0; i < SYNC_SAMPLES; i++) {
-    const t = now();
-    writeSync(plain, line);
-    fdatasyncSync(plain);
-    bare.push(now() - t);
-  }
-  closeSync(plain);
   const dsync = openSync(join(work, 'dsync.jsonl'), constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_DSYNC);
   const pooled = [];
   for (let i = 0; i < SYNC_SAMPLES; i++) {

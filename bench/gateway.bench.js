@@ -20,7 +20,7 @@
 // Each latency round also times a bare 1.1 kB write + fdatasync on the disk the ledgers are on (the OS
 // temp dir), the floor issue 20's target for (b) is written against.
 import { spawn } from 'node:child_process';
-import { closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,7 +28,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { freePort, startProcess, stopProcesses } from './processes.js';
-import { fmt, interleave, machine, median, now, quantile, table } from './lib.js';
+import { bareAppendSyncs, fmt, interleave, machine, median, now, quantile, table } from './lib.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const node = process.execPath;
@@ -204,21 +204,12 @@ async function main() {
 /** p50/p90 (ms) of SEQUENTIAL_CALLS bare 1.1 kB appends, each followed by fdatasync, on the ledgers' disk. */
 function bareSync() {
   const dir = mkdtempSync(join(tmpdir(), 'toolgate-bench-sync-'));
-  const fd = openSync(join(dir, 'bare.jsonl'), 'a');
-  const line = Buffer.from(`${'x'.repeat(1100)}\n`);
-  const samples = [];
   try {
-    for (let i = 0; i < SEQUENTIAL_CALLS; i++) {
-      const t0 = now();
-      writeSync(fd, line);
-      fdatasyncSync(fd);
-      samples.push(now() - t0);
-    }
+    const samples = bareAppendSyncs(join(dir, 'bare.jsonl'), SEQUENTIAL_CALLS);
+    return { p50: median(samples), p90: quantile(samples, 0.9) };
   } finally {
-    closeSync(fd);
     rmSync(dir, { recursive: true, force: true });
   }
-  return { p50: median(samples), p90: quantile(samples, 0.9) };
 }
 
 /** Calls per second from LOAD_PROCESSES client processes, each with LOAD_CONCURRENCY calls in flight. */

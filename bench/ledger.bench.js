@@ -8,14 +8,14 @@
 // TOOLGATE_BENCH_BASELINE=DIR (a built checkout of another commit) its `verifyLedger` runs over the
 // same ledger, interleaved with this one's, so both are measured side by side.
 import { spawnSync } from 'node:child_process';
-import { closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ledger } from '../dist/ledger/index.js';
 import { generateKey, loadCurrentSigner } from '../dist/receipts/index.js';
 import { createLogger } from '../dist/log.js';
-import { fmt, interleave, loadAverage, machine, median, now, table } from './lib.js';
+import { bareAppendSyncs, fmt, interleave, loadAverage, machine, median, now, table } from './lib.js';
 
 const LARGE = Number(process.env.TOOLGATE_BENCH_LARGE ?? 100_000);
 const VERIFY_RUNS = Number(process.env.TOOLGATE_BENCH_VERIFY_RUNS ?? 3);
@@ -91,18 +91,7 @@ async function sequentialLatency(ledger, count) {
 }
 
 // The floor: one write + fdatasync of a receipt-sized line, no signing.
-const rawFd = openSync(join(base, 'raw.jsonl'), 'a');
-const line = Buffer.from(`${'x'.repeat(1100)}\n`);
-function rawLatency(count) {
-  const samples = [];
-  for (let i = 0; i < count; i++) {
-    const t = now();
-    writeSync(rawFd, line);
-    fdatasyncSync(rawFd);
-    samples.push(now() - t);
-  }
-  return median(samples);
-}
+const rawLatency = (count) => median(bareAppendSyncs(join(base, 'raw.jsonl'), count));
 
 const rounds = 5;
 const sections = [];
@@ -126,7 +115,6 @@ const r1 = await interleave(
   },
   rounds,
 );
-closeSync(rawFd);
 await main.close();
 await inline.close();
 sections.push(

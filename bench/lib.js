@@ -1,6 +1,6 @@
 // Shared measuring tools for the benchmarks: timers, medians and percentiles, interleaved rounds,
 // and the machine line printed with every table. Benchmarks import from dist/ (built code).
-import { closeSync, constants, openSync, write } from 'node:fs';
+import { closeSync, constants, fdatasyncSync, openSync, write, writeSync } from 'node:fs';
 import os from 'node:os';
 
 export function now() {
@@ -54,6 +54,29 @@ export function table(header, rows) {
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
 }
 
+/** A receipt-sized line: what the floors below write. */
+const RECEIPT_SIZED_LINE = Buffer.from(`${'x'.repeat(1100)}\n`);
+
+/**
+ * The floor for one durable append on this disk: `count` times a bare 1.1 kB append to `path` and its
+ * fdatasync, on the event loop, with no sealing and no signing. The time of each (ms).
+ */
+export function bareAppendSyncs(path, count) {
+  const fd = openSync(path, 'a', 0o600);
+  const samples = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      const t0 = now();
+      writeSync(fd, RECEIPT_SIZED_LINE);
+      fdatasyncSync(fd);
+      samples.push(now() - t0);
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return samples;
+}
+
 /**
  * The floor for durable appends with concurrent callers on this disk: group commit of `count` unsigned
  * receipt-sized lines by `callers` callers into an O_DSYNC file (each write carries the lines queued
@@ -62,7 +85,7 @@ export function table(header, rows) {
  */
 export async function groupCommitRate(path, count, callers = 64) {
   const fd = openSync(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_DSYNC, 0o600);
-  const line = Buffer.from(`${'x'.repeat(1100)}\n`);
+  const line = RECEIPT_SIZED_LINE;
   let queue = [];
   let writing = false;
   const flush = () => {
