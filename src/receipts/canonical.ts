@@ -38,7 +38,10 @@ export function canonicalSha256(value: unknown): string {
   return sha256Hex(canonicalJson(value));
 }
 
-/** The RFC 6962 leaf hash of a receipt payload: sha256(0x00 || P), P as bytes or as its text (UTF-8). */
+/**
+ * The RFC 6962 leaf hash of a receipt payload: sha256(0x00 || P), P as bytes or as its text (UTF-8).
+ * A Hash object here: the one-shot hash of a copy of P with its prefix measured no faster (BENCHMARKS.md).
+ */
 export function leafHash(payload: Uint8Array | string): Buffer {
   return crypto.createHash('sha256').update(LEAF_PREFIX).update(payload).digest();
 }
