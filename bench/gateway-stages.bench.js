@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { bareAppendSyncs, fmt, loadAverage, machine, median, now, table } from './lib.js';
+import { bareAppendSyncs, fmt, RECEIPT_SIZED_LINE, loadAverage, machine, median, now, table } from './lib.js';
 import { freePort, startProcess, stopProcesses } from './processes.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -105,12 +105,11 @@ function modal(keys) {
 /** p50 (ms) of a bare 1.1 kB write + fdatasync on the event loop, and of an O_DSYNC write through the thread pool. */
 async function syncFloor() {
   const bare = bareAppendSyncs(join(work, 'bare.jsonl'), SYNC_SAMPLES);
-  const line = Buffer.from(`${'x'.repeat(1100)}\n`);
   const dsync = openSync(join(work, 'dsync.jsonl'), constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_DSYNC);
   const pooled = [];
   for (let i = 0; i < SYNC_SAMPLES; i++) {
     const t = now();
-    await new Promise((resolve, reject) => write(dsync, line, (err) => (err ? reject(err) : resolve())));
+    await new Promise((resolve, reject) => write(dsync, RECEIPT_SIZED_LINE, (err) => (err ? reject(err) : resolve())));
     pooled.push(now() - t);
   }
   closeSync(dsync);

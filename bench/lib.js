@@ -54,8 +54,8 @@ export function table(header, rows) {
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
 }
 
-/** A receipt-sized line: what the floors below write. */
-const RECEIPT_SIZED_LINE = Buffer.from(`${'x'.repeat(1100)}\n`);
+/** A receipt-sized line: what the floors below (and gateway-stages' pooled write) write. */
+export const RECEIPT_SIZED_LINE = Buffer.from(`${'x'.repeat(1100)}\n`);
 
 /**
  * The floor for one durable append on this disk: `count` times a bare 1.1 kB append to `path` and its
@@ -85,7 +85,6 @@ export function bareAppendSyncs(path, count) {
  */
 export async function groupCommitRate(path, count, callers = 64) {
   const fd = openSync(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_DSYNC, 0o600);
-  const line = RECEIPT_SIZED_LINE;
   let queue = [];
   let writing = false;
   const flush = () => {
@@ -93,7 +92,7 @@ export async function groupCommitRate(path, count, callers = 64) {
     writing = true;
     const batch = queue;
     queue = [];
-    write(fd, Buffer.concat(batch.map(() => line)), (err) => {
+    write(fd, Buffer.concat(batch.map(() => RECEIPT_SIZED_LINE)), (err) => {
       writing = false;
       for (const settle of batch) settle(err);
       flush();
